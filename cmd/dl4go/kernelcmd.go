@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+
+	"github.com/dl4go/dl4go/kernel"
+)
+
+func init() {
+	register("kernel", "the kernel process Jupyter starts through kernel.json (-f CONNECTION_FILE)", kernelCommand)
+}
+
+func kernelCommand(args []string) int {
+	fs := flag.NewFlagSet("dl4go kernel", flag.ContinueOnError)
+	connFile := fs.String("f", "", "Jupyter connection `file`")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *connFile == "" {
+		return fail(2, "kernel: -f CONNECTION_FILE is required (Jupyter passes it through kernel.json)")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return fail(1, "kernel: %v", err)
+	}
+	binDir := filepath.Dir(self)
+	root := os.Getenv(kernel.RootEnvVar)
+	if err := kernel.CheckRoot(root); err != nil {
+		return fail(1, "kernel: the dl4go checkout moved or is missing (%v): run `go run ./cmd/dl4go install` from the checkout again", err)
+	}
+	g, err := kernel.LookupGo()
+	if err != nil {
+		return fail(1, "kernel: %v", err)
+	}
+	w, err := kernel.Wire(root, binDir, g)
+	if err != nil {
+		return fail(1, "kernel: %v", err)
+	}
+	defer w.Close()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	cmd := exec.Command(filepath.Join(binDir, "gonb"), "--kernel", *connFile)
+	cmd.Env = w.Env
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return fail(1, "kernel: start GoNB: %v", err)
+	}
+	go func() {
+		<-ctx.Done()
+		_ = cmd.Process.Signal(os.Interrupt)
+	}()
+	if err := cmd.Wait(); err != nil {
+		return fail(1, "kernel: GoNB: %v", err)
+	}
+	_ = fmt.Sprint()
+	return 0
+}
