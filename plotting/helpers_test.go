@@ -1,0 +1,20 @@
+package plotting
+
+import (
+	"fmt"
+	"testing"
+)
+
+// fakeNotebook makes the package believe it runs in a GoNB cell, collecting
+// displayed HTML in *shown, with a library stub so no download happens.
+func fakeNotebook(t *testing.T, shown *[]string) (restore func()) {
+	t.Helper()
+	oldNB, oldDisp, oldUpd, oldID := isNotebook, displayHTML, updateHTML, newID
+	t.Setenv("GONB_TMP_DIR", t.TempDir())
+	isNotebook = func() bool { return true }
+	displayHTML = func(s string) { *shown = append(*shown, s) }
+	n := 0
+	newID = func() string { n++; return fmt.Sprintf("chart%d", n) }
+	libSent = false
+	return func() { isNotebook, displayHTML, updateHTML, newID = oldNB, oldDisp, oldUpd, oldID }
+}

@@ -1,0 +1,93 @@
+package plotting
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeClock advances by step on each call.
+type fakeClock struct {
+	t    time.Time
+	step time.Duration
+}
+
+func (c *fakeClock) now() time.Time { c.t = c.t.Add(c.step); return c.t }
+
+func TestLiveText(t *testing.T) {
+	var buf bytes.Buffer
+	l := NewLive("train", 100, "loss", "acc").SetOutput(&buf)
+	clk := &fakeClock{t: time.Unix(0, 0), step: 100 * time.Millisecond}
+	l.now, l.start = clk.now, time.Unix(0, 0)
+	for s := 1; s <= 100; s++ {
+		v := map[string]float64{"loss": 1 / float64(s)}
+		if s%10 == 0 {
+			v["acc"] = float64(s) / 100
+		}
+		l.Update(s, v)
+	}
+	c := l.Done()
+	if c == nil {
+		t.Fatal("Done returned no chart")
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	// 100 updates 0.1 s apart, one line per 5 s → first, every 50th, final update, Done.
+	if len(lines) < 3 || len(lines) > 6 {
+		t.Fatalf("got %d lines, want 3..6 (throttled):\n%s", len(lines), buf.String())
+	}
+	first := lines[0]
+	for _, want := range []string{"train [....................]   1% 1/100", "step/s", "ETA", "loss=1"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("first line %q lacks %q", first, want)
+		}
+	}
+	last := lines[len(lines)-1]
+	for _, want := range []string{"[####################] 100% 100/100", "done in", "loss=0.01", "acc=1"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("last line %q lacks %q", last, want)
+		}
+	}
+	steps, series := l.Values()
+	if len(steps) != 100 || len(series["acc"]) != 100 || !math.IsNaN(series["acc"][0]) || series["acc"][9] != 0.1 {
+		t.Errorf("values: %d steps, acc=%v", len(steps), series["acc"][:10])
+	}
+	h, err := c.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"name":"loss"`, `"name":"acc"`, `[10,0.1]`, `[1,"-"]`, `[100,0.01]`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("final chart lacks %s", want)
+		}
+	}
+}
+
+func TestLiveNotebookThrottle(t *testing.T) {
+	var updates []string
+	var shown []string
+	restore := fakeNotebook(t, &shown)
+	defer restore()
+	updateHTML = func(id, s string) { updates = append(updates, s) }
+	l := NewLive("nb", 50, "loss")
+	clk := &fakeClock{t: time.Unix(0, 0), step: 100 * time.Millisecond}
+	l.now, l.start = clk.now, time.Unix(0, 0)
+	for s := 1; s <= 50; s++ {
+		l.Update(s, map[string]float64{"loss": float64(50 - s)})
+	}
+	l.Done()
+	// 5 s of updates at ≤ 2 redraws/s → at most 11 redraws plus the final erase.
+	if len(updates) < 5 || len(updates) > 12 {
+		t.Errorf("%d in-place updates, want 5..12", len(updates))
+	}
+	if updates[len(updates)-1] != "" {
+		t.Errorf("Done should erase the transient view")
+	}
+	if !strings.Contains(updates[0], "dl4go-live") || !strings.Contains(updates[0], "dl4go-chart") {
+		t.Errorf("update lacks progress bar or chart: %.200s", updates[0])
+	}
+	if len(shown) != 2 || !HasLibrary(shown[0]) || !strings.Contains(shown[1], "100%") {
+		t.Errorf("want library then final chart, got %d outputs", len(shown))
+	}
+}

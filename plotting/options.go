@@ -1,0 +1,91 @@
+package plotting
+
+import (
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// Option tunes a chart helper ([Line], [Scatter], [Bar], ...). Options a
+// helper does not use are ignored.
+type Option func(*config)
+
+type config struct {
+	width, height string
+	xName, yName  string
+	smooth        int
+	logY          bool
+	cellValues    int // -1 never, 0 auto, 1 always
+	zRange        *[2]float64
+	echarts       []charts.GlobalOpts
+}
+
+func newConfig(options []Option) *config {
+	c := &config{width: "900px", height: "420px"}
+	for _, o := range options {
+		if o != nil {
+			o(c)
+		}
+	}
+	return c
+}
+
+// WithSize sets the chart's CSS size, e.g. WithSize("600px", "300px").
+// The default is 900px × 420px.
+func WithSize(width, height string) Option {
+	return func(c *config) { c.width, c.height = width, height }
+}
+
+// WithAxisNames names the x and y axes.
+func WithAxisNames(x, y string) Option {
+	return func(c *config) { c.xName, c.yName = x, y }
+}
+
+// WithSmoothing adds, for each series of a [Line], its trailing moving
+// average over window points (NaN points skipped) and fades the raw curve:
+// the usual way to read noisy RL returns. window ≤ 1 turns it off.
+func WithSmoothing(window int) Option {
+	return func(c *config) { c.smooth = window }
+}
+
+// WithLogY uses a logarithmic y axis (values must be > 0).
+func WithLogY() Option { return func(c *config) { c.logY = true } }
+
+// WithCellValues writes each value in its [Heatmap] cell (default: only when
+// the grid has at most 20×20 cells).
+func WithCellValues(show bool) Option {
+	return func(c *config) {
+		if show {
+			c.cellValues = 1
+		} else {
+			c.cellValues = -1
+		}
+	}
+}
+
+// WithRange fixes the colour scale of a [Heatmap] to [lo, hi] (default: the
+// data's min and max).
+func WithRange(lo, hi float64) Option {
+	return func(c *config) { c.zRange = &[2]float64{lo, hi} }
+}
+
+// WithEcharts applies go-echarts global options (charts.WithTitleOpts,
+// charts.WithTooltipOpts, ...) after the helper's defaults.
+func WithEcharts(o ...charts.GlobalOpts) Option {
+	return func(c *config) { c.echarts = append(c.echarts, o...) }
+}
+
+// base returns the global options every helper starts from.
+func (c *config) base(title string) []charts.GlobalOpts {
+	g := []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{Width: c.width, Height: c.height, ChartID: newID()}),
+		charts.WithTitleOpts(opts.Title{Title: title}),
+		charts.WithAnimation(false),
+	}
+	return g
+}
+
+// palette is echarts' default colour cycle, used where we assign colours.
+var palette = []string{"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc"}
+
+// Color returns the i-th colour of the default chart palette (CSS hex).
+func Color(i int) string { return palette[((i%len(palette))+len(palette))%len(palette)] }

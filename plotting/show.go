@@ -1,0 +1,167 @@
+package plotting
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"image"
+	"image/png"
+	"regexp"
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/render"
+	"github.com/janpfeifer/gonb/gonbui"
+)
+
+// Fragment is anything that renders to an HTML fragment for a notebook
+// output or a page: the element(s) and script only, no page-level CSS.
+type Fragment interface {
+	HTML() (string, error)
+}
+
+// Chart is an echarts chart ready to show in a cell ([Show]) or to write into
+// a page ([Chart.HTML]). Build one with the helpers ([Line], [Bar], ...) or
+// wrap any go-echarts chart with [FromEcharts].
+type Chart struct {
+	r render.Renderer
+}
+
+// FromEcharts wraps a go-echarts chart (e.g. *charts.Line) as a [*Chart].
+func FromEcharts(c render.Renderer) *Chart { return &Chart{r: c} }
+
+// Echarts returns the underlying go-echarts chart, for further options.
+func (c *Chart) Echarts() render.Renderer { return c.r }
+
+// HTML returns the chart's <div> and <script>. The script draws as soon as
+// window.echarts exists (see the package doc); it does not carry the library.
+func (c *Chart) HTML() (string, error) {
+	if c == nil || c.r == nil {
+		return "", fmt.Errorf("plotting: nil chart")
+	}
+	return snippetHTML(c.r)
+}
+
+// newID returns a fresh DOM id for a chart; tests replace it for golden files.
+var newID = func() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return "dl4go_" + hex.EncodeToString(b[:])
+}
+
+var (
+	idRE     = regexp.MustCompile(`id="([^"]+)"`)
+	styleRE  = regexp.MustCompile(`style="([^"]*)"`)
+	themeRE  = regexp.MustCompile(`echarts\.init\([^,]+,\s*"([^"]*)",\s*\{\s*renderer:\s*"([^"]*)"`)
+	safeIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+)
+
+// snippetHTML renders a go-echarts chart as element + our loader script.
+func snippetHTML(r render.Renderer) (out string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("plotting: render chart: %v", p)
+		}
+	}()
+	s := r.RenderSnippet()
+	m := idRE.FindStringSubmatch(s.Element)
+	if m == nil || !safeIDRE.MatchString(m[1]) {
+		return "", fmt.Errorf("plotting: chart element has no usable id: %q", s.Element)
+	}
+	id := m[1]
+	style := "width:900px;height:500px;"
+	if sm := styleRE.FindStringSubmatch(s.Element); sm != nil {
+		style = sm[1]
+	}
+	theme, renderer := "white", "canvas"
+	if tm := themeRE.FindStringSubmatch(s.Script); tm != nil {
+		theme, renderer = tm[1], tm[2]
+	}
+	option := strings.TrimSpace(s.Option)
+	option = strings.TrimSuffix(option, ";")
+	option = strings.ReplaceAll(option, "</", `<\/`)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<div class="dl4go-chart" id="%s" style="%s"></div>`+"\n", id, style)
+	fmt.Fprintf(&b, `<script type="text/javascript" data-dl4go-chart="%s">`+"\n(function(){\n", id)
+	b.WriteString(chartLoaderJS)
+	fmt.Fprintf(&b, "var id=%q;\n", id)
+	fmt.Fprintf(&b, `function draw(){var el=document.getElementById(id);if(!el)return;var old=echarts.getInstanceByDom(el);if(old)old.dispose();`+
+		`var c=echarts.init(el,%q,{renderer:%q});c.setOption(%s);el.setAttribute("data-dl4go-drawn","1");`+
+		`if(window.ResizeObserver){new ResizeObserver(function(){c.resize()}).observe(el)}}`+"\n", theme, renderer, option)
+	b.WriteString(`if(window.echarts){draw();return}` +
+		`(window.__dl4go_q=window.__dl4go_q||[]).push([id,draw]);` +
+		`setTimeout(function(){if(!window.echarts&&(window.__dl4go_q||[]).length)__dl4go_fb()},4000);` + "\n")
+	b.WriteString("})();\n</script>")
+	return b.String(), nil
+}
+
+// isNotebook reports whether we run inside a GoNB cell; tests may override.
+var isNotebook = func() bool { return gonbui.IsNotebook }
+
+// displayHTML and displayPNG send to the notebook; tests may override.
+var (
+	displayHTML = func(s string) { gonbui.DisplayHTML(s) }
+	displayPNG  = func(b []byte) { gonbui.DisplayPNG(b) }
+	updateHTML  = func(id, s string) { gonbui.UpdateHTML(id, s) }
+)
+
+// Show displays v in the current GoNB cell. v may be a [*Chart], any
+// go-echarts chart (render.Renderer), a [*Picture], an image.Image, a
+// [*Sound] or any [Fragment]. The first chart of a kernel session also sends
+// the echarts library (see the package doc).
+//
+// Outside a notebook Show displays nothing: it renders v and returns the
+// error, if any, so tests can call it.
+func Show(v any) error {
+	switch x := v.(type) {
+	case nil:
+		return fmt.Errorf("plotting: Show(nil)")
+	case *Chart:
+		return showChart(x)
+	case render.Renderer:
+		return showChart(FromEcharts(x))
+	case *Picture:
+		if x == nil {
+			return fmt.Errorf("plotting: Show of a nil *Picture")
+		}
+		b, err := x.PNG()
+		if err != nil {
+			return err
+		}
+		if isNotebook() {
+			displayPNG(b)
+		}
+		return nil
+	case image.Image:
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, x); err != nil {
+			return fmt.Errorf("plotting: encode png: %w", err)
+		}
+		if isNotebook() {
+			displayPNG(buf.Bytes())
+		}
+		return nil
+	case Fragment:
+		h, err := x.HTML()
+		if err != nil {
+			return err
+		}
+		if isNotebook() {
+			displayHTML(h)
+		}
+		return nil
+	}
+	return fmt.Errorf("plotting: Show cannot display %T", v)
+}
+
+func showChart(c *Chart) error {
+	h, err := c.HTML()
+	if err != nil {
+		return err
+	}
+	if isNotebook() {
+		ensureLibrary(displayHTML)
+		displayHTML(h)
+	}
+	return nil
+}
