@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/kernel"
+	"github.com/dl4go/dl4go/kernel/client"
+	"github.com/dl4go/dl4go/lessons"
+	"github.com/dl4go/dl4go/notebook"
+)
+
+func init() {
+	register("run", "execute notebooks headless through the kernel; write the executed notebook and its HTML page", runCommand)
+}
+
+type runOptions struct {
+	quick   bool
+	outDir  string
+	timeout time.Duration
+	site    string
+}
+
+func runCommand(args []string) int {
+	fs := flag.NewFlagSet("dl4go run", flag.ContinueOnError)
+	var opts runOptions
+	fs.BoolVar(&opts.quick, "quick", false, "run at the quick size (sets "+lessons.QuickEnvVar+"=1 for the kernel)")
+	fs.StringVar(&opts.outDir, "out", "build", "`DIR` for the executed notebooks and HTML pages")
+	fs.DurationVar(&opts.timeout, "timeout", 15*time.Minute, "longest a single cell may run")
+	fs.StringVar(&opts.site, "site", "", "also write a site index of the pages into `DIR`")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: dl4go run [--quick] [--out DIR] [--timeout DUR] [--site DIR] [ID|PATH ...]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	paths, err := resolveNotebooks(fs.Args())
+	if err != nil {
+		return fail(2, "%v", err)
+	}
+	// Read every notebook first: bad input is reported before anything runs.
+	nbs := make([]*notebook.Notebook, len(paths))
+	for i, p := range paths {
+		if nbs[i], err = notebook.Read(p); err != nil {
+			return fail(2, "%v", err)
+		}
+	}
+	in, err := ensureKernel()
+	if err != nil {
+		return fail(1, "%v", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	status := 0
+	var pages []pageInfo
+	for i, p := range paths {
+		page, err := runNotebook(ctx, in, p, nbs[i], opts)
+		if page.htmlPath != "" {
+			pages = append(pages, page)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "dl4go: %s: FAILED: %v\n", filepath.Base(p), err)
+			status = 1
+		}
+		if ctx.Err() != nil {
+			return fail(1, "interrupted")
+		}
+	}
+	if opts.site != "" {
+		if err := writeSite(opts.site, pages); err != nil {
+			return fail(1, "site: %v", err)
+		}
+	}
+	return status
+}
+
+// ensureKernel returns the installed kernel, installing it for the user on
+// first use or when it wires another checkout.
+func ensureKernel() (kernel.Installed, error) {
+	root, err := kernel.FindRoot(".")
+	if err != nil {
+		return kernel.Installed{}, err
+	}
+	in, err := kernel.Find()
+	if err == nil && sameDir(in.Root(), root) && !staleKernel(in, root) {
+		return in, nil
+	}
+	dataDir, derr := kernel.UserDataDir()
+	if derr != nil {
+		return kernel.Installed{}, derr
+	}
+	switch {
+	case errors.Is(err, kernel.ErrNotInstalled):
+		progressf("first use: installing the %s kernel into %s", kernel.Name, dataDir)
+	case err != nil:
+		return kernel.Installed{}, err
+	default:
+		progressf("updating the %s kernel in %s for %s", kernel.Name, dataDir, root)
+	}
+	return install(dataDir)
+}
+
+// staleKernel reports whether the installed launcher is older than the kernel's sources.
+func staleKernel(in kernel.Installed, root string) bool {
+	bin, err := os.Stat(filepath.Join(in.BinDir(), "dl4go"))
+	if err != nil {
+		return true
+	}
+	newer := false
+	for _, dir := range []string{"kernel", "kernel/front", "kernel/wire", "cmd/dl4go"} {
+		files, _ := filepath.Glob(filepath.Join(root, dir, "*.go"))
+		files = append(files, filepath.Join(root, "go.mod"), filepath.Join(root, "go.sum"))
+		for _, f := range files {
+			if st, err := os.Stat(f); err == nil && st.ModTime().After(bin.ModTime()) {
+				newer = true
+			}
+		}
+	}
+	return newer
+}
+
+func sameDir(a, b string) bool {
+	ia, err1 := os.Stat(a)
+	ib, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(ia, ib)
+}
+
+// pageInfo describes one executed notebook for the site index.
+type pageInfo struct {
+	nb       *notebook.Notebook
+	nbPath   string
+	htmlPath string
+}
+
+var resultLine = regexp.MustCompile(`(?m)^RESULT lesson=\S+ metric=\S+ value=\S+ threshold=\S+ ok=(true|false)\s*$`)
+
+// runNotebook executes one notebook and writes its executed copy and page into opts.outDir.
+func runNotebook(ctx context.Context, in kernel.Installed, path string, nb *notebook.Notebook, opts runOptions) (pageInfo, error) {
+	name := strings.TrimSuffix(filepath.Base(path), ".ipynb")
+	if err := os.MkdirAll(opts.outDir, 0o755); err != nil {
+		return pageInfo{}, err
+	}
+	page := pageInfo{nb: nb, nbPath: filepath.Join(opts.outDir, name+".ipynb"), htmlPath: filepath.Join(opts.outDir, name+".html")}
+	if sameDir(filepath.Dir(path), opts.outDir) {
+		if abs1, _ := filepath.Abs(path); abs1 == mustAbs(page.nbPath) {
+			return pageInfo{}, fmt.Errorf("--out %s would overwrite the source notebook: choose another directory", opts.outDir)
+		}
+	}
+	env := os.Environ()
+	for k, v := range in.Spec.Env {
+		env = append(env, k+"="+v)
+	}
+	if opts.quick {
+		env = append(env, lessons.QuickEnvVar+"=1")
+	}
+	dir, _ := filepath.Abs(filepath.Dir(path))
+	started := time.Now()
+	k, err := client.Start(ctx, client.Options{Argv: in.Spec.Argv, Env: env, Dir: dir})
+	if err != nil {
+		return pageInfo{}, fmt.Errorf("start the %s kernel: %w", kernel.Name, err)
+	}
+	defer k.Shutdown()
+
+	var runErr error
+	codeCells := 0
+	for _, c := range nb.Cells {
+		if c.CellType == notebook.Code {
+			codeCells++
+		}
+	}
+	n := 0
+	for idx, c := range nb.Cells {
+		if c.CellType != notebook.Code {
+			continue
+		}
+		n++
+		c.Outputs, c.ExecutionCount = nil, nil
+		if strings.TrimSpace(c.Source) == "" {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, opts.timeout)
+		reply, err := k.Execute(cctx, c.Source)
+		cancel()
+		if reply != nil {
+			c.Outputs = reply.Outputs
+			if reply.ExecutionCount > 0 {
+				ec := reply.ExecutionCount
+				c.ExecutionCount = &ec
+			}
+		}
+		state := "ok"
+		switch {
+		case errors.Is(err, client.ErrTimeout):
+			state = "timeout"
+			runErr = fmt.Errorf("cell %d (index %d) ran past --timeout %s", n, idx, opts.timeout)
+		case errors.Is(err, client.ErrKernelDied):
+			state = "kernel died"
+			runErr = fmt.Errorf("cell %d (index %d): %w", n, idx, err)
+		case err != nil:
+			state = "failed"
+			runErr = fmt.Errorf("cell %d (index %d): %w", n, idx, err)
+		case reply.Status != "ok":
+			state = "error"
+			runErr = fmt.Errorf("cell %d (index %d) raised %s: %s", n, idx, reply.Ename, firstLine(reply.Evalue))
+		}
+		d := time.Duration(0)
+		if reply != nil {
+			d = reply.Duration
+		}
+		fmt.Fprintf(os.Stderr, "%-16s cell %2d/%-2d %-11s %6.2fs\n", name, n, codeCells, state, d.Seconds())
+		if runErr != nil {
+			break
+		}
+	}
+	nb.SetRun(notebook.RunMeta{Backend: gomlxext.Choose().String(), Date: started.UTC().Format(time.RFC3339),
+		DurationS: time.Since(started).Seconds(), Quick: opts.quick})
+	if runErr == nil && nb.Lesson().Package != "" {
+		runErr = checkResult(nb)
+	}
+	if err := nb.WriteFile(page.nbPath); err != nil {
+		return pageInfo{}, fmt.Errorf("write %s: %w", page.nbPath, err)
+	}
+	if err := writePage(nb, page.htmlPath); err != nil {
+		return pageInfo{nbPath: page.nbPath}, fmt.Errorf("write %s: %w", page.htmlPath, err)
+	}
+	fmt.Fprintf(os.Stderr, "%-16s wrote %s and %s (%.1fs)\n", name, page.nbPath, page.htmlPath, time.Since(started).Seconds())
+	return page, runErr
+}
+
+// checkResult finds the lesson's RESULT line in the outputs; a missing or failed one is an error.
+func checkResult(nb *notebook.Notebook) error {
+	var last []string
+	for _, c := range nb.Cells {
+		for _, o := range c.Outputs {
+			if o.OutputType == notebook.Stream {
+				if m := resultLine.FindAllStringSubmatch(o.Text, -1); m != nil {
+					last = m[len(m)-1]
+				}
+			}
+		}
+	}
+	switch {
+	case last == nil:
+		return errors.New("no RESULT line: a lesson notebook must end by printing its RESULT line")
+	case last[1] != "true":
+		return fmt.Errorf("the lesson's outcome was not reached: %s", strings.TrimSpace(last[0]))
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+func mustAbs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	return a
+}
+
+func relTo(root, p string) string {
+	if r, err := filepath.Rel(root, p); err == nil {
+		return r
+	}
+	return p
+}
