@@ -1,0 +1,129 @@
+// Package backend registers "dl4go", a GoMLX v0.26.0 backend that wraps the
+// pure-Go backend simplego ("go") and makes it complete and fast enough for
+// the dl4go curriculum. Importing the package is all it takes:
+//
+//	import _ "github.com/dl4go/dl4go/gomlxext/backend"
+//	b := backends.MustNewWithConfig("dl4go") // or GOMLX_BACKEND=dl4go
+//
+// Start with New (the constructor registered under Name) and Builder, which
+// sees every builder call GoMLX makes and either forwards it to simplego or
+// composes it from simplego's ops. Nothing of GoMLX is forked: every op below
+// is built from ops simplego already executes.
+//
+// Ops added (missing or broken in simplego):
+//   - Pad, including negative (cropping) and interior padding.
+//   - Reverse.
+//   - ConvGeneral: replaced by im2col (strided slices + Concatenate) and one
+//     DotGeneral; supports nil strides/dilations, padding (also negative),
+//     input dilation (transposed convolution), kernel dilation, channel groups
+//     (grouped/depthwise convolution) and batch groups, in any axes layout.
+//   - SelectAndScatterMax / SelectAndScatterMin (the gradient of max/min pooling).
+//   - BatchNormForTraining, BatchNormForInference, BatchNormGradient.
+//   - DynamicSlice and DynamicUpdateSlice (via Gather and Scatter).
+//
+// Ops rewritten for speed:
+//   - ReduceSum(Mul(x', y')) where x' and y' are reshapes, transposes or
+//     broadcasts of x and y, and the Mul materialises an outer product (this
+//     is how GoMLX's autodiff emits the gradient of DotGeneral), becomes one
+//     DotGeneral of x and y.
+//
+// The default configuration runs simplego with "ops_sequential": simplego's
+// worker pool can deadlock when parallel ops run nested parallel DotGenerals
+// on a 2-CPU machine; sequential op scheduling keeps each op's own
+// parallelism (both cores are used by DotGeneral) and cannot deadlock.
+// Any simplego option can still be given: GOMLX_BACKEND="dl4go:parallelism=4".
+package backend
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/simplego"
+)
+
+// Name is the name under which the backend is registered in GoMLX ("dl4go").
+const Name = "dl4go"
+
+// DefaultSimpleGoConfig is the simplego configuration used when the "dl4go"
+// configuration string gives none.
+const DefaultSimpleGoConfig = "ops_sequential"
+
+func init() {
+	backends.Register(Name, New)
+}
+
+// Backend is the "dl4go" backend: simplego's Backend with a Builder that
+// completes and rewrites the graph. Buffers and executables are simplego's.
+type Backend struct {
+	backends.Backend
+	config  string
+	rewrite bool
+}
+
+// New creates the backend. The config string is passed on to simplego
+// (see simplego.New); empty means DefaultSimpleGoConfig. The option
+// "norewrite" disables the ReduceSum(Mul) → DotGeneral rewrite (for tests).
+func New(config string) (backends.Backend, error) {
+	var parts, inner []string
+	rewrite := true
+	if config != "" {
+		parts = strings.Split(config, ",")
+	}
+	for _, p := range parts {
+		if p == "norewrite" {
+			rewrite = false
+			continue
+		}
+		inner = append(inner, p)
+	}
+	innerConfig := strings.Join(inner, ",")
+	if len(inner) == 0 {
+		innerConfig = DefaultSimpleGoConfig
+	}
+	sg, err := simplego.New(innerConfig)
+	if err != nil {
+		return nil, fmt.Errorf("dl4go backend: create simplego with %q: %w", innerConfig, err)
+	}
+	return &Backend{Backend: sg, config: config, rewrite: rewrite}, nil
+}
+
+// Name implements backends.Backend.
+func (b *Backend) Name() string { return "dl4go (pure Go, wraps simplego)" }
+
+// String implements backends.Backend: the registered name.
+func (b *Backend) String() string { return Name }
+
+// Description implements backends.Backend.
+func (b *Backend) Description() string {
+	return "dl4go: GoMLX pure-Go backend (simplego) completed with Pad, Reverse, im2col convolution, " +
+		"pooling gradients and batch norm, and DotGeneral matmul gradients"
+}
+
+// Capabilities implements backends.Backend: simplego's plus the ops this package adds.
+func (b *Backend) Capabilities() backends.Capabilities {
+	c := b.Backend.Capabilities().Clone()
+	for _, op := range addedOps {
+		c.Operations[op] = true
+	}
+	return c
+}
+
+// addedOps are the ops this package implements on top of simplego.
+var addedOps = []backends.OpType{
+	backends.OpTypePad,
+	backends.OpTypeReverse,
+	backends.OpTypeConvGeneral,
+	backends.OpTypeSelectAndScatterMax,
+	backends.OpTypeSelectAndScatterMin,
+	backends.OpTypeBatchNormForTraining,
+	backends.OpTypeBatchNormForInference,
+	backends.OpTypeBatchNormGradient,
+	backends.OpTypeDynamicSlice,
+	backends.OpTypeDynamicUpdateSlice,
+}
+
+// Builder implements backends.Backend: it returns a *Builder wrapping simplego's.
+func (b *Backend) Builder(name string) backends.Builder {
+	return newBuilder(b.Backend.Builder(name), b.rewrite)
+}

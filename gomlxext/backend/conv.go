@@ -1,0 +1,194 @@
+package backend
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/shapeinference"
+)
+
+// ConvGeneral implements backends.Builder as im2col + DotGeneral:
+//
+//  1. input → [batch, spatial..., channels]; kernel → [spatial..., in, out];
+//  2. input dilation and padding (also negative) with Pad;
+//  3. patches [batch, out..., K, channels] from K strided Slices (one per
+//     kernel position) or O Slices (one per output position), whichever is
+//     fewer, joined by Concatenate;
+//  4. one DotGeneral with the kernel (batched over channel or batch groups);
+//  5. transpose to the requested output layout.
+//
+// Nil strides and dilations mean 1, nil paddings mean 0.
+func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveAxesConfig,
+	strides []int, paddings [][2]int, inputDilations, kernelDilations []int,
+	channelGroupCount, batchGroupCount int) (backends.Op, error) {
+	is, ks := b.shape(input), b.shape(kernel)
+	nSp := is.Rank() - 2
+	if nSp < 0 || ks.Rank() != is.Rank() || len(axes.InputSpatial) != nSp || len(axes.KernelSpatial) != nSp || len(axes.OutputSpatial) != nSp {
+		return nil, fmt.Errorf("dl4go backend ConvGeneral: input %s, kernel %s and axes %+v do not match", is, ks, axes)
+	}
+	strides = onesIfNil(strides, nSp)
+	inputDilations = onesIfNil(inputDilations, nSp)
+	kernelDilations = onesIfNil(kernelDilations, nSp)
+	if len(paddings) == 0 {
+		paddings = make([][2]int, nSp)
+	}
+	G := max(channelGroupCount, 1)
+	BG := max(batchGroupCount, 1)
+	// Shape check with GoMLX's own shape inference (with defaults filled in).
+	outShape, err := shapeinference.ConvGeneralOp(is, ks, axes, strides, paddings, inputDilations, kernelDilations, G, BG)
+	if err != nil {
+		return nil, fmt.Errorf("dl4go backend ConvGeneral: %w", err)
+	}
+	e := &errs{}
+
+	// 1. Canonical layouts.
+	inPerm := append(append([]int{axes.InputBatch}, axes.InputSpatial...), axes.InputChannels)
+	x := b.transposeIfNeeded(e, input, inPerm)
+	kPerm := append(slices.Clone(axes.KernelSpatial), axes.KernelInputChannels, axes.KernelOutputChannels)
+	k := b.transposeIfNeeded(e, kernel, kPerm)
+	B, C := is.Dimensions[axes.InputBatch], is.Dimensions[axes.InputChannels]
+	Cout := ks.Dimensions[axes.KernelOutputChannels]
+	kDims := make([]int, nSp)
+	for i, a := range axes.KernelSpatial {
+		kDims[i] = ks.Dimensions[a]
+	}
+
+	// 2. Input dilation and padding.
+	pads := make([]backends.PadAxis, nSp+2)
+	needPad := false
+	for i := range nSp {
+		pads[i+1] = backends.PadAxis{Start: paddings[i][0], End: paddings[i][1], Interior: inputDilations[i] - 1}
+		if pads[i+1] != (backends.PadAxis{}) {
+			needPad = true
+		}
+	}
+	if needPad {
+		zero := e.op(b.scalar(is.DType, 0))
+		if e.err == nil {
+			x = e.op(b.Pad(x, zero, pads...))
+		}
+	}
+	if e.err != nil {
+		return nil, e.wrap("ConvGeneral input")
+	}
+	pDims := b.shape(x).Dimensions
+	oDims := make([]int, nSp)
+	for i := range nSp {
+		oDims[i] = outShape.Dimensions[axes.OutputSpatial[i]]
+	}
+	K, O := prod(kDims), prod(oDims)
+
+	// 3. Patches [B, O, K, C].
+	var patches backends.Op
+	if K == 1 {
+		starts, limits, st := make([]int, nSp+2), slices.Clone(pDims), make([]int, nSp+2)
+		st[0], st[nSp+1] = 1, 1
+		for i := range nSp {
+			limits[i+1] = (oDims[i]-1)*strides[i] + 1
+			st[i+1] = strides[i]
+		}
+		patches = e.op(b.Builder.Slice(x, starts, limits, st))
+		patches = e.op(b.Builder.Reshape(patches, B, O, 1, C))
+	} else if K <= O {
+		parts := make([]backends.Op, 0, K)
+		pos := make([]int, nSp)
+		for range K {
+			starts, limits, st := make([]int, nSp+2), slices.Clone(pDims), make([]int, nSp+2)
+			st[0], st[nSp+1] = 1, 1
+			for i := range nSp {
+				starts[i+1] = pos[i] * kernelDilations[i]
+				limits[i+1] = starts[i+1] + (oDims[i]-1)*strides[i] + 1
+				st[i+1] = strides[i]
+			}
+			s := e.op(b.Builder.Slice(x, starts, limits, st))
+			parts = append(parts, e.op(b.Builder.Reshape(s, B, O, 1, C)))
+			next(pos, kDims)
+		}
+		if e.err == nil {
+			patches = e.op(b.Builder.Concatenate(2, parts...))
+		}
+	} else {
+		parts := make([]backends.Op, 0, O)
+		pos := make([]int, nSp)
+		for range O {
+			starts, limits, st := make([]int, nSp+2), slices.Clone(pDims), make([]int, nSp+2)
+			st[0], st[nSp+1] = 1, 1
+			for i := range nSp {
+				starts[i+1] = pos[i] * strides[i]
+				limits[i+1] = starts[i+1] + (kDims[i]-1)*kernelDilations[i] + 1
+				st[i+1] = kernelDilations[i]
+			}
+			s := e.op(b.Builder.Slice(x, starts, limits, st))
+			parts = append(parts, e.op(b.Builder.Reshape(s, B, 1, K, C)))
+			next(pos, oDims)
+		}
+		if e.err == nil {
+			patches = e.op(b.Builder.Concatenate(1, parts...))
+		}
+	}
+	if e.err != nil {
+		return nil, e.wrap("ConvGeneral patches")
+	}
+
+	// 4. DotGeneral. Kernel is [kDims..., C/G, Cout].
+	var y backends.Op // [B/BG, O, Cout]
+	switch {
+	case G == 1 && BG == 1:
+		p := e.op(b.Builder.Reshape(patches, B*O, K*C))
+		kk := e.op(b.Builder.Reshape(k, K*C, Cout))
+		y = e.op(b.Builder.DotGeneral(p, []int{1}, nil, kk, []int{0}, nil))
+	case BG == 1: // channel groups: input channels and output channels split in G groups.
+		p := e.op(b.Builder.Reshape(patches, B*O, K, G, C/G))
+		kk := e.op(b.Builder.Reshape(k, K, C/G, G, Cout/G))
+		y = e.op(b.Builder.DotGeneral(p, []int{1, 3}, []int{2}, kk, []int{0, 1}, []int{2})) // [G, B*O, Cout/G]
+		y = e.op(b.Builder.Transpose(y, 1, 0, 2))
+	default: // batch groups: output channel group g uses input batch group g.
+		if G != 1 {
+			return nil, fmt.Errorf("dl4go backend ConvGeneral: channel and batch grouping together are not supported")
+		}
+		p := e.op(b.Builder.Reshape(patches, BG, (B/BG)*O, K*C))
+		kk := e.op(b.Builder.Reshape(k, K*C, BG, Cout/BG))
+		y = e.op(b.Builder.DotGeneral(p, []int{2}, []int{0}, kk, []int{0}, []int{1})) // [BG, B/BG*O, Cout/BG]
+		y = e.op(b.Builder.Transpose(y, 1, 0, 2))
+	}
+	if e.err != nil {
+		return nil, e.wrap("ConvGeneral DotGeneral")
+	}
+	canon := append(append([]int{B / BG}, oDims...), Cout)
+	y = e.op(b.Builder.Reshape(y, canon...))
+
+	// 5. Output layout: canonical axis of each output axis.
+	outPerm := make([]int, nSp+2)
+	outPerm[axes.OutputBatch] = 0
+	outPerm[axes.OutputChannels] = nSp + 1
+	for i, a := range axes.OutputSpatial {
+		outPerm[a] = i + 1
+	}
+	y = b.transposeIfNeeded(e, y, outPerm)
+	if e.err != nil {
+		return nil, e.wrap("ConvGeneral output")
+	}
+	if got := b.shape(y); !got.Equal(outShape) {
+		return nil, fmt.Errorf("dl4go backend ConvGeneral: built %s, expected %s (bug)", got, outShape)
+	}
+	return y, nil
+}
+
+func (b *Builder) transposeIfNeeded(e *errs, x backends.Op, perm []int) backends.Op {
+	if e.err != nil || slices.Equal(perm, iota(len(perm))) {
+		return x
+	}
+	return e.op(b.Builder.Transpose(x, perm...))
+}
+
+// next advances a row-major multi-index pos over dims.
+func next(pos, dims []int) {
+	for k := len(pos) - 1; k >= 0; k-- {
+		pos[k]++
+		if pos[k] < dims[k] {
+			return
+		}
+		pos[k] = 0
+	}
+}

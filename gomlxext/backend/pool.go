@@ -1,0 +1,136 @@
+package backend
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+)
+
+// SelectAndScatterMax implements backends.Builder: the gradient of max
+// pooling. Each source value goes to the first maximum of its window.
+func (b *Builder) SelectAndScatterMax(operand, source backends.Op, windowDimensions, windowStrides []int, paddings [][2]int) (backends.Op, error) {
+	return b.selectAndScatter(operand, source, windowDimensions, windowStrides, paddings, false)
+}
+
+// SelectAndScatterMin implements backends.Builder: the gradient of min
+// pooling. Each source value goes to the first minimum of its window.
+func (b *Builder) SelectAndScatterMin(operand, source backends.Op, windowDimensions, windowStrides []int, paddings [][2]int) (backends.Op, error) {
+	return b.selectAndScatter(operand, source, windowDimensions, windowStrides, paddings, true)
+}
+
+// selectAndScatter builds, for the K positions of a window, K strided slices
+// of the (padded) operand, takes the first arg-max over them, and places the
+// selected source values back with K interior-padded Pads that are summed.
+func (b *Builder) selectAndScatter(operand, source backends.Op, win, strides []int, paddings [][2]int, isMin bool) (backends.Op, error) {
+	xs, ss := b.shape(operand), b.shape(source)
+	r := xs.Rank()
+	if len(win) != r || ss.Rank() != r {
+		return nil, fmt.Errorf("dl4go backend SelectAndScatter: operand %s, source %s, window %v", xs, ss, win)
+	}
+	strides = onesIfNil(strides, r)
+	if len(paddings) == 0 {
+		paddings = make([][2]int, r)
+	}
+	e := &errs{}
+	// Pad the operand with -inf (+inf for min) so padding is never selected.
+	x := operand
+	pads := make([]backends.PadAxis, r)
+	needPad := false
+	for i := range r {
+		pads[i] = backends.PadAxis{Start: paddings[i][0], End: paddings[i][1]}
+		needPad = needPad || pads[i] != (backends.PadAxis{})
+	}
+	if needPad {
+		fillV := math.Inf(-1)
+		if isMin {
+			fillV = math.Inf(1)
+		}
+		if !xs.DType.IsFloat() {
+			fillV = -math.MaxInt32
+			if isMin {
+				fillV = math.MaxInt32
+			}
+		}
+		fill := e.op(b.scalar(xs.DType, fillV))
+		if e.err == nil {
+			x = e.op(b.Pad(x, fill, pads...))
+		}
+	}
+	if e.err != nil {
+		return nil, e.wrap("SelectAndScatter pad")
+	}
+	pDims := b.shape(x).Dimensions
+	K := prod(win)
+	// Window slices, stacked on a new leading axis: [K, source...].
+	parts := make([]backends.Op, 0, K)
+	offsets := make([][]int, 0, K)
+	pos := make([]int, r)
+	stackDims := append([]int{1}, ss.Dimensions...)
+	for range K {
+		starts, limits := slices.Clone(pos), make([]int, r)
+		for i := range r {
+			limits[i] = starts[i] + (ss.Dimensions[i]-1)*strides[i] + 1
+			if limits[i] > pDims[i] {
+				return nil, fmt.Errorf("dl4go backend SelectAndScatter: window %v stride %v does not fit padded operand %v for source %v",
+					win, strides, pDims, ss.Dimensions)
+			}
+		}
+		s := e.op(b.Builder.Slice(x, starts, limits, strides))
+		parts = append(parts, e.op(b.Builder.Reshape(s, stackDims...)))
+		offsets = append(offsets, slices.Clone(pos))
+		next(pos, win)
+	}
+	if e.err != nil {
+		return nil, e.wrap("SelectAndScatter windows")
+	}
+	var stack backends.Op
+	if K == 1 {
+		stack = parts[0]
+	} else {
+		stack = e.op(b.Builder.Concatenate(0, parts...))
+	}
+	arg := e.op(b.Builder.ArgMinMax(stack, 0, dtypes.Int32, isMin)) // [source...]
+	zero := e.op(b.scalar(ss.DType, 0))
+	if e.err != nil {
+		return nil, e.wrap("SelectAndScatter argmax")
+	}
+	var sum backends.Op
+	for k := range K {
+		kc := e.op(b.scalar(dtypes.Int32, float64(k)))
+		if e.err != nil {
+			break
+		}
+		sel := e.op(b.Builder.Equal(arg, kc))
+		zeros := e.op(b.fill(zero, ss.DType, ss.Dimensions))
+		v := e.op(b.Builder.Where(sel, source, zeros))
+		// Place v[i] at offsets[k] + i*strides in the padded operand.
+		pp := make([]backends.PadAxis, r)
+		for i := range r {
+			last := offsets[k][i] + (ss.Dimensions[i]-1)*strides[i]
+			pp[i] = backends.PadAxis{Start: offsets[k][i], End: pDims[i] - 1 - last, Interior: strides[i] - 1}
+		}
+		if e.err != nil {
+			break
+		}
+		placed := e.op(b.Pad(v, zero, pp...))
+		if sum == nil {
+			sum = placed
+		} else {
+			sum = e.op(b.Builder.Add(sum, placed))
+		}
+	}
+	if e.err != nil {
+		return nil, e.wrap("SelectAndScatter scatter")
+	}
+	if needPad {
+		crop := make([]backends.PadAxis, r)
+		for i := range r {
+			crop[i] = backends.PadAxis{Start: -paddings[i][0], End: -paddings[i][1]}
+		}
+		sum = e.op(b.Pad(sum, zero, crop...))
+	}
+	return sum, e.wrap("SelectAndScatter crop")
+}

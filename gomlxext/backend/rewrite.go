@@ -1,0 +1,314 @@
+package backend
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+)
+
+// view says how the axes of an op relate to the axes of a source op whose
+// values it only rearranges: axes[i] is the source axis that axis i of the
+// op runs along, or -1 when the op does not vary along axis i (a broadcast
+// or a size-1 axis). Every source axis of size > 1 appears exactly once.
+type view struct {
+	src   backends.Op
+	dims  []int // source dimensions
+	axes  []int
+	valid bool
+}
+
+// viewOf returns the recorded view of op, or the identity view.
+func (b *Builder) viewOf(op backends.Op) view {
+	if v, ok := b.views[op]; ok {
+		return v
+	}
+	s := b.shape(op)
+	v := view{src: op, dims: slices.Clone(s.Dimensions), axes: make([]int, s.Rank()), valid: true}
+	for i, d := range s.Dimensions {
+		v.axes[i] = i
+		if d == 1 {
+			v.axes[i] = -1
+		}
+	}
+	return v
+}
+
+// Reshape implements backends.Builder, recording a view when the reshape
+// only inserts or removes axes of size 1.
+func (b *Builder) Reshape(x backends.Op, dims ...int) (backends.Op, error) {
+	out, err := b.Builder.Reshape(x, dims...)
+	if err != nil || b.views == nil {
+		return out, err
+	}
+	xv := b.viewOf(x)
+	inDims := b.shape(x).Dimensions
+	var nonOne []int // source axis for each non-1 input axis, in order
+	for i, d := range inDims {
+		if d != 1 {
+			nonOne = append(nonOne, xv.axes[i])
+		}
+	}
+	v := view{src: xv.src, dims: xv.dims, axes: make([]int, len(dims)), valid: true}
+	j := 0
+	for i, d := range dims {
+		if d == 1 {
+			v.axes[i] = -1
+			continue
+		}
+		if j >= len(nonOne) {
+			return out, nil
+		}
+		// The j-th non-1 input axis must have the same size.
+		v.axes[i] = nonOne[j]
+		j++
+	}
+	// Check sizes of non-1 axes match in order.
+	var a, c []int
+	for _, d := range inDims {
+		if d != 1 {
+			a = append(a, d)
+		}
+	}
+	for _, d := range dims {
+		if d != 1 {
+			c = append(c, d)
+		}
+	}
+	if slices.Equal(a, c) {
+		b.views[out] = v
+	}
+	return out, nil
+}
+
+// Transpose implements backends.Builder, recording a view.
+func (b *Builder) Transpose(x backends.Op, permutation ...int) (backends.Op, error) {
+	out, err := b.Builder.Transpose(x, permutation...)
+	if err != nil || b.views == nil {
+		return out, err
+	}
+	xv := b.viewOf(x)
+	v := view{src: xv.src, dims: xv.dims, axes: make([]int, len(permutation)), valid: true}
+	for i, p := range permutation {
+		v.axes[i] = xv.axes[p]
+	}
+	b.views[out] = v
+	return out, nil
+}
+
+// BroadcastInDim implements backends.Builder, recording a view.
+func (b *Builder) BroadcastInDim(x backends.Op, outputShape shapes.Shape, broadcastAxes []int) (backends.Op, error) {
+	out, err := b.Builder.BroadcastInDim(x, outputShape, broadcastAxes)
+	if err != nil || b.views == nil {
+		return out, err
+	}
+	xv := b.viewOf(x)
+	inDims := b.shape(x).Dimensions
+	v := view{src: xv.src, dims: xv.dims, axes: make([]int, outputShape.Rank()), valid: true}
+	for i := range v.axes {
+		v.axes[i] = -1
+	}
+	for i, a := range broadcastAxes {
+		if inDims[i] == outputShape.Dimensions[a] {
+			v.axes[a] = xv.axes[i]
+		}
+	}
+	b.views[out] = v
+	return out, nil
+}
+
+// Mul implements backends.Builder, recording the operands' views.
+func (b *Builder) Mul(lhs, rhs backends.Op) (backends.Op, error) {
+	out, err := b.Builder.Mul(lhs, rhs)
+	if err != nil || b.products == nil {
+		return out, err
+	}
+	os := b.shape(out)
+	if !os.DType.IsFloat() {
+		return out, nil
+	}
+	ls, rs := b.shape(lhs), b.shape(rhs)
+	if ls.Rank() != os.Rank() || rs.Rank() != os.Rank() {
+		return out, nil
+	}
+	lv, rv := b.viewOf(lhs), b.viewOf(rhs)
+	// Implicit broadcasting of size-1 axes by Mul itself.
+	for i, d := range os.Dimensions {
+		if ls.Dimensions[i] != d {
+			lv.axes = slices.Clone(lv.axes)
+			lv.axes[i] = -1
+		}
+		if rs.Dimensions[i] != d {
+			rv.axes = slices.Clone(rv.axes)
+			rv.axes[i] = -1
+		}
+	}
+	b.products[out] = [2]view{lv, rv}
+	return out, nil
+}
+
+// ReduceSum implements backends.Builder. When x is a Mul of two views that
+// materialises an outer product and the reduction contracts an axis both
+// operands vary along, it emits a DotGeneral of the views' sources instead.
+func (b *Builder) ReduceSum(x backends.Op, axes ...int) (backends.Op, error) {
+	if b.rewrite && b.products != nil {
+		if p, ok := b.products[x]; ok {
+			out, ok, err := b.contraction(x, p[0], p[1], axes)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				return out, nil
+			}
+		}
+	}
+	return b.Builder.ReduceSum(x, axes...)
+}
+
+func prod(dims []int) int {
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	return n
+}
+
+// contraction tries to build ReduceSum(Mul(l, r), axes) as a DotGeneral.
+func (b *Builder) contraction(x backends.Op, l, r view, axes []int) (backends.Op, bool, error) {
+	xs := b.shape(x)
+	rank := xs.Rank()
+	if len(axes) == 0 {
+		axes = iota(rank)
+	}
+	if prod(l.dims) >= xs.Size() && prod(r.dims) >= xs.Size() {
+		return nil, false, nil // No outer product materialised: nothing to gain.
+	}
+	reduced := make([]bool, rank)
+	for _, a := range axes {
+		if a < 0 || a >= rank {
+			return nil, false, nil
+		}
+		reduced[a] = true
+	}
+	var lContract, rContract, lBatch, rBatch, batchM []int
+	var lPre, rPre []int // source axes summed before the product
+	lCrossM := map[int]int{}
+	rCrossM := map[int]int{}
+	for m, d := range xs.Dimensions {
+		if d == 1 {
+			continue
+		}
+		la, ra := l.axes[m], r.axes[m]
+		switch {
+		case la >= 0 && ra >= 0:
+			if reduced[m] {
+				lContract, rContract = append(lContract, la), append(rContract, ra)
+			} else {
+				lBatch, rBatch, batchM = append(lBatch, la), append(rBatch, ra), append(batchM, m)
+			}
+		case la >= 0:
+			if reduced[m] {
+				lPre = append(lPre, la)
+			} else {
+				lCrossM[la] = m
+			}
+		case ra >= 0:
+			if reduced[m] {
+				rPre = append(rPre, ra)
+			} else {
+				rCrossM[ra] = m
+			}
+		default:
+			return nil, false, nil // Both broadcast along a non-trivial axis.
+		}
+	}
+	if len(lContract) == 0 {
+		return nil, false, nil
+	}
+	e := &errs{}
+	lOp, lRemap := b.preReduce(e, l, lPre)
+	rOp, rRemap := b.preReduce(e, r, rPre)
+	if e.err != nil {
+		return nil, false, e.wrap("contraction pre-reduce")
+	}
+	remap := func(axes []int, m []int) []int {
+		out := make([]int, len(axes))
+		for i, a := range axes {
+			out[i] = m[a]
+		}
+		return out
+	}
+	dot := e.op(b.Builder.DotGeneral(lOp, remap(lContract, lRemap), remap(lBatch, lRemap),
+		rOp, remap(rContract, rRemap), remap(rBatch, rRemap)))
+	if e.err != nil {
+		return nil, false, e.wrap("contraction DotGeneral")
+	}
+	// Mul axis (or -1) of each DotGeneral output axis.
+	outM := slices.Clone(batchM)
+	crossOf := func(v view, pre, contract, batch []int, crossM map[int]int) {
+		for a := range v.dims {
+			if slices.Contains(pre, a) || slices.Contains(contract, a) || slices.Contains(batch, a) {
+				continue
+			}
+			if m, ok := crossM[a]; ok {
+				outM = append(outM, m)
+			} else {
+				outM = append(outM, -1) // a size-1 source axis
+			}
+		}
+	}
+	crossOf(l, lPre, lContract, lBatch, lCrossM)
+	crossOf(r, rPre, rContract, rBatch, rCrossM)
+	// Drop the size-1 axes, then order the rest as in the Mul.
+	dotDims := b.shape(dot).Dimensions
+	var keptM, keptDims []int
+	for i, m := range outM {
+		if m >= 0 {
+			keptM = append(keptM, m)
+			keptDims = append(keptDims, dotDims[i])
+		}
+	}
+	res := dot
+	if len(keptDims) != len(dotDims) {
+		res = e.op(b.Builder.Reshape(res, keptDims...))
+	}
+	perm := iota(len(keptM))
+	sort.Slice(perm, func(i, j int) bool { return keptM[perm[i]] < keptM[perm[j]] })
+	if !slices.Equal(perm, iota(len(perm))) {
+		res = e.op(b.Builder.Transpose(res, perm...))
+	}
+	var finalDims []int
+	for m, d := range xs.Dimensions {
+		if !reduced[m] {
+			finalDims = append(finalDims, d)
+		}
+	}
+	if !slices.Equal(b.shape(res).Dimensions, finalDims) {
+		res = e.op(b.Builder.Reshape(res, finalDims...))
+	}
+	if e.err != nil {
+		return nil, false, e.wrap("contraction output")
+	}
+	return res, true, nil
+}
+
+// preReduce sums the source of v over the given source axes (if any) and
+// returns the op and the renumbering of the remaining source axes.
+func (b *Builder) preReduce(e *errs, v view, axes []int) (backends.Op, []int) {
+	remap := iota(len(v.dims))
+	if len(axes) == 0 {
+		return v.src, remap
+	}
+	op := e.op(b.Builder.ReduceSum(v.src, axes...))
+	j := 0
+	for a := range v.dims {
+		if slices.Contains(axes, a) {
+			remap[a] = -1
+			continue
+		}
+		remap[a] = j
+		j++
+	}
+	return op, remap
+}
