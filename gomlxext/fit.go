@@ -1,0 +1,280 @@
+package gomlxext
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+
+	"github.com/dl4go/dl4go/plotting"
+)
+
+// ErrInterrupted is returned (wrapped) by Fit when the run was stopped by Ctrl-C / a kernel
+// interrupt or by FitOptions.Stop. The checkpoint, if any, holds the last completed step.
+var ErrInterrupted = errors.New("training interrupted")
+
+// Progress receives the training values after each step (e.g. "loss", "~loss", "~acc").
+// *plotting.Live is the default; Fit calls Done on it (if it has one) at the end.
+type Progress interface {
+	Update(step int, values map[string]float64)
+}
+
+// Seeker is implemented by datasets whose stream can be positioned at a global step (e.g.
+// mnist.Dataset), so that a resumed run sees exactly the batches an uninterrupted run would.
+type Seeker interface {
+	SeekStep(step int64)
+}
+
+// FitOptions configures Fit. Only Steps is required.
+type FitOptions struct {
+	// Steps is the global step to train to: a resumed run only does the steps that remain.
+	Steps int
+	// CheckpointDir, if not empty, is where checkpoints are loaded from (resuming the run) and saved
+	// to: every EveryN steps, at the end, and when interrupted. Use CheckpointDir(lesson, key).
+	CheckpointDir string
+	// EveryN is the checkpoint period in steps; 0 means Steps/10 (at least 1).
+	EveryN int
+	// Keep is how many checkpoints to keep; 0 means 2.
+	Keep int
+	// Title names the run in the progress view; default "training".
+	Title string
+	// Progress receives each step's values. Nil means a plotting.Live view (a chart that
+	// updates in a notebook cell; a progress line on stderr elsewhere) unless Quiet is set.
+	Progress Progress
+	// Quiet disables the default progress view.
+	Quiet bool
+	// Stop, when closed, interrupts the run like Ctrl-C: a checkpoint is saved and Fit returns
+	// ErrInterrupted.
+	Stop <-chan struct{}
+}
+
+// StepValues are the values reported at one training step.
+type StepValues struct {
+	Step   int
+	Values map[string]float64
+}
+
+// FitResult describes a finished (or interrupted) run.
+type FitResult struct {
+	// StartStep is the global step the run started from: > 0 when it resumed from a checkpoint.
+	StartStep int
+	// GlobalStep is the global step reached.
+	GlobalStep int
+	// History holds the values of every step run by this call (not the steps before a resume).
+	History []StepValues
+	// Last holds the values of the last step, e.g. Last["loss"].
+	Last map[string]float64
+	// MedianStep is the median wall time of a training step in this call.
+	MedianStep time.Duration
+	// Chart is the live view's final chart, when the default progress view was used.
+	Chart *plotting.Chart
+	// Checkpoint is the directory checkpoints were saved to, if any.
+	Checkpoint string
+}
+
+// Fit trains with trainer on ds up to global step opts.Steps, using GoMLX's train.Loop. With a
+// CheckpointDir it first loads the latest checkpoint there (variables, optimizer state, global step)
+// and continues from it, positioning ds with SeekStep when ds implements Seeker; it saves every
+// EveryN steps, at the end and on interrupt (SIGINT/SIGTERM, or opts.Stop). ds must yield at least
+// the remaining steps' batches (e.g. an infinite dataset).
+//
+// The values reported per step are "loss" (the batch loss, regularization included) and the
+// trainer's other train metrics by short name (e.g. "~loss", the moving average, and "~acc").
+func Fit(trainer *train.Trainer, ds train.Dataset, opts FitOptions) (res FitResult, err error) {
+	if opts.Steps <= 0 {
+		return res, fmt.Errorf("gomlxext.Fit: Steps must be positive, got %d", opts.Steps)
+	}
+	ctx := trainer.Context()
+	var ckpt *checkpoints.Handler
+	if opts.CheckpointDir != "" {
+		keep := opts.Keep
+		if keep <= 0 {
+			keep = 2
+		}
+		ckpt, err = checkpoints.Build(ctx).Dir(opts.CheckpointDir).Keep(keep).Done()
+		if err != nil {
+			return res, fmt.Errorf("gomlxext.Fit: load checkpoints from %s: %w", opts.CheckpointDir, err)
+		}
+		res.Checkpoint = opts.CheckpointDir
+	}
+	start := int(trainer.GlobalStep())
+	res.StartStep, res.GlobalStep = start, start
+	if start >= opts.Steps {
+		return res, nil
+	}
+	if start > 0 {
+		trainer.SetContext(ctx.Reuse())
+		if s, ok := ds.(Seeker); ok {
+			s.SeekStep(int64(start))
+		}
+	}
+
+	progress := opts.Progress
+	var live *plotting.Live
+	if progress == nil && !opts.Quiet {
+		title := opts.Title
+		if title == "" {
+			title = "training"
+		}
+		if start > 0 {
+			title += fmt.Sprintf(" (resumed at step %d)", start)
+		}
+		live = plotting.NewLive(title, opts.Steps, "loss")
+		progress = live
+	}
+
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(interrupts)
+
+	loop := train.NewLoop(trainer)
+	names := metricNames(trainer)
+	lastSaved := start
+	save := func(step int) error {
+		if ckpt == nil || step == lastSaved {
+			return nil
+		}
+		if err := ckpt.Save(); err != nil {
+			return fmt.Errorf("save checkpoint at step %d in %s: %w", step, opts.CheckpointDir, err)
+		}
+		lastSaved = step
+		return nil
+	}
+	everyN := opts.EveryN
+	if everyN <= 0 {
+		everyN = max(1, opts.Steps/10)
+	}
+	interrupted := false
+	loop.OnStep("dl4go.fit", 100, func(loop *train.Loop, metrics []*tensors.Tensor) error {
+		step := int(trainer.GlobalStep())
+		values := make(map[string]float64, len(metrics))
+		for i, m := range metrics {
+			if names[i] != "" {
+				values[names[i]] = shapes.ConvertTo[float64](m.Value())
+			}
+		}
+		res.History = append(res.History, StepValues{Step: step, Values: values})
+		res.Last, res.GlobalStep = values, step
+		if progress != nil {
+			progress.Update(step, values)
+		}
+		select {
+		case <-interrupts:
+			interrupted = true
+		case <-opts.Stop:
+			interrupted = true
+		default:
+		}
+		if interrupted {
+			if err := save(step); err != nil {
+				return err
+			}
+			return ErrInterrupted
+		}
+		if step%everyN == 0 {
+			return save(step)
+		}
+		return nil
+	})
+
+	_, err = loop.RunToGlobalStep(ds, opts.Steps)
+	res.MedianStep = loop.MedianTrainStepDuration()
+	if d, ok := progress.(interface{ Done() *plotting.Chart }); ok {
+		res.Chart = d.Done()
+	} else if d, ok := progress.(interface{ Done() }); ok {
+		d.Done()
+	}
+	if err != nil {
+		if interrupted {
+			where := ""
+			if ckpt != nil {
+				where = "; rerun to resume from the checkpoint in " + opts.CheckpointDir
+			}
+			return res, fmt.Errorf("gomlxext.Fit: stopped at step %d%s: %w", res.GlobalStep, where, ErrInterrupted)
+		}
+		return res, fmt.Errorf("gomlxext.Fit: train from step %d to %d: %w", start, opts.Steps, err)
+	}
+	if err := save(res.GlobalStep); err != nil {
+		return res, fmt.Errorf("gomlxext.Fit: %w", err)
+	}
+	return res, nil
+}
+
+// metricNames names the trainer's train metrics for progress reports: the batch loss is "loss",
+// the others keep their GoMLX short name; "~loss+" is dropped when "~loss" (the same moving
+// average without regularization) is present.
+func metricNames(trainer *train.Trainer) []string {
+	ms := trainer.TrainMetrics()
+	names := make([]string, len(ms))
+	short := map[string]bool{}
+	for _, m := range ms {
+		short[m.ShortName()] = true
+	}
+	for i, m := range ms {
+		switch n := m.ShortName(); {
+		case i == 0:
+			names[i] = "loss"
+		case n == "~loss+" && short["~loss"]:
+		default:
+			names[i] = n
+		}
+	}
+	return names
+}
+
+// Evaluate runs trainer's evaluation metrics over the finite dataset ds and returns them by short
+// name, e.g. "#loss" (mean loss) and "#acc" for metrics.NewSparseCategoricalAccuracy("Accuracy", "#acc").
+func Evaluate(trainer *train.Trainer, ds train.Dataset) (map[string]float64, error) {
+	values, err := trainer.Eval(ds)
+	if err != nil {
+		return nil, fmt.Errorf("gomlxext.Evaluate on %s: %w", ds.Name(), err)
+	}
+	out := make(map[string]float64, len(values))
+	for i, m := range trainer.EvalMetrics() {
+		out[m.ShortName()] = shapes.ConvertTo[float64](values[i].Value())
+	}
+	return out, nil
+}
+
+// CheckpointDir returns os.UserCacheDir()/dl4go/<lesson>/<configKey>, the conventional place for a
+// lesson's checkpoints, each part reduced to letters, digits, '.', '_' and '-' (others become '_').
+// configKey should identify the configuration (e.g. "mlp-b64-lr1e-3-quick") so that runs with
+// different settings never resume each other. The directory is created.
+func CheckpointDir(lesson, configKey string) (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("checkpoint dir for %s/%s: %w", lesson, configKey, err)
+	}
+	dir := filepath.Join(base, "dl4go", sanitize(lesson), sanitize(configKey))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("checkpoint dir for %s/%s: %w", lesson, configKey, err)
+	}
+	return dir, nil
+}
+
+func sanitize(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+			return r
+		}
+		return '_'
+	}, s)
+	s = strings.Trim(s, ".")
+	if len(s) > 100 {
+		s = s[:100]
+	}
+	if s == "" {
+		s = "default"
+	}
+	return s
+}
