@@ -12,7 +12,9 @@ import (
 	"sync"
 
 	"github.com/gomlx/gomlx/backends"
-	_ "github.com/gomlx/gomlx/backends/simplego" // the embedded pure-Go engine.
+	_ "github.com/gomlx/gomlx/backends/simplego" // the plain pure-Go engine, "go".
+
+	_ "github.com/dl4go/dl4go/gomlxext/backend" // "dl4go": the pure-Go engine made complete and fast.
 )
 
 const (
