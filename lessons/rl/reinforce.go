@@ -1,0 +1,414 @@
+package rl
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/dl4go/dl4go/gomlxext"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:staticcheck // graph code reads like math.
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+)
+
+// CartPoleConfig sizes REINFORCE-with-baseline training on CartPole.
+type CartPoleConfig struct {
+	Hidden       int     // hidden units of the policy and of the value MLP (4-Hidden-2 and 4-Hidden-1).
+	Envs         int     // episodes played in parallel and used for one gradient update.
+	MaxIters     int     // gradient updates at most.
+	LearningRate float64 // Adam learning rate.
+	Gamma        float64 // discount γ of the returns G_t.
+	// StopReturn ends training early once the mean return of the last StopWindow updates'
+	// episodes reaches it.
+	StopReturn   float64
+	StopWindow   int
+	EvalEpisodes int // evaluation episodes of the trained policy (greedy: argmax_a π(a|s)).
+	Seed         uint64
+	// CheckpointDir is where training saves GoMLX checkpoints (every CheckpointEvery updates) and
+	// resumes from; "" disables checkpoints. DefaultCartPoleConfig sets it under the user cache.
+	CheckpointDir   string
+	CheckpointEvery int
+	// Progress, if set, is called after every update with the update index (from 0), the
+	// episodes played so far and the mean return of this update's episodes.
+	Progress func(iter, episodes int, meanReturn float64) `json:"-"`
+}
+
+// DefaultCartPoleConfig returns the full or quick size, as chosen by lessons.Quick, checkpointing
+// under CartPoleCheckpointDir.
+func DefaultCartPoleConfig() CartPoleConfig {
+	c := CartPoleConfig{Hidden: 64, Envs: 16, MaxIters: 300, LearningRate: 0.01, Gamma: 0.99,
+		StopReturn: 475, StopWindow: 5, EvalEpisodes: 100, Seed: 1, CheckpointEvery: 10}
+	if quick() {
+		c.MaxIters, c.StopReturn, c.StopWindow = 60, 200, 3
+	}
+	c.CheckpointDir = CartPoleCheckpointDir(c)
+	return c
+}
+
+// Key names the configuration (the parts that change the trained model), used as the checkpoint
+// directory name: a changed config never resumes from another config's checkpoint.
+func (c CartPoleConfig) Key() string {
+	return fmt.Sprintf("reinforce-h%d-e%d-i%d-lr%g-g%g-stop%g-%d-seed%d",
+		c.Hidden, c.Envs, c.MaxIters, c.LearningRate, c.Gamma, c.StopReturn, c.StopWindow, c.Seed)
+}
+
+// CartPoleCheckpointDir returns <user cache>/dl4go/01-rl/<cfg.Key()>, or "" if there is no user
+// cache directory. Delete it to train from scratch.
+func CartPoleCheckpointDir(cfg CartPoleConfig) string {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(base, "dl4go", "01-rl", cfg.Key())
+}
+
+// CartPoleOutcome is the result of RunCartPole.
+type CartPoleOutcome struct {
+	Config CartPoleConfig
+	// EpisodeReturns are the returns of every training episode, in order (sampled actions).
+	EpisodeReturns []float64
+	// EvalReturns are the returns of the EvalEpisodes greedy evaluation episodes.
+	EvalReturns []float64
+	MeanReturn  float64 // mean of EvalReturns: the lesson's metric.
+	Iters       int     // gradient updates done in total (including resumed ones).
+	ResumedFrom int     // updates loaded from a checkpoint (0: trained from scratch).
+	TrainTime   time.Duration
+	// Trajectory is the state sequence of the first evaluation episode, for drawing frames.
+	Trajectory [][4]float64
+}
+
+// cartPoleScale brings the state [x, ẋ, θ, θ̇] to roughly unit range before the network.
+var cartPoleScale = []float32{1 / CartPoleXLimit, 1 / 3.0, 1 / CartPoleThetaLimit, 1 / 3.0}
+
+// mlp is the tiny network 4 → hidden (tanh) → out. states is [batch, 4]; returns [batch, out].
+func mlp(ctx *context.Context, states *Node, hidden, out int) *Node {
+	x := Mul(states, Const(states.Graph(), [][]float32{cartPoleScale})) // [1, 4] broadcasts over the batch
+	x = Tanh(layers.DenseWithBias(ctx.In("hidden"), x, hidden))
+	return layers.DenseWithBias(ctx.In("output"), x, out)
+}
+
+// policyLogits is π_θ's network: states [batch, 4] → logits [batch, 2]; π(·|s) = softmax(logits).
+func policyLogits(ctx *context.Context, states *Node) *Node {
+	return mlp(ctx.In("policy"), states, context.MustGetParam[int](ctx, "hidden"), 2)
+}
+
+// valueBaseline is the baseline network V_φ: states [batch, 4] → V(s) [batch] (in units of
+// (1−γ)·return, so that its targets lie in [0, 1)).
+func valueBaseline(ctx *context.Context, states *Node) *Node {
+	v := mlp(ctx.In("value"), states, context.MustGetParam[int](ctx, "hidden"), 1)
+	return Reshape(v, states.Shape().Dimensions[0])
+}
+
+// actGraph returns π(·|s): states [batch, 4] → probabilities [batch, 2].
+func actGraph(ctx *context.Context, states *Node) *Node {
+	return Softmax(policyLogits(ctx, states), -1)
+}
+
+// reinforceGraph is one gradient step of REINFORCE with a baseline. Inputs, all flattened over
+// [Envs × 500] steps: states [n, 4], actions [n] (int32), returns [n] (the discounted return G_t
+// that followed step t, scaled by 1−γ), mask [n] (1 for steps that happened, 0 for padding).
+// Returns the policy loss and the baseline's loss (scalars).
+func reinforceGraph(ctx *context.Context, states, actions, returns, mask *Node) (policyLoss, valueLoss *Node) {
+	g := states.Graph()
+	count := ReduceAllSum(mask)
+	meanOverSteps := func(x *Node) *Node { return Div(ReduceAllSum(Mul(x, mask)), count) }
+
+	// The policy-gradient theorem (report 1-1):
+	//
+	//   ∇_θ J(θ) = E_{π_θ}[ ∇_θ log π_θ(a|s) · Q^π(s,a) ]
+	//
+	// line by line:
+	//
+	// log π_θ(·|s): the network's log-probabilities of both actions, [n, 2].
+	logPi := LogSoftmax(policyLogits(ctx, states), -1)
+	// log π_θ(a|s): pick the action that was actually taken, [n].
+	logPiA := ReduceSum(Mul(logPi, OneHot(actions, 2, logPi.DType())), -1)
+	// Q^π(s,a): estimated by the return G_t that followed (s_t, a_t) in the sampled episode;
+	// subtracting the baseline V(s_t) does not change the expectation but shrinks the variance,
+	// so the weight is the advantage G_t − V(s_t). StopGradient: it is a number, not a path for θ.
+	v := valueBaseline(ctx, states)
+	advantage := StopGradient(Sub(returns, v))
+	// Normalise the advantages over the batch (a common, expectation-preserving rescaling).
+	advMean := meanOverSteps(advantage)
+	advStd := Sqrt(AddScalar(meanOverSteps(Square(Sub(advantage, advMean))), 1e-8))
+	advantage = Div(Sub(advantage, advMean), advStd)
+	// E_{π_θ}[ … ]: the average over every step of the episodes sampled from π_θ.
+	// J's gradient is then ∇_θ of this surrogate; the optimiser minimises, so we negate it
+	// (gradient ascent θ ← θ + ε∇J).
+	policyLoss = Neg(meanOverSteps(Mul(logPiA, advantage)))
+	// The baseline learns V(s) ≈ E[G_t | s_t] by least squares.
+	valueLoss = meanOverSteps(Square(Sub(returns, v)))
+
+	optimizers.FromContext(ctx).UpdateGraph(ctx, g, Add(policyLoss, valueLoss))
+	return policyLoss, valueLoss
+}
+
+// trainHistory is what a checkpoint keeps beside the GoMLX variables.
+type trainHistory struct {
+	EpisodeReturns []float64
+	IterMeans      []float64
+	TrainSeconds   float64
+}
+
+// RunCartPole trains a 4-Hidden-2 policy network with REINFORCE and a learned baseline on
+// CartPole, then evaluates the greedy policy on EvalEpisodes episodes. If cfg.CheckpointDir holds
+// a checkpoint of the same configuration, training resumes from it.
+func RunCartPole(cfg CartPoleConfig) (CartPoleOutcome, error) {
+	if cfg.Hidden < 1 || cfg.Envs < 1 || cfg.MaxIters < 0 || cfg.EvalEpisodes < 1 || cfg.StopWindow < 1 {
+		return CartPoleOutcome{}, fmt.Errorf("cartpole: invalid config %+v", cfg)
+	}
+	backend, err := gomlxext.Backend()
+	if err != nil {
+		return CartPoleOutcome{}, fmt.Errorf("cartpole: %w", err)
+	}
+	// Unchecked: the acting graph, the training graph and the evaluation graph share the variables.
+	ctx := context.New().Checked(false)
+	ctx.SetParams(map[string]any{
+		"hidden":                     cfg.Hidden,
+		context.ParamInitialSeed:     int64(cfg.Seed),
+		optimizers.ParamOptimizer:    "adam",
+		optimizers.ParamLearningRate: cfg.LearningRate,
+	})
+	out := CartPoleOutcome{Config: cfg}
+	var hist trainHistory
+	var ckpt *checkpoints.Handler
+	if cfg.CheckpointDir != "" {
+		if ckpt, hist, err = openCheckpoint(ctx, cfg.CheckpointDir); err != nil {
+			return out, err
+		}
+	}
+	start := len(hist.IterMeans)
+	out.ResumedFrom = start
+
+	act, err := context.NewExec(backend, ctx, actGraph)
+	if err != nil {
+		return out, fmt.Errorf("cartpole: compile policy: %w", err)
+	}
+	step, err := context.NewExec(backend, ctx, reinforceGraph)
+	if err != nil {
+		return out, fmt.Errorf("cartpole: compile training step: %w", err)
+	}
+
+	t0 := time.Now()
+	b := newRolloutBuffer(cfg.Envs)
+	for iter := start; iter < cfg.MaxIters && !stopReached(hist.IterMeans, cfg); iter++ {
+		// Each update's episodes come from their own seeded generator, so a resumed run plays
+		// exactly the episodes an uninterrupted one would.
+		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(iter)))
+		rets, err := b.play(act, rng, false, nil)
+		if err != nil {
+			return out, err
+		}
+		b.discountedReturns(cfg.Gamma)
+		if _, err := step.Exec(b.tensors()); err != nil {
+			return out, fmt.Errorf("cartpole: training step %d: %w", iter, err)
+		}
+		hist.EpisodeReturns = append(hist.EpisodeReturns, rets...)
+		hist.IterMeans = append(hist.IterMeans, mean(rets))
+		if cfg.Progress != nil {
+			cfg.Progress(iter, len(hist.EpisodeReturns), mean(rets))
+		}
+		last := iter+1 == cfg.MaxIters || stopReached(hist.IterMeans, cfg)
+		if ckpt != nil && ((iter+1)%max(cfg.CheckpointEvery, 1) == 0 || last) {
+			hist.TrainSeconds += time.Since(t0).Seconds()
+			t0 = time.Now()
+			if err := saveCheckpoint(ckpt, cfg.CheckpointDir, hist); err != nil {
+				return out, err
+			}
+		}
+	}
+	hist.TrainSeconds += time.Since(t0).Seconds()
+	out.EpisodeReturns = hist.EpisodeReturns
+	out.Iters = len(hist.IterMeans)
+	out.TrainTime = time.Duration(hist.TrainSeconds * float64(time.Second))
+
+	// Evaluation: EvalEpisodes episodes at once, greedy actions, its own seed.
+	eval := newRolloutBuffer(cfg.EvalEpisodes)
+	rng := rand.New(rand.NewPCG(cfg.Seed, math.MaxUint64))
+	if out.EvalReturns, err = eval.play(act, rng, true, &out.Trajectory); err != nil {
+		return out, err
+	}
+	out.MeanReturn = mean(out.EvalReturns)
+	return out, nil
+}
+
+func stopReached(iterMeans []float64, cfg CartPoleConfig) bool {
+	if len(iterMeans) < cfg.StopWindow {
+		return false
+	}
+	return mean(iterMeans[len(iterMeans)-cfg.StopWindow:]) >= cfg.StopReturn
+}
+
+// rolloutBuffer holds n episodes played side by side, padded to CartPoleMaxSteps: fixed shapes,
+// so the policy and the training graphs are compiled once.
+type rolloutBuffer struct {
+	n       int
+	envs    []CartPole
+	obs     []float32 // [n, 4]: the current states, the policy's input.
+	states  []float32 // [n, T, 4]
+	actions []int32   // [n, T]
+	returns []float32 // [n, T]
+	mask    []float32 // [n, T]
+	length  []int     // [n]: steps taken by each episode.
+}
+
+func newRolloutBuffer(n int) *rolloutBuffer {
+	const T = CartPoleMaxSteps
+	return &rolloutBuffer{n: n, envs: make([]CartPole, n), obs: make([]float32, n*4),
+		states: make([]float32, n*T*4), actions: make([]int32, n*T), returns: make([]float32, n*T),
+		mask: make([]float32, n*T), length: make([]int, n)}
+}
+
+// play runs the n episodes to their end with the policy act (sampling a ~ π(·|s), or the most
+// probable action if greedy) and returns their returns. If traj is not nil, it receives episode
+// 0's states.
+func (b *rolloutBuffer) play(act *context.Exec, rng *rand.Rand, greedy bool, traj *[][4]float64) ([]float64, error) {
+	const T = CartPoleMaxSteps
+	clear(b.mask)
+	clear(b.returns)
+	for i := range b.envs {
+		b.envs[i].Reset(rng)
+		b.length[i] = 0
+	}
+	rets := make([]float64, b.n)
+	for t := range T {
+		active := 0
+		for i := range b.envs {
+			copyState(b.obs[i*4:], b.envs[i].State)
+			if !b.envs[i].Done {
+				active++
+			}
+		}
+		if active == 0 {
+			break
+		}
+		if traj != nil && !b.envs[0].Done {
+			*traj = append(*traj, b.envs[0].State)
+		}
+		res, err := act.Exec(tensors.FromFlatDataAndDimensions(b.obs, b.n, 4))
+		if err != nil {
+			return nil, fmt.Errorf("cartpole: policy: %w", err)
+		}
+		probs, err := tensors.CopyFlatData[float32](res[0])
+		if err != nil {
+			return nil, fmt.Errorf("cartpole: policy output: %w", err)
+		}
+		for i := range b.envs {
+			env := &b.envs[i]
+			if env.Done {
+				continue
+			}
+			pRight := float64(probs[i*2+1])
+			a := 0
+			if (greedy && pRight > 0.5) || (!greedy && rng.Float64() < pRight) {
+				a = 1
+			}
+			k := i*T + t
+			copy(b.states[k*4:k*4+4], b.obs[i*4:i*4+4])
+			b.actions[k] = int32(a)
+			b.returns[k] = float32(env.Step(a)) // the reward r_{t+1}; turned into G_t later.
+			b.mask[k] = 1
+			b.length[i]++
+			rets[i] += float64(b.returns[k])
+		}
+	}
+	if traj != nil {
+		*traj = append(*traj, b.envs[0].State)
+	}
+	return rets, nil
+}
+
+// discountedReturns turns the rewards in b.returns into G_t = Σ_k γ^k r_{t+k+1}, scaled by 1−γ.
+func (b *rolloutBuffer) discountedReturns(gamma float64) {
+	const T = CartPoleMaxSteps
+	for i := range b.n {
+		var g float64
+		for t := b.length[i] - 1; t >= 0; t-- {
+			k := i*T + t
+			g = float64(b.returns[k]) + gamma*g
+			b.returns[k] = float32(g * (1 - gamma))
+		}
+	}
+}
+
+// tensors returns the training step's inputs: states [n·T, 4], actions, returns, mask [n·T].
+func (b *rolloutBuffer) tensors() (states, actions, returns, mask *tensors.Tensor) {
+	n := b.n * CartPoleMaxSteps
+	return tensors.FromFlatDataAndDimensions(b.states, n, 4),
+		tensors.FromFlatDataAndDimensions(b.actions, n),
+		tensors.FromFlatDataAndDimensions(b.returns, n),
+		tensors.FromFlatDataAndDimensions(b.mask, n)
+}
+
+func copyState(dst []float32, s [4]float64) {
+	for j, v := range s {
+		dst[j] = float32(v)
+	}
+}
+
+func mean(x []float64) float64 {
+	if len(x) == 0 {
+		return math.NaN()
+	}
+	var s float64
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
+const historyFile = "history.json"
+
+// openCheckpoint loads the latest checkpoint in dir (if any) into ctx and returns its handler and
+// the training history saved beside it.
+func openCheckpoint(ctx *context.Context, dir string) (*checkpoints.Handler, trainHistory, error) {
+	var hist trainHistory
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, hist, fmt.Errorf("cartpole: checkpoint dir: %w", err)
+	}
+	h, err := checkpoints.Build(ctx).Dir(dir).Keep(2).Immediate().Done()
+	if err != nil {
+		return nil, hist, fmt.Errorf("cartpole: open checkpoint %s: %w", dir, err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, historyFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return h, hist, nil
+	case err != nil:
+		return nil, hist, fmt.Errorf("cartpole: read %s: %w", historyFile, err)
+	}
+	if err := json.Unmarshal(data, &hist); err != nil {
+		return nil, hist, fmt.Errorf("cartpole: parse %s: %w", historyFile, err)
+	}
+	if got := optimizers.GetGlobalStep(ctx); got != int64(len(hist.IterMeans)) {
+		return nil, hist, fmt.Errorf("cartpole: checkpoint in %s is at step %d but its history at %d; delete the directory to start over",
+			dir, got, len(hist.IterMeans))
+	}
+	return h, hist, nil
+}
+
+func saveCheckpoint(h *checkpoints.Handler, dir string, hist trainHistory) error {
+	if err := h.Save(); err != nil {
+		return fmt.Errorf("cartpole: save checkpoint: %w", err)
+	}
+	data, err := json.Marshal(hist)
+	if err != nil {
+		return fmt.Errorf("cartpole: encode history: %w", err)
+	}
+	tmp := filepath.Join(dir, historyFile+".tmp")
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return fmt.Errorf("cartpole: write history: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, historyFile)); err != nil {
+		return fmt.Errorf("cartpole: write history: %w", err)
+	}
+	return nil
+}
