@@ -260,7 +260,7 @@ func Heatmap(title string, z [][]float64, xLabels, yLabels []string, options ...
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: xLabels, Name: cfg.xName, NameLocation: "middle", NameGap: 30, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: yLabels, Name: cfg.yName, NameLocation: "middle", NameGap: 55, Inverse: opts.Bool(true), SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
 		charts.WithVisualMapOpts(opts.VisualMap{
-			Calculable: opts.Bool(true), Min: nonzero32(lo), Max: nonzero32(hi),
+			Type: "continuous", Calculable: opts.Bool(true), Min: nonzero32(lo), Max: nonzero32(hi),
 			Orient: "vertical", Right: "10px", Top: "center",
 			InRange: &opts.VisualMapInRange{Color: []string{"#313695", "#4575b4", "#74add1", "#abd9e9", "#e0f3f8", "#ffffbf", "#fee090", "#fdae61", "#f46d43", "#d73027", "#a50026"}},
 		}),

@@ -1,0 +1,292 @@
+package plotting
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// deterministicIDs makes chart ids chart1, chart2, ... for golden files.
+func deterministicIDs(t *testing.T) {
+	t.Helper()
+	old := newID
+	n := 0
+	newID = func() string { n++; return fmt.Sprintf("chart%d", n) }
+	t.Cleanup(func() { newID = old })
+}
+
+// sampleCharts builds one chart of each kind from fixed data.
+func sampleCharts() (map[string]*Chart, error) {
+	out := map[string]*Chart{}
+	var err error
+	add := func(name string, c *Chart, e error) {
+		if e != nil && err == nil {
+			err = fmt.Errorf("%s: %w", name, e)
+		}
+		out[name] = c
+	}
+	ret := make([]float64, 60)
+	for i := range ret {
+		ret[i] = -100 + float64(i)*1.5 + 20*math.Sin(float64(i)*1.7)
+	}
+	ret[10] = math.NaN()
+	c, e := Line("returns", nil, []Series{{Name: "Q-learning", Y: ret}, {Name: "SARSA", Y: MovingAverage(ret, 3)}},
+		WithSmoothing(10), WithAxisNames("episode", "return"))
+	add("line", c, e)
+	c, e = Scatter("embedding", Points{X: []float64{0, 1, 2, 3}, Y: []float64{1, 3, 2, 0},
+		Labels: []string{"cat", "dog", "car", "bus"}, Classes: []int{0, 0, 1, 1}, ClassNames: []string{"animal", "vehicle"}})
+	add("scatter", c, e)
+	c, e = Bar("pulls", []string{"arm 0", "arm 1", "arm 2"}, []Series{{Name: "greedy", Y: []float64{10, 80, 10}}, {Name: "ε=0.1", Y: []float64{30, 40, 30}}})
+	add("bar", c, e)
+	c, e = Heatmap("confusion", [][]float64{{50, 2, 0}, {3, 40, 7}, {0, 5, 45}}, []string{"a", "b", "c"}, []string{"a", "b", "c"},
+		WithAxisNames("predicted", "true"))
+	add("heatmap", c, e)
+	c, e = PRCurve("PR", []PR{{Name: "circle", Recall: []float64{0, 0.5, 0.8, 1}, Precision: []float64{1, 1, 0.8, 0.5}, AP: 0.85}})
+	add("prcurve", c, e)
+	c, e = Tree("MCTS", &TreeNode{Name: "root", Value: 100, Children: []*TreeNode{
+		{Name: "a1", Value: 60, Children: []*TreeNode{{Name: "b2", Value: 40}}}, {Name: "c3", Value: 30}, {Name: "pass", Value: 10}}})
+	add("tree", c, e)
+	c, e = Graph("graph", []Node{{Name: "n0", Class: 0}, {Name: "n1", Class: 0}, {Name: "n2", Class: 1}, {Name: "n3", Class: 1}},
+		[]Edge{{0, 1}, {1, 2}, {2, 3}, {3, 0}}, []string{"red team", "blue team"})
+	add("graph", c, e)
+	hv := make([]float64, 200)
+	for i := range hv {
+		hv[i] = math.Sin(float64(i)) * float64(i%17)
+	}
+	c, e = Histogram("weights", hv, 12)
+	add("histogram", c, e)
+	return out, err
+}
+
+func TestChartsGolden(t *testing.T) {
+	deterministicIDs(t)
+	cs, err := sampleCharts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range cs {
+		t.Run(name, func(t *testing.T) {
+			h, err := c.HTML()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(h, ".container") || strings.Contains(h, "<style") || strings.Contains(h, "go-echarts-assets") {
+				t.Errorf("fragment carries page CSS or a CDN script")
+			}
+			if HasLibrary(h) {
+				t.Errorf("a chart fragment must not carry the library")
+			}
+			golden := filepath.Join("testdata", name+".golden.html")
+			if *update {
+				if err := os.WriteFile(golden, []byte(h), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./plotting -run Golden -update)", err)
+			}
+			if string(want) != h {
+				t.Errorf("%s differs from %s (rerun with -update and review the diff)", name, golden)
+			}
+		})
+	}
+}
+
+// TestChartOptions checks the meaning of generated options, independent of
+// the golden files.
+func TestChartOptions(t *testing.T) {
+	deterministicIDs(t)
+	cs, err := sampleCharts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"line":      {`[10,"-"]`, `"name":"Q-learning (avg 10)"`, `"opacity":0.3`, `"type":"value","name":"episode"`},
+		"scatter":   {`"name":"animal"`, `"name":"vehicle"`, `"name":"cat","value":[0,1]`, `"formatter":"{b}"`},
+		"bar":       {`"data":["arm 0","arm 1","arm 2"]`, `"name":"ε=0.1"`},
+		"heatmap":   {`"value":[2,1,7]`, `"inverse":true`, `"type":"continuous"`, `"max":50`, `"data":["a","b","c"]`, `"name":"predicted"`},
+		"prcurve":   {`"name":"circle (AP 0.850)"`, `"step":"end"`, `[0.8,0.8]`},
+		"tree":      {`"name":"root (100)"`, `"name":"b2 (40)"`, `"orient":"LR"`},
+		"graph":     {`"layout":"force"`, `"name":"blue team"`, `"source":3,"target":0`, `"category":1`},
+		"histogram": {`"barCategoryGap":"0%"`, `"name":"count"`},
+	}
+	for name, subs := range want {
+		h, err := cs[name].HTML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range subs {
+			if !strings.Contains(h, s) {
+				t.Errorf("%s: option lacks %s", name, s)
+			}
+		}
+	}
+}
+
+func TestHistogramCounts(t *testing.T) {
+	counts, edges := HistogramCounts([]float64{0, 0.1, 0.5, 0.9, 1}, 2)
+	if fmt.Sprint(counts) != "[2 3]" || fmt.Sprint(edges) != "[0 0.5 1]" {
+		t.Errorf("counts %v edges %v", counts, edges)
+	}
+}
+
+func TestMovingAverage(t *testing.T) {
+	got := MovingAverage([]float64{1, 3, math.NaN(), 5, 7}, 2)
+	want := []float64{1, 2, 3, 5, 6}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("MovingAverage[%d] = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	tests := []struct {
+		name, want string
+		f          func() error
+	}{
+		{"line no series", "no series", func() error { _, e := Line("t", nil, nil); return e }},
+		{"line empty", "is empty", func() error { _, e := Line("t", nil, []Series{{Name: "a"}}); return e }},
+		{"line inf", "is +Inf", func() error { _, e := Line("t", nil, []Series{{Name: "a", Y: []float64{1, inf}}}); return e }},
+		{"line x mismatch", "has 2 points but x has 3", func() error {
+			_, e := Line("t", []float64{1, 2, 3}, []Series{{Name: "a", Y: []float64{1, 2}}})
+			return e
+		}},
+		{"line nan x", "x[1] is NaN", func() error {
+			_, e := Line("t", []float64{1, nan}, []Series{{Name: "a", Y: []float64{1, 2}}})
+			return e
+		}},
+		{"line log", "not > 0", func() error { _, e := Line("t", nil, []Series{{Name: "a", Y: []float64{1, 0}}}, WithLogY()); return e }},
+		{"scatter lengths", "3 x values but 2 y values", func() error {
+			_, e := Scatter("t", Points{X: []float64{1, 2, 3}, Y: []float64{1, 2}})
+			return e
+		}},
+		{"scatter labels", "but 1 labels", func() error {
+			_, e := Scatter("t", Points{X: []float64{1, 2}, Y: []float64{1, 2}, Labels: []string{"a"}})
+			return e
+		}},
+		{"scatter nan", "y[0] is NaN", func() error { _, e := Scatter("t", Points{X: []float64{1}, Y: []float64{nan}}); return e }},
+		{"bar mismatch", "has 1 values for 2 categories", func() error {
+			_, e := Bar("t", []string{"a", "b"}, []Series{{Name: "s", Y: []float64{1}}})
+			return e
+		}},
+		{"bar nan", "s[0] is NaN", func() error { _, e := Bar("t", []string{"a"}, []Series{{Name: "s", Y: []float64{nan}}}); return e }},
+		{"hist empty", "no values", func() error { _, e := Histogram("t", nil, 3); return e }},
+		{"hist inf", "is +Inf", func() error { _, e := Histogram("t", []float64{inf}, 3); return e }},
+		{"heat ragged", "row 1 has 1 values", func() error { _, e := Heatmap("t", [][]float64{{1, 2}, {3}}, nil, nil); return e }},
+		{"heat empty", "empty matrix", func() error { _, e := Heatmap("t", nil, nil, nil); return e }},
+		{"heat labels", "2 x labels", func() error { _, e := Heatmap("t", [][]float64{{1}}, []string{"a", "b"}, nil); return e }},
+		{"heat inf", "is -Inf", func() error { _, e := Heatmap("t", [][]float64{{math.Inf(-1)}}, nil, nil); return e }},
+		{"heat all nan", "every value is NaN", func() error { _, e := Heatmap("t", [][]float64{{nan}}, nil, nil); return e }},
+		{"pr range", "outside [0,1]", func() error {
+			_, e := PRCurve("t", []PR{{Name: "a", Recall: []float64{1.5}, Precision: []float64{1}}})
+			return e
+		}},
+		{"pr nan", "outside [0,1]", func() error {
+			_, e := PRCurve("t", []PR{{Name: "a", Recall: []float64{nan}, Precision: []float64{1}}})
+			return e
+		}},
+		{"tree nil", "nil root", func() error { _, e := Tree("t", nil); return e }},
+		{"tree nan", "has value NaN", func() error {
+			_, e := Tree("t", &TreeNode{Name: "r", Children: []*TreeNode{{Name: "x", Value: nan}}})
+			return e
+		}},
+		{"graph edge", "outside the 1 nodes", func() error { _, e := Graph("t", []Node{{Name: "a"}}, []Edge{{0, 1}}, nil); return e }},
+		{"graph empty", "no nodes", func() error { _, e := Graph("t", nil, nil, nil); return e }},
+		{"grid nan", "is NaN", func() error { _, e := ImageGrid([][]float32{{float32(nan)}}, 1, 1); return e }},
+		{"grid size", "has 3 values", func() error { _, e := ImageGrid([][]float32{{1, 2, 3}}, 2, 2); return e }},
+		{"board stones", "24 stones", func() error { _, e := GoBoard(5, make([]int, 24), nil); return e }},
+		{"board probs", "probability 0 is NaN", func() error { _, e := GoBoard(2, make([]int, 4), []float64{nan, 0, 0, 0}); return e }},
+		{"heat overlay", "heat[0][0] is NaN", func() error {
+			img, _ := GrayImage(make([]float32, 4), 2, 2)
+			_, e := HeatOverlay(img, [][]float64{{nan}})
+			return e
+		}},
+		{"audio nan", "sample 1 is NaN", func() error { _, e := Audio([]float32{0, float32(nan)}, 8000); return e }},
+		{"audio rate", "sample rate 0", func() error { _, e := Audio([]float32{0}, 0); return e }},
+		{"show nil", "Show(nil)", func() error { return Show(nil) }},
+		{"show other", "cannot display int", func() error { return Show(3) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.f()
+			if err == nil {
+				t.Fatalf("no error, want one containing %q", tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestShowOutsideNotebook(t *testing.T) {
+	old := isNotebook
+	isNotebook = func() bool { return false }
+	defer func() { isNotebook = old }()
+	var shown []string
+	oldD := displayHTML
+	displayHTML = func(s string) { shown = append(shown, s) }
+	defer func() { displayHTML = oldD }()
+	cs, err := sampleCharts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if err := Show(c); err != nil {
+			t.Error(err)
+		}
+		if err := Show(c.Echarts()); err != nil {
+			t.Error(err)
+		}
+	}
+	if len(shown) != 0 {
+		t.Errorf("Show displayed %d outputs outside a notebook", len(shown))
+	}
+}
+
+func TestShowNotebookSendsLibraryOnce(t *testing.T) {
+	var shown []string
+	restore := fakeNotebook(t, &shown)
+	defer restore()
+	cs, err := sampleCharts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"line", "bar", "tree"} {
+		if err := Show(cs[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	libSent = false // a new cell is a new process: only the marker file remains
+	if err := Show(cs["graph"]); err != nil {
+		t.Fatal(err)
+	}
+	if len(shown) != 5 {
+		t.Fatalf("got %d outputs, want library + 4 charts", len(shown))
+	}
+	if !HasLibrary(shown[0]) {
+		t.Errorf("first output is not the library")
+	}
+	for _, s := range shown[1:] {
+		if HasLibrary(s) {
+			t.Errorf("library sent twice")
+		}
+	}
+	if got := StripLibrary(strings.Join(shown, "\n")); HasLibrary(got) || !strings.Contains(got, "dl4go-chart") {
+		t.Errorf("StripLibrary did not remove only the library")
+	}
+	ResendLibrary()
+	if len(shown) != 6 || !HasLibrary(shown[5]) {
+		t.Errorf("ResendLibrary did not send the library")
+	}
+}

@@ -1,0 +1,251 @@
+package plotting
+
+import (
+	"bytes"
+	"encoding/binary"
+	"image"
+	"image/color"
+	"image/png"
+	"strings"
+	"testing"
+)
+
+func at(t *testing.T, p *Picture, x, y int) color.RGBA {
+	t.Helper()
+	r, g, b, a := p.Image.At(x, y).RGBA()
+	return color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), uint8(a >> 8)}
+}
+
+func TestImageGridPixels(t *testing.T) {
+	// Two 2×2 gray images, scale 3, 2 columns: tiles at x=2 and x=2+6+2=10.
+	a := []float32{0, 1, 0.5, 0}
+	b := []float32{-1, 1, 0, 0} // outside [0,1]: rescaled from its min..max
+	p, err := ImageGrid([][]float32{a, b}, 2, 2, PicScale(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Image.Bounds(); got != image.Rect(0, 0, 2*(6+2)+2, 6+2+2) {
+		t.Fatalf("bounds %v", got)
+	}
+	gray := func(v uint8) color.RGBA { return color.RGBA{v, v, v, 255} }
+	tests := []struct {
+		x, y int
+		want color.RGBA
+	}{
+		{0, 0, gray(128)},  // padding
+		{2, 2, gray(0)},    // a[0,0]
+		{4, 4, gray(0)},    // a[0,0], last pixel of the 3×3 block
+		{5, 2, gray(255)},  // a[0,1]
+		{2, 5, gray(128)},  // a[1,0] = 0.5 → 128
+		{7, 7, gray(0)},    // a[1,1]
+		{8, 2, gray(128)},  // padding between tiles
+		{10, 2, gray(0)},   // b[0,0] = -1 → 0
+		{13, 2, gray(255)}, // b[0,1] = 1 → 255
+		{10, 5, gray(128)}, // b[1,0] = 0 → 127.5 → 128
+		{17, 9, gray(128)}, // bottom-right padding
+	}
+	for _, tc := range tests {
+		if got := at(t, p, tc.x, tc.y); got != tc.want {
+			t.Errorf("pixel (%d,%d) = %v, want %v", tc.x, tc.y, got, tc.want)
+		}
+	}
+}
+
+func TestImageGridRGBAndCaption(t *testing.T) {
+	img := make([]float32, 8*12*3)
+	for i := 0; i < 8*12; i++ {
+		img[3*i] = 1 // red
+	}
+	p, err := ImageGridFlat(img, 1, 8, 12, 3, PicScale(1), PicCaptions([]string{"7"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := at(t, p, 2+11, 2+7); got != (color.RGBA{255, 0, 0, 255}) {
+		t.Errorf("red pixel = %v", got)
+	}
+	// Caption "7" at (4,4): box from (3,3); glyph row 0 is "#####".
+	if got := at(t, p, 3, 3); got != (color.RGBA{0, 0, 0, 255}) {
+		t.Errorf("caption box = %v", got)
+	}
+	for x := 4; x < 9; x++ {
+		if got := at(t, p, x, 4); got != (color.RGBA{255, 255, 0, 255}) {
+			t.Errorf("caption ink at (%d,4) = %v", x, got)
+		}
+	}
+	if got := at(t, p, 4, 5); got != (color.RGBA{0, 0, 0, 255}) {
+		t.Errorf("'7' row 1 starts empty, got %v", got)
+	}
+}
+
+func TestDetectionsPixels(t *testing.T) {
+	src, _ := GrayImage(make([]float32, 20*20), 20, 20) // black 20×20
+	mask := make([]float32, 20*20)
+	for y := 12; y < 16; y++ {
+		for x := 12; x < 16; x++ {
+			mask[y*20+x] = 1
+		}
+	}
+	p, err := Detections(src, []Detection{
+		{X0: 2, Y0: 10, X1: 9, Y1: 18, Label: "a", Score: 0.5, Class: 3},
+		{X0: 10, Y0: 10, X1: 18, Y1: 18, Score: -1, Class: 0, Mask: mask},
+	}, PicScale(2), PicAlpha(0.5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	red := rgbaOf(Color(3))
+	blue := rgbaOf(Color(0))
+	black := color.RGBA{0, 0, 0, 255}
+	half := func(c color.RGBA) color.RGBA { // 50% over black, rounded
+		h := func(v uint8) uint8 { return uint8(float64(v)*0.5 + 0.5) }
+		return color.RGBA{h(c.R), h(c.G), h(c.B), 255}
+	}
+	tests := []struct {
+		x, y int
+		want color.RGBA
+		what string
+	}{
+		{4, 20, red, "box 1 top-left corner (scaled ×2)"},
+		{5, 21, red, "box 1 second pixel of a 2 px outline"},
+		{6, 22, black, "box 1 inside"},
+		{17, 35, red, "box 1 bottom-right corner (exclusive edge 18,36)"},
+		{18, 36, black, "outside box 1"},
+		{26, 26, half(blue), "mask pixel, 50% blue over black"},
+		{31, 31, half(blue), "last mask pixel"},
+		{32, 32, black, "inside box 2, outside mask"},
+		{22, 22, black, "inside box 2, outside mask"},
+		{20, 20, blue, "box 2 outline"},
+		{35, 35, blue, "box 2 outline"},
+		{4, 10, red, "tag background above box 1 (y = 20 - 7 - 2 - 1)"},
+		{5, 8, black, "above the tag"},
+	}
+	for _, tc := range tests {
+		if got := at(t, p, tc.x, tc.y); got != tc.want {
+			t.Errorf("%s: pixel (%d,%d) = %v, want %v", tc.what, tc.x, tc.y, got, tc.want)
+		}
+	}
+	// Tag "A 0.50": the 'A' glyph row 0 is ".###." drawn at (5, 11).
+	if at(t, p, 5, 11) != red || at(t, p, 6, 11) != (color.RGBA{255, 255, 255, 255}) {
+		t.Errorf("tag text not drawn: %v %v", at(t, p, 5, 11), at(t, p, 6, 11))
+	}
+}
+
+func TestGoBoardPixels(t *testing.T) {
+	stones := []int{
+		1, 0, 0,
+		0, -1, 0,
+		0, 0, 0,
+	}
+	probs := []float64{0, 0.1, 0, 0, 0, 0, 0, 0, 0.6, 0.3}
+	p, err := GoBoard(3, stones, probs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Image.Bounds(); got != image.Rect(0, 0, 2*32+2*32, 2*32+2*32+14) {
+		t.Fatalf("bounds %v", got)
+	}
+	wood := color.RGBA{220, 179, 92, 255}
+	center := func(i int) (int, int) { return 32 + (i%3)*32, 32 + (i/3)*32 }
+	x, y := center(0)
+	if got := at(t, p, x, y); got != (color.RGBA{10, 10, 10, 255}) {
+		t.Errorf("black stone = %v", got)
+	}
+	x, y = center(4)
+	if got := at(t, p, x, y); got != (color.RGBA{245, 245, 245, 255}) {
+		t.Errorf("white stone = %v", got)
+	}
+	if got := at(t, p, x+14, y); got != (color.RGBA{10, 10, 10, 255}) {
+		t.Errorf("white stone edge = %v", got)
+	}
+	// Best move (index 8, p=0.6): full 85% red over the point, lines excluded.
+	x, y = center(8)
+	a := 0.85
+	mix := func(w, r float64) uint8 { return uint8(w*(1-a) + r*a + 0.5) }
+	red85 := color.RGBA{mix(220, 230), mix(179, 30), mix(92, 30), 255}
+	if got := at(t, p, x+3, y+3); got != red85 {
+		t.Errorf("best move heat = %v, want %v", got, red85)
+	}
+	x, y = center(2)
+	if got := at(t, p, x+3, y+3); got != wood {
+		t.Errorf("zero-probability point = %v, want wood %v", got, wood)
+	}
+	x, y = center(1) // p=0.1 → opacity 0.85/6
+	if got := at(t, p, x+3, y+3); got == wood || got == red85 {
+		t.Errorf("low-probability point = %v, want a light red", got)
+	}
+	if got := at(t, p, 48, 32); got != (color.RGBA{40, 30, 20, 255}) {
+		t.Errorf("grid line = %v", got)
+	}
+}
+
+func TestHeatOverlayPixels(t *testing.T) {
+	src, _ := GrayImage([]float32{0, 0, 0, 0}, 2, 2)
+	p, err := HeatOverlay(src, [][]float64{{0, 1}, {0, 1}}, PicScale(2), PicAlpha(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := at(t, p, 0, 0); got != jet(0) {
+		t.Errorf("cold corner = %v, want %v", got, jet(0))
+	}
+	if got := at(t, p, 3, 3); got != jet(1) {
+		t.Errorf("hot corner = %v, want %v", got, jet(1))
+	}
+	if jet(0) != (color.RGBA{0, 0, 128, 255}) || jet(1) != (color.RGBA{128, 0, 0, 255}) || jet(0.5) != (color.RGBA{128, 255, 128, 255}) {
+		t.Errorf("jet palette: %v %v %v", jet(0), jet(0.5), jet(1))
+	}
+}
+
+func TestPictureHTMLAndPNG(t *testing.T) {
+	p, err := ImageGrid([][]float32{{0, 1, 1, 0}}, 2, 2, PicScale(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := p.PNG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Bounds() != p.Image.Bounds() {
+		t.Errorf("decoded bounds %v", img.Bounds())
+	}
+	h, err := p.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, `<img class="dl4go-picture" width="6" height="6"`) || !strings.Contains(h, "data:image/png;base64,iVBORw0KGgo") {
+		t.Errorf("html = %.120s", h)
+	}
+}
+
+func TestWAV(t *testing.T) {
+	s, err := Audio([]float32{0, 1, -1, 0.5, 2}, 8000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := s.WAV()
+	if len(w) != 44+10 {
+		t.Fatalf("len %d", len(w))
+	}
+	le16 := func(o int) uint16 { return binary.LittleEndian.Uint16(w[o:]) }
+	le32 := func(o int) uint32 { return binary.LittleEndian.Uint32(w[o:]) }
+	if string(w[0:4]) != "RIFF" || le32(4) != 46 || string(w[8:16]) != "WAVEfmt " || le32(16) != 16 ||
+		le16(20) != 1 || le16(22) != 1 || le32(24) != 8000 || le32(28) != 16000 || le16(32) != 2 || le16(34) != 16 ||
+		string(w[36:40]) != "data" || le32(40) != 10 {
+		t.Errorf("bad header % x", w[:44])
+	}
+	want := []int16{0, 32767, -32767, 16384, 32767}
+	for i, v := range want {
+		if got := int16(le16(44 + 2*i)); got != v {
+			t.Errorf("sample %d = %d, want %d", i, got, v)
+		}
+	}
+	h, err := s.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(h, `<audio controls preload="auto" src="data:audio/wav;base64,UklGR`) {
+		t.Errorf("html = %.100s", h)
+	}
+}
