@@ -197,15 +197,17 @@ func CheckCompose(c *Compose, d *Dockerfile, mod *modfile.File) []Check {
 			title != "" && path.Base(repo) == title, "compose image %q, Dockerfile label %q", lab.Image, title)
 	}
 
-	// Named volume for the user's work.
+	// Named volume for the user's work, inside the notebooks folder so JupyterLab shows it.
 	{
 		var named []string
+		ok := false
 		for _, m := range lab.Mounts() {
 			if _, declared := c.Volumes[m.Source]; declared && m.Source != "" {
 				named = append(named, m.Source+":"+m.Target)
+				ok = ok || strings.HasPrefix(path.Clean(m.Target)+"/", NotebooksDir+"/")
 			}
 		}
-		add("compose-volume", "The lab service keeps the learner's work in a named volume, which outlives the container.", len(named) > 0, "named volumes %v", named)
+		add("compose-volume", "The lab service keeps the learner's work in a named volume under "+NotebooksDir+" (visible in JupyterLab), which outlives the container.", ok, "named volumes %v", named)
 	}
 
 	// Healthcheck.

@@ -88,7 +88,7 @@ func Load(root string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.GoMod, err = modfile.ParseLax("go.mod", data, nil); err != nil {
+	if p.GoMod, err = modfile.Parse("go.mod", data, nil); err != nil {
 		return nil, fmt.Errorf("load go.mod: %w", err)
 	}
 	if data, err = read(DockerfileName); err != nil {
