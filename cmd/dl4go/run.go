@@ -8,10 +8,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/dl4go/dl4go/export"
 	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/kernel"
 	"github.com/dl4go/dl4go/kernel/client"
@@ -142,8 +142,6 @@ type pageInfo struct {
 	htmlPath string
 }
 
-var resultLine = regexp.MustCompile(`(?m)^RESULT lesson=\S+ metric=\S+ value=\S+ threshold=\S+ ok=(true|false)\s*$`)
-
 // runNotebook executes one notebook and writes its executed copy and page into opts.outDir.
 func runNotebook(ctx context.Context, in kernel.Installed, path string, nb *notebook.Notebook, opts runOptions) (pageInfo, error) {
 	name := strings.TrimSuffix(filepath.Base(path), ".ipynb")
@@ -237,23 +235,14 @@ func runNotebook(ctx context.Context, in kernel.Installed, path string, nb *note
 	return page, runErr
 }
 
-// checkResult finds the lesson's RESULT line in the outputs; a missing or failed one is an error.
+// checkResult requires the lesson's RESULT line in the outputs, with ok=true.
 func checkResult(nb *notebook.Notebook) error {
-	var last []string
-	for _, c := range nb.Cells {
-		for _, o := range c.Outputs {
-			if o.OutputType == notebook.Stream {
-				if m := resultLine.FindAllStringSubmatch(o.Text, -1); m != nil {
-					last = m[len(m)-1]
-				}
-			}
-		}
-	}
+	r, found := export.FindResult(nb)
 	switch {
-	case last == nil:
+	case !found:
 		return errors.New("no RESULT line: a lesson notebook must end by printing its RESULT line")
-	case last[1] != "true":
-		return fmt.Errorf("the lesson's outcome was not reached: %s", strings.TrimSpace(last[0]))
+	case !r.OK:
+		return fmt.Errorf("the lesson's outcome was not reached: %s", r.Line)
 	}
 	return nil
 }
