@@ -43,11 +43,13 @@ func DefaultBanditMethods() []BanditMethod {
 	}
 }
 
-// DefaultBanditConfig returns the full (2000 runs × 1000 steps) or quick (300 × 1000) size,
-// as chosen by lessons.Quick.
-func DefaultBanditConfig() BanditConfig {
+// DefaultBanditConfig returns BanditConfigFor(lessons.Quick()).
+func DefaultBanditConfig() BanditConfig { return BanditConfigFor(quick()) }
+
+// BanditConfigFor returns the full (2000 runs × 1000 steps) or quick (300 × 1000) size.
+func BanditConfigFor(quick bool) BanditConfig {
 	c := BanditConfig{Arms: 10, Runs: 2000, Steps: 1000, Seed: 1, Methods: DefaultBanditMethods()}
-	if quick() {
+	if quick {
 		c.Runs = 300
 	}
 	return c

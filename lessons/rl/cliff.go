@@ -86,11 +86,15 @@ type CliffConfig struct {
 	Seed     uint64
 }
 
-// DefaultCliffConfig returns the full (100 runs) or quick (20 runs) size, as chosen by lessons.Quick.
-func DefaultCliffConfig() CliffConfig {
+// DefaultCliffConfig returns CliffConfigFor(lessons.Quick()).
+func DefaultCliffConfig() CliffConfig { return CliffConfigFor(quick()) }
+
+// CliffConfigFor returns the full (100 runs) or quick (20 runs) size: α = 0.1, ε = 0.1, γ = 1,
+// 2000 TD episodes and 10000 Monte Carlo episodes per run.
+func CliffConfigFor(quick bool) CliffConfig {
 	c := CliffConfig{Episodes: 2000, Runs: 100, Alpha: 0.1, Epsilon: 0.1, Gamma: 1,
 		MCEpisodes: 10000, MaxSteps: 200, Seed: 7}
-	if quick() {
+	if quick {
 		c.Runs = 20
 	}
 	return c

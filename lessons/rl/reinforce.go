@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/plotting"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:staticcheck // graph code reads like math.
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -36,17 +37,18 @@ type CartPoleConfig struct {
 	// resumes from; "" disables checkpoints. DefaultCartPoleConfig sets it under the user cache.
 	CheckpointDir   string
 	CheckpointEvery int
-	// Progress, if set, is called after every update with the update index (from 0), the
-	// episodes played so far and the mean return of this update's episodes.
-	Progress func(iter, episodes int, meanReturn float64) `json:"-"`
 }
 
-// DefaultCartPoleConfig returns the full or quick size, as chosen by lessons.Quick, checkpointing
-// under CartPoleCheckpointDir.
-func DefaultCartPoleConfig() CartPoleConfig {
+// DefaultCartPoleConfig returns CartPoleConfigFor(lessons.Quick()).
+func DefaultCartPoleConfig() CartPoleConfig { return CartPoleConfigFor(quick()) }
+
+// CartPoleConfigFor returns the full size (train until the last 5 updates average ≥ 475, at most
+// 300 updates of 16 episodes) or the quick one (until ≥ 200 over 3 updates, at most 60), both
+// checkpointing under CartPoleCheckpointDir.
+func CartPoleConfigFor(quick bool) CartPoleConfig {
 	c := CartPoleConfig{Hidden: 64, Envs: 16, MaxIters: 300, LearningRate: 0.01, Gamma: 0.99,
 		StopReturn: 475, StopWindow: 5, EvalEpisodes: 100, Seed: 1, CheckpointEvery: 10}
-	if quick() {
+	if quick {
 		c.MaxIters, c.StopReturn, c.StopWindow = 60, 200, 3
 	}
 	c.CheckpointDir = CartPoleCheckpointDir(c)
@@ -60,14 +62,14 @@ func (c CartPoleConfig) Key() string {
 		c.Hidden, c.Envs, c.MaxIters, c.LearningRate, c.Gamma, c.StopReturn, c.StopWindow, c.Seed)
 }
 
-// CartPoleCheckpointDir returns <user cache>/dl4go/01-rl/<cfg.Key()>, or "" if there is no user
-// cache directory. Delete it to train from scratch.
+// CartPoleCheckpointDir returns <user cache>/dl4go/01-rl/<cfg.Key()> (see gomlxext.CheckpointDir),
+// or "" (no checkpoints) if there is no user cache directory. Delete it to train from scratch.
 func CartPoleCheckpointDir(cfg CartPoleConfig) string {
-	base, err := os.UserCacheDir()
+	dir, err := gomlxext.CheckpointDir("01-rl", cfg.Key())
 	if err != nil {
 		return ""
 	}
-	return filepath.Join(base, "dl4go", "01-rl", cfg.Key())
+	return dir
 }
 
 // CartPoleOutcome is the result of RunCartPole.
@@ -197,6 +199,10 @@ func RunCartPole(cfg CartPoleConfig) (CartPoleOutcome, error) {
 		return out, fmt.Errorf("cartpole: compile training step: %w", err)
 	}
 
+	live := plotting.NewLive("CartPole: REINFORCE with baseline", cfg.MaxIters, "mean return")
+	for i, m := range hist.IterMeans { // a resumed run shows its past too
+		live.Update(i+1, map[string]float64{"mean return": m})
+	}
 	t0 := time.Now()
 	b := newRolloutBuffer(cfg.Envs)
 	for iter := start; iter < cfg.MaxIters && !stopReached(hist.IterMeans, cfg); iter++ {
@@ -213,9 +219,7 @@ func RunCartPole(cfg CartPoleConfig) (CartPoleOutcome, error) {
 		}
 		hist.EpisodeReturns = append(hist.EpisodeReturns, rets...)
 		hist.IterMeans = append(hist.IterMeans, mean(rets))
-		if cfg.Progress != nil {
-			cfg.Progress(iter, len(hist.EpisodeReturns), mean(rets))
-		}
+		live.Update(iter+1, map[string]float64{"mean return": mean(rets)})
 		last := iter+1 == cfg.MaxIters || stopReached(hist.IterMeans, cfg)
 		if ckpt != nil && ((iter+1)%max(cfg.CheckpointEvery, 1) == 0 || last) {
 			hist.TrainSeconds += time.Since(t0).Seconds()
@@ -225,6 +229,7 @@ func RunCartPole(cfg CartPoleConfig) (CartPoleOutcome, error) {
 			}
 		}
 	}
+	live.Done()
 	hist.TrainSeconds += time.Since(t0).Seconds()
 	out.EpisodeReturns = hist.EpisodeReturns
 	out.Iters = len(hist.IterMeans)

@@ -1,0 +1,217 @@
+package rl
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/dl4go/dl4go/plotting"
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// RewardChart draws the average reward per step of every bandit method.
+func (o BanditOutcome) RewardChart() (*plotting.Chart, error) {
+	return plotting.Line(fmt.Sprintf("%d-armed bandit: average reward (%d runs)", o.Config.Arms, o.Config.Runs),
+		steps1(o.Config.Steps), o.series(o.AvgReward), plotting.WithAxisNames("step", "average reward"))
+}
+
+// OptimalChart draws the % of runs that pulled the best arm, per step, for every bandit method.
+func (o BanditOutcome) OptimalChart() (*plotting.Chart, error) {
+	return plotting.Line(fmt.Sprintf("%d-armed bandit: %% optimal action (%d runs)", o.Config.Arms, o.Config.Runs),
+		steps1(o.Config.Steps), o.series(o.PctOptimal), plotting.WithAxisNames("step", "% optimal action"))
+}
+
+func (o BanditOutcome) series(curves [][]float64) []plotting.Series {
+	s := make([]plotting.Series, len(curves))
+	for m, c := range curves {
+		s[m] = plotting.Series{Name: o.Config.Methods[m].Name, Y: c}
+	}
+	return s
+}
+
+func steps1(n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(i + 1)
+	}
+	return x
+}
+
+// yFloor starts a Line's y axis at lo, so that the first episodes' huge losses do not flatten the curves.
+func yFloor(lo float64) plotting.Option {
+	return plotting.WithEcharts(charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "return per episode",
+		NameLocation: "middle", NameGap: 40, Min: lo, Max: "dataMax"}))
+}
+
+// ReturnsChart draws the online return per episode (averaged over runs, with a moving average) of
+// SARSA and Q-learning: what each agent collects while it explores with ε = 0.1.
+func (o CliffOutcome) ReturnsChart() (*plotting.Chart, error) {
+	return plotting.Line(fmt.Sprintf("Cliff walking: return per episode while learning (ε=%g, %d runs)", o.Config.Epsilon, o.Config.Runs),
+		steps1(o.Config.Episodes),
+		[]plotting.Series{{Name: "SARSA", Y: o.OnlineReturn[SARSA]}, {Name: "Q-learning", Y: o.OnlineReturn[QLearning]}},
+		plotting.WithAxisNames("episode", "return per episode"), plotting.WithSmoothing(20), yFloor(-100))
+}
+
+// MonteCarloChart draws the online return of Monte Carlo control over its (longer) training,
+// beside the TD methods' curves.
+func (o CliffOutcome) MonteCarloChart() (*plotting.Chart, error) {
+	n := o.Config.MCEpisodes
+	pad := func(y []float64) []float64 {
+		p := make([]float64, n)
+		for i := range p {
+			p[i] = math.NaN()
+		}
+		copy(p, y)
+		return p
+	}
+	return plotting.Line(fmt.Sprintf("Cliff walking: Monte Carlo control vs TD (ε=%g, %d runs)", o.Config.Epsilon, o.Config.Runs),
+		steps1(n),
+		[]plotting.Series{{Name: "Monte Carlo", Y: o.OnlineReturn[MonteCarlo]},
+			{Name: "SARSA", Y: pad(o.OnlineReturn[SARSA])}, {Name: "Q-learning", Y: pad(o.OnlineReturn[QLearning])}},
+		plotting.WithAxisNames("episode", "return per episode"), plotting.WithSmoothing(100), yFloor(-300))
+}
+
+// PathsPicture draws the grid with the greedy paths of run 0: SARSA in blue, Q-learning in red
+// (purple where they share a cell), Monte Carlo in green if withMC, the cliff black, start and
+// goal yellow.
+func (o CliffOutcome) PathsPicture(withMC bool) (*plotting.Picture, error) {
+	c := o.Env
+	pix := make([]float32, c.Rows*c.Cols*3)
+	set := func(s int, rgb [3]float32) { copy(pix[s*3:s*3+3], rgb[:]) }
+	for s := range c.NumStates() {
+		set(s, [3]float32{0.95, 0.95, 0.95})
+	}
+	on := func(m int) map[int]bool {
+		set := map[int]bool{}
+		for _, s := range o.Path[m] {
+			set[s] = true
+		}
+		return set
+	}
+	sarsa, qlearn, mc := on(SARSA), on(QLearning), on(MonteCarlo)
+	for s := range c.NumStates() {
+		var rgb [3]float32
+		switch {
+		case c.IsCliff(s):
+			rgb = [3]float32{0.1, 0.1, 0.1}
+		case s == c.Start() || s == c.Goal():
+			rgb = [3]float32{0.95, 0.8, 0.1}
+		case sarsa[s] && qlearn[s]:
+			rgb = [3]float32{0.6, 0.2, 0.7}
+		case sarsa[s]:
+			rgb = [3]float32{0.2, 0.4, 0.9}
+		case qlearn[s]:
+			rgb = [3]float32{0.9, 0.2, 0.2}
+		case withMC && mc[s]:
+			rgb = [3]float32{0.2, 0.7, 0.3}
+		default:
+			continue
+		}
+		set(s, rgb)
+	}
+	caption := "SARSA blue, Q-learning red, both purple"
+	if withMC {
+		caption += ", Monte Carlo green"
+	}
+	return plotting.ImageGrid([][]float32{pix}, c.Rows, c.Cols, plotting.PicScale(40),
+		plotting.PicCaptions([]string{caption}))
+}
+
+// QChart draws method m's learned values max_a Q(s,a) on the grid, each cell labelled with its
+// greedy action's arrow and the value.
+func (o CliffOutcome) QChart(m int) (*plotting.Chart, error) {
+	c := o.Env
+	z := c.ValueGrid(o.Q[m])
+	for s := range c.NumStates() {
+		if c.IsCliff(s) || s == c.Goal() {
+			z[s/c.Cols][s%c.Cols] = math.NaN()
+		}
+	}
+	return heatmapWithCellText(fmt.Sprintf("%s: max_a Q(s,a) and greedy action", CliffMethodNames[m]),
+		z, c.ArrowGrid(o.Q[m]), nil, nil, plotting.WithSize("900px", "330px"))
+}
+
+// TrainingChart draws the return of every training episode of the CartPole run (sampled actions),
+// with a moving average over 50 episodes; 500 is the cap.
+func (o CartPoleOutcome) TrainingChart() (*plotting.Chart, error) {
+	if len(o.EpisodeReturns) == 0 {
+		return nil, fmt.Errorf("cartpole: no training episodes to draw")
+	}
+	return plotting.Line(fmt.Sprintf("CartPole, REINFORCE with baseline: return per training episode (%d per update)", o.Config.Envs),
+		steps1(len(o.EpisodeReturns)), []plotting.Series{{Name: "return", Y: o.EpisodeReturns}},
+		plotting.WithAxisNames("episode", "return"), plotting.WithSmoothing(50))
+}
+
+// EvalChart draws the histogram of the evaluation returns.
+func (o CartPoleOutcome) EvalChart() (*plotting.Chart, error) {
+	return plotting.Histogram(fmt.Sprintf("CartPole: returns of %d greedy evaluation episodes (mean %.1f)", len(o.EvalReturns), o.MeanReturn),
+		o.EvalReturns, 10, plotting.WithAxisNames("return", "episodes"))
+}
+
+// FramesPicture draws n frames, evenly spaced in time, of the first evaluation episode: the
+// trained policy balancing the pole.
+func (o CartPoleOutcome) FramesPicture(n int) (*plotting.Picture, error) {
+	traj := o.Trajectory
+	if len(traj) == 0 || n < 1 {
+		return nil, fmt.Errorf("cartpole: no trajectory to draw")
+	}
+	n = min(n, len(traj))
+	var frames [][]float32
+	var captions []string
+	for i := range n {
+		t := i * (len(traj) - 1) / max(n-1, 1)
+		frames = append(frames, RenderCartPole(traj[t]))
+		captions = append(captions, fmt.Sprintf("t=%d", t))
+	}
+	return plotting.ImageGrid(frames, FrameHeight, FrameWidth, plotting.PicCaptions(captions),
+		plotting.GridCols(min(n, 5)), plotting.PicScale(1))
+}
+
+// Frame size of RenderCartPole, in pixels.
+const (
+	FrameHeight = 100
+	FrameWidth  = 240
+)
+
+// RenderCartPole draws state [x, ẋ, θ, θ̇] as a FrameHeight × FrameWidth × 3 RGB image (values in
+// [0, 1]): the track, the cart (x = ±2.4 m at the edges) and the pole (1 m long).
+func RenderCartPole(state [4]float64) []float32 {
+	const scale = FrameWidth / (2 * CartPoleXLimit) // pixels per metre
+	const trackY = 80
+	pix := make([]float32, FrameHeight*FrameWidth*3)
+	for i := range pix {
+		pix[i] = 1
+	}
+	put := func(x, y int, r, g, b float32) {
+		if x >= 0 && x < FrameWidth && y >= 0 && y < FrameHeight {
+			k := (y*FrameWidth + x) * 3
+			pix[k], pix[k+1], pix[k+2] = r, g, b
+		}
+	}
+	for x := range FrameWidth {
+		put(x, trackY, 0, 0, 0)
+	}
+	cx := int(math.Round(FrameWidth/2 + state[0]*scale))
+	for y := trackY - 12; y < trackY; y++ {
+		for x := cx - 12; x <= cx+12; x++ {
+			put(x, y, 0.2, 0.2, 0.2)
+		}
+	}
+	// The pole: from the top of the cart, 2·0.5 m long, leaning by θ (positive: to the right).
+	px, py := float64(cx), float64(trackY-12)
+	length := 2 * cpLength * scale
+	for i := 0; i <= int(length)*2; i++ {
+		d := float64(i) / 2
+		x := px + d*math.Sin(state[2])
+		y := py - d*math.Cos(state[2])
+		for dx := -2; dx <= 2; dx++ {
+			put(int(math.Round(x))+dx, int(math.Round(y)), 0.8, 0.6, 0.4)
+		}
+	}
+	for dy := -2; dy <= 2; dy++ {
+		for dx := -2; dx <= 2; dx++ {
+			put(cx+dx, trackY-12+dy, 0.5, 0.5, 0.8)
+		}
+	}
+	return pix
+}

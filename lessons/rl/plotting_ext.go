@@ -1,0 +1,44 @@
+package rl
+
+// This file holds a chart helper that package plotting lacks; it is self-contained so that it can
+// move to plotting as is (plotting.Heatmap with a WithCellText option).
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/dl4go/dl4go/plotting"
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// heatmapWithCellText is plotting.Heatmap whose cells read text[row][col] above the value
+// (rounded), e.g. the greedy action's arrow over max_a Q(s,a). A NaN cell shows its text only.
+func heatmapWithCellText(title string, z [][]float64, text [][]string, xLabels, yLabels []string,
+	options ...plotting.Option) (*plotting.Chart, error) {
+	if len(text) != len(z) {
+		return nil, fmt.Errorf("heatmap %q: %d text rows for %d rows", title, len(text), len(z))
+	}
+	for r := range z {
+		if len(text[r]) != len(z[r]) {
+			return nil, fmt.Errorf("heatmap %q: row %d has %d texts for %d values", title, r, len(text[r]), len(z[r]))
+		}
+	}
+	c, err := plotting.Heatmap(title, z, xLabels, yLabels, append(options, plotting.WithCellValues(false))...)
+	if err != nil {
+		return nil, err
+	}
+	h, ok := c.Echarts().(*charts.HeatMap)
+	if !ok {
+		return nil, fmt.Errorf("heatmap %q: plotting.Heatmap returned a %T", title, c.Echarts())
+	}
+	js, err := json.Marshal(text)
+	if err != nil {
+		return nil, fmt.Errorf("heatmap %q: %w", title, err)
+	}
+	h.SetSeriesOptions(charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), FontSize: 12,
+		Formatter: string(opts.FuncOpts(fmt.Sprintf(
+			`function(p){var t=%s[p.value[1]][p.value[0]],v=p.value[2];return typeof v==="number"?t+"\n"+Math.round(v):t}`,
+			js)))}))
+	return c, nil
+}
