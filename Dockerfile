@@ -104,6 +104,11 @@ RUN go mod download \
 RUN dl4go install --user \
     && dl4go doctor
 
+# Smoke test: the welcome notebook runs through the kernel as a learner's would (this also warms
+# the caches cells use, so the first cell in the container starts fast).
+RUN dl4go run --quick --out /tmp/dl4go-smoke 00 \
+    && rm -rf /tmp/dl4go-smoke
+
 # New notebooks and consoles start on the Go kernel.
 RUN mkdir -p "${CONDA_DIR}/etc/jupyter/jupyter_server_config.d" \
     && printf '{"MultiKernelManager": {"default_kernel_name": "dl4go"}}\n' \
