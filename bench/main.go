@@ -1,0 +1,429 @@
+// Command bench compares training speed and memory of dl4go's GoMLX engines with PyTorch CPU on
+// the same models, side by side in one invocation (see README.md):
+//
+//	go run ./bench                 # ms/step, ratio and peak RSS at batch 32/64/128
+//	go run ./bench -accuracy       # one MNIST epoch: test accuracy of the MLP and the CNN
+//
+// Each measurement runs in its own process (this binary with -worker, or bench/torch_bench.py), so
+// that its peak RSS is its own.
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dl4go/dl4go/bench/models"
+	"github.com/dl4go/dl4go/data/mnist"
+	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+)
+
+// result is one measurement, as printed by a worker (Go or Python) on stdout as JSON.
+type result struct {
+	Engine    string  `json:"engine"`
+	Model     string  `json:"model"`
+	Batch     int     `json:"batch"`
+	MsPerStep float64 `json:"ms_per_step"`
+	WarmupS   float64 `json:"warmup_s"`
+	Steps     int     `json:"steps"`
+	Loss      float64 `json:"loss"`
+	Accuracy  float64 `json:"accuracy"`
+	TrainS    float64 `json:"train_s"`
+	Torch     string  `json:"torch,omitempty"`
+	Error     string  `json:"error,omitempty"`
+	PeakRSSMB float64 `json:"peak_rss_mb"` // filled in by the parent.
+}
+
+type options struct {
+	models, engines, batches string
+	python                   string
+	threads                  int
+	warmup, minSteps         int
+	maxSteps                 int
+	minTime, timeout         time.Duration
+	accuracy                 bool
+	epochs                   int
+	jsonOut                  string
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.models, "models", "mlp,cnn,transformer", "models to run: mlp, cnn, transformer")
+	flag.StringVar(&o.engines, "engines", "", `GoMLX backend configs to compare with torch (default "dl4go,go"; with -accuracy "dl4go")`)
+	flag.StringVar(&o.batches, "batches", "32,64,128", "batch sizes (with -accuracy: the first one)")
+	flag.StringVar(&o.python, "python", "/usr/bin/python3", `Python with PyTorch (Debian: apt-get install -y python3-torch); "" skips PyTorch`)
+	flag.IntVar(&o.threads, "threads", 2, "PyTorch threads (torch.set_num_threads)")
+	flag.IntVar(&o.warmup, "warmup", 2, "steps run before timing (the first compiles the graph)")
+	flag.IntVar(&o.minSteps, "min-steps", 5, "fewest timed steps")
+	flag.IntVar(&o.maxSteps, "max-steps", 200, "most timed steps")
+	flag.DurationVar(&o.minTime, "min-time", 3*time.Second, "time steps for at least this long (within min/max-steps)")
+	flag.DurationVar(&o.timeout, "timeout", 5*time.Minute, "limit per measurement process")
+	flag.BoolVar(&o.accuracy, "accuracy", false, "full-size accuracy run: train -epochs on MNIST, report test accuracy (models mlp,cnn)")
+	flag.IntVar(&o.epochs, "epochs", 1, "epochs for -accuracy")
+	flag.StringVar(&o.jsonOut, "json", "", "also write the results as JSON to this file")
+	worker := flag.Bool("worker", false, "internal: run one measurement (-engines, -models, -batches each one value) and print JSON")
+	flag.Parse()
+
+	if *worker {
+		r := runWorker(o)
+		_ = json.NewEncoder(os.Stdout).Encode(r)
+		return
+	}
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o options) error {
+	if o.engines == "" {
+		o.engines = "dl4go,go"
+		if o.accuracy {
+			o.engines = "dl4go"
+		}
+		if !slices.Contains(backends.List(), "dl4go") {
+			o.engines = strings.Replace(o.engines, "dl4go", "go", 1)
+		}
+	}
+	if o.accuracy && o.models == "mlp,cnn,transformer" {
+		o.models = "mlp,cnn"
+	}
+	batches, err := parseInts(o.batches)
+	if err != nil {
+		return err
+	}
+	if o.accuracy {
+		batches = batches[:1]
+	}
+	mnistDir, err := mnist.Dir()
+	if err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	engines := split(o.engines)
+	if o.python != "" {
+		if out, err := exec.Command(o.python, "-c", "import torch").CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: PyTorch unavailable in %s (%v: %s); install it with `apt-get install -y python3-torch`, or pass -python ''\n",
+				o.python, err, strings.TrimSpace(string(out)))
+			o.python = ""
+		} else {
+			engines = append([]string{"torch"}, engines...)
+		}
+	}
+	torchScript := filepath.Join(sourceDir(), "torch_bench.py")
+
+	load0 := loadAvg()
+	start := time.Now()
+	var results []result
+	for _, model := range split(o.models) {
+		for _, batch := range batches {
+			for _, engine := range engines {
+				var cmd *exec.Cmd
+				if engine == "torch" {
+					args := []string{torchScript, "--model", model, "--batch", strconv.Itoa(batch),
+						"--threads", strconv.Itoa(o.threads), "--mnist-dir", mnistDir,
+						"--warmup", strconv.Itoa(o.warmup), "--min-steps", strconv.Itoa(o.minSteps),
+						"--max-steps", strconv.Itoa(o.maxSteps), "--min-time", fmt.Sprint(o.minTime.Seconds())}
+					if o.accuracy {
+						args = append(args, "--epochs", strconv.Itoa(o.epochs))
+					}
+					cmd = exec.Command(o.python, args...)
+					if os.Getenv("OMP_WAIT_POLICY") == "" {
+						// OpenMP's default spin-waiting makes 2-thread PyTorch ~100× slower on a busy
+						// machine (measured: 250–360 ms/step instead of 3 ms for the MLP).
+						cmd.Env = append(os.Environ(), "OMP_WAIT_POLICY=PASSIVE")
+					}
+				} else {
+					args := []string{"-worker", "-engines", engine, "-models", model, "-batches", strconv.Itoa(batch),
+						"-warmup", strconv.Itoa(o.warmup), "-min-steps", strconv.Itoa(o.minSteps),
+						"-max-steps", strconv.Itoa(o.maxSteps), "-min-time", o.minTime.String(),
+						"-epochs", strconv.Itoa(o.epochs)}
+					if o.accuracy {
+						args = append(args, "-accuracy")
+					}
+					cmd = exec.Command(self, args...)
+					cmd.Env = append(os.Environ(), mnist.DirEnv+"="+mnistDir)
+				}
+				fmt.Fprintf(os.Stderr, "bench: %s %s batch %d ...\n", engine, model, batch)
+				r := measure(cmd, o.timeout)
+				r.Engine, r.Model, r.Batch = engine, model, batch
+				if r.Error != "" {
+					fmt.Fprintf(os.Stderr, "bench: %s %s batch %d: %s\n", engine, model, batch, r.Error)
+				}
+				results = append(results, r)
+			}
+		}
+	}
+	header := fmt.Sprintf("dl4go bench, %s: %d CPUs (GOMAXPROCS %d), load average %s at start, %s at end; %s; PyTorch threads %d, OMP_WAIT_POLICY=%s; took %s",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOMAXPROCS(0), load0, loadAvg(),
+		gomlxVersion(), o.threads, cmp.Or(os.Getenv("OMP_WAIT_POLICY"), "PASSIVE"), time.Since(start).Round(time.Second))
+	fmt.Println(header)
+	fmt.Println()
+	printTable(os.Stdout, results, o.accuracy)
+	if o.jsonOut != "" {
+		b, _ := json.MarshalIndent(map[string]any{"header": header, "results": results}, "", "  ")
+		if err := os.WriteFile(o.jsonOut, b, 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", o.jsonOut, err)
+		}
+	}
+	return nil
+}
+
+// measure runs one worker process and returns its JSON result with its peak RSS.
+func measure(cmd *exec.Cmd, timeout time.Duration) result {
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return result{Error: err.Error()}
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(timeout):
+		_ = cmd.Process.Kill()
+		<-done
+		err = fmt.Errorf("timed out after %s", timeout)
+	}
+	var r result
+	line := lastLine(stdout.String())
+	if jerr := json.Unmarshal([]byte(line), &r); jerr != nil {
+		msg := fmt.Sprintf("no result (%v)", jerr)
+		if err != nil {
+			msg = err.Error()
+		}
+		r.Error = msg
+	} else if err != nil && r.Error == "" {
+		r.Error = err.Error()
+	}
+	r.PeakRSSMB = peakRSSMB(cmd.ProcessState)
+	return r
+}
+
+// runWorker performs one GoMLX measurement in this process.
+func runWorker(o options) (r result) {
+	r = result{Engine: o.engines, Model: o.models}
+	r.Batch, _ = strconv.Atoi(o.batches)
+	defer func() {
+		if p := recover(); p != nil {
+			r.Error = fmt.Sprintf("panic: %v", p)
+		}
+		if r.Error != "" {
+			r.Error = firstLine(r.Error)
+		}
+	}()
+	fail := func(err error) result { r.Error = err.Error(); return r }
+
+	backend, err := backends.NewWithConfig(o.engines)
+	if err != nil {
+		return fail(err)
+	}
+	model, err := models.ByName(o.models)
+	if err != nil {
+		return fail(err)
+	}
+	trainer, err := models.NewTrainer(backend, model, 1e-3, 1)
+	if err != nil {
+		return fail(err)
+	}
+	var ds train.Dataset
+	if o.models == "transformer" {
+		ds = models.NewTokens(r.Batch, 1)
+	} else {
+		set, err := mnist.Load(mnist.Train)
+		if err != nil {
+			return fail(err)
+		}
+		ds = set.Dataset(r.Batch).Shuffle(1).Infinite()
+	}
+
+	if o.accuracy {
+		steps := o.epochs * mnist.TrainSize / r.Batch
+		t0 := time.Now()
+		fit, err := gomlxext.Fit(trainer, ds, gomlxext.FitOptions{Steps: steps, Title: o.engines + " " + o.models})
+		if err != nil {
+			return fail(err)
+		}
+		r.TrainS = time.Since(t0).Seconds()
+		r.Steps, r.Loss = steps, fit.Last["loss"]
+		r.MsPerStep = float64(fit.MedianStep.Microseconds()) / 1000
+		test, err := mnist.Load(mnist.Test)
+		if err != nil {
+			return fail(err)
+		}
+		eval, err := gomlxext.Evaluate(trainer, test.Dataset(1000))
+		if err != nil {
+			return fail(err)
+		}
+		r.Accuracy = eval["#acc"]
+		return r
+	}
+
+	step := func() error {
+		spec, inputs, labels, err := ds.Yield()
+		if err != nil {
+			return err
+		}
+		m, err := trainer.TrainStep(spec, inputs, labels)
+		if err != nil {
+			return err
+		}
+		r.Loss = float64(tensors.ToScalar[float32](m[0]))
+		for _, t := range slices.Concat(inputs, labels, m) {
+			_ = t.FinalizeAll()
+		}
+		return nil
+	}
+	t0 := time.Now()
+	for range o.warmup {
+		if err := step(); err != nil {
+			return fail(err)
+		}
+	}
+	r.WarmupS = time.Since(t0).Seconds()
+	var times []time.Duration
+	start := time.Now()
+	for len(times) < o.maxSteps && (len(times) < o.minSteps || time.Since(start) < o.minTime) {
+		t := time.Now()
+		if err := step(); err != nil {
+			return fail(err)
+		}
+		times = append(times, time.Since(t))
+	}
+	slices.Sort(times)
+	r.Steps = len(times)
+	r.MsPerStep = float64(times[len(times)/2].Microseconds()) / 1000
+	return r
+}
+
+// printTable prints the results as a Markdown table, with ratios to PyTorch.
+func printTable(w io.Writer, results []result, accuracy bool) {
+	torch := map[string]result{}
+	for _, r := range results {
+		if r.Engine == "torch" && r.Error == "" {
+			torch[fmt.Sprint(r.Model, r.Batch)] = r
+		}
+	}
+	ratio := func(v, ref float64) string {
+		if ref <= 0 || v <= 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f×", v/ref)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
+	if accuracy {
+		fmt.Fprintln(tw, "model\tbatch\tengine\ttest accuracy\tsteps\ttrain time\tms/step\t× torch\tpeak RSS MB\t× torch\t")
+	} else {
+		fmt.Fprintln(tw, "model\tbatch\tengine\tms/step\t× torch\tpeak RSS MB\t× torch\twarm-up s\tsteps timed\t")
+	}
+	for _, r := range results {
+		t := torch[fmt.Sprint(r.Model, r.Batch)]
+		if r.Error != "" {
+			fmt.Fprintf(tw, "%s\t%d\t%s\tFAILED: %s\t\t\t\t\t\t\n", r.Model, r.Batch, r.Engine, truncate(r.Error, 90))
+			continue
+		}
+		if accuracy {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%.4f\t%d\t%.0f s\t%.1f\t%s\t%.0f\t%s\t\n", r.Model, r.Batch, r.Engine, r.Accuracy,
+				r.Steps, r.TrainS, r.MsPerStep, ratio(r.MsPerStep, t.MsPerStep), r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB))
+		} else {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%.1f\t%s\t%.0f\t%s\t%.1f\t%d\t\n", r.Model, r.Batch, r.Engine, r.MsPerStep,
+				ratio(r.MsPerStep, t.MsPerStep), r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB), r.WarmupS, r.Steps)
+		}
+	}
+	_ = tw.Flush()
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range split(s) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("bad batch size %q", f)
+		}
+		out = append(out, n)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no batch sizes")
+	}
+	return out, nil
+}
+
+func split(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+func gomlxVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range info.Deps {
+			if m.Path == "github.com/gomlx/gomlx" {
+				return "GoMLX " + m.Version
+			}
+		}
+	}
+	return "GoMLX"
+}
+
+// sourceDir returns this command's source directory (for torch_bench.py): ./bench under the
+// working directory when run from the repository root, else the directory of this file at build time.
+func sourceDir() string {
+	if _, err := os.Stat(filepath.Join("bench", "torch_bench.py")); err == nil {
+		return "bench"
+	}
+	if _, err := os.Stat("torch_bench.py"); err == nil {
+		return "."
+	}
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(file)
+}
