@@ -25,6 +25,9 @@ type Builder struct {
 
 	// products records the operands' views of Mul ops.
 	products map[backends.Op][2]view
+
+	// rewrites counts the ReduceSum(Mul) → DotGeneral rewrites (for tests).
+	rewrites int
 }
 
 var _ backends.Builder = (*Builder)(nil)

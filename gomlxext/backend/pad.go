@@ -6,6 +6,7 @@ import (
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
 // Pad implements backends.Builder: interior padding first (fill values
@@ -188,19 +189,21 @@ func (b *Builder) stackIndices(e *errs, idx []backends.Op) backends.Op {
 }
 
 // DynamicUpdateSlice implements backends.Builder: the start indices are
-// clamped so update fits, the region is zeroed with a mask and the update
-// added with ScatterSum.
+// clamped so update fits, each update element is scattered to its position
+// (element-wise ScatterSum: simplego's scatter of partial windows misplaces
+// rows), and a scattered 0/1 mask selects between update and operand.
 func (b *Builder) DynamicUpdateSlice(operand, update backends.Op, startIndices []backends.Op) (backends.Op, error) {
 	xs, us := b.shape(operand), b.shape(update)
-	if len(startIndices) != xs.Rank() || us.Rank() != xs.Rank() {
+	r := xs.Rank()
+	if len(startIndices) != r || us.Rank() != r {
 		return nil, fmt.Errorf("dl4go backend DynamicUpdateSlice: operand %s, update %s, %d indices", xs, us, len(startIndices))
 	}
 	e := &errs{}
-	clamped := make([]backends.Op, len(startIndices))
+	idxShape := shapes.Make(dtypes.Int32, append(slices.Clone(us.Dimensions), 1)...)
+	parts := make([]backends.Op, r)
 	for i, op := range startIndices {
-		s := b.shape(op)
 		op32 := op
-		if s.DType != dtypes.Int32 {
+		if b.shape(op).DType != dtypes.Int32 {
 			op32 = e.op(b.Builder.ConvertDType(op, dtypes.Int32))
 		}
 		lo := e.op(b.scalar(dtypes.Int32, 0))
@@ -208,29 +211,30 @@ func (b *Builder) DynamicUpdateSlice(operand, update backends.Op, startIndices [
 		if e.err != nil {
 			return nil, e.wrap("DynamicUpdateSlice")
 		}
-		clamped[i] = e.op(b.Builder.Clamp(lo, op32, hi))
+		start := e.op(b.Builder.Clamp(lo, op32, hi))
+		start = e.op(b.Builder.Reshape(start, 1))
+		pos := e.op(b.Builder.Iota(idxShape, i))
+		if e.err != nil {
+			return nil, e.wrap("DynamicUpdateSlice")
+		}
+		parts[i] = e.op(b.Builder.Add(pos, e.op(b.Builder.BroadcastInDim(start, idxShape, []int{r}))))
 	}
-	idx := b.stackIndices(e, clamped)
-	zero := e.op(b.scalar(xs.DType, 0))
 	if e.err != nil {
 		return nil, e.wrap("DynamicUpdateSlice")
 	}
-	// Zero the region: operand - ScatterSum(zeros, operand's region) is exact
-	// only for finite values, so use a 0/1 mask instead.
+	idx := parts[0]
+	if r > 1 {
+		idx = e.op(b.Builder.Concatenate(r, parts...))
+	}
+	zero := e.op(b.scalar(xs.DType, 0))
 	one := e.op(b.scalar(xs.DType, 1))
 	ones := e.op(b.fill(one, xs.DType, us.Dimensions))
 	zeros := e.op(b.fill(zero, xs.DType, xs.Dimensions))
-	upd1 := e.op(b.Builder.Reshape(update, append([]int{1}, us.Dimensions...)...))
-	ones1 := e.op(b.Builder.Reshape(ones, append([]int{1}, us.Dimensions...)...))
-	win := make([]int, xs.Rank())
-	for i := range win {
-		win[i] = i + 1
-	}
 	if e.err != nil {
 		return nil, e.wrap("DynamicUpdateSlice")
 	}
-	region := e.op(b.Builder.ScatterSum(zeros, idx, ones1, 1, win, nil, iota(xs.Rank()), true, true))
-	placed := e.op(b.Builder.ScatterSum(zeros, idx, upd1, 1, win, nil, iota(xs.Rank()), true, true))
+	region := e.op(b.Builder.ScatterSum(zeros, idx, ones, r, nil, iota(r), iota(r), false, true))
+	placed := e.op(b.Builder.ScatterSum(zeros, idx, update, r, nil, iota(r), iota(r), false, true))
 	if e.err != nil {
 		return nil, e.wrap("DynamicUpdateSlice")
 	}

@@ -134,3 +134,118 @@ func (b *Builder) selectAndScatter(operand, source backends.Op, win, strides []i
 	}
 	return sum, e.wrap("SelectAndScatter crop")
 }
+
+// ReduceWindow implements backends.Builder with K strided slices of the
+// (dilated, padded) operand combined elementwise, one per window position;
+// simplego's own ReduceWindow iterates index by index and is much slower.
+// Nil strides mean the window size; nil dilations 1; nil paddings 0.
+func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpType,
+	windowDimensions, strides, baseDilations, windowDilations []int, paddings [][2]int) (backends.Op, error) {
+	xs := b.shape(x)
+	r := xs.Rank()
+	if len(windowDimensions) != r {
+		return nil, fmt.Errorf("dl4go backend ReduceWindow: window %v for operand %s", windowDimensions, xs)
+	}
+	if len(strides) == 0 {
+		strides = slices.Clone(windowDimensions)
+	}
+	strides = onesIfNil(strides, r)
+	baseDilations = onesIfNil(baseDilations, r)
+	windowDilations = onesIfNil(windowDilations, r)
+	if len(paddings) == 0 {
+		paddings = make([][2]int, r)
+	}
+	var init float64
+	var combine func(a, c backends.Op) (backends.Op, error)
+	switch reductionType {
+	case backends.ReduceOpSum:
+		init, combine = 0, b.Builder.Add
+	case backends.ReduceOpProduct:
+		init, combine = 1, b.Builder.Mul
+	case backends.ReduceOpMax:
+		init, combine = math.Inf(-1), b.Builder.Max
+		if !xs.DType.IsFloat() {
+			init = lowest(xs.DType)
+		}
+	case backends.ReduceOpMin:
+		init, combine = math.Inf(1), b.Builder.Min
+		if !xs.DType.IsFloat() {
+			init = highest(xs.DType)
+		}
+	default:
+		return b.Builder.ReduceWindow(x, reductionType, windowDimensions, strides, baseDilations, windowDilations, paddings)
+	}
+	e := &errs{}
+	pads := make([]backends.PadAxis, r)
+	needPad := false
+	for i := range r {
+		pads[i] = backends.PadAxis{Start: paddings[i][0], End: paddings[i][1], Interior: baseDilations[i] - 1}
+		needPad = needPad || pads[i] != (backends.PadAxis{})
+	}
+	if needPad {
+		fill := e.op(b.scalar(xs.DType, init))
+		if e.err == nil {
+			x = e.op(b.Pad(x, fill, pads...))
+		}
+	}
+	if e.err != nil {
+		return nil, e.wrap("ReduceWindow pad")
+	}
+	pDims := b.shape(x).Dimensions
+	oDims := make([]int, r)
+	for i := range r {
+		ew := (windowDimensions[i]-1)*windowDilations[i] + 1
+		oDims[i] = (pDims[i]-ew)/strides[i] + 1
+		if pDims[i] < ew {
+			oDims[i] = 0
+		}
+	}
+	var acc backends.Op
+	pos := make([]int, r)
+	for range prod(windowDimensions) {
+		starts, limits := make([]int, r), make([]int, r)
+		for i := range r {
+			starts[i] = pos[i] * windowDilations[i]
+			limits[i] = starts[i] + max(oDims[i]-1, 0)*strides[i] + 1
+			if oDims[i] == 0 {
+				limits[i] = starts[i]
+			}
+		}
+		s := e.op(b.Builder.Slice(x, starts, limits, strides))
+		if acc == nil {
+			acc = s
+		} else if e.err == nil {
+			acc = e.op(combine(acc, s))
+		}
+		next(pos, windowDimensions)
+	}
+	return acc, e.wrap(fmt.Sprintf("ReduceWindow(%s, window %v)", xs, windowDimensions))
+}
+
+// lowest returns a very negative value representable in an integer dtype.
+func lowest(dtype dtypes.DType) float64 {
+	switch dtype {
+	case dtypes.Int8:
+		return math.MinInt8
+	case dtypes.Int16:
+		return math.MinInt16
+	case dtypes.Uint8, dtypes.Uint16, dtypes.Uint32, dtypes.Uint64:
+		return 0
+	}
+	return math.MinInt32
+}
+
+// highest returns a large value representable in an integer dtype.
+func highest(dtype dtypes.DType) float64 {
+	switch dtype {
+	case dtypes.Int8:
+		return math.MaxInt8
+	case dtypes.Int16:
+		return math.MaxInt16
+	case dtypes.Uint8:
+		return math.MaxUint8
+	case dtypes.Uint16:
+		return math.MaxUint16
+	}
+	return math.MaxInt32
+}

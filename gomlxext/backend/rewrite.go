@@ -159,6 +159,7 @@ func (b *Builder) ReduceSum(x backends.Op, axes ...int) (backends.Op, error) {
 				return nil, err
 			}
 			if ok {
+				b.rewrites++
 				return out, nil
 			}
 		}

@@ -1,0 +1,56 @@
+package backend_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+)
+
+// benchTrain measures one Adam training step at batch 64: wall time as
+// ns/op and process CPU time as cpu-ms/step. The first step (graph
+// compilation) is not timed.
+func benchTrain(b *testing.B, config string, model train.ModelFn, data func() (*tensors.Tensor, *tensors.Tensor)) {
+	be := newBackend(b, config)
+	x, y := data()
+	tr := newTrainer(be, model, 1e-3)
+	trainSteps(b, tr, x, y, 1)
+	b.ResetTimer()
+	cpu0, n := cpuTime(), 0
+	for b.Loop() {
+		if _, err := tr.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{y}); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	// CPU time per step is robust to other processes sharing the cores;
+	// wall time (ns/op) is what a user waits.
+	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(n), "cpu-ms/step")
+}
+
+func images64() (*tensors.Tensor, *tensors.Tensor) {
+	return syntheticImages(rand.New(rand.NewPCG(3, 4)), 64)
+}
+
+func BenchmarkMLP(b *testing.B) {
+	for _, cfg := range []string{"dl4go", "go"} {
+		b.Run(cfg, func(b *testing.B) { benchTrain(b, cfg, mlpModel, images64) })
+	}
+}
+
+// BenchmarkCNN runs only on "dl4go": plain simplego cannot train the CNN
+// (Reverse, SelectAndScatterMax and Pad are missing).
+func BenchmarkCNN(b *testing.B) {
+	b.Run("dl4go", func(b *testing.B) { benchTrain(b, "dl4go", cnnModel, images64) })
+}
+
+func BenchmarkTransformer(b *testing.B) {
+	for _, cfg := range []string{"dl4go", "go"} {
+		b.Run(cfg, func(b *testing.B) { benchTrain(b, cfg, transformerModel, tokens64) })
+	}
+}
+
+func tokens64() (*tensors.Tensor, *tensors.Tensor) {
+	return syntheticTokens(rand.New(rand.NewPCG(5, 6)), 64)
+}

@@ -1,0 +1,283 @@
+package backend_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph-building style.
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+)
+
+// opCase is one row of the op coverage table: fn builds the op from float64
+// inputs of the given shapes.
+type opCase struct {
+	name   string
+	shapes [][]int
+	fn     func(x []*Node) *Node
+	// goFails: plain simplego ("go") cannot run the forward op.
+	goFails bool
+	// noGrad says why the gradient is not checked (GoMLX defines none, ...).
+	noGrad string
+}
+
+// nhwc is the 2D convolution axes layout [batch, h, w, channels] with kernel [h, w, in, out].
+var nhwc = backends.ConvolveAxesConfig{
+	InputBatch: 0, InputChannels: 3, InputSpatial: []int{1, 2},
+	KernelInputChannels: 2, KernelOutputChannels: 3, KernelSpatial: []int{0, 1},
+	OutputBatch: 0, OutputChannels: 3, OutputSpatial: []int{1, 2},
+}
+
+// nchw is [batch, channels, h, w] with kernel [out, in, h, w].
+var nchw = backends.ConvolveAxesConfig{
+	InputBatch: 0, InputChannels: 1, InputSpatial: []int{2, 3},
+	KernelInputChannels: 1, KernelOutputChannels: 0, KernelSpatial: []int{2, 3},
+	OutputBatch: 0, OutputChannels: 1, OutputSpatial: []int{2, 3},
+}
+
+// conv calls ConvGeneral with explicit (non-nil) strides and dilations, so
+// that plain simplego can run it too.
+func conv(x, k *Node, axes backends.ConvolveAxesConfig, strides []int, pad [][2]int, inDil, kDil []int, groups int) *Node {
+	return ConvGeneral(x, k, axes, strides, pad, inDil, kDil, groups, 1)
+}
+
+var opCases = []opCase{
+	{name: "Pad/edges", shapes: [][]int{{3, 4}}, goFails: true, noGrad: "no VJP in GoMLX", fn: func(x []*Node) *Node {
+		return Pad(x[0], ScalarZero(x[0].Graph(), dtypes.Float64), backends.PadAxis{Start: 1, End: 2}, backends.PadAxis{Start: 2})
+	}},
+	{name: "Pad/negative+interior", shapes: [][]int{{3, 5}}, goFails: true, noGrad: "no VJP in GoMLX", fn: func(x []*Node) *Node {
+		return Pad(x[0], Scalar(x[0].Graph(), dtypes.Float64, 0.5),
+			backends.PadAxis{Start: -1, End: 1, Interior: 2}, backends.PadAxis{Start: 1, End: -2, Interior: 1})
+	}},
+	{name: "Reverse", shapes: [][]int{{2, 3, 4}}, goFails: true, noGrad: "no VJP in GoMLX", fn: func(x []*Node) *Node { return Reverse(x[0], 0, 2) }},
+	{name: "Slice/strided", shapes: [][]int{{5, 6}}, fn: func(x []*Node) *Node {
+		return Slice(x[0], AxisRange(1, 5).Stride(2), AxisRange(0, 6).Stride(3))
+	}},
+	{name: "DotGeneral/matmul", shapes: [][]int{{4, 5}, {5, 3}}, fn: func(x []*Node) *Node { return Dot(x[0], x[1]) }},
+	{name: "DotGeneral/batched", shapes: [][]int{{2, 3, 4}, {2, 4, 5}}, fn: func(x []*Node) *Node {
+		return Einsum("bij,bjk->bik", x[0], x[1])
+	}},
+	{name: "DotGeneral/attention", shapes: [][]int{{2, 3, 2, 4}, {2, 5, 2, 4}}, fn: func(x []*Node) *Node {
+		return Einsum("bqhd,bkhd->bhqk", x[0], x[1])
+	}},
+	{name: "Conv/2D", shapes: [][]int{{2, 5, 5, 2}, {3, 3, 2, 3}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, nil, nil, []int{1, 1}, 1)
+	}},
+	{name: "Conv/2D-nil-defaults", shapes: [][]int{{2, 5, 5, 2}, {3, 3, 2, 3}}, goFails: true, fn: func(x []*Node) *Node {
+		return Convolve(x[0], x[1]).NoPadding().Done()
+	}},
+	{name: "Conv/stride2-pad", shapes: [][]int{{1, 6, 7, 2}, {3, 3, 2, 2}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{2, 2}, [][2]int{{1, 1}, {0, 1}}, nil, []int{1, 1}, 1)
+	}},
+	{name: "Conv/even-kernel", shapes: [][]int{{1, 5, 5, 1}, {2, 2, 1, 1}}, noGrad: "GoMLX VJP wrong for even kernels", fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, nil, nil, []int{1, 1}, 1)
+	}},
+	{name: "Conv/dilated", shapes: [][]int{{1, 7, 7, 1}, {2, 3, 1, 2}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, nil, nil, []int{2, 2}, 1)
+	}},
+	{name: "Conv/NCHW", shapes: [][]int{{2, 2, 5, 4}, {3, 2, 3, 3}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nchw, []int{1, 2}, [][2]int{{1, 1}, {1, 0}}, nil, []int{1, 1}, 1)
+	}},
+	{name: "Conv/1D", shapes: [][]int{{2, 9, 2}, {3, 2, 2}}, fn: func(x []*Node) *Node {
+		return Convolve(x[0], x[1]).Strides(2).PadSame().Done()
+	}},
+	{name: "Conv/grouped", shapes: [][]int{{1, 5, 5, 4}, {3, 3, 2, 4}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{1, 1}, {1, 1}}, nil, []int{1, 1}, 2)
+	}},
+	{name: "Conv/depthwise", shapes: [][]int{{2, 5, 5, 3}, {3, 3, 1, 3}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{2, 1}, nil, nil, []int{1, 1}, 3)
+	}},
+	{name: "Conv/transposed", shapes: [][]int{{1, 3, 3, 2}, {3, 3, 2, 2}}, noGrad: "no VJP in GoMLX", fn: func(x []*Node) *Node {
+		// Input dilation 2 (a stride-2 transposed convolution).
+		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{2, 2}, {2, 1}}, []int{2, 2}, []int{1, 1}, 1)
+	}},
+	{name: "MaxPool", shapes: [][]int{{2, 6, 6, 2}}, fn: func(x []*Node) *Node { return MaxPool(x[0]).Window(2).Done() }},
+	{name: "MaxPool/overlap-pad", shapes: [][]int{{1, 7, 7, 2}}, fn: func(x []*Node) *Node {
+		return MaxPool(x[0]).Window(3).Strides(2).PadSame().Done()
+	}},
+	{name: "MeanPool", shapes: [][]int{{2, 6, 6, 2}}, fn: func(x []*Node) *Node { return MeanPool(x[0]).Window(2).Done() }},
+	{name: "MeanPool/overlap-pad", shapes: [][]int{{1, 5, 6, 1}}, fn: func(x []*Node) *Node {
+		return MeanPool(x[0]).Window(3).Strides(2).PadSame().Done()
+	}},
+	{name: "BatchNormForTraining", shapes: [][]int{{4, 3, 2}, {2}, {2}}, goFails: true, fn: func(x []*Node) *Node {
+		y, _, _ := InternalBatchNormForTraining(x[0], x[1], x[2], 1e-3, -1)
+		return y
+	}},
+	{name: "BatchNormForTraining/mean+var", shapes: [][]int{{4, 3, 2}}, goFails: true, noGrad: "GoMLX VJP: normalized output only", fn: func(x []*Node) *Node {
+		g := x[0].Graph()
+		ones := OnesLike(Zeros(g, shapes.Make(dtypes.Float64, 3)))
+		_, m, v := InternalBatchNormForTraining(x[0], ones, ZerosLike(ones), 1e-3, 1)
+		return Concatenate([]*Node{m, v}, 0)
+	}},
+	{name: "BatchNormForInference", shapes: [][]int{{4, 3}, {3}, {3}, {3}}, goFails: true, noGrad: "no VJP in GoMLX", fn: func(x []*Node) *Node {
+		return InternalBatchNormForInference(x[0], x[1], x[2], x[3], Add(Abs(x[3]), Scalar(x[0].Graph(), dtypes.Float64, 1)), 1e-3, 1)
+	}},
+	{name: "Gather", shapes: [][]int{{5, 3}}, fn: func(x []*Node) *Node {
+		idx := Const(x[0].Graph(), [][]int32{{4}, {0}, {2}, {4}})
+		return Gather(x[0], idx)
+	}},
+	{name: "ScatterSum", shapes: [][]int{{4, 3}}, fn: func(x []*Node) *Node {
+		idx := Const(x[0].Graph(), [][]int32{{1}, {0}, {1}, {3}})
+		return ScatterSum(Zeros(x[0].Graph(), shapes.Make(dtypes.Float64, 5, 3)), idx, x[0], false, false)
+	}},
+	{name: "DynamicSlice", shapes: [][]int{{5, 4}}, goFails: true, fn: func(x []*Node) *Node {
+		g := x[0].Graph()
+		return DynamicSlice(x[0], []*Node{Const(g, int32(3)), Const(g, int32(1))}, []int{2, 2})
+	}},
+	{name: "DynamicSlice/clamped", shapes: [][]int{{5, 4}}, goFails: true, noGrad: "same as DynamicSlice", fn: func(x []*Node) *Node {
+		g := x[0].Graph()
+		return DynamicSlice(x[0], []*Node{Const(g, int32(4)), Const(g, int32(-1))}, []int{2, 3})
+	}},
+	{name: "DynamicUpdateSlice", shapes: [][]int{{4, 4}, {2, 3}}, goFails: true, fn: func(x []*Node) *Node {
+		g := x[0].Graph()
+		return DynamicUpdateSlice(x[0], x[1], []*Node{Const(g, int32(3)), Const(g, int32(1))})
+	}},
+	{name: "Softmax+LogSumExp", shapes: [][]int{{3, 5}}, fn: func(x []*Node) *Node {
+		return Add(Softmax(x[0], -1), InsertAxes(Log(ReduceSum(Exp(x[0]), -1)), -1))
+	}},
+	{name: "CumSum", shapes: [][]int{{3, 5}}, fn: func(x []*Node) *Node { return CumSum(x[0], 1) }},
+}
+
+// randInputs returns deterministic float64 inputs with distinct values (no ties for max).
+func randInputs(seed uint64, dims [][]int) [][]float64 {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	out := make([][]float64, len(dims))
+	for i, d := range dims {
+		n := 1
+		for _, v := range d {
+			n *= v
+		}
+		out[i] = make([]float64, n)
+		for j := range out[i] {
+			out[i][j] = 2*rng.Float64() - 1 + 1e-3*float64(j%7)
+		}
+	}
+	return out
+}
+
+func toTensors(vals [][]float64, dims [][]int) []any {
+	out := make([]any, len(vals))
+	for i := range vals {
+		out[i] = tensors.FromFlatDataAndDimensions(vals[i], dims[i]...)
+	}
+	return out
+}
+
+// weighted returns Σ y·w with fixed weights w, so every output element
+// contributes differently to the checked gradient.
+func weighted(y *Node) *Node {
+	g := y.Graph()
+	w := Cos(AddScalar(MulScalar(IotaFull(g, shapes.Make(y.DType(), y.Shape().Dimensions...)), 0.73), 0.3))
+	return ReduceAllSum(Mul(ConvertDType(y, w.DType()), w))
+}
+
+func flat(t *tensors.Tensor) []float64 {
+	if t.DType() != dtypes.Float64 {
+		return nil
+	}
+	return tensors.MustCopyFlatData[float64](t)
+}
+
+func closeEnough(a, b, tol float64) bool {
+	return math.Abs(a-b) <= tol*(1+math.Abs(b))
+}
+
+// TestOpCoverage is the op coverage table: for each op, the forward result on
+// "dl4go" is compared with plain simplego ("go") where that runs it, and the
+// gradient from GoMLX autodiff on "dl4go" with a central finite difference.
+func TestOpCoverage(t *testing.T) {
+	dl, sg := newBackend(t, "dl4go"), newBackend(t, "go")
+	var table strings.Builder
+	fmt.Fprintf(&table, "%-32s %-10s %s\n", "op", "vs go", "gradient")
+	for ci, c := range opCases {
+		t.Run(c.name, func(t *testing.T) {
+			vals := randInputs(uint64(ci+1), c.shapes)
+			y, err := ExecOnce(dl, func(x []*Node) *Node { return c.fn(x) }, toTensors(vals, c.shapes)...)
+			if err != nil {
+				t.Fatalf("forward: %v", err)
+			}
+			vsGo, gradRes := "n/a", "n/a"
+			// Forward vs plain simplego.
+			if !c.goFails {
+				want, err := ExecOnce(sg, func(x []*Node) *Node { return c.fn(x) }, toTensors(vals, c.shapes)...)
+				if err != nil {
+					t.Fatalf("plain simplego failed (set goFails?): %v", err)
+				}
+				if !y.Shape().Equal(want.Shape()) {
+					t.Fatalf("shape %s, simplego %s", y.Shape(), want.Shape())
+				}
+				got, exp := flat(y), flat(want)
+				for i := range exp {
+					if !closeEnough(got[i], exp[i], 1e-9) {
+						t.Fatalf("forward[%d] = %g, simplego %g", i, got[i], exp[i])
+					}
+				}
+				vsGo = "equal"
+			} else if _, err := ExecOnce(sg, func(x []*Node) *Node { return c.fn(x) }, toTensors(vals, c.shapes)...); err == nil {
+				vsGo = "go runs"
+			} else {
+				vsGo = "go fails"
+			}
+			if c.noGrad != "" {
+				gradRes = c.noGrad
+			} else {
+				lossExec := MustNewExec(dl, func(x []*Node) *Node { return weighted(c.fn(x)) })
+				gradExec := MustNewExec(dl, func(x []*Node) []*Node { return Gradient(weighted(c.fn(x)), x...) })
+				grads, err := gradExec.Exec(toTensors(vals, c.shapes)...)
+				if err != nil {
+					t.Fatalf("gradient: %v", err)
+				}
+				const h = 1e-6
+				for i := range vals {
+					g := flat(grads[i])
+					for j := range vals[i] {
+						orig := vals[i][j]
+						vals[i][j] = orig + h
+						up := tensors.ToScalar[float64](lossExec.MustExec(toTensors(vals, c.shapes)...)[0])
+						vals[i][j] = orig - h
+						down := tensors.ToScalar[float64](lossExec.MustExec(toTensors(vals, c.shapes)...)[0])
+						vals[i][j] = orig
+						num := (up - down) / (2 * h)
+						if !closeEnough(g[j], num, 1e-5) {
+							t.Fatalf("gradient of input %d [%d] = %.8g, numeric %.8g", i, j, g[j], num)
+						}
+					}
+				}
+				gradRes = "numeric ok"
+			}
+			fmt.Fprintf(&table, "%-32s %-10s %s\n", c.name, vsGo, gradRes)
+		})
+	}
+	t.Logf("op coverage on dl4go:\n%s", table.String())
+}
+
+// TestRewriteMatchesUnrewritten compares GoMLX autodiff gradients of matmul
+// graphs on "dl4go" with the same graphs on "dl4go:norewrite" (GoMLX's
+// broadcast-multiply-reduce gradient executed as emitted).
+func TestRewriteMatchesUnrewritten(t *testing.T) {
+	dl, plain := newBackend(t, "dl4go"), newBackend(t, "dl4go:norewrite")
+	dims := [][]int{{3, 4, 6}, {6, 5}, {3, 7, 6}}
+	fn := func(x []*Node) []*Node {
+		h := Tanh(Einsum("bsd,de->bse", x[0], x[1]))     // dense layer
+		k := Einsum("btd,de->bte", x[2], x[1])           // shared weights
+		att := Softmax(Einsum("bse,bte->bst", h, k), -1) // attention scores
+		y := Einsum("bst,bte->bse", att, k)
+		return Gradient(weighted(y), x...)
+	}
+	vals := randInputs(99, dims)
+	got := MustNewExec(dl, fn).MustExec(toTensors(vals, dims)...)
+	want := MustNewExec(plain, fn).MustExec(toTensors(vals, dims)...)
+	for i := range want {
+		g, w := flat(got[i]), flat(want[i])
+		for j := range w {
+			if !closeEnough(g[j], w[j], 1e-12) {
+				t.Fatalf("gradient %d [%d]: rewritten %.15g, unrewritten %.15g", i, j, g[j], w[j])
+			}
+		}
+	}
+}
