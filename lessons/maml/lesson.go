@@ -1,0 +1,232 @@
+package maml
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/lessons"
+)
+
+// Config sizes the few-shot sine experiment. Full and Quick give the two standard sizes.
+type Config struct {
+	Name string // "full" or "quick": part of the checkpoint key.
+
+	Hidden    int // units in each of the MLP's two hidden layers (40).
+	K         int // support points per task: the "shots" (5).
+	Q         int // query points per task during meta-training (10).
+	MetaBatch int // tasks per meta-step (25).
+	MetaSteps int // meta-training steps of every method (the baseline gets as many Adam steps).
+
+	InnerSteps   int     // MAML/FOMAML inner SGD steps during meta-training (1).
+	ReptileSteps int     // Reptile inner SGD steps per task (it needs several: one step is joint training).
+	InnerLR      float64 // α: the inner-loop (and fine-tuning) SGD learning rate.
+	MetaLR       float64 // β: the outer-loop Adam learning rate at the start (cosine decay to β/20).
+
+	EvalTasks  int   // new tasks the methods are tested on (100).
+	EvalQ      int   // query points per evaluation task.
+	EvalSteps  int   // fine-tuning steps measured at test time (10).
+	PlotSteps  []int // adaptation steps whose predictions are drawn (0, 1, 10).
+	GridPoints int   // points of the drawn curves.
+
+	CostSteps int    // meta-steps timed per method to measure compute cost.
+	SaveEvery int    // meta-steps between checkpoints.
+	Seed      uint64 // fixes weights, tasks and points: a run is reproducible on the same backend.
+
+	// Threshold is the largest MAML/baseline query-MSE ratio (after EvalSteps steps) that passes.
+	Threshold float64
+	// CheckpointDir is where meta-training is saved and resumed from: a folder per method below it.
+	// Empty means the user cache (see DefaultCheckpointDir); "-" disables checkpoints.
+	CheckpointDir string
+	// Progress, if set, is called after every meta-step of every method (step counts from 1).
+	Progress func(m Method, step int, loss float64) `json:"-"`
+}
+
+// Full is the lesson's real experiment (the notebook default).
+func Full() Config {
+	return Config{
+		Name: "full", Hidden: 40, K: 5, Q: 10, MetaBatch: 25, MetaSteps: 4000,
+		InnerSteps: 1, ReptileSteps: 5, InnerLR: 0.01, MetaLR: 0.01,
+		EvalTasks: 100, EvalQ: 100, EvalSteps: 10, PlotSteps: []int{0, 1, 10}, GridPoints: 100,
+		CostSteps: 20, SaveEvery: 500, Seed: 20, Threshold: 0.5,
+	}
+}
+
+// Quick is the same experiment with fewer meta-steps, for tests and CI (DL4GO_QUICK=1).
+func Quick() Config {
+	c := Full()
+	c.Name, c.MetaSteps, c.CostSteps, c.Threshold = "quick", 800, 5, 0.8
+	return c
+}
+
+// Size returns Quick when lessons.Quick() (DL4GO_QUICK=1), else Full.
+func Size() Config {
+	if lessons.Quick() {
+		return Quick()
+	}
+	return Full()
+}
+
+// key identifies a configuration in checkpoint paths: its name and a hash of every setting.
+func (c Config) key() string {
+	js, _ := json.Marshal(c)
+	return fmt.Sprintf("%s-%x", c.Name, sha256.Sum256(js))[:len(c.Name)+13]
+}
+
+// DefaultCheckpointDir returns the user-cache folder where cfg's meta-training is saved:
+// <user cache>/dl4go/maml/<name>-<hash of the config>. Delete it to start over.
+func DefaultCheckpointDir(cfg Config) (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("maml: checkpoint folder: %w", err)
+	}
+	return filepath.Join(cache, "dl4go", "maml", cfg.key()), nil
+}
+
+// MethodOutcome is what one method reached.
+type MethodOutcome struct {
+	Method Method
+	// Loss is the meta-training loss of every meta-step (NaN where unknown).
+	Loss []float64
+	// MSE[s] is the mean query MSE over the evaluation tasks after s fine-tuning steps on K points.
+	MSE []float64
+	// Predictions[i] is the curve predicted for the demo task after Config.PlotSteps[i] steps.
+	Predictions [][]float64
+	// SecondsPerStep is the measured wall time of one meta-step (the compute cost).
+	SecondsPerStep float64
+	// Resumed is the number of meta-steps restored from a checkpoint instead of run.
+	Resumed int
+}
+
+// Outcome is the result of RunFewShot.
+type Outcome struct {
+	Config  Config
+	Methods []MethodOutcome // in the order of Methods.
+	// The demo task (evaluation task 0) drawn by TaskChart: its K support points and a grid.
+	DemoTask           Task
+	DemoXS, DemoYS     []float64
+	Grid               []float64
+	TrainSeconds       float64 // wall time of the meta-training run in this call (0 when all was restored).
+	CheckpointLocation string  // where meta-training was saved ("" when disabled).
+}
+
+// Method returns the outcome of method m.
+func (o *Outcome) Method(m Method) *MethodOutcome {
+	for i := range o.Methods {
+		if o.Methods[i].Method == m {
+			return &o.Methods[i]
+		}
+	}
+	return nil
+}
+
+// Ratio returns method m's mean query MSE after Config.EvalSteps steps divided by the joint baseline's.
+func (o *Outcome) Ratio(m Method) float64 {
+	s := o.Config.EvalSteps
+	return o.Method(m).MSE[s] / o.Method(Joint).MSE[s]
+}
+
+// Result is the lesson's asserted outcome: MAML's post-adaptation MSE over the baseline's.
+func (o *Outcome) Result() lessons.Result {
+	return lessons.Result{
+		Lesson: "20", Metric: "maml_over_baseline_mse", Value: o.Ratio(MAML),
+		Threshold: o.Config.Threshold, LowerIsBetter: true,
+	}
+}
+
+// RunFewShot meta-trains MAML, FOMAML and Reptile and trains the joint baseline on the sine tasks
+// (round-robin, one meta-step each, so a live view shows them side by side), then fine-tunes each
+// on the K support points of cfg.EvalTasks new tasks and measures the query MSE, and times one
+// meta-step of each method.
+//
+// Meta-training is checkpointed every cfg.SaveEvery steps: calling RunFewShot again with the same
+// config resumes where it stopped, or, when it had finished, only evaluates.
+func RunFewShot(cfg Config) (*Outcome, error) {
+	backend, err := gomlxext.Backend()
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Config: cfg}
+	root := cfg.CheckpointDir
+	if root == "" {
+		if root, err = DefaultCheckpointDir(cfg); err != nil {
+			return nil, err
+		}
+	}
+	if root == "-" {
+		root = ""
+	}
+	out.CheckpointLocation = root
+
+	trainers := make([]*trainer, len(Methods))
+	for i, m := range Methods {
+		dir := ""
+		if root != "" {
+			dir = filepath.Join(root, m.key())
+		}
+		if trainers[i], err = newTrainer(backend, m, cfg, dir); err != nil {
+			return nil, err
+		}
+		defer trainers[i].exec.Finalize()
+		out.Methods = append(out.Methods, MethodOutcome{Method: m, Resumed: trainers[i].step()})
+	}
+
+	start := time.Now()
+	for {
+		busy := false
+		for i, t := range trainers {
+			if t.step() >= cfg.MetaSteps {
+				continue
+			}
+			busy = true
+			loss, err := t.runStep()
+			if err != nil {
+				return nil, err
+			}
+			if cfg.Progress != nil {
+				cfg.Progress(Methods[i], t.step(), loss)
+			}
+			if t.step()%cfg.SaveEvery == 0 || t.step() == cfg.MetaSteps {
+				if err := t.save(); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if !busy {
+			break
+		}
+	}
+	out.TrainSeconds = time.Since(start).Seconds()
+
+	set := newEvalSet(cfg)
+	out.DemoTask, out.Grid = set.Tasks[0], set.Grid
+	for j := range cfg.K {
+		out.DemoXS = append(out.DemoXS, float64(set.XS[0][j][0]))
+		out.DemoYS = append(out.DemoYS, float64(set.YS[0][j][0]))
+	}
+	for i, t := range trainers {
+		ev, err := evaluate(backend, t.ctx, cfg, set)
+		if err != nil {
+			return nil, err
+		}
+		mo := &out.Methods[i]
+		mo.Loss, mo.MSE, mo.Predictions = t.history, ev.MSE, ev.Predictions
+		cost, err := measureCost(backend, t.method, cfg, cfg.CostSteps)
+		if err != nil {
+			return nil, err
+		}
+		mo.SecondsPerStep = cost.Seconds()
+	}
+	if root != "" {
+		// Nothing more to resume: the folder only speeds up a re-run.
+		if _, err := os.Stat(root); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("maml: %w", err)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,91 @@
+package maml
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// TestQuickOutcome runs the lesson at its quick size and asserts its quick outcome: after 10
+// fine-tuning steps on K = 5 points, MAML's mean query MSE over 100 new tasks is at most 0.8 ×
+// the jointly trained baseline's.
+func TestQuickOutcome(t *testing.T) {
+	cfg := Quick()
+	cfg.CheckpointDir = t.TempDir() // train from scratch, not from the user's cache.
+	out, err := RunFewShot(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("meta-training %.1fs", out.TrainSeconds)
+	for _, m := range out.Methods {
+		t.Logf("%-15s MSE after 0/1/%d steps: %.3f / %.3f / %.3f, ratio %.3f, %.2f ms per meta-step",
+			m.Method, cfg.EvalSteps, m.MSE[0], m.MSE[1], m.MSE[cfg.EvalSteps], out.Ratio(m.Method), 1e3*m.SecondsPerStep)
+		if len(m.Loss) != cfg.MetaSteps || len(m.MSE) != cfg.EvalSteps+1 || len(m.Predictions) != len(cfg.PlotSteps) {
+			t.Errorf("%s: got %d losses, %d MSEs, %d prediction curves", m.Method, len(m.Loss), len(m.MSE), len(m.Predictions))
+		}
+		if m.SecondsPerStep <= 0 {
+			t.Errorf("%s: compute cost not measured", m.Method)
+		}
+	}
+	r := out.Result()
+	t.Log(r)
+	if !r.OK() {
+		t.Errorf("quick outcome not reached: %s", r)
+	}
+	// Second order costs more than first order: the compute cost the report names as MAML's problem.
+	if a, b := out.Method(MAML).SecondsPerStep, out.Method(FOMAML).SecondsPerStep; a <= b {
+		t.Errorf("MAML meta-step %.2f ms not slower than FOMAML's %.2f ms", 1e3*a, 1e3*b)
+	}
+}
+
+// TestResume checks that a second run with the same config restores every method's meta-training
+// from its checkpoint (same weights: same evaluation) instead of training again.
+func TestResume(t *testing.T) {
+	cfg := Quick()
+	cfg.MetaSteps, cfg.SaveEvery, cfg.CostSteps, cfg.EvalTasks = 6, 4, 1, 8
+	cfg.CheckpointDir = t.TempDir()
+	first, err := RunFewShot(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := RunFewShot(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range second.Methods {
+		if first.Methods[i].Resumed != 0 || m.Resumed != cfg.MetaSteps {
+			t.Errorf("%s: resumed %d then %d steps, want 0 then %d", m.Method, first.Methods[i].Resumed, m.Resumed, cfg.MetaSteps)
+		}
+		if a, b := first.Methods[i].MSE[cfg.EvalSteps], m.MSE[cfg.EvalSteps]; math.Abs(a-b) > 1e-6*math.Abs(a) {
+			t.Errorf("%s: MSE %g after resuming, %g before", m.Method, b, a)
+		}
+		if a, b := first.Methods[i].Loss[cfg.MetaSteps-1], m.Loss[cfg.MetaSteps-1]; a != b {
+			t.Errorf("%s: last loss %g restored as %g", m.Method, a, b)
+		}
+	}
+}
+
+func TestSampleTaskRanges(t *testing.T) {
+	b := sampleBatch(newRand(7), 200, 5, 10)
+	for i, task := range b.Tasks {
+		if task.Amplitude < AmplitudeMin || task.Amplitude > AmplitudeMax || task.Phase < PhaseMin || task.Phase > PhaseMax {
+			t.Fatalf("task %d out of range: %+v", i, task)
+		}
+		for j, x := range b.XS[i] {
+			if x[0] < XMin || x[0] > XMax || math.Abs(float64(b.YS[i][j][0])-task.F(float64(x[0]))) > 1e-5 {
+				t.Fatalf("task %d point %d: x=%g y=%g", i, j, x[0], b.YS[i][j][0])
+			}
+		}
+	}
+}
+
+func ExampleDatasetSizes() {
+	for _, d := range DatasetSizes() {
+		fmt.Printf("%-15s %9.0f images\n", d.Name, d.Images)
+	}
+	// Output:
+	// MNIST               70000 images
+	// ImageNet          1200000 images
+	// Open Images v6    9000000 images
+	// MegaFace          5700000 images
+}
