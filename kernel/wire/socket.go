@@ -31,8 +31,9 @@ func Listen(ctx context.Context, ci ConnectionInfo, ch Channel) (zmq4.Socket, er
 // Dial opens the client side of a channel: DEALER for shell, control and stdin
 // (with identity id, which must be the same for shell and stdin so that input
 // requests route back), SUB subscribed to everything for iopub, REQ for heartbeat.
-func Dial(ctx context.Context, ci ConnectionInfo, ch Channel, id string) (zmq4.Socket, error) {
-	var opts []zmq4.Option
+// Extra options (e.g. zmq4.WithDialerMaxRetries) are passed to the socket.
+func Dial(ctx context.Context, ci ConnectionInfo, ch Channel, id string, extra ...zmq4.Option) (zmq4.Socket, error) {
+	opts := append([]zmq4.Option(nil), extra...)
 	if id != "" {
 		opts = append(opts, zmq4.WithID(zmq4.SocketIdentity(id)))
 	}

@@ -1,0 +1,140 @@
+package front
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dl4go/dl4go/kernel/wire"
+)
+
+// startFront runs Serve with real GoNB on a fresh connection and returns a client.
+func startFront(t *testing.T) (*testClient, wire.ConnectionInfo, string) {
+	t.Helper()
+	dir := gonbTools(t)
+	ci, err := wire.NewLoopbackConnection()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	connFile := filepath.Join(tmp, "kernel.json")
+	if err := ci.Write(connFile); err != nil {
+		t.Fatal(err)
+	}
+	histPath := filepath.Join(tmp, "history.jsonl")
+	ctx, cancel := context.WithCancel(context.Background())
+	var logMu sync.Mutex
+	var logs []string
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, connFile, Options{
+			StartBackend: gonbCommand(dir),
+			Backend:      "test",
+			HistoryPath:  histPath,
+			Logf: func(format string, args ...any) {
+				logMu.Lock()
+				logs = append(logs, format)
+				logMu.Unlock()
+				t.Logf("front: "+format, args...)
+			},
+		})
+	}()
+	c := dialClient(t, ctx, ci)
+	t.Cleanup(func() {
+		c.Close()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Logf("Serve: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("Serve did not return after cancel")
+		}
+	})
+	c.waitReady(60 * time.Second)
+	return c, ci, histPath
+}
+
+func TestFront(t *testing.T) {
+	c, _, _ := startFront(t)
+	t.Run("hello", func(t *testing.T) {
+		e := c.execute("%%\nfmt.Println(\"hello, world\")", 60*time.Second)
+		if e.Status() != "ok" || e.Stdout != "hello, world\n" {
+			t.Fatalf("got %s", e)
+		}
+	})
+	t.Run("declaration carried", func(t *testing.T) {
+		if e := c.execute("var x = 21\nfunc double(v int) int { return 2 * v }", 60*time.Second); e.Status() != "ok" {
+			t.Fatalf("declare: %s", e)
+		}
+		e := c.execute("%%\nfmt.Println(double(x))", 60*time.Second)
+		if e.Status() != "ok" || strings.TrimSpace(e.Stdout) != "42" {
+			t.Fatalf("use: %s", e)
+		}
+	})
+	t.Run("execute_result", func(t *testing.T) {
+		for _, tc := range []struct{ code, want string }{{"1+2", "3"}, {"x*2", "42"}, {"double(x) + 1", "43"}, {`"a" + "b"`, `"ab"`}} {
+			e := c.execute(tc.code, 60*time.Second)
+			if e.Status() != "ok" || e.Result == nil {
+				t.Fatalf("%s: %s", tc.code, e)
+			}
+			data := e.Result["data"].(map[string]any)
+			if data["text/plain"] != tc.want || e.Result["execution_count"] != e.Reply["execution_count"] {
+				t.Errorf("%s: result %v, want %q (reply %v)", tc.code, e.Result, tc.want, e.Reply)
+			}
+		}
+	})
+	t.Run("call without result", func(t *testing.T) {
+		e := c.execute(`fmt.Println("plain")`, 60*time.Second)
+		if e.Status() != "ok" || e.Stdout != "plain\n" || e.Result != nil {
+			t.Fatalf("got %s", e)
+		}
+		c.execute("func noResult() { fmt.Println(\"side effect\") }", 60*time.Second)
+		e = c.execute("noResult()", 60*time.Second)
+		if e.Status() != "ok" || e.Stdout != "side effect\n" || e.Result != nil || len(e.Errors) != 0 {
+			t.Fatalf("got %s", e)
+		}
+	})
+	t.Run("compile error", func(t *testing.T) {
+		e := c.execute("%%\na := 1\nb := \"s\" + a\n_ = b", 60*time.Second)
+		if e.Status() != "error" || len(e.Errors) != 1 || len(e.Other) != 0 {
+			t.Fatalf("got %s", e)
+		}
+		tb := jsonString(e.Reply["traceback"])
+		if !strings.Contains(tb, "Line 3") || !strings.Contains(e.Reply["evalue"].(string), "mismatched types") {
+			t.Errorf("traceback does not name cell line 3: %v / %v", tb, e.Reply)
+		}
+	})
+	t.Run("panic", func(t *testing.T) {
+		e := c.execute("%%\nfmt.Println(\"before\")\npanic(\"boom\")", 60*time.Second)
+		if e.Status() != "error" || len(e.Errors) != 1 || e.Reply["ename"] != "panic" || e.Reply["evalue"] != "boom" {
+			t.Fatalf("got %s", e)
+		}
+		if tb := jsonString(e.Reply["traceback"]); !strings.Contains(tb, "Line 3") || !strings.Contains(tb, `panic(\"boom\")`) {
+			t.Errorf("traceback does not name the cell line: %s", tb)
+		}
+	})
+	t.Run("log.Fatal", func(t *testing.T) {
+		e := c.execute("%%\nlog.Fatal(\"bad thing\")", 60*time.Second)
+		if e.Status() != "error" || len(e.Errors) != 1 || !strings.Contains(e.Reply["evalue"].(string), "bad thing") {
+			t.Fatalf("got %s", e)
+		}
+		if tb := jsonString(e.Reply["traceback"]); !strings.Contains(tb, "Line 2") {
+			t.Errorf("traceback does not name the cell line: %s", tb)
+		}
+	})
+	t.Run("kernel still fine", func(t *testing.T) {
+		if e := c.execute("%%\nfmt.Println(x)", 60*time.Second); e.Status() != "ok" || e.Stdout != "21\n" {
+			t.Fatalf("got %s", e)
+		}
+	})
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(m.Run())
+}
