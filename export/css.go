@@ -38,6 +38,8 @@ pre { overflow-x: auto; padding: .6rem .8rem; border-radius: 6px; margin: .25rem
 pre.stderr { background: #fff8e6; }
 .error pre { background: #fff1f0; }
 .outputs .html { overflow-x: auto; max-width: 100%; }
+.outputs .dl4go-chart { max-width: 100%; }
+.cell.markdown pre, .intro pre { background: var(--bg-code); border: 1px solid var(--line); }
 .outputs img { max-width: 100%; height: auto; }
 .outputs audio { width: 100%; max-width: 30rem; }
 pre.raw-html { background: var(--bg-code); white-space: pre-wrap; }

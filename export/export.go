@@ -35,9 +35,11 @@ type Options struct {
 	// KaTeX renders formulas in the browser with no network. Nil: formulas
 	// are shown as their TeX source.
 	KaTeX *KaTeX
-	// ChartLibrary is the HTML of the chart library script (plotting's
-	// LibraryHTML), included once in the page head when chart outputs need
-	// it but the notebook does not carry a copy. Empty: not added.
+	// ChartLibrary is the HTML of the offline chart library script
+	// (plotting.LibraryHTML when plotting.LibraryJS succeeds). When set, it
+	// is the one copy in the page head, replacing the copies the outputs
+	// carry, and is added if chart outputs need a library they lack. Empty:
+	// the first copy found in the outputs is used.
 	ChartLibrary string
 	// Name names the notebook (e.g. its file name) where its metadata has
 	// no title.

@@ -232,17 +232,22 @@ func (d *scriptDedup) filter(h string) string {
 	})
 }
 
-// head returns the library scripts for the page head: those found in the
-// outputs, plus fallback (e.g. plotting.LibraryHTML()) if outputs expect a
-// library they do not carry.
-func (d *scriptDedup) head(fallback string) string {
+// head returns the library scripts for the page head. preferred (the
+// offline chart library, plotting.LibraryHTML) replaces the echarts copy
+// found in the outputs (which may be an online loader) and is added when
+// chart outputs need a library they do not carry.
+func (d *scriptDedup) head(preferred string) string {
 	var b strings.Builder
-	for _, n := range d.libOrder {
-		b.WriteString(d.libs[n])
+	usePreferred := preferred != "" && (d.libs["echarts"] != "" || (d.usesLib && !d.carriesLib))
+	if usePreferred {
+		b.WriteString(preferred)
 		b.WriteString("\n")
 	}
-	if len(d.libOrder) == 0 && d.usesLib && !d.carriesLib && fallback != "" {
-		b.WriteString(fallback)
+	for _, n := range d.libOrder {
+		if n == "echarts" && usePreferred {
+			continue
+		}
+		b.WriteString(d.libs[n])
 		b.WriteString("\n")
 	}
 	return b.String()

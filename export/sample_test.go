@@ -87,14 +87,28 @@ c.setOption({animation:false,xAxis:{type:"category",data:["a","b","c"]},yAxis:{t
 // echartsJS, if not empty, is carried by the first chart output as
 // plotting does; three charts follow.
 func sampleNotebook(echartsJS string) *notebook.Notebook {
-	var chartOuts []notebook.Output
+	var charts []string
+	lib := ""
 	if echartsJS != "" {
-		chartOuts = append(chartOuts, notebook.Output{OutputType: notebook.DisplayData,
-			Data: map[string]any{"text/html": chartLibraryHTML(echartsJS)}})
+		lib = chartLibraryHTML(echartsJS)
 	}
 	for i := 1; i <= 3; i++ {
+		charts = append(charts, chartHTML(fmt.Sprintf("chart%d", i)))
+	}
+	return sampleNotebookWith(lib, charts)
+}
+
+// sampleNotebookWith is sampleNotebook with the given library output
+// (none if empty) and chart outputs.
+func sampleNotebookWith(libHTML string, charts []string) *notebook.Notebook {
+	var chartOuts []notebook.Output
+	if libHTML != "" {
 		chartOuts = append(chartOuts, notebook.Output{OutputType: notebook.DisplayData,
-			Data: map[string]any{"text/html": chartHTML(fmt.Sprintf("chart%d", i)), "text/plain": "chart"}})
+			Data: map[string]any{"text/html": libHTML}})
+	}
+	for _, c := range charts {
+		chartOuts = append(chartOuts, notebook.Output{OutputType: notebook.DisplayData,
+			Data: map[string]any{"text/html": c, "text/plain": "chart"}})
 	}
 	return &notebook.Notebook{
 		NBFormat: 4, NBFormatMinor: 5,
