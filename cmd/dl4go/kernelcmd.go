@@ -31,16 +31,23 @@ func kernelCommand(args []string) int {
 	}
 	binDir := filepath.Dir(self)
 	root := os.Getenv(kernel.RootEnvVar)
+	broken := func(problem error) int {
+		fmt.Fprintf(os.Stderr, "dl4go kernel: %v\n", problem)
+		if err := kernel.ServeBroken(context.Background(), *connFile, problem); err != nil {
+			return fail(1, "kernel: %v", err)
+		}
+		return 1
+	}
 	if err := kernel.CheckRoot(root); err != nil {
-		return fail(1, "kernel: the dl4go checkout moved or is missing (%v): run `go run ./cmd/dl4go install` from the checkout again", err)
+		return broken(fmt.Errorf("the dl4go checkout moved or is missing (%v): run `go run ./cmd/dl4go install` from the checkout, then restart the kernel", err))
 	}
 	g, err := kernel.LookupGo()
 	if err != nil {
-		return fail(1, "kernel: %v", err)
+		return broken(err)
 	}
 	w, err := kernel.Wire(root, binDir, g)
 	if err != nil {
-		return fail(1, "kernel: %v", err)
+		return broken(err)
 	}
 	defer w.Close()
 
@@ -59,6 +66,5 @@ func kernelCommand(args []string) int {
 	if err := cmd.Wait(); err != nil {
 		return fail(1, "kernel: GoNB: %v", err)
 	}
-	_ = fmt.Sprint()
 	return 0
 }

@@ -153,3 +153,21 @@ func TestInterruptBusyLoop(t *testing.T) {
 }
 
 var _ = kernel.Name
+
+// TestMovedCheckout: a kernel whose checkout is gone still starts and says why in the first cell.
+func TestMovedCheckout(t *testing.T) {
+	in, _ := testkernel.Install(t)
+	env := append(os.Environ(), kernel.RootEnvVar+"="+t.TempDir())
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	k, err := client.Start(ctx, client.Options{Argv: in.Spec.Argv, Env: env, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("start kernel: %v", err)
+	}
+	defer k.Shutdown()
+	r := execute(t, k, "%%\nfmt.Println(1)")
+	errs := errorOutputs(r)
+	if r.Status != "error" || len(errs) != 1 || !strings.Contains(errs[0].Evalue, "dl4go install") {
+		t.Errorf("status %q, outputs %+v: want one error telling to run dl4go install", r.Status, r.Outputs)
+	}
+}
