@@ -1,0 +1,181 @@
+package front
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dl4go/dl4go/kernel/wire"
+	"github.com/go-zeromq/zmq4"
+)
+
+func executeContent(code string) map[string]any {
+	return map[string]any{"code": code, "silent": false, "store_history": true,
+		"user_expressions": map[string]any{}, "allow_stdin": false, "stop_on_error": true}
+}
+
+func TestFrontProtocol(t *testing.T) {
+	c, _, _ := startFront(t)
+	marker := filepath.Join(t.TempDir(), "ran")
+
+	t.Run("kernel_info", func(t *testing.T) {
+		req := c.send(c.shell, "kernel_info_request", nil)
+		rep, err := c.reply(c.shellCh, req, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var info struct {
+			LanguageInfo map[string]any      `json:"language_info"`
+			Banner       string              `json:"banner"`
+			HelpLinks    []map[string]string `json:"help_links"`
+		}
+		rep.Unmarshal(&info)
+		li := info.LanguageInfo
+		if li["name"] != "go" || li["mimetype"] != "text/x-go" || li["file_extension"] != ".go" ||
+			li["pygments_lexer"] != "go" || li["codemirror_mode"] != "go" || !strings.HasPrefix(li["version"].(string), "1.") {
+			t.Errorf("language_info %v", li)
+		}
+		for _, want := range []string{"dl4go", "GoNB v0.11.1", "GoMLX v0.26.0", "backend: test"} {
+			if !strings.Contains(info.Banner, want) {
+				t.Errorf("banner %q lacks %q", info.Banner, want)
+			}
+		}
+		if len(info.HelpLinks) < 2 {
+			t.Errorf("help_links %v", info.HelpLinks)
+		}
+	})
+
+	t.Run("forged message", func(t *testing.T) {
+		code := "%%\nos.WriteFile(\"" + marker + "\", []byte(\"x\"), 0o600)"
+		m := wire.NewMessage("execute_request", nil, c.session, executeContent(code))
+		frames, _ := m.Encode([]byte("not the key"))
+		if err := wire.SendFrames(c.shell, frames); err != nil {
+			t.Fatal(err)
+		}
+		unsigned, _ := wire.NewMessage("execute_request", nil, c.session, executeContent(code)).Encode(nil)
+		wire.SendFrames(c.shell, unsigned)
+		if rep, err := c.reply(c.shellCh, m, 3*time.Second); err == nil {
+			t.Fatalf("forged message got a reply: %v", rep)
+		}
+		// The kernel still works, and the forged cell never ran.
+		if e := c.execute("%%\nfmt.Println(\"alive\")", 60*time.Second); e.Status() != "ok" || e.Stdout != "alive\n" {
+			t.Fatalf("after forged message: %s", e)
+		}
+		if _, err := os.Stat(marker); err == nil {
+			t.Fatal("the forged cell ran")
+		}
+	})
+
+	t.Run("replayed message", func(t *testing.T) {
+		code := "%%\nf, _ := os.OpenFile(\"" + marker + "-replay\", os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)\nf.WriteString(\"x\")\nf.Close()"
+		m := wire.NewMessage("execute_request", nil, c.session, executeContent(code))
+		frames, _ := m.Encode(c.key)
+		wire.SendFrames(c.shell, frames)
+		if _, err := c.reply(c.shellCh, m, 60*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		wire.SendFrames(c.shell, frames)
+		if rep, err := c.reply(c.shellCh, m, 3*time.Second); err == nil {
+			t.Fatalf("replayed message got a reply: %v", rep)
+		}
+		if data, _ := os.ReadFile(marker + "-replay"); string(data) != "x" {
+			t.Fatalf("cell ran %d times", len(data))
+		}
+	})
+
+	t.Run("is_complete", func(t *testing.T) {
+		for code, want := range map[string]string{"func f() {": "incomplete", "x := 1": "complete", "}": "invalid"} {
+			req := c.send(c.shell, "is_complete_request", map[string]any{"code": code})
+			rep, err := c.reply(c.shellCh, req, 5*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r IsCompleteReply
+			rep.Unmarshal(&r)
+			if r.Status != want {
+				t.Errorf("%q: %v, want %s", code, r, want)
+			}
+		}
+	})
+
+	t.Run("history", func(t *testing.T) {
+		c.execute("7*6", 60*time.Second)
+		req := c.send(c.shell, "history_request", map[string]any{"hist_access_type": "tail", "n": 1, "output": true, "raw": true})
+		rep, err := c.reply(c.shellCh, req, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r struct{ History [][]any }
+		rep.Unmarshal(&r)
+		if len(r.History) != 1 || jsonString(r.History[0][2]) != `["7*6","42"]` {
+			t.Errorf("history %v", r.History)
+		}
+		req = c.send(c.shell, "history_request", map[string]any{"hist_access_type": "search", "pattern": "7*", "unique": true})
+		rep, _ = c.reply(c.shellCh, req, 5*time.Second)
+		rep.Unmarshal(&r)
+		if len(r.History) != 1 || r.History[0][2] != "7*6" {
+			t.Errorf("search %v", r.History)
+		}
+	})
+
+	t.Run("heartbeat while busy", func(t *testing.T) {
+		// A new import makes GoNB compile (and go get), then the cell sleeps.
+		req := c.send(c.shell, "execute_request", executeContent("import \"math/big\"\n\n%%\nfmt.Println(big.NewInt(7))\ntime.Sleep(2*time.Second)"))
+		for i := 0; i < 5; i++ {
+			start := time.Now()
+			if err := c.hb.Send(zmq4.NewMsgString("ping")); err != nil {
+				t.Fatal(err)
+			}
+			msg, err := c.hb.Recv()
+			if err != nil || string(msg.Frames[0]) != "ping" {
+				t.Fatalf("heartbeat: %v %v", msg, err)
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("heartbeat took %v", d)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		e := c.collect(req, 60*time.Second)
+		if e.Status() != "ok" || e.Stdout != "7\n" {
+			t.Fatalf("got %s", e)
+		}
+	})
+
+	t.Run("interrupt shell command", func(t *testing.T) {
+		req := c.send(c.shell, "execute_request", executeContent("!sleep 30"))
+		time.Sleep(time.Second)
+		start := time.Now()
+		ireq := c.send(c.control, "interrupt_request", nil)
+		if _, err := c.reply(c.controlCh, ireq, 2*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := c.reply(c.shellCh, req, 2*time.Second)
+		if err != nil {
+			t.Fatalf("execute_reply after interrupt: %v", err)
+		}
+		t.Logf("interrupt → reply in %v", time.Since(start))
+		var r map[string]any
+		rep.Unmarshal(&r)
+		if r["status"] != "error" {
+			t.Errorf("interrupted cell status %v", r)
+		}
+		c.awaitIdle(req, 5*time.Second)
+		if e := c.execute("%%\nfmt.Println(\"still here\")", 60*time.Second); e.Status() != "ok" || e.Stdout != "still here\n" {
+			t.Fatalf("after interrupt: %s", e)
+		}
+	})
+
+	t.Run("interrupt busy loop", func(t *testing.T) {
+		req := c.send(c.shell, "execute_request", executeContent("%%\nfor {}"))
+		time.Sleep(3 * time.Second)
+		start := time.Now()
+		c.send(c.control, "interrupt_request", nil)
+		if _, err := c.reply(c.shellCh, req, 5*time.Second); err != nil {
+			t.Fatalf("execute_reply after interrupt: %v", err)
+		}
+		t.Logf("interrupt → reply in %v", time.Since(start))
+		c.awaitIdle(req, 5*time.Second)
+	})
+}
