@@ -3,7 +3,9 @@ package rl
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strings"
+	"sync"
 )
 
 // Cliff is the cliff-walking gridworld of Sutton & Barto (Example 6.6): a grid of Rows × Cols
@@ -174,24 +176,44 @@ func RunCliff(cfg CliffConfig) (CliffOutcome, error) {
 		if m == MonteCarlo {
 			episodes = cfg.MCEpisodes
 		}
+		// Runs are independent (each has its own seeded generator): play them on all cores, then
+		// add them up in run order so that the result does not depend on scheduling.
+		type result struct {
+			q       QTable
+			returns []float64
+		}
+		results := make([]result, cfg.Runs)
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range runtime.GOMAXPROCS(0) {
+			wg.Go(func() {
+				for run := range next {
+					rng := rand.New(rand.NewPCG(cfg.Seed, uint64(m*1_000_003+run)))
+					r := &results[run]
+					switch m {
+					case SARSA:
+						r.q, r.returns = TrainSARSA(env, cfg, rng)
+					case QLearning:
+						r.q, r.returns = TrainQLearning(env, cfg, rng)
+					case MonteCarlo:
+						r.q, r.returns = TrainMonteCarlo(env, cfg, rng)
+					}
+				}
+			})
+		}
+		for run := range cfg.Runs {
+			next <- run
+		}
+		close(next)
+		wg.Wait()
+
 		curve := make([]float64, episodes)
 		optimal, safe, reachedRuns := 0, 0, 0
-		for run := range cfg.Runs {
-			rng := rand.New(rand.NewPCG(cfg.Seed, uint64(m*1_000_003+run)))
-			var q QTable
-			var returns []float64
-			switch m {
-			case SARSA:
-				q, returns = TrainSARSA(env, cfg, rng)
-			case QLearning:
-				q, returns = TrainQLearning(env, cfg, rng)
-			case MonteCarlo:
-				q, returns = TrainMonteCarlo(env, cfg, rng)
+		for run, r := range results {
+			for e, ret := range r.returns {
+				curve[e] += ret / float64(cfg.Runs)
 			}
-			for e, r := range returns {
-				curve[e] += r / float64(cfg.Runs)
-			}
-			path, ret, reached := GreedyPath(env, q, 4*env.NumStates())
+			path, ret, reached := GreedyPath(env, r.q, 4*env.NumStates())
 			if reached {
 				reachedRuns++
 			}
@@ -202,7 +224,7 @@ func RunCliff(cfg CliffConfig) (CliffOutcome, error) {
 				safe++
 			}
 			if run == 0 {
-				out.Q = append(out.Q, q)
+				out.Q = append(out.Q, r.q)
 				out.Path = append(out.Path, path)
 				out.GreedyReturn = append(out.GreedyReturn, ret)
 				out.Reached = append(out.Reached, reached)
