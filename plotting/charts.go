@@ -76,7 +76,7 @@ func Scatter(title string, p Points, options ...Option) (*Chart, error) {
 	g := cfg.base(title)
 	g = append(g,
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Formatter: opts.FuncOpts(
-			`function(p){return (p.name?p.name+"<br>":"")+p.seriesName+": ("+p.value[0].toPrecision(4)+", "+p.value[1].toPrecision(4)+")"}`)}),
+			`function(p){return (p.name?p.name+'<br>':'')+p.seriesName+': ('+p.value[0].toPrecision(4)+', '+p.value[1].toPrecision(4)+')'}`)}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(p.Classes != nil), Top: "30px"}),
 		charts.WithGridOpts(opts.Grid{Top: "70px", Left: "60px", Right: "40px"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: cfg.xName, NameLocation: "middle", NameGap: 25, Scale: opts.Bool(true)}),
@@ -256,6 +256,7 @@ func Heatmap(title string, z [][]float64, xLabels, yLabels []string, options ...
 	g = append(g,
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Formatter: opts.FuncOpts(
 			`function(p){return p.marker+p.value[2]}`)}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithGridOpts(opts.Grid{Top: "60px", Left: "80px", Right: "90px", Bottom: "60px"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: xLabels, Name: cfg.xName, NameLocation: "middle", NameGap: 30, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: yLabels, Name: cfg.yName, NameLocation: "middle", NameGap: 55, Inverse: opts.Bool(true), SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
@@ -270,7 +271,7 @@ func Heatmap(title string, z [][]float64, xLabels, yLabels []string, options ...
 	so := []charts.SeriesOpts{}
 	if showVals {
 		so = append(so, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), FontSize: 10, Formatter: string(opts.FuncOpts(
-			`function(p){var v=p.value[2];return typeof v==="number"?(Math.abs(v)>=100||Number.isInteger(v)?String(Math.round(v*100)/100):v.toPrecision(2)):""}`))}))
+			`function(p){var v=p.value[2];return typeof v==='number'?(Math.abs(v)>=100||Number.isInteger(v)?String(Math.round(v*100)/100):v.toPrecision(2)):''}`))}))
 	}
 	h.AddSeries(title, data, so...)
 	return FromEcharts(h), nil
@@ -459,7 +460,7 @@ func Graph(title string, nodes []Node, edges []Edge, classNames []string, option
 		seen[name] = true
 		size := n.Size
 		if size <= 0 {
-			size = 12
+			size = 18
 		}
 		gn[i] = opts.GraphNode{Name: name, Category: n.Class, SymbolSize: size}
 	}
@@ -479,7 +480,7 @@ func Graph(title string, nodes []Node, edges []Edge, classNames []string, option
 	gr.SetGlobalOptions(append(g, cfg.echarts...)...)
 	gr.AddSeries(title, gn, gl,
 		charts.WithGraphChartOpts(opts.GraphChart{Layout: "force", Roam: opts.Bool(true), Draggable: opts.Bool(true),
-			Force: &opts.GraphForce{Repulsion: 80, EdgeLength: 40, Gravity: 0.1}, Categories: cats}),
+			Force: &opts.GraphForce{Repulsion: 300, EdgeLength: 90, Gravity: 0.08}, Categories: cats}),
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(len(nodes) <= 60), Position: "right", FontSize: 10}),
 		charts.WithLineStyleOpts(opts.LineStyle{Color: "source", Opacity: opts.Float(0.6), Curveness: 0}))
 	return FromEcharts(gr), nil

@@ -77,7 +77,14 @@ func snippetHTML(r render.Renderer) (out string, err error) {
 	if tm := themeRE.FindStringSubmatch(s.Script); tm != nil {
 		theme, renderer = tm[1], tm[2]
 	}
-	option := strings.TrimSpace(s.Option)
+	// Take the option from the script, where go-echarts inlines JS functions
+	// (its Option field keeps them as quoted strings).
+	a := strings.Index(s.Script, "let option_"+id+" = ")
+	z := strings.Index(s.Script, "goecharts_"+id+".setOption(")
+	if a < 0 || z < a {
+		return "", fmt.Errorf("plotting: cannot find the option of chart %s in its script", id)
+	}
+	option := strings.TrimSpace(s.Script[a+len("let option_"+id+" = ") : z])
 	option = strings.TrimSuffix(option, ";")
 	option = strings.ReplaceAll(option, "</", `<\/`)
 	var b strings.Builder
