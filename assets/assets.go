@@ -85,11 +85,7 @@ func Dir(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	root, err := Root()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(root, p.Name+"-"+p.Version), nil
+	return pkgDir(p)
 }
 
 // Path returns the path of file (e.g. "dist/echarts.min.js") of package
@@ -139,9 +135,37 @@ func Ensure(ctx context.Context, name string) (dir string, err error) {
 	if err != nil {
 		return "", err
 	}
+	return ensure(ctx, p)
+}
+
+// EnsureAll runs [Ensure] for every pinned package (what `dl4go install`
+// does) and returns the first error.
+func EnsureAll(ctx context.Context) error {
+	names := make([]string, 0, len(Packages))
+	for n := range Packages {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if _, err := Ensure(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func pkgDir(p *Package) (string, error) {
+	root, err := Root()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, p.Name+"-"+p.Version), nil
+}
+
+func ensure(ctx context.Context, p *Package) (dir string, err error) {
 	ensureMu.Lock()
 	defer ensureMu.Unlock()
-	dir, err = Dir(name)
+	dir, err = pkgDir(p)
 	if err != nil {
 		return "", err
 	}
