@@ -101,7 +101,11 @@ func Site(dir string, pages []Summary) error {
 func BuildSite(dir string, opts Options) ([]Summary, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, &notebook.FormatError{Path: dir, Reason: "cannot read directory", Err: err}
+		reason := "cannot read directory"
+		if errors.Is(err, os.ErrNotExist) {
+			reason = "no such directory"
+		}
+		return nil, &notebook.FormatError{Path: dir, Reason: reason, Err: err}
 	}
 	var pages []Summary
 	done := map[string]bool{}

@@ -275,3 +275,41 @@ func validateWithJupyter(t *testing.T, data []byte) {
 		t.Errorf("nbformat.validate failed: %v\n%s", err, out)
 	}
 }
+
+// TestNBConvert checks that Debian's `jupyter nbconvert --to html` accepts
+// an executed notebook written by this package.
+func TestNBConvert(t *testing.T) {
+	const jupyter = "/usr/bin/jupyter"
+	if err := exec.Command(jupyter, "nbconvert", "--version").Run(); err != nil {
+		if os.Getenv("DL4GO_REQUIRE_JUPYTER") == "1" {
+			t.Fatalf("jupyter nbconvert is required (DL4GO_REQUIRE_JUPYTER=1): %v", err)
+		}
+		t.Skipf("SKIPPED: %s nbconvert not available (apt install jupyter-nbconvert): %v", jupyter, err)
+	}
+	nb, err := Read(jupyterFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb.Cells = append(nb.Cells, &Cell{CellType: Code, Source: "%%\nfmt.Println(\"done\")", ExecutionCount: new(int),
+		Outputs: []Output{{OutputType: Stream, Name: "stdout", Text: "marker-from-dl4go\n"}}})
+	dir := t.TempDir()
+	path := filepath.Join(dir, "executed.ipynb")
+	if err := nb.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(jupyter, "nbconvert", "--to", "html", "--output-dir", dir, path)
+	cmd.Env = append(os.Environ(), "JUPYTER_PLATFORM_DIRS=1", "HOME="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("nbconvert failed: %v\n%s", err, out)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "executed.html"))
+	if err != nil {
+		t.Fatalf("nbconvert wrote no page: %v\n%s", err, out)
+	}
+	for _, want := range []string{"marker-from-dl4go", "RESULT lesson=01", "&lt;script&gt;alert(1)&lt;/script&gt;"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("nbconvert page lacks %q", want)
+		}
+	}
+}

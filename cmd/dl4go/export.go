@@ -55,7 +55,7 @@ func exportCommand(args []string) int {
 		}
 		dir = *site
 	}
-	if dir != "" {
+	if dir != "" && fs.NArg() > 0 {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fail(1, "export: %v", err)
 		}
@@ -91,7 +91,7 @@ func exportCommand(args []string) int {
 		if err != nil {
 			return fail(exitStatus(err), "%v", err)
 		}
-		fmt.Printf("wrote %s (%d lessons)\n", filepath.Join(*site, export.IndexFile), len(pages))
+		fmt.Printf("wrote %s (%d lesson(s))\n", filepath.Join(*site, export.IndexFile), len(pages))
 	}
 	return status
 }
