@@ -20,6 +20,12 @@
 //   - SelectAndScatterMax / SelectAndScatterMin (the gradient of max/min pooling).
 //   - BatchNormForTraining, BatchNormForInference, BatchNormGradient.
 //   - DynamicSlice and DynamicUpdateSlice (via Gather and Scatter).
+//   - ReduceWindow (max/min/sum/product pooling) as strided slices combined
+//     elementwise (simplego's own is correct but slow).
+//
+// FFT: the backend FFT op needs complex dtypes, which simplego lacks. Use
+// RFFT, IRFFT and DFT from this package instead: real/imaginary pairs, one
+// DotGeneral each, differentiable, on any backend.
 //
 // Ops rewritten for speed:
 //   - ReduceSum(Mul(x', y')) where x' and y' are reshapes, transposes or

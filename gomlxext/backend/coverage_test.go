@@ -12,6 +12,8 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph-building style.
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/dl4go/dl4go/gomlxext/backend"
 )
 
 // opCase is one row of the op coverage table: fn builds the op from float64
@@ -139,6 +141,10 @@ var opCases = []opCase{
 	}},
 	{name: "Softmax+LogSumExp", shapes: [][]int{{3, 5}}, fn: func(x []*Node) *Node {
 		return Add(Softmax(x[0], -1), InsertAxes(Log(ReduceSum(Exp(x[0]), -1)), -1))
+	}},
+	{name: "RFFT (package helper)", shapes: [][]int{{2, 6}}, fn: func(x []*Node) *Node {
+		re, im := backend.RFFT(x[0])
+		return Concatenate([]*Node{re, im}, -1)
 	}},
 	{name: "CumSum", shapes: [][]int{{3, 5}}, fn: func(x []*Node) *Node { return CumSum(x[0], 1) }},
 }
