@@ -107,4 +107,3 @@ func DFT(re, im *graph.Node, inverse bool) (outRe, outIm *graph.Node) {
 	}
 	return
 }
-
