@@ -110,23 +110,11 @@ func loadHistory(dir string) ([]float64, error) {
 	if err := json.Unmarshal(data, &h); err != nil {
 		return nil, fmt.Errorf("maml: load loss history %s: %w", dir, err)
 	}
-	out := make([]float64, len(h))
-	for i, v := range h {
-		out[i] = nan
-		if v != nil {
-			out[i] = *v
-		}
-	}
-	return out, nil
+	return fromNullable(h), nil
 }
 
 func saveHistory(dir string, h []float64) error {
-	js := make([]*float64, len(h))
-	for i := range h {
-		if !math.IsNaN(h[i]) {
-			js[i] = &h[i]
-		}
-	}
+	js := toNullable(h)
 	data, err := json.Marshal(js)
 	if err == nil {
 		err = os.WriteFile(filepath.Join(dir, historyFile), data, 0o644)
@@ -135,4 +123,84 @@ func saveHistory(dir string, h []float64) error {
 		return fmt.Errorf("maml: save loss history in %s: %w", dir, err)
 	}
 	return nil
+}
+
+// outcomeFile holds the Outcome of a finished run, in the run's checkpoint folder.
+const outcomeFile = "outcome.json"
+
+// jsonOutcome is Outcome with NaN-safe (null) losses, for JSON.
+type jsonOutcome struct {
+	Outcome
+	Losses [][]*float64
+}
+
+// loadOutcome returns the saved Outcome of a finished run of cfg in dir, or nil if there is none.
+func loadOutcome(dir string, cfg Config) (*Outcome, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(filepath.Join(dir, outcomeFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("maml: load outcome: %w", err)
+	}
+	var js jsonOutcome
+	if err := json.Unmarshal(data, &js); err != nil {
+		return nil, fmt.Errorf("maml: load outcome from %s: %w", dir, err)
+	}
+	out := js.Outcome
+	if len(out.Methods) != len(js.Losses) {
+		return nil, fmt.Errorf("maml: outcome in %s is corrupt: delete it to re-evaluate", dir)
+	}
+	for i := range out.Methods {
+		out.Methods[i].Loss = fromNullable(js.Losses[i])
+		out.Methods[i].Resumed = cfg.MetaSteps
+	}
+	out.Config, out.TrainSeconds, out.CheckpointLocation = cfg, 0, dir
+	return &out, nil
+}
+
+// saveOutcome writes out in dir (if dir is not empty).
+func saveOutcome(dir string, out *Outcome) error {
+	if dir == "" {
+		return nil
+	}
+	js := jsonOutcome{Outcome: *out}
+	js.Methods = append([]MethodOutcome(nil), out.Methods...)
+	for i := range js.Methods {
+		js.Losses = append(js.Losses, toNullable(js.Methods[i].Loss))
+		js.Methods[i].Loss = nil
+	}
+	data, err := json.Marshal(js)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, outcomeFile), data, 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("maml: save outcome in %s: %w", dir, err)
+	}
+	return nil
+}
+
+// toNullable and fromNullable map NaN to JSON null and back.
+func toNullable(h []float64) []*float64 {
+	js := make([]*float64, len(h))
+	for i := range h {
+		if !math.IsNaN(h[i]) {
+			js[i] = &h[i]
+		}
+	}
+	return js
+}
+
+func fromNullable(h []*float64) []float64 {
+	out := make([]float64, len(h))
+	for i, v := range h {
+		out[i] = nan
+		if v != nil {
+			out[i] = *v
+		}
+	}
+	return out
 }

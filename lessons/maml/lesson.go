@@ -3,14 +3,14 @@ package maml
 import (
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/lessons"
+	"github.com/dl4go/dl4go/plotting"
 )
 
 // Config sizes the few-shot sine experiment. Full and Quick give the two standard sizes.
@@ -34,7 +34,7 @@ type Config struct {
 	PlotSteps  []int // adaptation steps whose predictions are drawn (0, 1, 10).
 	GridPoints int   // points of the drawn curves.
 
-	CostSteps int    // meta-steps timed per method to measure compute cost.
+	CostSteps int    // meta-steps timed per method to measure compute cost (the median is kept).
 	SaveEvery int    // meta-steps between checkpoints.
 	Seed      uint64 // fixes weights, tasks and points: a run is reproducible on the same backend.
 
@@ -42,25 +42,25 @@ type Config struct {
 	Threshold float64
 	// CheckpointDir is where meta-training is saved and resumed from: a folder per method below it.
 	// Empty means the user cache (see DefaultCheckpointDir); "-" disables checkpoints.
-	CheckpointDir string
-	// Progress, if set, is called after every meta-step of every method (step counts from 1).
-	Progress func(m Method, step int, loss float64) `json:"-"`
+	CheckpointDir string `json:"-"`
+	// Live shows the live training view (plotting.NewLive): progress and loss curves as they fall.
+	Live bool `json:"-"`
 }
 
 // Full is the lesson's real experiment (the notebook default).
 func Full() Config {
 	return Config{
-		Name: "full", Hidden: 40, K: 5, Q: 10, MetaBatch: 25, MetaSteps: 4000,
+		Name: "full", Hidden: 40, K: 5, Q: 10, MetaBatch: 25, MetaSteps: 6000,
 		InnerSteps: 1, ReptileSteps: 5, InnerLR: 0.01, MetaLR: 0.01,
 		EvalTasks: 100, EvalQ: 100, EvalSteps: 10, PlotSteps: []int{0, 1, 10}, GridPoints: 100,
-		CostSteps: 20, SaveEvery: 500, Seed: 20, Threshold: 0.5,
+		CostSteps: 30, SaveEvery: 500, Seed: 20, Threshold: 0.5, Live: true,
 	}
 }
 
 // Quick is the same experiment with fewer meta-steps, for tests and CI (DL4GO_QUICK=1).
 func Quick() Config {
 	c := Full()
-	c.Name, c.MetaSteps, c.CostSteps, c.Threshold = "quick", 800, 5, 0.8
+	c.Name, c.MetaSteps, c.CostSteps, c.Threshold = "quick", 800, 10, 0.8
 	return c
 }
 
@@ -78,14 +78,10 @@ func (c Config) key() string {
 	return fmt.Sprintf("%s-%x", c.Name, sha256.Sum256(js))[:len(c.Name)+13]
 }
 
-// DefaultCheckpointDir returns the user-cache folder where cfg's meta-training is saved:
-// <user cache>/dl4go/maml/<name>-<hash of the config>. Delete it to start over.
+// DefaultCheckpointDir returns (and creates) the user-cache folder where cfg's meta-training is
+// saved: <user cache>/dl4go/maml/<name>-<hash of the config>. Delete it to start over.
 func DefaultCheckpointDir(cfg Config) (string, error) {
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("maml: checkpoint folder: %w", err)
-	}
-	return filepath.Join(cache, "dl4go", "maml", cfg.key()), nil
+	return gomlxext.CheckpointDir("maml", cfg.key())
 }
 
 // MethodOutcome is what one method reached.
@@ -99,7 +95,8 @@ type MethodOutcome struct {
 	Predictions [][]float64
 	// SecondsPerStep is the measured wall time of one meta-step (the compute cost).
 	SecondsPerStep float64
-	// Resumed is the number of meta-steps restored from a checkpoint instead of run.
+	// Resumed is the number of meta-steps restored from a checkpoint instead of run
+	// (MetaSteps when the whole Outcome was restored).
 	Resumed int
 }
 
@@ -145,7 +142,8 @@ func (o *Outcome) Result() lessons.Result {
 // meta-step of each method.
 //
 // Meta-training is checkpointed every cfg.SaveEvery steps: calling RunFewShot again with the same
-// config resumes where it stopped, or, when it had finished, only evaluates.
+// config resumes where it stopped; once a run has finished, it returns the saved Outcome at once
+// (so every notebook cell can call it).
 func RunFewShot(cfg Config) (*Outcome, error) {
 	backend, err := gomlxext.Backend()
 	if err != nil {
@@ -162,6 +160,9 @@ func RunFewShot(cfg Config) (*Outcome, error) {
 		root = ""
 	}
 	out.CheckpointLocation = root
+	if cached, err := loadOutcome(root, cfg); err != nil || cached != nil {
+		return cached, err
+	}
 
 	trainers := make([]*trainer, len(Methods))
 	for i, m := range Methods {
@@ -176,9 +177,20 @@ func RunFewShot(cfg Config) (*Outcome, error) {
 		out.Methods = append(out.Methods, MethodOutcome{Method: m, Resumed: trainers[i].step()})
 	}
 
+	var live *plotting.Live
+	if cfg.Live && trainers[0].step() < cfg.MetaSteps {
+		var names []string
+		for _, m := range Methods {
+			names = append(names, m.String())
+		}
+		live = plotting.NewLive("Meta-training loss (moving average)", cfg.MetaSteps, names...)
+	}
+	smooth := map[string]float64{}
 	start := time.Now()
 	for {
 		busy := false
+		values := map[string]float64{}
+		step := 0
 		for i, t := range trainers {
 			if t.step() >= cfg.MetaSteps {
 				continue
@@ -188,9 +200,12 @@ func RunFewShot(cfg Config) (*Outcome, error) {
 			if err != nil {
 				return nil, err
 			}
-			if cfg.Progress != nil {
-				cfg.Progress(Methods[i], t.step(), loss)
+			step = max(step, t.step())
+			name := Methods[i].String()
+			if old, ok := smooth[name]; ok {
+				loss = 0.98*old + 0.02*loss
 			}
+			smooth[name], values[name] = loss, loss
 			if t.step()%cfg.SaveEvery == 0 || t.step() == cfg.MetaSteps {
 				if err := t.save(); err != nil {
 					return nil, err
@@ -200,6 +215,12 @@ func RunFewShot(cfg Config) (*Outcome, error) {
 		if !busy {
 			break
 		}
+		if live != nil {
+			live.Update(step, values)
+		}
+	}
+	if live != nil {
+		live.Done()
 	}
 	out.TrainSeconds = time.Since(start).Seconds()
 
@@ -222,11 +243,21 @@ func RunFewShot(cfg Config) (*Outcome, error) {
 		}
 		mo.SecondsPerStep = cost.Seconds()
 	}
-	if root != "" {
-		// Nothing more to resume: the folder only speeds up a re-run.
-		if _, err := os.Stat(root); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("maml: %w", err)
-		}
+	if err := saveOutcome(root, out); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// Summary returns a table of every method's query MSE after 0, 1 and EvalSteps adaptation steps,
+// its ratio to the baseline and its cost per meta-step.
+func (o *Outcome) Summary() string {
+	s := o.Config.EvalSteps
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-15s %9s %9s %9s %10s %12s\n", "method", "MSE@0", "MSE@1", fmt.Sprintf("MSE@%d", s), "÷ baseline", "ms/meta-step")
+	for _, mo := range o.Methods {
+		fmt.Fprintf(&b, "%-15s %9.3f %9.3f %9.3f %10.3f %12.2f\n", mo.Method, mo.MSE[0], mo.MSE[1], mo.MSE[s],
+			o.Ratio(mo.Method), 1e3*mo.SecondsPerStep)
+	}
+	return b.String()
 }

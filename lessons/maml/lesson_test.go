@@ -3,6 +3,8 @@ package maml
 import (
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -17,9 +19,8 @@ func TestQuickOutcome(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("meta-training %.1fs", out.TrainSeconds)
+	t.Logf("\n%s", out.Summary())
 	for _, m := range out.Methods {
-		t.Logf("%-15s MSE after 0/1/%d steps: %.3f / %.3f / %.3f, ratio %.3f, %.2f ms per meta-step",
-			m.Method, cfg.EvalSteps, m.MSE[0], m.MSE[1], m.MSE[cfg.EvalSteps], out.Ratio(m.Method), 1e3*m.SecondsPerStep)
 		if len(m.Loss) != cfg.MetaSteps || len(m.MSE) != cfg.EvalSteps+1 || len(m.Predictions) != len(cfg.PlotSteps) {
 			t.Errorf("%s: got %d losses, %d MSEs, %d prediction curves", m.Method, len(m.Loss), len(m.MSE), len(m.Predictions))
 		}
@@ -42,15 +43,26 @@ func TestQuickOutcome(t *testing.T) {
 // from its checkpoint (same weights: same evaluation) instead of training again.
 func TestResume(t *testing.T) {
 	cfg := Quick()
-	cfg.MetaSteps, cfg.SaveEvery, cfg.CostSteps, cfg.EvalTasks = 6, 4, 1, 8
+	cfg.MetaSteps, cfg.SaveEvery, cfg.CostSteps, cfg.EvalTasks, cfg.Live = 6, 4, 1, 8, false
 	cfg.CheckpointDir = t.TempDir()
 	first, err := RunFewShot(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Without the saved outcome, the second run must restore the weights and evaluate them again.
+	if err := os.Remove(filepath.Join(cfg.CheckpointDir, outcomeFile)); err != nil {
+		t.Fatal(err)
+	}
 	second, err := RunFewShot(cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	third, err := RunFewShot(cfg) // the saved outcome, at once.
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := second.Ratio(MAML), third.Ratio(MAML); a != b {
+		t.Errorf("saved outcome has ratio %g, want %g", b, a)
 	}
 	for i, m := range second.Methods {
 		if first.Methods[i].Resumed != 0 || m.Resumed != cfg.MetaSteps {

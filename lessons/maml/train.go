@@ -3,6 +3,7 @@ package maml
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
@@ -188,7 +189,7 @@ func (t *trainer) save() error {
 }
 
 // measureCost times n meta-steps of method m on fresh weights (after compiling and one warm-up
-// step) and returns the mean wall time of one meta-step.
+// step) and returns the median wall time of one meta-step (robust to other work on the machine).
 func measureCost(backend backends.Backend, m Method, cfg Config, n int) (time.Duration, error) {
 	t, err := newTrainer(backend, m, cfg, "")
 	if err != nil {
@@ -198,11 +199,14 @@ func measureCost(backend backends.Backend, m Method, cfg Config, n int) (time.Du
 	if _, err := t.runStep(); err != nil {
 		return 0, err
 	}
-	start := time.Now()
-	for range n {
+	times := make([]time.Duration, max(n, 1))
+	for i := range times {
+		start := time.Now()
 		if _, err := t.runStep(); err != nil {
 			return 0, err
 		}
+		times[i] = time.Since(start)
 	}
-	return time.Since(start) / time.Duration(n), nil
+	slices.Sort(times)
+	return times[len(times)/2], nil
 }
