@@ -332,6 +332,7 @@ func printTable(w io.Writer, results []result, accuracy bool) {
 		return fmt.Sprintf("%.2f×", v/ref)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
+	var failures []string
 	if accuracy {
 		fmt.Fprintln(tw, "model\tbatch\tengine\ttest accuracy\tsteps\ttrain time\tms/step\t× torch\tpeak RSS MB\t× torch\t")
 	} else {
@@ -340,7 +341,8 @@ func printTable(w io.Writer, results []result, accuracy bool) {
 	for _, r := range results {
 		t := torch[fmt.Sprint(r.Model, r.Batch)]
 		if r.Error != "" {
-			fmt.Fprintf(tw, "%s\t%d\t%s\tFAILED: %s\t\t\t\t\t\t\n", r.Model, r.Batch, r.Engine, truncate(r.Error, 90))
+			failures = append(failures, fmt.Sprintf("%s %s batch %d: %s", r.Engine, r.Model, r.Batch, r.Error))
+			fmt.Fprintf(tw, "%s\t%d\t%s\tFAILED (%d)\t\t%.0f\t\t\t\t\n", r.Model, r.Batch, r.Engine, len(failures), r.PeakRSSMB)
 			continue
 		}
 		if accuracy {
@@ -352,6 +354,9 @@ func printTable(w io.Writer, results []result, accuracy bool) {
 		}
 	}
 	_ = tw.Flush()
+	for i, f := range failures {
+		fmt.Fprintf(w, "(%d) %s\n", i+1, truncate(f, 300))
+	}
 }
 
 func parseInts(s string) ([]int, error) {
