@@ -237,3 +237,47 @@ func TestScreenshot(t *testing.T) {
 		t.Logf("wrote %s", png)
 	}
 }
+
+// TestBrowserPagesInDir opens every exported page in $DL4GO_BROWSER_PAGES
+// (e.g. the --out directory of `dl4go run`) and checks what a reader needs:
+// no errors and no network, every chart drawn, every formula rendered,
+// every image loaded.
+func TestBrowserPagesInDir(t *testing.T) {
+	dir := os.Getenv("DL4GO_BROWSER_PAGES")
+	if dir == "" {
+		t.Skip("set DL4GO_BROWSER_PAGES=DIR to check the exported pages in DIR")
+	}
+	needChromium(t)
+	pages, _ := filepath.Glob(filepath.Join(dir, "*.html"))
+	n := 0
+	for _, p := range pages {
+		if filepath.Base(p) == IndexFile {
+			continue
+		}
+		n++
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			page, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := runInBrowser(t, page)
+			t.Logf("%d bytes; charts %d/%d drawn, math %d (%d unrendered), images %d/%d, audio %d",
+				len(page), r.ChartsDrawn, r.Charts, r.MathSpans, r.MathUnrendered, r.ImagesLoaded, r.Images, r.Audio)
+			if len(r.Errors)+len(r.Alerts) > 0 {
+				t.Errorf("errors %q alerts %q", r.Errors, r.Alerts)
+			}
+			if r.ChartsDrawn != r.Charts || r.MathUnrendered != 0 || r.ImagesLoaded != r.Images {
+				t.Error("something is not drawn")
+			}
+			if m := rawMath.FindString(r.MarkdownText + " "); m != "" {
+				t.Errorf("raw TeX left: %q", m)
+			}
+			if len(page) > 3<<20 {
+				t.Errorf("page is %d bytes, want ≤ 3 MiB", len(page))
+			}
+		})
+	}
+	if n == 0 {
+		t.Errorf("no pages in %s", dir)
+	}
+}

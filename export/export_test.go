@@ -142,6 +142,12 @@ func TestPageContents(t *testing.T) {
 	if strings.Contains(s, `class="not-executed"`) {
 		t.Error("executed notebook marked not executed")
 	}
+	// Headings of markdown outputs stay out of the contents.
+	nb.Cells[6].Outputs[1].Data["text/markdown"] = "# Output heading"
+	page, _ = Page(nb, Options{})
+	if toc := string(page)[strings.Index(string(page), `<nav class="toc">`):]; strings.Contains(toc[:strings.Index(toc, "</nav>")], "Output heading") {
+		t.Error("a heading of an output is listed in the contents")
+	}
 	// The intro's H1 is the header, not repeated in the body.
 	if strings.Count(s, "Policy gradients (方策勾配法)") != 0 {
 		t.Error("intro heading repeated in the page")

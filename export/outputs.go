@@ -118,7 +118,9 @@ func (p *pageBuilder) renderData(data, meta map[string]any) string {
 	case strings.HasPrefix(mime, "audio/") && isString:
 		return `<div class="audio"><audio controls src="data:` + mime + `;base64,` + stripSpace(s) + `"></audio></div>` + "\n"
 	case mime == "text/markdown":
+		n := len(p.md.headings)
 		out, err := p.md.render(s, nil)
+		p.md.headings = p.md.headings[:n] // the contents list the lesson's own headings only
 		if err != nil {
 			return `<pre class="text">` + html.EscapeString(s) + "</pre>\n"
 		}
