@@ -51,6 +51,8 @@ type result struct {
 	PeakRSSMB float64 `json:"peak_rss_mb"` // filled in by the parent.
 }
 
+const defaultBatches = "32,64,128"
+
 type options struct {
 	models, engines, batches string
 	python                   string
@@ -67,7 +69,7 @@ func main() {
 	var o options
 	flag.StringVar(&o.models, "models", "mlp,cnn,transformer", "models to run: mlp, cnn, transformer")
 	flag.StringVar(&o.engines, "engines", "", `GoMLX backend configs to compare with torch (default "dl4go,go"; with -accuracy "dl4go")`)
-	flag.StringVar(&o.batches, "batches", "32,64,128", "batch sizes (with -accuracy: the first one)")
+	flag.StringVar(&o.batches, "batches", defaultBatches, "batch sizes (with -accuracy: the first one, default 64)")
 	flag.StringVar(&o.python, "python", "/usr/bin/python3", `Python with PyTorch (Debian: apt-get install -y python3-torch); "" skips PyTorch`)
 	flag.IntVar(&o.threads, "threads", 2, "PyTorch threads (torch.set_num_threads)")
 	flag.IntVar(&o.warmup, "warmup", 2, "steps run before timing (the first compiles the graph)")
@@ -111,6 +113,9 @@ func run(o options) error {
 	}
 	if o.accuracy {
 		batches = batches[:1]
+		if o.batches == defaultBatches {
+			batches = []int{64}
+		}
 	}
 	mnistDir, err := mnist.Dir()
 	if err != nil {
