@@ -37,38 +37,56 @@ func steps1(n int) []float64 {
 	return x
 }
 
+// blockMeans averages y over consecutive blocks of n points (the last block may be shorter) and
+// returns the block centres (1-based) as x: fewer points for long, noisy curves.
+func blockMeans(y []float64, n int) (x, means []float64) {
+	for i := 0; i < len(y); i += n {
+		j := min(i+n, len(y))
+		var s float64
+		for _, v := range y[i:j] {
+			s += v
+		}
+		x = append(x, float64(i+j+1)/2)
+		means = append(means, s/float64(j-i))
+	}
+	return x, means
+}
+
 // yFloor starts a Line's y axis at lo, so that the first episodes' huge losses do not flatten the curves.
 func yFloor(lo float64) plotting.Option {
 	return plotting.WithEcharts(charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "return per episode",
 		NameLocation: "middle", NameGap: 40, Min: lo, Max: "dataMax"}))
 }
 
-// ReturnsChart draws the online return per episode (averaged over runs, with a moving average) of
-// SARSA and Q-learning: what each agent collects while it explores with ε = 0.1.
+// ReturnsChart draws the online return per episode (averaged over runs and over blocks of 10
+// episodes, with a moving average) of SARSA and Q-learning: what each agent collects while it
+// explores with ε = 0.1.
 func (o CliffOutcome) ReturnsChart() (*plotting.Chart, error) {
+	x, sarsa := blockMeans(o.OnlineReturn[SARSA], 10)
+	_, qlearn := blockMeans(o.OnlineReturn[QLearning], 10)
 	return plotting.Line(fmt.Sprintf("Cliff walking: return per episode while learning (ε=%g, %d runs)", o.Config.Epsilon, o.Config.Runs),
-		steps1(o.Config.Episodes),
-		[]plotting.Series{{Name: "SARSA", Y: o.OnlineReturn[SARSA]}, {Name: "Q-learning", Y: o.OnlineReturn[QLearning]}},
-		plotting.WithAxisNames("episode", "return per episode"), plotting.WithSmoothing(20), yFloor(-100))
+		x, []plotting.Series{{Name: "SARSA", Y: sarsa}, {Name: "Q-learning", Y: qlearn}},
+		plotting.WithAxisNames("episode", "return per episode"), plotting.WithSmoothing(5), yFloor(-100))
 }
 
 // MonteCarloChart draws the online return of Monte Carlo control over its (longer) training,
-// beside the TD methods' curves.
+// beside the TD methods' curves (averaged over runs and over blocks of 50 episodes).
 func (o CliffOutcome) MonteCarloChart() (*plotting.Chart, error) {
-	n := o.Config.MCEpisodes
+	const block = 50
+	x, mc := blockMeans(o.OnlineReturn[MonteCarlo], block)
 	pad := func(y []float64) []float64 {
-		p := make([]float64, n)
+		_, m := blockMeans(y, block)
+		p := make([]float64, len(x))
 		for i := range p {
 			p[i] = math.NaN()
 		}
-		copy(p, y)
+		copy(p, m)
 		return p
 	}
 	return plotting.Line(fmt.Sprintf("Cliff walking: Monte Carlo control vs TD (ε=%g, %d runs)", o.Config.Epsilon, o.Config.Runs),
-		steps1(n),
-		[]plotting.Series{{Name: "Monte Carlo", Y: o.OnlineReturn[MonteCarlo]},
+		x, []plotting.Series{{Name: "Monte Carlo", Y: mc},
 			{Name: "SARSA", Y: pad(o.OnlineReturn[SARSA])}, {Name: "Q-learning", Y: pad(o.OnlineReturn[QLearning])}},
-		plotting.WithAxisNames("episode", "return per episode"), plotting.WithSmoothing(100), yFloor(-300))
+		plotting.WithAxisNames("episode", "return per episode (mean of 50)"), yFloor(-300))
 }
 
 // PathsPicture draws the grid with the greedy paths of run 0: SARSA in blue, Q-learning in red

@@ -153,6 +153,18 @@ func (o CliffOutcome) MeanOnlineReturn(m int) float64 {
 	return s / float64(len(r)-skip)
 }
 
+// Summary tells, per method, run 0's greedy return and how many runs found the shortest path,
+// kept off the edge and reached the goal, and the mean online return.
+func (o CliffOutcome) Summary() string {
+	var b strings.Builder
+	n := o.Config.Runs
+	for m, name := range CliffMethodNames {
+		fmt.Fprintf(&b, "%-11s run 0 greedy return %4.0f | runs: shortest path (−13) %3d/%d, off the edge %3d/%d, reach the goal %3d/%d | online return %6.1f\n",
+			name, o.GreedyReturn[m], o.OptimalRuns[m], n, o.SafeRuns[m], n, o.ReachedRuns[m], n, o.MeanOnlineReturn(m))
+	}
+	return b.String()
+}
+
 func (c Cliff) pathSafe(path []int) bool {
 	for _, s := range path {
 		if c.IsEdge(s) || c.IsCliff(s) {

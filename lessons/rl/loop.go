@@ -65,14 +65,24 @@ func (q QTable) EpsilonGreedy(s int, eps float64, rng *rand.Rand) int {
 }
 
 // Pi returns π(·|s), the probabilities the ε-greedy policy gives each action in state s:
-// ε/|A| for every action plus 1-ε for the greedy one.
+// ε/|A| for every action plus 1−ε shared by the greedy ones (several on ties, as EpsilonGreedy
+// breaks ties at random).
 func (q QTable) Pi(s int, eps float64) []float64 {
 	n := len(q[s])
 	p := make([]float64, n)
-	for a := range p {
-		p[a] = eps / float64(n)
+	best := q.MaxQ(s)
+	ties := 0
+	for _, v := range q[s] {
+		if v == best {
+			ties++
+		}
 	}
-	p[q.Greedy(s)] += 1 - eps
+	for a, v := range q[s] {
+		p[a] = eps / float64(n)
+		if v == best {
+			p[a] += (1 - eps) / float64(ties)
+		}
+	}
 	return p
 }
 

@@ -58,7 +58,7 @@ func CartPoleConfigFor(quick bool) CartPoleConfig {
 // Key names the configuration (the parts that change the trained model), used as the checkpoint
 // directory name: a changed config never resumes from another config's checkpoint.
 func (c CartPoleConfig) Key() string {
-	return fmt.Sprintf("reinforce-h%d-e%d-i%d-lr%g-g%g-stop%g-%d-seed%d",
+	return fmt.Sprintf("reinforce-v1-h%d-e%d-i%d-lr%g-g%g-stop%g-%d-seed%d",
 		c.Hidden, c.Envs, c.MaxIters, c.LearningRate, c.Gamma, c.StopReturn, c.StopWindow, c.Seed)
 }
 
@@ -85,6 +85,20 @@ type CartPoleOutcome struct {
 	TrainTime   time.Duration
 	// Trajectory is the state sequence of the first evaluation episode, for drawing frames.
 	Trajectory [][4]float64
+}
+
+// Summary describes the run in two lines: training and evaluation.
+func (o CartPoleOutcome) Summary() string {
+	resumed := ""
+	if o.ResumedFrom > 0 {
+		resumed = fmt.Sprintf(", resumed from update %d", o.ResumedFrom)
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, r := range o.EvalReturns {
+		lo, hi = min(lo, r), max(hi, r)
+	}
+	return fmt.Sprintf("trained %d updates (%d episodes) in %s%s\ngreedy policy: mean return %.1f over %d episodes (min %.0f, max %.0f)",
+		o.Iters, len(o.EpisodeReturns), o.TrainTime.Round(time.Millisecond), resumed, o.MeanReturn, len(o.EvalReturns), lo, hi)
 }
 
 // cartPoleScale brings the state [x, ẋ, θ, θ̇] to roughly unit range before the network.
@@ -199,9 +213,12 @@ func RunCartPole(cfg CartPoleConfig) (CartPoleOutcome, error) {
 		return out, fmt.Errorf("cartpole: compile training step: %w", err)
 	}
 
-	live := plotting.NewLive("CartPole: REINFORCE with baseline", cfg.MaxIters, "mean return")
-	for i, m := range hist.IterMeans { // a resumed run shows its past too
-		live.Update(i+1, map[string]float64{"mean return": m})
+	var live *plotting.Live // the live chart, only if there is training left to do
+	if start < cfg.MaxIters && !stopReached(hist.IterMeans, cfg) {
+		live = plotting.NewLive("CartPole: REINFORCE with baseline, mean return per update", cfg.MaxIters, "mean return")
+		for i, m := range hist.IterMeans { // a resumed run shows its past too
+			live.Update(i+1, map[string]float64{"mean return": m})
+		}
 	}
 	t0 := time.Now()
 	b := newRolloutBuffer(cfg.Envs)
@@ -229,7 +246,9 @@ func RunCartPole(cfg CartPoleConfig) (CartPoleOutcome, error) {
 			}
 		}
 	}
-	live.Done()
+	if live != nil {
+		live.Done()
+	}
 	hist.TrainSeconds += time.Since(t0).Seconds()
 	out.EpisodeReturns = hist.EpisodeReturns
 	out.Iters = len(hist.IterMeans)

@@ -11,24 +11,26 @@ import (
 )
 
 func TestQTablePolicy(t *testing.T) {
-	q := QTable{{1, 3, 2, 0}}
+	q := QTable{{1, 3, 2, 0}, {3, 1, 3, 0}}
 	tests := []struct {
+		s     int
 		eps   float64
 		wantP []float64
 		wantV float64
 	}{
-		{0, []float64{0, 1, 0, 0}, 3},
-		{0.1, []float64{0.025, 0.925, 0.025, 0.025}, 0.025*(1+2+0) + 0.925*3},
-		{1, []float64{0.25, 0.25, 0.25, 0.25}, 1.5},
+		{0, 0, []float64{0, 1, 0, 0}, 3},
+		{0, 0.1, []float64{0.025, 0.925, 0.025, 0.025}, 0.025*(1+2+0) + 0.925*3},
+		{0, 1, []float64{0.25, 0.25, 0.25, 0.25}, 1.5},
+		{1, 0.2, []float64{0.45, 0.05, 0.45, 0.05}, 0.45*6 + 0.05},
 	}
 	for _, tt := range tests {
-		p := q.Pi(0, tt.eps)
+		p := q.Pi(tt.s, tt.eps)
 		for a := range p {
 			if math.Abs(p[a]-tt.wantP[a]) > 1e-12 {
 				t.Errorf("ε=%g: π(%d|s)=%g, want %g", tt.eps, a, p[a], tt.wantP[a])
 			}
 		}
-		if v := q.V(0, tt.eps); math.Abs(v-tt.wantV) > 1e-12 {
+		if v := q.V(tt.s, tt.eps); math.Abs(v-tt.wantV) > 1e-12 {
 			t.Errorf("ε=%g: V(s)=%g, want %g", tt.eps, v, tt.wantV)
 		}
 	}
