@@ -97,6 +97,8 @@ type execState struct {
 	failure     *errorContent // set at finalize when the front publishes an error
 	compileErr  *errorContent
 	interrupted bool
+	panicHold   bool          // a panic report started on stderr
+	held        []wire.Frames // stderr streams held back until the end
 	result      string
 	finalized   chan struct{}
 	finalOnce   sync.Once
@@ -260,13 +262,32 @@ func (f *front) execIOPub(st *execState, fr wire.Frames, m *wire.Message) {
 			Text string `json:"text"`
 		}
 		_ = m.Unmarshal(&c)
+		st.mu.Lock()
 		if c.Name == "stderr" {
-			st.mu.Lock()
 			st.stderr = append(st.stderr, c.Text...)
 			if len(st.stderr) > stderrTail {
 				st.stderr = append([]byte(nil), st.stderr[len(st.stderr)-stderrTail:]...)
 			}
-			st.mu.Unlock()
+			// A panic's report and GoNB's closing "exit status N" become the
+			// error output: hold them until the execution ends.
+			if !st.panicHold && reCrashStart.MatchString(c.Text) {
+				st.panicHold = true
+			}
+			if st.panicHold || reExitOnly.MatchString(c.Text) {
+				st.held = append(st.held, fr)
+				st.mu.Unlock()
+				return
+			}
+		}
+		held := st.held
+		if !st.panicHold {
+			st.held = nil
+		} else {
+			held = nil
+		}
+		st.mu.Unlock()
+		for _, h := range held { // the cell went on after a failed command
+			f.publishFrames(h, "stream", st.origHeader)
 		}
 	}
 	if discardFirst {
@@ -285,8 +306,21 @@ func (f *front) finalize(st *execState) {
 		interrupted := st.interrupted
 		count := st.count
 		st.mu.Unlock()
+		st.mu.Lock()
+		held := st.held
+		st.held = nil
+		st.mu.Unlock()
+		var failure *errorContent
 		if !gonbError {
-			if e := runtimeFailure(stderr, st.code, count, interrupted); e != nil {
+			failure = runtimeFailure(stderr, st.code, count, interrupted)
+		}
+		if failure == nil {
+			for _, h := range held {
+				f.publishFrames(h, "stream", st.origHeader)
+			}
+		}
+		if !gonbError {
+			if e := failure; e != nil {
 				st.mu.Lock()
 				st.failure = e
 				st.mu.Unlock()
@@ -417,6 +451,8 @@ func compileError(report string) *errorContent {
 }
 
 var (
+	reCrashStart = regexp.MustCompile(`(?m)^(panic: |fatal error: )`)
+	reExitOnly   = regexp.MustCompile(`^(?:\^C\n)?(?:exit status \d+|signal: [^\n]+)\n?$`)
 	reExit       = regexp.MustCompile(`(?m)^(?:\^C\n)?(exit status (\d+)|signal: ([^\n]+))\n?\z`)
 	reGoNBFrame  = regexp.MustCompile(`\x1b\[7m\[\[ Cell \[(\d+)\] Line (\d+) \]\]\x1b\[0m`)
 	reANSI       = regexp.MustCompile(`\x1b\[[0-9;]*m`)
@@ -436,14 +472,15 @@ func runtimeFailure(stderr, code string, count int, interrupted bool) *errorCont
 	exitLine := stderr[mm[2]:mm[3]]
 	before := strings.TrimRight(stderr[:mm[0]], "\n")
 	e := &errorContent{}
-	if i := strings.LastIndex(before, "\npanic: "); i >= 0 || strings.HasPrefix(before, "panic: ") {
-		if i < 0 {
-			i = -1
-		}
-		trace := before[i+1:]
+	if loc := reCrashStart.FindAllStringIndex(before, -1); loc != nil {
+		i := loc[0][0]
+		trace := before[i:]
 		first := strings.SplitN(trace, "\n", 2)[0]
 		e.Ename = "panic"
-		e.Evalue = strings.TrimSuffix(strings.TrimPrefix(first, "panic: "), " [recovered]")
+		if strings.HasPrefix(first, "fatal error: ") {
+			e.Ename = "fatal error"
+		}
+		e.Evalue = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(first, "panic: "), "fatal error: "), " [recovered]")
 		e.Traceback = append(e.Traceback, first)
 		// Frames: keep the function lines and the cell locations GoNB marked.
 		lines := strings.Split(trace, "\n")

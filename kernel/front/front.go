@@ -117,6 +117,7 @@ type front struct {
 	stopMu sync.Once
 
 	mu      sync.Mutex
+	wrapped map[string]int        // complete_request ids whose code got a "%%" line
 	execs   map[string]*execState // by the msg_id GoNB sees
 	own     map[string]chan *wire.Message
 	current *execState
@@ -134,7 +135,7 @@ func Serve(ctx context.Context, connectionFile string, opts Options) error {
 	}
 	f := &front{opts: opts, ci: ci, key: ci.SigningKey(), session: wire.NewID(),
 		ready: make(chan struct{}), stop: make(chan struct{}), cmdDone: make(chan struct{}),
-		execs: map[string]*execState{}, own: map[string]chan *wire.Message{}, replay: newReplayGuard(1 << 16)}
+		execs: map[string]*execState{}, wrapped: map[string]int{}, own: map[string]chan *wire.Message{}, replay: newReplayGuard(1 << 16)}
 	f.logf = opts.Logf
 	if f.logf == nil {
 		l := log.New(os.Stderr, "dl4go front: ", log.LstdFlags)
@@ -397,7 +398,7 @@ func (f *front) readJupyter(ctx context.Context, s *lockedSocket, ch wire.Channe
 			f.logf("%s: dropped undecodable message: %v", ch, err)
 			continue
 		}
-		if !f.replay.add(m.Header.MsgID) {
+		if !f.replay.add(replayKey(fr, m)) {
 			f.logf("%s: dropped replayed message %s (%s)", ch, m.Header.MsgID, m.Header.MsgType)
 			continue
 		}
@@ -448,6 +449,9 @@ func (f *front) handleJupyter(ctx context.Context, s *lockedSocket, ch wire.Chan
 	if m.Header.MsgType == "execute_request" && ch == wire.Shell {
 		f.execute(fr, m)
 		return
+	}
+	if m.Header.MsgType == "complete_request" {
+		fr = f.wrapComplete(fr, m)
 	}
 	if err := f.backendSocket(ch).send(fr.Sign(f.gkey)); err != nil {
 		f.logf("%s: forward %s: %v", ch, m.Header.MsgType, err)
@@ -533,6 +537,9 @@ func (f *front) readBackend(ctx context.Context, from, to *lockedSocket, ch wire
 		if st != nil && m.Header.MsgType == "execute_reply" {
 			f.finishReply(st, fr, m)
 			continue
+		}
+		if m.Header.MsgType == "complete_reply" {
+			fr = f.unwrapComplete(fr, m)
 		}
 		if err := to.send(fr.Sign(f.key)); err != nil {
 			f.logf("%s: forward %s: %v", ch, m.Header.MsgType, err)
@@ -686,7 +693,18 @@ func goVersion() string {
 	return strings.TrimPrefix(v, "go")
 }
 
-// replayGuard remembers the last n msg_ids.
+// replayKey identifies a message for replay detection: its signature (a replay is
+// byte-identical), or msg_id and date on unsigned connections. msg_id alone is not
+// unique: jupyter_client's KernelManager and its client count ids separately
+// within one session.
+func replayKey(fr wire.Frames, m *wire.Message) string {
+	if len(fr.Signature) > 0 {
+		return string(fr.Signature)
+	}
+	return m.Header.MsgID + "|" + m.Header.Date
+}
+
+// replayGuard remembers the last n message keys.
 type replayGuard struct {
 	mu   sync.Mutex
 	seen map[string]struct{}

@@ -1,0 +1,56 @@
+"""Jupyter kernel conformance suite (jupyter_kernel_test) for the dl4go kernel.
+
+Run with Debian's Python: /usr/bin/python3 -m unittest -v test_dl4go_kernel
+The kernel name comes from $DL4GO_KERNEL_NAME (default "dl4go"). Every optional
+sample is filled; test_pager stays skipped (no pager payloads in Go cells).
+"""
+
+import os
+import unittest
+
+import jupyter_kernel_test
+
+CLEAR_OUTPUT = (
+    'import "github.com/janpfeifer/gonb/gonbui/protocol"\n'
+    "\n"
+    "%%\n"
+    'fmt.Println("to be cleared")\n'
+    "gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{"
+    '"application/vnd.dl4go.clear-output+json": "{\\"wait\\": false}"}})\n'
+    'fmt.Println("after")'
+)
+
+
+class Dl4goKernelTests(jupyter_kernel_test.KernelTests):
+    kernel_name = os.environ.get("DL4GO_KERNEL_NAME", "dl4go")
+    language_name = "go"
+    file_extension = ".go"
+
+    code_hello_world = '%%\nfmt.Println("hello, world")'
+    code_stderr = '%%\nfmt.Fprintln(os.Stderr, "some error")'
+
+    completion_samples = [
+        {"text": "fmt.Sprin", "matches": {"Sprint", "Sprintf", "Sprintln"}},
+    ]
+    complete_code_samples = ["x := 1", "func f() int {\n\treturn 1\n}", '%%\nfmt.Println("hi")', "!ls", "1+2"]
+    incomplete_code_samples = ["func f() int {", "fmt.Println(", "x := 1 +", "%%\nfor {", "var s = `open"]
+    invalid_code_samples = ["}", "x := )", "func ) f("]
+
+    code_generate_error = '%%\npanic("boom")'
+    code_execute_result = [
+        {"code": "1+2", "result": "3"},
+        {"code": '"hello, " + "world"', "result": '"hello, world"'},
+        {"code": "len([]int{1, 2, 3}) * 2", "result": "6"},
+    ]
+    code_display_data = [
+        {"code": '%%\ngonbui.DisplayHTML("<b>bold</b>")', "mime": "text/html"},
+        {"code": '%%\ngonbui.DisplayMarkdown("*markdown*")', "mime": "text/markdown"},
+    ]
+    code_history_pattern = "1+2"
+    supported_history_operations = ("tail", "range", "search")
+    code_inspect_sample = "fmt.Println"
+    code_clear_output = CLEAR_OUTPUT
+
+
+if __name__ == "__main__":
+    unittest.main()
