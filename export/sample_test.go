@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
@@ -14,7 +15,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/dl4go/dl4go/assets"
 	"github.com/dl4go/dl4go/notebook"
 )
 
@@ -166,35 +169,24 @@ func sampleNotebookWith(libHTML string, charts []string) *notebook.Notebook {
 	}
 }
 
-// testAssetsDir finds the pinned npm packages (katex, echarts): the
-// directory named by DL4GO_ASSETS_DIR, else the user cache that `dl4go
-// install` fills. It returns "" if name is absent.
-func testAssetsDir(t *testing.T, name, version string) string {
+// testAssetsDir returns the directory of the pinned npm package name
+// (katex, echarts) from package assets: $DL4GO_ASSETS_DIR or the user cache,
+// fetched from the npm registry (checksummed) if missing. It skips loudly
+// when the package cannot be had.
+func testAssetsDir(t *testing.T, name string) string {
 	t.Helper()
-	var roots []string
-	if d := os.Getenv("DL4GO_ASSETS_DIR"); d != "" {
-		roots = append(roots, d)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	dir, err := assets.Ensure(ctx, name)
+	if err != nil {
+		requireOrSkip(t, fmt.Sprintf("offline asset %s not available: %v", name, err))
 	}
-	if c, err := os.UserCacheDir(); err == nil {
-		roots = append(roots, filepath.Join(c, "dl4go", "assets"))
-	}
-	for _, r := range roots {
-		d := filepath.Join(r, name+"-"+version)
-		if _, err := os.Stat(filepath.Join(d, "dist")); err == nil {
-			return d
-		}
-	}
-	return ""
+	return dir
 }
 
 func testKaTeX(t *testing.T) *KaTeX {
 	t.Helper()
-	dir := testAssetsDir(t, "katex", "0.16.22")
-	if dir == "" {
-		requireOrSkip(t, "KaTeX 0.16.22 not found (set DL4GO_ASSETS_DIR or run `dl4go install`)")
-		return nil
-	}
-	k, err := LoadKaTeX(dir)
+	k, err := LoadKaTeX(testAssetsDir(t, "katex"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,12 +195,7 @@ func testKaTeX(t *testing.T) *KaTeX {
 
 func testECharts(t *testing.T) string {
 	t.Helper()
-	dir := testAssetsDir(t, "echarts", "5.6.0")
-	if dir == "" {
-		requireOrSkip(t, "echarts 5.6.0 not found (set DL4GO_ASSETS_DIR or run `dl4go install`)")
-		return ""
-	}
-	js, err := os.ReadFile(filepath.Join(dir, "dist", "echarts.min.js"))
+	js, err := os.ReadFile(filepath.Join(testAssetsDir(t, "echarts"), "dist", "echarts.min.js"))
 	if err != nil {
 		t.Fatal(err)
 	}
