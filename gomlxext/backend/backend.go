@@ -23,6 +23,12 @@
 //   - ReduceWindow (max/min/sum/product pooling) as strided slices combined
 //     elementwise (simplego's own is correct but slow).
 //
+// Gradients: importing the package also registers, in GoMLX's autodiff
+// (graph.VJPRegistration, for every backend), gradients for Pad and Reverse
+// (GoMLX has none) and a ConvGeneral gradient that is correct for even
+// kernel sizes (GoMLX's shifts the input gradient by one) and defined for
+// input dilation (transposed convolution). See vjp.go.
+//
 // FFT: the backend FFT op needs complex dtypes, which simplego lacks. Use
 // RFFT, IRFFT and DFT from this package instead: real/imaginary pairs, one
 // DotGeneral each, differentiable, on any backend.

@@ -49,14 +49,14 @@ func conv(x, k *Node, axes backends.ConvolveAxesConfig, strides []int, pad [][2]
 }
 
 var opCases = []opCase{
-	{name: "Pad/edges", shapes: [][]int{{3, 4}}, goFails: true, noGrad: "no VJP in GoMLX", fn: func(x []*Node) *Node {
+	{name: "Pad/edges", shapes: [][]int{{3, 4}}, goFails: true, fn: func(x []*Node) *Node {
 		return Pad(x[0], ScalarZero(x[0].Graph(), dtypes.Float64), backends.PadAxis{Start: 1, End: 2}, backends.PadAxis{Start: 2})
 	}},
-	{name: "Pad/negative+interior", shapes: [][]int{{3, 5}}, goFails: true, noGrad: "no VJP in GoMLX", fn: func(x []*Node) *Node {
+	{name: "Pad/negative+interior", shapes: [][]int{{3, 5}}, goFails: true, fn: func(x []*Node) *Node {
 		return Pad(x[0], Scalar(x[0].Graph(), dtypes.Float64, 0.5),
 			backends.PadAxis{Start: -1, End: 1, Interior: 2}, backends.PadAxis{Start: 1, End: -2, Interior: 1})
 	}},
-	{name: "Reverse", shapes: [][]int{{2, 3, 4}}, goFails: true, noGrad: "no VJP in GoMLX", fn: func(x []*Node) *Node { return Reverse(x[0], 0, 2) }},
+	{name: "Reverse", shapes: [][]int{{2, 3, 4}}, goFails: true, fn: func(x []*Node) *Node { return Reverse(x[0], 0, 2) }},
 	{name: "Slice/strided", shapes: [][]int{{5, 6}}, fn: func(x []*Node) *Node {
 		return Slice(x[0], AxisRange(1, 5).Stride(2), AxisRange(0, 6).Stride(3))
 	}},
@@ -76,7 +76,7 @@ var opCases = []opCase{
 	{name: "Conv/stride2-pad", shapes: [][]int{{1, 6, 7, 2}, {3, 3, 2, 2}}, fn: func(x []*Node) *Node {
 		return conv(x[0], x[1], nhwc, []int{2, 2}, [][2]int{{1, 1}, {0, 1}}, nil, []int{1, 1}, 1)
 	}},
-	{name: "Conv/even-kernel", shapes: [][]int{{1, 5, 5, 1}, {2, 2, 1, 1}}, noGrad: "GoMLX VJP wrong for even kernels", fn: func(x []*Node) *Node {
+	{name: "Conv/even-kernel", shapes: [][]int{{1, 5, 5, 1}, {2, 2, 1, 1}}, fn: func(x []*Node) *Node {
 		return conv(x[0], x[1], nhwc, []int{1, 1}, nil, nil, []int{1, 1}, 1)
 	}},
 	{name: "Conv/dilated", shapes: [][]int{{1, 7, 7, 1}, {2, 3, 1, 2}}, fn: func(x []*Node) *Node {
@@ -94,9 +94,24 @@ var opCases = []opCase{
 	{name: "Conv/depthwise", shapes: [][]int{{2, 5, 5, 3}, {3, 3, 1, 3}}, fn: func(x []*Node) *Node {
 		return conv(x[0], x[1], nhwc, []int{2, 1}, nil, nil, []int{1, 1}, 3)
 	}},
-	{name: "Conv/transposed", shapes: [][]int{{1, 3, 3, 2}, {3, 3, 2, 2}}, noGrad: "no VJP in GoMLX", fn: func(x []*Node) *Node {
+	{name: "Conv/transposed", shapes: [][]int{{1, 3, 3, 2}, {3, 3, 2, 2}}, fn: func(x []*Node) *Node {
 		// Input dilation 2 (a stride-2 transposed convolution).
 		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{2, 2}, {2, 1}}, []int{2, 2}, []int{1, 1}, 1)
+	}},
+	{name: "Conv/4x4-stride2-pad1 (DCGAN D)", shapes: [][]int{{1, 6, 6, 2}, {4, 4, 2, 2}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{2, 2}, [][2]int{{1, 1}, {1, 1}}, nil, []int{1, 1}, 1)
+	}},
+	{name: "Conv/transposed-4x4-stride2 (DCGAN G)", shapes: [][]int{{1, 3, 3, 2}, {4, 4, 2, 2}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{2, 2}, {2, 2}}, []int{2, 2}, []int{1, 1}, 1)
+	}},
+	{name: "Conv/NCHW-even-grouped-dilated", shapes: [][]int{{1, 4, 7, 6}, {6, 2, 2, 2}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nchw, []int{2, 1}, [][2]int{{0, 1}, {2, 0}}, nil, []int{1, 2}, 2)
+	}},
+	{name: "Conv/1D-dilated-causal (WaveNet)", shapes: [][]int{{2, 8, 2}, {2, 2, 3}}, fn: func(x []*Node) *Node {
+		axes := backends.ConvolveAxesConfig{InputBatch: 0, InputChannels: 2, InputSpatial: []int{1},
+			KernelInputChannels: 1, KernelOutputChannels: 2, KernelSpatial: []int{0},
+			OutputBatch: 0, OutputChannels: 2, OutputSpatial: []int{1}}
+		return conv(x[0], x[1], axes, []int{1}, [][2]int{{4, 0}}, nil, []int{4}, 1)
 	}},
 	{name: "MaxPool", shapes: [][]int{{2, 6, 6, 2}}, fn: func(x []*Node) *Node { return MaxPool(x[0]).Window(2).Done() }},
 	{name: "MaxPool/overlap-pad", shapes: [][]int{{1, 7, 7, 2}}, fn: func(x []*Node) *Node {
@@ -199,7 +214,7 @@ func closeEnough(a, b, tol float64) bool {
 func TestOpCoverage(t *testing.T) {
 	dl, sg := newBackend(t, "dl4go"), newBackend(t, "go")
 	var table strings.Builder
-	fmt.Fprintf(&table, "%-32s %-10s %s\n", "op", "vs go", "gradient")
+	fmt.Fprintf(&table, "%-40s %-9s %s\n", "op", "vs go", "gradient")
 	for ci, c := range opCases {
 		t.Run(c.name, func(t *testing.T) {
 			vals := randInputs(uint64(ci+1), c.shapes)
@@ -256,7 +271,7 @@ func TestOpCoverage(t *testing.T) {
 				}
 				gradRes = "numeric ok"
 			}
-			fmt.Fprintf(&table, "%-32s %-10s %s\n", c.name, vsGo, gradRes)
+			fmt.Fprintf(&table, "%-40s %-9s %s\n", c.name, vsGo, gradRes)
 		})
 	}
 	t.Logf("op coverage on dl4go:\n%s", table.String())
