@@ -215,7 +215,7 @@ func convVJP(node, v *graph.Node) []*graph.Node {
 		inD = inDil
 	}
 	dk := graph.ConvGeneral(xc, vc, xAsIn, kDil, dkPads, inD, strides, 1, G) // [Cg, K..., Cout]
-	dk = graph.TransposeAllAxes(dk, append(append(iota(n+1)[1:], 0), n+1)...)
+	dk = graph.TransposeAllAxes(dk, append(append(iota(n + 1)[1:], 0), n+1)...)
 	dk = graph.TransposeAllAxes(dk, inverse(kPerm)...)
 	return []*graph.Node{dx, dk}
 }
