@@ -212,6 +212,12 @@ func TestChartLibraryOncePerPage(t *testing.T) {
 		t.Error("library not in the page head")
 	}
 
+	// An online loader does not replace the notebook's offline copy.
+	page, _ = Page(nb, Options{ChartLibrary: `<script data-dl4go-lib="echarts">var s=document.createElement("script");s.src="https://cdn.example/echarts.js";</script>`})
+	if strings.Contains(string(page), "cdn.example") || strings.Count(string(page), "/*echarts library*/") != 2000 {
+		t.Error("an online loader replaced the notebook's offline library")
+	}
+
 	// Charts without a library in the notebook get the fallback once.
 	nb = sampleNotebook("")
 	page, _ = Page(nb, Options{ChartLibrary: "<script>FALLBACK</script>"})

@@ -241,6 +241,9 @@ func (d *scriptDedup) filter(h string) string {
 func (d *scriptDedup) head(preferred string) string {
 	var b strings.Builder
 	usePreferred := preferred != "" && (d.libs["echarts"] != "" || (d.usesLib && !d.carriesLib))
+	if usePreferred && loadsFromNetwork(preferred) && d.libs["echarts"] != "" && !loadsFromNetwork(d.libs["echarts"]) {
+		usePreferred = false // keep the notebook's offline copy rather than an online loader
+	}
 	if usePreferred {
 		b.WriteString(preferred)
 		b.WriteString("\n")
@@ -254,3 +257,10 @@ func (d *scriptDedup) head(preferred string) string {
 	}
 	return b.String()
 }
+
+var networkSrc = regexp.MustCompile(`\.src\s*=\s*["']https?:`)
+
+// loadsFromNetwork reports whether a library script fetches the library
+// from a URL (plotting's loader when echarts is not in the local cache)
+// instead of carrying it.
+func loadsFromNetwork(script string) bool { return networkSrc.MatchString(script) }
