@@ -12,9 +12,13 @@ func fakeNotebook(t *testing.T, shown *[]string) (restore func()) {
 	oldNB, oldDisp, oldUpd, oldID := isNotebook, displayHTML, updateHTML, newID
 	t.Setenv("GONB_TMP_DIR", t.TempDir())
 	isNotebook = func() bool { return true }
+	oldSync := syncOutput
+	syncOutput = func() {}
 	displayHTML = func(s string) { *shown = append(*shown, s) }
 	n := 0
 	newID = func() string { n++; return fmt.Sprintf("chart%d", n) }
 	libSent = false
-	return func() { isNotebook, displayHTML, updateHTML, newID = oldNB, oldDisp, oldUpd, oldID }
+	return func() {
+		isNotebook, displayHTML, updateHTML, newID, syncOutput = oldNB, oldDisp, oldUpd, oldID, oldSync
+	}
 }

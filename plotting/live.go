@@ -144,6 +144,7 @@ func (l *Live) Done() *Chart {
 		} else {
 			displayHTML(l.progressHTML(now))
 		}
+		syncOutput()
 	} else {
 		l.printText(now, true)
 	}

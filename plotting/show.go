@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/go-echarts/go-echarts/v2/render"
 	"github.com/janpfeifer/gonb/gonbui"
@@ -110,6 +111,17 @@ var (
 	displayHTML = func(s string) { gonbui.DisplayHTML(s) }
 	displayPNG  = func(b []byte) { gonbui.DisplayPNG(b) }
 	updateHTML  = func(id, s string) { gonbui.UpdateHTML(id, s) }
+	syncOutput  = func() {
+		// Wait (bounded) until GoNB has taken every output: a cell's program
+		// may exit right after Show, and a 1 MB library output is still in
+		// the pipe then.
+		done := make(chan struct{})
+		go func() { gonbui.Sync(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+		}
+	}
 )
 
 // Show displays v in the current GoNB cell. v may be a [*Chart], any
@@ -137,6 +149,7 @@ func Show(v any) error {
 		}
 		if isNotebook() {
 			displayPNG(b)
+			syncOutput()
 		}
 		return nil
 	case image.Image:
@@ -146,6 +159,7 @@ func Show(v any) error {
 		}
 		if isNotebook() {
 			displayPNG(buf.Bytes())
+			syncOutput()
 		}
 		return nil
 	case Fragment:
@@ -155,6 +169,7 @@ func Show(v any) error {
 		}
 		if isNotebook() {
 			displayHTML(h)
+			syncOutput()
 		}
 		return nil
 	}
@@ -169,6 +184,7 @@ func showChart(c *Chart) error {
 	if isNotebook() {
 		ensureLibrary(displayHTML)
 		displayHTML(h)
+		syncOutput()
 	}
 	return nil
 }
