@@ -80,6 +80,7 @@ func TestGoldenMarkdown(t *testing.T) {
 		{"math", "Inline $\\nabla J(\\theta)$, display $$AP = \\int_0^1 P(R)\\,dR$$ and\n\n$$\n\\sum_{i<n} x_i^2\n$$\n\n$5 and $6, \\$7, `$code$`", nil},
 		{"raw_html", "Text <b onclick=\"x()\">b</b>\n\n<div>\n<script>alert(1)</script>\n</div>\n\n[link](javascript:alert(1))", nil},
 		{"code_fence", "```go\nx := \"$a$\" // <b>\n```\n", nil},
+		{"headings", "# Loss $L_2$\n\n## Loss $L_2$\n\n## 日本語 の見出し\n", nil},
 		{"attachment", "![pic](attachment:p.png)", map[string]any{"p.png": map[string]any{"image/png": "AAAA"}}},
 	}
 	for _, tt := range tests {

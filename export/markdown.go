@@ -49,6 +49,7 @@ func newMarkdownRenderer() *markdownRenderer {
 // URIs from attachments.
 func (r *markdownRenderer) render(src string, attachments map[string]any) (string, error) {
 	src, formulas := extractMath(src)
+	r.ids.formulas = formulas
 	ctx := parser.NewContext(parser.WithIDs(r.ids))
 	doc := r.md.Parser().Parse(text.NewReader([]byte(src)), parser.WithContext(ctx))
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -103,12 +104,16 @@ func plainText(n ast.Node, src []byte) string {
 }
 
 // pageIDs generates heading ids unique across all cells of a page.
-type pageIDs struct{ used map[string]bool }
+type pageIDs struct {
+	used     map[string]bool
+	formulas []formula // of the cell being parsed: ids use their TeX, not placeholders
+}
 
 var nonIDChars = regexp.MustCompile(`[^\p{L}\p{N}_-]+`)
 
 func (p *pageIDs) Generate(value []byte, _ ast.NodeKind) []byte {
-	base := strings.Trim(nonIDChars.ReplaceAllString(strings.ToLower(strings.TrimSpace(string(value))), "-"), "-")
+	text := restoreMathText(string(value), p.formulas)
+	base := strings.Trim(nonIDChars.ReplaceAllString(strings.ToLower(strings.TrimSpace(text)), "-"), "-")
 	if base == "" {
 		base = "section"
 	}
