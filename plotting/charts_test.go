@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -288,5 +289,31 @@ func TestShowNotebookSendsLibraryOnce(t *testing.T) {
 	ResendLibrary()
 	if len(shown) != 6 || !HasLibrary(shown[5]) {
 		t.Errorf("ResendLibrary did not send the library")
+	}
+}
+
+func TestLibraryHTML(t *testing.T) {
+	warnOnce = sync.Once{}
+	var warn strings.Builder
+	h := libraryHTML("window.echarts={version:'x'};", nil, &warn)
+	for _, want := range []string{LibraryAttr, "window.define=undefined", "(function(define,exports,module){", "window.echarts={version:'x'};", "finally{window.define=__d;}", "__dl4go_drain()"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("library script lacks %q", want)
+		}
+	}
+	if !HasLibrary(h) || StripLibrary("a"+h+"b") != "ab" {
+		t.Errorf("library script not recognised / stripped")
+	}
+	if warn.Len() != 0 {
+		t.Errorf("unexpected warning %q", warn.String())
+	}
+	// Not in the cache: load from the CDN, and say so once.
+	h = libraryHTML("", fmt.Errorf("offline"), &warn)
+	h2 := libraryHTML("", fmt.Errorf("offline"), &warn)
+	if !strings.Contains(h, `s.src="`+CDNURL+`"`) || !strings.Contains(h, "window.define=undefined") || !HasLibrary(h) || h != h2 {
+		t.Errorf("CDN fallback script: %s", h)
+	}
+	if n := strings.Count(warn.String(), "charts load it from "+CDNURL); n != 1 {
+		t.Errorf("warned %d times, want once: %q", n, warn.String())
 	}
 }

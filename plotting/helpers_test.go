@@ -2,6 +2,7 @@ package plotting
 
 import (
 	"fmt"
+	"io"
 	"testing"
 )
 
@@ -12,13 +13,14 @@ func fakeNotebook(t *testing.T, shown *[]string) (restore func()) {
 	oldNB, oldDisp, oldUpd, oldID := isNotebook, displayHTML, updateHTML, newID
 	t.Setenv("GONB_TMP_DIR", t.TempDir())
 	isNotebook = func() bool { return true }
-	oldSync := syncOutput
+	oldSync, oldLib := syncOutput, notebookLibrary
+	notebookLibrary = func() string { return libraryHTML("window.echarts={};", nil, io.Discard) }
 	syncOutput = func() {}
 	displayHTML = func(s string) { *shown = append(*shown, s) }
 	n := 0
 	newID = func() string { n++; return fmt.Sprintf("chart%d", n) }
 	libSent = false
 	return func() {
-		isNotebook, displayHTML, updateHTML, newID, syncOutput = oldNB, oldDisp, oldUpd, oldID, oldSync
+		isNotebook, displayHTML, updateHTML, newID, syncOutput, notebookLibrary = oldNB, oldDisp, oldUpd, oldID, oldSync, oldLib
 	}
 }

@@ -3,6 +3,7 @@ package plotting
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -72,12 +73,16 @@ const drainJS = `function __dl4go_drain(){var q=window.__dl4go_q||[];window.__dl
 // script loads it from [CDNURL] instead and a note is printed once on stderr.
 func LibraryHTML() string {
 	js, err := LibraryJS()
+	return libraryHTML(js, err, os.Stderr)
+}
+
+func libraryHTML(js string, err error, warn io.Writer) string {
 	var b strings.Builder
 	b.WriteString(`<script type="text/javascript" ` + LibraryAttr + `>` + "\n")
 	b.WriteString("(function(){" + drainJS + "\n")
 	if err != nil {
 		warnOnce.Do(func() {
-			fmt.Fprintf(os.Stderr, "plotting: echarts %s not available offline (%v); charts load it from %s\n",
+			fmt.Fprintf(warn, "plotting: echarts %s not available offline (%v); charts load it from %s\n",
 				EchartsVersion, err, CDNURL)
 		})
 		b.WriteString(`if(window.echarts){__dl4go_drain();return;}` +
@@ -107,6 +112,9 @@ func StripLibrary(html string) string {
 // HasLibrary reports whether html carries an echarts library script.
 func HasLibrary(html string) bool { return libRE.MatchString(html) }
 
+// notebookLibrary gives the library output; tests replace it.
+var notebookLibrary = LibraryHTML
+
 // sessionMarker is the file remembering that this kernel session got the
 // library, in GoNB's per-kernel temporary directory.
 func sessionMarker() string {
@@ -129,7 +137,7 @@ func ensureLibrary(display func(string)) {
 	} else if _, err := os.Stat(m); err == nil {
 		return
 	}
-	display(LibraryHTML())
+	display(notebookLibrary())
 	libSent = true
 	if m != "" {
 		_ = os.WriteFile(m, []byte(EchartsVersion+"\n"), 0o644)

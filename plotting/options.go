@@ -70,6 +70,8 @@ func WithRange(lo, hi float64) Option {
 
 // WithEcharts applies go-echarts global options (charts.WithTitleOpts,
 // charts.WithTooltipOpts, ...) after the helper's defaults.
+// JavaScript functions given through opts.FuncOpts must not contain double
+// quotes (use single quotes): go-echarts JSON-escapes them.
 func WithEcharts(o ...charts.GlobalOpts) Option {
 	return func(c *config) { c.echarts = append(c.echarts, o...) }
 }
