@@ -25,7 +25,30 @@ const (
 	plainCell cellKind = iota // sent as is
 	exprCell                  // a lone expression: its value becomes execute_result
 	stmtCell                  // a lone call to a printing function: run as a %% statement
+	helpCell                  // "?name" or "name?": the documentation, as a pager payload
 )
+
+// helpTarget returns the expression of a "?name" / "name?" cell.
+func helpTarget(code string) (string, bool) {
+	t := strings.TrimSpace(code)
+	if strings.Contains(t, "\n") || len(t) < 2 {
+		return "", false
+	}
+	var e string
+	switch {
+	case strings.HasPrefix(t, "?"):
+		e = strings.TrimLeft(t, "?")
+	case strings.HasSuffix(t, "?"):
+		e = strings.TrimRight(t, "?")
+	default:
+		return "", false
+	}
+	e = strings.TrimSpace(e)
+	if _, err := parser.ParseExpr(e); err != nil || e == "" {
+		return "", false
+	}
+	return e, true
+}
 
 // statementPackages are packages whose calls are run for their effect, not displayed.
 var statementPackages = map[string]bool{"fmt": true, "log": true, "os": true, "gonbui": true, "plotting": true, "klog": true}
@@ -41,6 +64,9 @@ func classify(code string) cellKind {
 		if strings.HasPrefix(l, "%") || strings.HasPrefix(l, "!") {
 			return plainCell
 		}
+	}
+	if _, ok := helpTarget(trimmed); ok {
+		return helpCell
 	}
 	fset := token.NewFileSet()
 	if _, err := parser.ParseFile(fset, "cell.go", "package main\n"+trimmed, parser.SkipObjectResolution); err == nil {
@@ -100,6 +126,7 @@ type execState struct {
 	panicHold   bool          // a panic report started on stderr
 	held        []wire.Frames // stderr streams held back until the end
 	result      string
+	page        map[string]any // pager payload data of a help cell
 	finalized   chan struct{}
 	finalOnce   sync.Once
 }
@@ -130,6 +157,10 @@ func (f *front) execute(fr wire.Frames, m *wire.Message) {
 		content["code"] = exprProgram(code, st.resultPath)
 	case stmtCell:
 		content["code"] = "%%\n" + strings.TrimSpace(code) + "\n"
+	case helpCell:
+		target, _ := helpTarget(code)
+		st.page = f.inspect(target)
+		content["code"] = "" // GoNB counts the cell and runs nothing
 	}
 	f.mu.Lock()
 	f.execs[st.id1] = st
@@ -386,6 +417,16 @@ func (f *front) finishReply(st *execState, fr wire.Frames, m *wire.Message) {
 		content["evalue"] = e.Evalue
 		content["traceback"] = e.Traceback
 	}
+	if st.kind == helpCell && content["status"] == "ok" {
+		if st.page != nil {
+			content["payload"] = []any{map[string]any{"source": "page", "data": st.page, "start": 0}}
+		} else {
+			content["status"] = "error"
+			content["ename"] = "NotFound"
+			content["evalue"] = "no documentation found for " + strings.TrimSpace(st.code)
+			content["traceback"] = []string{content["evalue"].(string)}
+		}
+	}
 	if _, ok := content["user_expressions"]; !ok && content["status"] == "ok" {
 		content["user_expressions"] = map[string]any{}
 	}
@@ -539,4 +580,46 @@ func cellLineText(code string, count int, cell, line string) string {
 		return ""
 	}
 	return ": " + strings.TrimSpace(lines[n-1])
+}
+
+// inspect asks GoNB (gopls) for the documentation of expr, as a %% statement,
+// and returns the mime bundle, with text/plain always present; nil if none.
+func (f *front) inspect(expr string) map[string]any {
+	code := completePrefix + expr
+	req := wire.NewMessage("inspect_request", nil, f.session, map[string]any{
+		"code": code, "cursor_pos": len([]rune(code)), "detail_level": 0})
+	ch := f.expectOwn(req.Header.MsgID)
+	defer f.forgetOwnLater(req.Header.MsgID)
+	if err := f.sendBackend(&f.gShell, req); err != nil {
+		f.logf("inspect: %v", err)
+		return nil
+	}
+	timeout := time.After(15 * time.Second)
+	for {
+		select {
+		case m := <-ch:
+			if m.Header.MsgType != "inspect_reply" {
+				continue
+			}
+			var r struct {
+				Found bool           `json:"found"`
+				Data  map[string]any `json:"data"`
+			}
+			if m.Unmarshal(&r) != nil || !r.Found || len(r.Data) == 0 {
+				return nil
+			}
+			if _, ok := r.Data["text/plain"]; !ok {
+				for _, k := range []string{"text/markdown", "text/html"} {
+					if v, ok := r.Data[k].(string); ok {
+						r.Data["text/plain"] = html.UnescapeString(reTags.ReplaceAllString(v, ""))
+						break
+					}
+				}
+			}
+			return r.Data
+		case <-timeout:
+			f.logf("inspect %s: no reply within 15 s", expr)
+			return nil
+		}
+	}
 }

@@ -2,7 +2,7 @@
 
 Run with Debian's Python: /usr/bin/python3 -m unittest -v test_dl4go_kernel
 The kernel name comes from $DL4GO_KERNEL_NAME (default "dl4go"). Every optional
-sample is filled; test_pager stays skipped (no pager payloads in Go cells).
+sample is filled (the pager sample is an IPython-style "?name" help cell).
 """
 
 import os
@@ -49,6 +49,7 @@ class Dl4goKernelTests(jupyter_kernel_test.KernelTests):
     code_history_pattern = "1+2"
     supported_history_operations = ("tail", "range", "search")
     code_inspect_sample = "fmt.Println"
+    code_page_something = "?fmt.Println"
     code_clear_output = CLEAR_OUTPUT
 
 
