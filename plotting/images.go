@@ -146,7 +146,13 @@ func ImageGrid(images [][]float32, height, width int, options ...PicOption) (*Pi
 }
 
 // ImageGridFlat is [ImageGrid] for a flat [n, height, width, channels]
-// buffer, e.g. a tensor's flat data (channels 1 or 3).
+// buffer (channels 1 or 3), e.g. a GoMLX tensor's data:
+//
+//	flat, err := tensors.CopyFlatData[float32](images) // images: [n, 28, 28, 1]
+//	pic, err := plotting.ImageGridFlat(flat, n, 28, 28, 1)
+//
+// For feature maps [n, h, w, c] with c > 3, pass one channel per image
+// (transpose to [n*c, h, w, 1]) and add [PerImageRange].
 func ImageGridFlat(data []float32, n, height, width, channels int, options ...PicOption) (*Picture, error) {
 	size := height * width * channels
 	if n <= 0 || size <= 0 || len(data) != n*size || (channels != 1 && channels != 3) {
