@@ -27,6 +27,7 @@ func benchTrain(b *testing.B, config string, model train.ModelFn, data func() (*
 	// CPU time per step is robust to other processes sharing the cores;
 	// wall time (ns/op) is what a user waits.
 	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(n), "cpu-ms/step")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
 }
 
 func images64() (*tensors.Tensor, *tensors.Tensor) {
