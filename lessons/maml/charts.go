@@ -23,7 +23,10 @@ func DatasetChart(k int) (*plotting.Chart, error) {
 	names = append(names, fmt.Sprintf("one few-shot task (K=%d)", k))
 	sizes = append(sizes, float64(k))
 	return plotting.Bar("Training examples: classic data sets vs one few-shot task (log scale)", names,
-		[]plotting.Series{{Name: "examples", Y: sizes}}, plotting.WithAxisNames("", "examples"), logY)
+		[]plotting.Series{{Name: "examples", Y: sizes}}, plotting.WithAxisNames("", "examples"), logY,
+		plotting.WithEcharts(
+			charts.WithGridOpts(opts.Grid{Top: "70px", Left: "90px", Right: "40px"}),
+			charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Interval: "0"}})))
 }
 
 // TaskChart draws, for the demo task (a new task none of the methods saw), the true curve, its K
@@ -81,7 +84,7 @@ func (o *Outcome) MSEChart() (*plotting.Chart, error) {
 // LossChart draws the meta-training loss of each method, averaged over blocks of steps: for the
 // meta-learners the query loss after adaptation, for the joint baseline its loss without adaptation.
 func (o *Outcome) LossChart() (*plotting.Chart, error) {
-	block := max(1, o.Config.MetaSteps/200)
+	block := max(1, o.Config.MetaSteps/100)
 	var x []float64
 	var series []plotting.Series
 	for i, mo := range o.Methods {
@@ -110,7 +113,7 @@ func (o *Outcome) LossChart() (*plotting.Chart, error) {
 		series = append(series, plotting.Series{Name: name, Y: y})
 	}
 	return plotting.Line(fmt.Sprintf("Meta-training loss (mean of every %d steps)", block), x, series,
-		plotting.WithAxisNames("meta-step", "query MSE after adaptation"), plotting.WithLogY())
+		plotting.WithAxisNames("meta-step", "loss"), plotting.WithLogY())
 }
 
 // CostChart draws the measured wall time of one meta-step of each method: the compute cost the

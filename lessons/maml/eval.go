@@ -43,13 +43,15 @@ func newEvalSet(cfg Config) evalSet {
 type evaluation struct {
 	// MSE[s] is the query MSE after s adaptation steps, averaged over the evaluation tasks; s = 0..EvalSteps.
 	MSE []float64
-	// Predictions[i] are the predictions on the grid for evaluation task 0 after cfg.PlotSteps[i] steps.
+	// Predictions[i] are the predictions on the grid for the demo task after cfg.PlotSteps[i] steps.
 	Predictions [][]float64
 }
 
 // evaluate fine-tunes the shared weights of ctx with cfg.EvalSteps SGD steps (rate cfg.InnerLR) on
 // the K support points of every evaluation task at once, and measures the query MSE after each step.
-func evaluate(backend backends.Backend, ctx *context.Context, cfg Config, set evalSet) (evaluation, error) {
+//
+// demo is the index of the task whose predictions on the grid are returned.
+func evaluate(backend backends.Backend, ctx *context.Context, cfg Config, set evalSet, demo int) (evaluation, error) {
 	fn := func(ctx *context.Context, xs, ys, xq, yq, xg *graph.Node) (mse, preds *graph.Node) {
 		w := perTask(params(ctx, xs.Graph()), cfg.EvalTasks)
 		var mses, grids []*graph.Node
@@ -86,8 +88,8 @@ func evaluate(backend backends.Backend, ctx *context.Context, cfg Config, set ev
 	}
 	preds := out[1].Value().([][][][]float32)
 	for _, p := range preds {
-		curve := make([]float64, len(p[0]))
-		for i, v := range p[0] {
+		curve := make([]float64, len(p[demo]))
+		for i, v := range p[demo] {
 			curve[i] = float64(v[0])
 		}
 		ev.Predictions = append(ev.Predictions, curve)

@@ -104,7 +104,9 @@ type MethodOutcome struct {
 type Outcome struct {
 	Config  Config
 	Methods []MethodOutcome // in the order of Methods.
-	// The demo task (evaluation task 0) drawn by TaskChart: its K support points and a grid.
+	// The demo task drawn by TaskChart (the first evaluation task with amplitude ≥ 2, so that its
+	// curve is clearly visible; chosen from the task alone, never from the results): its K support
+	// points and a grid.
 	DemoTask           Task
 	DemoXS, DemoYS     []float64
 	Grid               []float64
@@ -225,13 +227,14 @@ func RunFewShot(cfg Config) (*Outcome, error) {
 	out.TrainSeconds = time.Since(start).Seconds()
 
 	set := newEvalSet(cfg)
-	out.DemoTask, out.Grid = set.Tasks[0], set.Grid
+	demo := demoTask(set.Tasks)
+	out.DemoTask, out.Grid = set.Tasks[demo], set.Grid
 	for j := range cfg.K {
-		out.DemoXS = append(out.DemoXS, float64(set.XS[0][j][0]))
-		out.DemoYS = append(out.DemoYS, float64(set.YS[0][j][0]))
+		out.DemoXS = append(out.DemoXS, float64(set.XS[demo][j][0]))
+		out.DemoYS = append(out.DemoYS, float64(set.YS[demo][j][0]))
 	}
 	for i, t := range trainers {
-		ev, err := evaluate(backend, t.ctx, cfg, set)
+		ev, err := evaluate(backend, t.ctx, cfg, set, demo)
 		if err != nil {
 			return nil, err
 		}
@@ -247,6 +250,16 @@ func RunFewShot(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// demoTask returns the index of the first task with amplitude ≥ 2 (0 if none).
+func demoTask(tasks []Task) int {
+	for i, t := range tasks {
+		if t.Amplitude >= 2 {
+			return i
+		}
+	}
+	return 0
 }
 
 // Summary returns a table of every method's query MSE after 0, 1 and EvalSteps adaptation steps,
