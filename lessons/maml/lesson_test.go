@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/dl4go/dl4go/plotting"
 )
 
 // TestQuickOutcome runs the lesson at its quick size and asserts its quick outcome: after 10
@@ -63,6 +65,25 @@ func TestResume(t *testing.T) {
 	}
 	if a, b := second.Ratio(MAML), third.Ratio(MAML); a != b {
 		t.Errorf("saved outcome has ratio %g, want %g", b, a)
+	}
+	// Every chart of the lesson draws from a restored outcome.
+	charts := map[string]func() (*plotting.Chart, error){
+		"data sets": func() (*plotting.Chart, error) { return DatasetChart(cfg.K) },
+		"MSE":       third.MSEChart,
+		"loss":      third.LossChart,
+		"cost":      third.CostChart,
+	}
+	for _, m := range Methods {
+		charts[m.String()] = func() (*plotting.Chart, error) { return third.TaskChart(m) }
+	}
+	for name, chart := range charts {
+		c, err := chart()
+		if err == nil {
+			_, err = c.HTML()
+		}
+		if err != nil {
+			t.Errorf("%s chart: %v", name, err)
+		}
 	}
 	for i, m := range second.Methods {
 		if first.Methods[i].Resumed != 0 || m.Resumed != cfg.MetaSteps {
