@@ -89,50 +89,74 @@ func (o CliffOutcome) MonteCarloChart() (*plotting.Chart, error) {
 		plotting.WithAxisNames("episode", "return per episode (mean of 50)"), yFloor(-300))
 }
 
-// PathsPicture draws the grid with the greedy paths of run 0: SARSA in blue, Q-learning in red
-// (purple where they share a cell), Monte Carlo in green if withMC, the cliff black, start and
-// goal yellow.
+// PathsPicture draws the grid with the greedy paths of run 0 as lines through the cells: SARSA
+// blue, Q-learning red and, if withMC, Monte Carlo green (each slightly offset, so that shared
+// cells show all of them). The cliff is black, the edge cells above it orange, start and goal yellow.
 func (o CliffOutcome) PathsPicture(withMC bool) (*plotting.Picture, error) {
+	const cell, top = 40, 16 // pixels per cell; a blank band on top for the caption
 	c := o.Env
-	pix := make([]float32, c.Rows*c.Cols*3)
-	set := func(s int, rgb [3]float32) { copy(pix[s*3:s*3+3], rgb[:]) }
-	for s := range c.NumStates() {
-		set(s, [3]float32{0.95, 0.95, 0.95})
-	}
-	on := func(m int) map[int]bool {
-		set := map[int]bool{}
-		for _, s := range o.Path[m] {
-			set[s] = true
+	h, w := top+c.Rows*cell, c.Cols*cell
+	pix := make([]float32, h*w*3)
+	put := func(x, y int, rgb [3]float32) {
+		if x >= 0 && x < w && y >= 0 && y < h {
+			copy(pix[(y*w+x)*3:], rgb[:])
 		}
-		return set
 	}
-	sarsa, qlearn, mc := on(SARSA), on(QLearning), on(MonteCarlo)
+	for y := range h {
+		for x := range w {
+			put(x, y, [3]float32{1, 1, 1})
+		}
+	}
 	for s := range c.NumStates() {
-		var rgb [3]float32
+		rgb := [3]float32{0.95, 0.95, 0.95}
 		switch {
 		case c.IsCliff(s):
-			rgb = [3]float32{0.1, 0.1, 0.1}
+			rgb = [3]float32{0.15, 0.15, 0.15}
 		case s == c.Start() || s == c.Goal():
-			rgb = [3]float32{0.95, 0.8, 0.1}
-		case sarsa[s] && qlearn[s]:
-			rgb = [3]float32{0.6, 0.2, 0.7}
-		case sarsa[s]:
-			rgb = [3]float32{0.2, 0.4, 0.9}
-		case qlearn[s]:
-			rgb = [3]float32{0.9, 0.2, 0.2}
-		case withMC && mc[s]:
-			rgb = [3]float32{0.2, 0.7, 0.3}
-		default:
-			continue
+			rgb = [3]float32{0.98, 0.85, 0.3}
+		case c.IsEdge(s):
+			rgb = [3]float32{1, 0.88, 0.75}
 		}
-		set(s, rgb)
+		r, col := s/c.Cols, s%c.Cols
+		for y := 1; y < cell; y++ { // 1-pixel grid lines stay white
+			for x := 1; x < cell; x++ {
+				put(col*cell+x, top+r*cell+y, rgb)
+			}
+		}
 	}
-	caption := "SARSA blue, Q-learning red, both purple"
+	draw := func(path []int, offset int, rgb [3]float32) {
+		centre := func(s int) (int, int) {
+			return (s%c.Cols)*cell + cell/2 + offset, top + (s/c.Cols)*cell + cell/2 + offset
+		}
+		for i := 1; i < len(path); i++ {
+			x0, y0 := centre(path[i-1])
+			x1, y1 := centre(path[i])
+			n := max(abs(x1-x0), abs(y1-y0), 1)
+			for k := 0; k <= n; k++ {
+				x, y := x0+(x1-x0)*k/n, y0+(y1-y0)*k/n
+				for d := -1; d <= 1; d++ {
+					put(x+d, y, rgb)
+					put(x, y+d, rgb)
+				}
+			}
+		}
+	}
+	caption := "greedy paths: SARSA blue, Q-learning red"
 	if withMC {
+		draw(o.Path[MonteCarlo], 0, [3]float32{0.1, 0.6, 0.2})
 		caption += ", Monte Carlo green"
 	}
-	return plotting.ImageGrid([][]float32{pix}, c.Rows, c.Cols, plotting.PicScale(40),
+	draw(o.Path[QLearning], 6, [3]float32{0.85, 0.1, 0.1})
+	draw(o.Path[SARSA], -6, [3]float32{0.1, 0.3, 0.9})
+	return plotting.ImageGrid([][]float32{pix}, h, w, plotting.PicScale(1),
 		plotting.PicCaptions([]string{caption}))
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // QChart draws method m's learned values max_a Q(s,a) on the grid, each cell labelled with its
