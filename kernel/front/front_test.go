@@ -13,7 +13,7 @@ import (
 )
 
 // startFront runs Serve with real GoNB on a fresh connection and returns a client.
-func startFront(t *testing.T) (*testClient, wire.ConnectionInfo, string) {
+func startFront(t testing.TB) (*testClient, wire.ConnectionInfo, string) {
 	t.Helper()
 	dir := gonbTools(t)
 	ci, err := wire.NewLoopbackConnection()
