@@ -87,7 +87,7 @@ func libraryHTML(js string, err error, warn io.Writer) string {
 		})
 		b.WriteString(`if(window.echarts){__dl4go_drain();return;}` +
 			`var d=window.define;window.define=undefined;var s=document.createElement("script");s.src="` + CDNURL + `";` +
-			`s.onload=function(){window.define=d;__dl4go_drain();};s.onerror=function(){window.define=d;};document.head.appendChild(s);})();` + "\n")
+			`s.onload=function(){window.define=d;if(window.echarts)__dl4go_drain();};s.onerror=function(){window.define=d;};document.head.appendChild(s);})();` + "\n")
 		b.WriteString("</script>")
 		return b.String()
 	}
@@ -96,7 +96,7 @@ func libraryHTML(js string, err error, warn io.Writer) string {
 	b.WriteString("\n}).call(window);}finally{window.define=__d;}\n")
 	b.WriteString(`try{var me=document.currentScript;if(me&&window.localStorage&&!localStorage.getItem("` + storageKey + `"))` +
 		`localStorage.setItem("` + storageKey + `",me.textContent);}catch(e){}}` + "\n")
-	b.WriteString("__dl4go_drain();})();\n</script>")
+	b.WriteString("if(window.echarts)__dl4go_drain();})();\n</script>")
 	return b.String()
 }
 
@@ -169,5 +169,5 @@ function __dl4go_fb(){if(window.echarts){__dl4go_drain();return}var d=window.def
 try{var s=window.localStorage&&localStorage.getItem("` + storageKey + `");if(s){window.define=undefined;(0,eval)(s)}}catch(e){console.warn("dl4go: cached echarts",e)}finally{window.define=d}
 if(window.echarts){__dl4go_drain();return}
 var t=document.createElement("script");t.src="` + CDNURL + `";window.define=undefined;
-t.onload=function(){window.define=d;__dl4go_drain()};t.onerror=function(){window.define=d;__dl4go_fail()};document.head.appendChild(t)}
+t.onload=function(){window.define=d;if(window.echarts)__dl4go_drain();else __dl4go_fail()};t.onerror=function(){window.define=d;__dl4go_fail()};document.head.appendChild(t)}
 `
