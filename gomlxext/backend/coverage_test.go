@@ -162,6 +162,7 @@ var opCases = []opCase{
 		return Concatenate([]*Node{re, im}, -1)
 	}},
 	{name: "CumSum", shapes: [][]int{{3, 5}}, fn: func(x []*Node) *Node { return CumSum(x[0], 1) }},
+	{name: "CumSum/long (simplego ReduceWindow)", shapes: [][]int{{2, 40}}, fn: func(x []*Node) *Node { return CumSum(x[0], 1) }},
 }
 
 // randInputs returns deterministic float64 inputs with distinct values (no ties for max).

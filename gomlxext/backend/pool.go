@@ -155,6 +155,11 @@ func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpTyp
 	if len(paddings) == 0 {
 		paddings = make([][2]int, r)
 	}
+	if prod(windowDimensions) > maxSlicedWindow {
+		// Large windows (CumSum is a sum pool over the whole axis) would
+		// need one slice per window position: use simplego's loop.
+		return b.Builder.ReduceWindow(x, reductionType, windowDimensions, strides, baseDilations, windowDilations, paddings)
+	}
 	var init float64
 	var combine func(a, c backends.Op) (backends.Op, error)
 	switch reductionType {
@@ -221,6 +226,10 @@ func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpTyp
 	}
 	return acc, e.wrap(fmt.Sprintf("ReduceWindow(%s, window %v)", xs, windowDimensions))
 }
+
+// maxSlicedWindow is the largest window (in elements) ReduceWindow builds
+// from strided slices; larger ones use simplego's implementation.
+const maxSlicedWindow = 27
 
 // lowest returns a very negative value representable in an integer dtype.
 func lowest(dtype dtypes.DType) float64 {
