@@ -78,6 +78,11 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 		oDims[i] = outShape.Dimensions[axes.OutputSpatial[i]]
 	}
 	K, O := prod(kDims), prod(oDims)
+	if min(K, O) > maxConvSlices && G == 1 && BG == 1 {
+		// Both the kernel and the output are large: simplego's direct loop
+		// avoids a graph with thousands of slices.
+		return b.Builder.ConvGeneral(input, kernel, axes, strides, paddings, inputDilations, kernelDilations, G, BG)
+	}
 
 	// 3. Patches [B, O, K, C].
 	var patches backends.Op
@@ -174,6 +179,9 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 	}
 	return y, nil
 }
+
+// maxConvSlices bounds the number of Slice ops of one im2col.
+const maxConvSlices = 256
 
 func (b *Builder) transposeIfNeeded(e *errs, x backends.Op, perm []int) backends.Op {
 	if e.err != nil || slices.Equal(perm, iota(len(perm))) {
