@@ -148,6 +148,27 @@ func (t *Tree) Chart(title string, depth, width int) (*plotting.Chart, error) {
 	return plotting.Tree(title, build(t.root, "root", total, 0))
 }
 
+// SearchMoves returns the moves the search considers in p: the legal moves that do not fill
+// one of the player's own eyes, and pass only when there is no other such move or when the
+// opponent has just passed and passing now wins on the board. Without this rule a search
+// would "win" by passing early (area scoring counts an almost empty board for the only player
+// with stones) against any opponent who does not pass back.
+func SearchMoves(p *Position) []int {
+	var out []int
+	if p.Over() {
+		return out
+	}
+	for m := range p.N * p.N {
+		if !p.IsEye(m, p.ToPlay) && p.Legal(m) {
+			out = append(out, m)
+		}
+	}
+	if len(out) == 0 || (p.Passes == 1 && p.Winner() == p.ToPlay) {
+		out = append(out, Pass(p.N))
+	}
+	return out
+}
+
 // terminalValue is the final result for the player to move: +1 win, −1 loss.
 func terminalValue(p *Position) float32 {
 	switch p.Winner() {
@@ -161,7 +182,7 @@ func terminalValue(p *Position) float32 {
 
 // expand sets nd's edges from the evaluator's priors (kept on legal moves, normalised).
 func (nd *node) expand(prior []float32) {
-	nd.moves = nd.pos.LegalMoves()
+	nd.moves = SearchMoves(&nd.pos)
 	k := len(nd.moves)
 	nd.prior = make([]float32, k)
 	nd.n = make([]int, k)

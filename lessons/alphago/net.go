@@ -3,14 +3,11 @@ package alphago
 import (
 	"fmt"
 
-	"github.com/dl4go/dl4go/gomlxext"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
 	"github.com/gomlx/gomlx/pkg/ml/layers/batchnorm"
-	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 )
 
 // NumPlanes is the number of input planes of every network in this lesson (AlphaGo Zero's
@@ -22,7 +19,7 @@ const NumPlanes = 4
 // convBN is Conv(3×3, channels) → BatchNorm, on x [batch, N, N, C] → [batch, N, N, channels].
 func convBN(ctx *context.Context, x *Node, channels, kernel int) *Node {
 	x = layers.Convolution(ctx.In("conv"), x).Channels(channels).KernelSize(kernel).PadSame().UseBias(false).Done()
-	return batchnorm.New(ctx.In("bn"), x, -1).Done()
+	return batchnorm.New(ctx.In("bn"), x, -1).Momentum(0.9).Done()
 }
 
 // ResidualBlock is AlphaGo Zero's block, exactly as in the report (§2-1):
@@ -94,7 +91,3 @@ func PolicyNet(ctx *context.Context, cfg NetConfig, planes *Node) *Node {
 func ValueNet(ctx *context.Context, cfg NetConfig, planes *Node) *Node {
 	return valueHead(ctx.In("value"), cfg, plainTower(ctx.In("tower"), cfg, planes))
 }
-
-var _ = tensors.FromFlatDataAndDimensions[float32]
-var _ = optimizers.Adam
-var _ = gomlxext.Backend
