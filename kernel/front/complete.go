@@ -17,7 +17,22 @@ type IsCompleteReply struct {
 // brackets, strings or comments are open, a line ends with a binary operator or a
 // special command (%, !) ends with a backslash; "invalid" when Go cannot parse it
 // in any cell form (declarations, or statements as in a %% cell); else "complete".
+// A %% cell, like an IPython block, is complete only after an empty line, so a
+// console user can type several statements.
 func IsComplete(code string) IsCompleteReply {
+	r := isComplete(code)
+	lines := strings.Split(code, "\n")
+	if r.Status == "complete" && strings.TrimSpace(lines[len(lines)-1]) != "" {
+		for _, l := range lines {
+			if strings.HasPrefix(strings.TrimSpace(l), "%%") {
+				return IsCompleteReply{Status: "incomplete", Indent: ""}
+			}
+		}
+	}
+	return r
+}
+
+func isComplete(code string) IsCompleteReply {
 	if strings.TrimSpace(code) == "" {
 		return IsCompleteReply{Status: "complete"}
 	}

@@ -32,8 +32,8 @@ class Dl4goKernelTests(jupyter_kernel_test.KernelTests):
     completion_samples = [
         {"text": "fmt.Sprin", "matches": {"Sprint", "Sprintf", "Sprintln"}},
     ]
-    complete_code_samples = ["x := 1", "func f() int {\n\treturn 1\n}", '%%\nfmt.Println("hi")', "!ls", "1+2"]
-    incomplete_code_samples = ["func f() int {", "fmt.Println(", "x := 1 +", "%%\nfor {", "var s = `open"]
+    complete_code_samples = ["x := 1", "func f() int {\n\treturn 1\n}", '%%\nfmt.Println("hi")\n', "!ls", "1+2"]
+    incomplete_code_samples = ["func f() int {", "fmt.Println(", "x := 1 +", "%%\nfor {", "var s = `open", '%%\nfmt.Println("hi")']
     invalid_code_samples = ["}", "x := )", "func ) f("]
 
     code_generate_error = '%%\npanic("boom")'
