@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dl4go/dl4go/notebook"
 )
@@ -62,4 +64,30 @@ func tail(s string, n int) string {
 		return "..." + s[len(s)-n:]
 	}
 	return s
+}
+
+// TestConformanceSuite runs the official Jupyter kernel conformance suite
+// (Debian's python3-jupyter-kernel-test) against the installed dl4go kernel,
+// with every optional sample filled (kernel/front/testdata/test_dl4go_kernel.py).
+func TestConformanceSuite(t *testing.T) {
+	jupyter(t)
+	if err := exec.Command("/usr/bin/python3", "-c", "import jupyter_kernel_test").Run(); err != nil {
+		requireJupyterOrSkip(t, "python3-jupyter-kernel-test is not installed")
+	}
+	useTestKernel(t)
+	dir, _ := filepath.Abs(filepath.Join("..", "..", "kernel", "front", "testdata"))
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "/usr/bin/python3", "-m", "unittest", "-v", "test_dl4go_kernel")
+	cmd.WaitDelay = 5 * time.Second
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "DL4GO_KERNEL_NAME=dl4go", "PYTHONDONTWRITEBYTECODE=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("conformance suite failed: %v\n%s", err, tail(string(out), 6000))
+	}
+	if strings.Contains(string(out), "skipped") && !strings.Contains(string(out), "test_pager") {
+		t.Logf("suite output:\n%s", out)
+	}
+	t.Logf("conformance suite:\n%s", tail(string(out), 2000))
 }
