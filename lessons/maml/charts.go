@@ -2,6 +2,7 @@ package maml
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/dl4go/dl4go/plotting"
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -42,11 +43,14 @@ func (o *Outcome) TaskChart(m Method) (*plotting.Chart, error) {
 	}
 	series := []plotting.Series{{Name: "true curve", Y: truth}}
 	for i, s := range o.Config.PlotSteps {
-		series = append(series, plotting.Series{Name: fmt.Sprintf("after %d steps", s), Y: mo.Predictions[i]})
+		series = append(series, plotting.Series{Name: fmt.Sprintf("after %d steps", s), Y: finite(mo.Predictions[i])})
 	}
 	title := fmt.Sprintf("%s on a new task (A=%.2f, φ=%.2f), fine-tuned on K=%d points", m,
 		o.DemoTask.Amplitude, o.DemoTask.Phase, o.Config.K)
-	c, err := plotting.Line(title, o.Grid, series, plotting.WithAxisNames("x", "y"))
+	// A fixed y range (the amplitudes go up to 5) keeps the charts comparable, and readable when a
+	// fine-tuning diverges.
+	c, err := plotting.Line(title, o.Grid, series, plotting.WithAxisNames("x", "y"),
+		plotting.WithEcharts(charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "y", Min: -6, Max: 6})))
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +79,7 @@ func (o *Outcome) MSEChart() (*plotting.Chart, error) {
 	}
 	var series []plotting.Series
 	for _, mo := range o.Methods {
-		series = append(series, plotting.Series{Name: mo.Method.String(), Y: mo.MSE})
+		series = append(series, plotting.Series{Name: mo.Method.String(), Y: finite(mo.MSE)})
 	}
 	return plotting.Line(fmt.Sprintf("Query MSE on %d new tasks vs adaptation steps (K=%d)", o.Config.EvalTasks, o.Config.K),
 		x, series, plotting.WithAxisNames("SGD steps on the K points", "mean query MSE"), plotting.WithLogY())
@@ -128,4 +132,16 @@ func (o *Outcome) CostChart() (*plotting.Chart, error) {
 	return plotting.Bar(fmt.Sprintf("Compute cost: ms per meta-step (%d tasks, %d MAML inner step(s), %d Reptile steps)",
 		o.Config.MetaBatch, o.Config.InnerSteps, o.Config.ReptileSteps), names,
 		[]plotting.Series{{Name: "ms per meta-step", Y: ms}}, plotting.WithAxisNames("", "ms"))
+}
+
+// finite returns v with ±Inf replaced by NaN (a gap in a chart): what a diverged fine-tuning gives.
+func finite(v []float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = x
+		if math.IsInf(x, 0) {
+			out[i] = nan
+		}
+	}
+	return out
 }

@@ -130,10 +130,12 @@ func saveHistory(dir string, h []float64) error {
 // outcomeFile holds the Outcome of a finished run, in the run's checkpoint folder.
 const outcomeFile = "outcome.json"
 
-// jsonOutcome is Outcome with NaN-safe (null) losses, for JSON.
+// jsonOutcome is Outcome with the curves that may hold NaN or ±Inf (a diverged fine-tuning) stored
+// as nullable numbers, since JSON has neither.
 type jsonOutcome struct {
 	Outcome
-	Losses [][]*float64
+	Losses, MSEs [][]*float64
+	Predictions  [][][]*float64
 }
 
 // loadOutcome returns the saved Outcome of a finished run of cfg in dir, or nil if there is none.
@@ -153,12 +155,17 @@ func loadOutcome(dir string, cfg Config) (*Outcome, error) {
 		return nil, fmt.Errorf("maml: load outcome from %s: %w", dir, err)
 	}
 	out := js.Outcome
-	if len(out.Methods) != len(js.Losses) {
+	n := len(out.Methods)
+	if len(js.Losses) != n || len(js.MSEs) != n || len(js.Predictions) != n {
 		return nil, fmt.Errorf("maml: outcome in %s is corrupt: delete it to re-evaluate", dir)
 	}
 	for i := range out.Methods {
-		out.Methods[i].Loss = fromNullable(js.Losses[i])
-		out.Methods[i].Resumed = cfg.MetaSteps
+		mo := &out.Methods[i]
+		mo.Loss, mo.MSE = fromNullable(js.Losses[i]), fromNullable(js.MSEs[i])
+		for _, p := range js.Predictions[i] {
+			mo.Predictions = append(mo.Predictions, fromNullable(p))
+		}
+		mo.Resumed = cfg.MetaSteps
 	}
 	out.Config, out.TrainSeconds, out.CheckpointLocation = cfg, 0, dir
 	return &out, nil
@@ -172,8 +179,15 @@ func saveOutcome(dir string, out *Outcome) error {
 	js := jsonOutcome{Outcome: *out}
 	js.Methods = append([]MethodOutcome(nil), out.Methods...)
 	for i := range js.Methods {
-		js.Losses = append(js.Losses, toNullable(js.Methods[i].Loss))
-		js.Methods[i].Loss = nil
+		mo := &js.Methods[i]
+		js.Losses = append(js.Losses, toNullable(mo.Loss))
+		js.MSEs = append(js.MSEs, toNullable(mo.MSE))
+		var preds [][]*float64
+		for _, p := range mo.Predictions {
+			preds = append(preds, toNullable(p))
+		}
+		js.Predictions = append(js.Predictions, preds)
+		mo.Loss, mo.MSE, mo.Predictions = nil, nil, nil
 	}
 	data, err := json.Marshal(js)
 	if err == nil {
@@ -185,11 +199,11 @@ func saveOutcome(dir string, out *Outcome) error {
 	return nil
 }
 
-// toNullable and fromNullable map NaN to JSON null and back.
+// toNullable and fromNullable map NaN and ±Inf to JSON null, and null to NaN.
 func toNullable(h []float64) []*float64 {
 	js := make([]*float64, len(h))
 	for i := range h {
-		if !math.IsNaN(h[i]) {
+		if !math.IsNaN(h[i]) && !math.IsInf(h[i], 0) {
 			js[i] = &h[i]
 		}
 	}

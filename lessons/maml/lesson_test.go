@@ -122,3 +122,37 @@ func ExampleDatasetSizes() {
 	// Open Images v6    9000000 images
 	// MegaFace          5700000 images
 }
+
+// TestOutcomeRoundTrip checks that a saved outcome with a diverged fine-tuning (±Inf, NaN)
+// loads back, the non-finite values as NaN.
+func TestOutcomeRoundTrip(t *testing.T) {
+	cfg := Quick()
+	inf := math.Inf(1)
+	out := &Outcome{Config: cfg, Methods: []MethodOutcome{
+		{Method: MAML, Loss: []float64{1, nan}, MSE: []float64{3, 0.5}, Predictions: [][]float64{{0, 1}}},
+		{Method: FOMAML, Loss: []float64{2, 1}, MSE: []float64{3, inf}, Predictions: [][]float64{{-inf, 1}}},
+	}}
+	dir := t.TempDir()
+	if err := saveOutcome(dir, out); err != nil {
+		t.Fatal(err)
+	}
+	got, err := loadOutcome(dir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"MAML loss[0]", got.Methods[0].Loss[0], 1},
+		{"MAML loss[1]", got.Methods[0].Loss[1], nan},
+		{"MAML MSE[1]", got.Methods[0].MSE[1], 0.5},
+		{"FOMAML MSE[1]", got.Methods[1].MSE[1], nan},
+		{"FOMAML prediction[0]", got.Methods[1].Predictions[0][0], nan},
+		{"FOMAML prediction[1]", got.Methods[1].Predictions[0][1], 1},
+	} {
+		if tc.got != tc.want && !(math.IsNaN(tc.got) && math.IsNaN(tc.want)) {
+			t.Errorf("%s = %g, want %g", tc.name, tc.got, tc.want)
+		}
+	}
+}
