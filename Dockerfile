@@ -49,8 +49,8 @@ RUN mkdir -p /out/bin \
     && go build -trimpath -o /out/bin/ ./cmd/dl4go \
     && go build -trimpath -o /out/bin/ github.com/janpfeifer/gonb golang.org/x/tools/gopls golang.org/x/tools/cmd/goimports
 
-# XLA PJRT plugin(s), with go-xla's installer at the version GoMLX pins (see lessons/docker/pjrtinstall).
-RUN go run ./lessons/docker/pjrtinstall -dir /usr/local/lib/go-xla -cuda "${XLA_CUDA}" -cuda-version "${XLA_CUDA_VERSION}"
+# XLA PJRT plugin(s), with go-xla's installer at the version GoMLX pins (`dl4go xla`).
+RUN go run ./cmd/dl4go xla -dir /usr/local/lib/go-xla -cuda "${XLA_CUDA}" -cuda-version "${XLA_CUDA_VERSION}"
 
 ############################################################################################
 # Stage 2: the notebook server users run, on jupyter/docker-stacks' base-notebook

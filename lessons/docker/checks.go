@@ -329,10 +329,10 @@ func CheckDockerfile(d *Dockerfile, mod *modfile.File) []Check {
 
 	// 12. XLA PJRT plugin installed at build time.
 	{
-		ok, detail := false, "no pjrtinstall step"
+		ok, detail := false, "no `dl4go xla` step"
 		for _, st := range r.Stages {
-			if s := runs(st, "pjrtinstall"); len(s) > 0 {
-				detail = fmt.Sprintf("stage %q line %d runs pjrtinstall", st.Name, s[0].Line)
+			if s := runs(st, "dl4go xla"); len(s) > 0 {
+				detail = fmt.Sprintf("stage %q line %d runs dl4go xla", st.Name, s[0].Line)
 				if st == final {
 					ok = true
 				}

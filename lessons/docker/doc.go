@@ -30,8 +30,8 @@
 // # The worked example
 //
 // The Dockerfile has two stages. "build" starts FROM the official golang image, compiles dl4go,
-// GoNB, gopls and goimports, and installs XLA's PJRT CPU plugin with go-xla's installer (the
-// pjrtinstall command in this directory); nothing else of it reaches the image. The final stage
+// GoNB, gopls and goimports, and installs XLA's PJRT CPU plugin with go-xla's installer (`dl4go xla`);
+// nothing else of it reaches the image. The final stage
 // starts FROM jupyter/docker-stacks' base-notebook (JupyterLab, tini, start-notebook.py, the user
 // jovyan), copies the Go toolchain — GoNB compiles every cell — plus the binaries and the plugin,
 // copies the repository, pre-fills the module cache so cells build offline, installs the kernel
