@@ -55,7 +55,7 @@ func blockMeans(y []float64, n int) (x, means []float64) {
 // yFloor starts a Line's y axis at lo, so that the first episodes' huge losses do not flatten the curves.
 func yFloor(lo float64) plotting.Option {
 	return plotting.WithEcharts(charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "return per episode",
-		NameLocation: "middle", NameGap: 40, Min: lo, Max: "dataMax"}))
+		NameLocation: "middle", NameGap: 40, Min: lo}))
 }
 
 // ReturnsChart draws the online return per episode (averaged over runs and over blocks of 10
