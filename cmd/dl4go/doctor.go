@@ -28,8 +28,8 @@ type check struct {
 
 func doctorCommand(args []string) int {
 	fs := flag.NewFlagSet("dl4go doctor", flag.ContinueOnError)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	checks := doctor()
 	failed := 0

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -38,11 +37,8 @@ func exportCommand(args []string) int {
 		fmt.Fprintln(fs.Output(), "usage: dl4go export [--out DIR] NOTEBOOK.ipynb ...\n       dl4go export --site DIR [NOTEBOOK.ipynb ...]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	if *site == "" && fs.NArg() == 0 {
 		fs.Usage()

@@ -28,8 +28,8 @@ func dataDirFlags(fs *flag.FlagSet) func() (string, error) {
 func installCommand(args []string) int {
 	fs := flag.NewFlagSet("dl4go install", flag.ContinueOnError)
 	dataDir := dataDirFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	dir, err := dataDir()
 	if err != nil {
@@ -64,8 +64,8 @@ func progressf(format string, args ...any) {
 func uninstallCommand(args []string) int {
 	fs := flag.NewFlagSet("dl4go uninstall", flag.ContinueOnError)
 	dataDir := dataDirFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	dir, err := dataDir()
 	if err != nil {

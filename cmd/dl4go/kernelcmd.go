@@ -19,8 +19,8 @@ func init() {
 func kernelCommand(args []string) int {
 	fs := flag.NewFlagSet("dl4go kernel", flag.ContinueOnError)
 	connFile := fs.String("f", "", "Jupyter connection `file`")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	if *connFile == "" {
 		return fail(2, "kernel: -f CONNECTION_FILE is required (Jupyter passes it through kernel.json)")

@@ -15,8 +15,8 @@ func init() {
 
 func listCommand(args []string) int {
 	fs := flag.NewFlagSet("dl4go list", flag.ContinueOnError)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	root, err := kernel.FindRoot(".")
 	if err != nil {

@@ -15,6 +15,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"sort"
@@ -69,4 +71,16 @@ func fail(status int, format string, args ...any) int {
 	msg := fmt.Sprintf(format, args...)
 	fmt.Fprintln(os.Stderr, "dl4go: "+strings.TrimSpace(msg))
 	return status
+}
+
+// parseFlags parses a command's flags. ok is false when the command must stop
+// there, with status 0 for -h and 2 for bad flags.
+func parseFlags(fs *flag.FlagSet, args []string) (status int, ok bool) {
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		return 0, false
+	case err != nil:
+		return 2, false
+	}
+	return 0, true
 }

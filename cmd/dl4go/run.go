@@ -41,8 +41,8 @@ func runCommand(args []string) int {
 		fmt.Fprintln(fs.Output(), "usage: dl4go run [--quick] [--out DIR] [--timeout DUR] [--site DIR] [ID|PATH ...]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	paths, err := resolveNotebooks(fs.Args())
 	if err != nil {

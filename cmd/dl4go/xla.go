@@ -23,8 +23,8 @@ func xlaCommand(args []string) int {
 	cuda := fs.String("cuda", "", `also install a CUDA PJRT plugin: "cuda13" or "cuda12"`)
 	cudaVersion := fs.String("cuda-version", "latest", "Jax `VERSION` of the CUDA PJRT wheel, e.g. 0.8.1")
 	verbose := fs.Bool("v", false, "verbose output")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	level := installer.Normal
 	if *verbose {
