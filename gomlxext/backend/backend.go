@@ -71,20 +71,26 @@ type Backend struct {
 	backends.Backend
 	config  string
 	rewrite bool
+	kernel  bool
 }
 
 // New creates the backend. The config string is passed on to simplego
 // (see simplego.New); empty means DefaultSimpleGoConfig. The option
-// "norewrite" disables the ReduceSum(Mul) → DotGeneral rewrite (for tests).
+// "norewrite" disables the ReduceSum(Mul) → DotGeneral rewrite and
+// "nokernel" the SIMD matmul kernel (both for tests and comparisons).
 func New(config string) (backends.Backend, error) {
 	var parts, inner []string
-	rewrite := true
+	rewrite, kernel := true, true
 	if config != "" {
 		parts = strings.Split(config, ",")
 	}
 	for _, p := range parts {
 		if p == "norewrite" {
 			rewrite = false
+			continue
+		}
+		if p == "nokernel" {
+			kernel = false
 			continue
 		}
 		inner = append(inner, p)
@@ -97,7 +103,7 @@ func New(config string) (backends.Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dl4go backend: create simplego with %q: %w", innerConfig, err)
 	}
-	return &Backend{Backend: sg, config: config, rewrite: rewrite}, nil
+	return &Backend{Backend: sg, config: config, rewrite: rewrite, kernel: kernel}, nil
 }
 
 // Name implements backends.Backend.
@@ -137,5 +143,5 @@ var addedOps = []backends.OpType{
 
 // Builder implements backends.Backend: it returns a *Builder wrapping simplego's.
 func (b *Backend) Builder(name string) backends.Builder {
-	return newBuilder(b.Backend.Builder(name), b.rewrite)
+	return newBuilder(newStaged(b.Backend, name, b.kernel), b.rewrite)
 }

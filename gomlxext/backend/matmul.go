@@ -1,0 +1,77 @@
+package backend
+
+import (
+	"runtime"
+	"sync"
+)
+
+// matmulF32 computes out[b] = lhs[b] · rhs[b] for lhs [batch, m, k],
+// rhs [batch, k, n] and out [batch, m, n], all row-major float32, with the
+// AVX2+FMA 4×16 kernel on packed panels, split across runtime.NumCPU()
+// goroutines by (batch, 4-row panel).
+func matmulF32(lhs, rhs, out []float32, batch, m, k, n int) {
+	mp, np := (m+3)/4, (n+15)/16
+	// Pack rhs per batch into 16-column panels [np][k][16] (zero-padded).
+	bPacked := make([]float32, batch*np*k*16)
+	for bi := range batch {
+		src := rhs[bi*k*n : (bi+1)*k*n]
+		dst := bPacked[bi*np*k*16 : (bi+1)*np*k*16]
+		for p := range np {
+			j0 := p * 16
+			w := min(16, n-j0)
+			for kk := range k {
+				copy(dst[(p*k+kk)*16:(p*k+kk)*16+w], src[kk*n+j0:kk*n+j0+w])
+			}
+		}
+	}
+	tasks := batch * mp
+	workers := min(runtime.NumCPU(), tasks)
+	var wg sync.WaitGroup
+	next := make(chan int, tasks)
+	for t := range tasks {
+		next <- t
+	}
+	close(next)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			aPanel := make([]float32, k*4)
+			var tile [64]float32
+			for t := range next {
+				bi, pi := t/mp, t%mp
+				a := lhs[bi*m*k : (bi+1)*m*k]
+				i0 := pi * 4
+				h := min(4, m-i0)
+				// Pack 4 rows of a as [k][4].
+				for r := range 4 {
+					if r < h {
+						row := a[(i0+r)*k : (i0+r+1)*k]
+						for kk, v := range row {
+							aPanel[kk*4+r] = v
+						}
+					} else {
+						for kk := range k {
+							aPanel[kk*4+r] = 0
+						}
+					}
+				}
+				o := out[bi*m*n : (bi+1)*m*n]
+				bp := bPacked[bi*np*k*16 : (bi+1)*np*k*16]
+				for p := range np {
+					if k == 0 {
+						tile = [64]float32{}
+					} else {
+						kern4x16(&aPanel[0], &bp[p*k*16], k, &tile[0])
+					}
+					j0 := p * 16
+					w := min(16, n-j0)
+					for r := range h {
+						copy(o[(i0+r)*n+j0:(i0+r)*n+j0+w], tile[r*16:r*16+w])
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,41 @@
+package backend
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestMatmulF32 checks the SIMD kernel against a naive triple loop on
+// shapes with ragged edges (not multiples of 4 or 16).
+func TestMatmulF32(t *testing.T) {
+	if !hasFastKernel {
+		t.Skip("no AVX2+FMA")
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, d := range [][4]int{{1, 1, 1, 1}, {2, 5, 7, 19}, {1, 64, 784, 256}, {3, 33, 1, 17}, {1, 4, 16, 16}, {2, 3, 0, 5}} {
+		b, m, k, n := d[0], d[1], d[2], d[3]
+		lhs, rhs := make([]float32, b*m*k), make([]float32, b*k*n)
+		for i := range lhs {
+			lhs[i] = rng.Float32() - 0.5
+		}
+		for i := range rhs {
+			rhs[i] = rng.Float32() - 0.5
+		}
+		out := make([]float32, b*m*n)
+		matmulF32(lhs, rhs, out, b, m, k, n)
+		for bi := range b {
+			for i := range m {
+				for j := range n {
+					var want float64
+					for kk := range k {
+						want += float64(lhs[bi*m*k+i*k+kk]) * float64(rhs[bi*k*n+kk*n+j])
+					}
+					got := float64(out[bi*m*n+i*n+j])
+					if d := got - want; d > 1e-4 || d < -1e-4 {
+						t.Fatalf("%v: out[%d][%d][%d] = %g, want %g", d, bi, i, j, got, want)
+					}
+				}
+			}
+		}
+	}
+}

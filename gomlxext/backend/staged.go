@@ -1,0 +1,475 @@
+package backend
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+)
+
+// staged is the layer under Builder that lets a computation mix simplego
+// graphs with this package's own kernels. simplego cannot run foreign
+// kernels inside its executor, so a computation is split into stages: each
+// stage is an ordinary simplego graph, and between two stages the large
+// float32 DotGenerals run on the AVX2+FMA kernel (matmulF32). Ops are
+// *handle values that remember their stage; an op used by a later stage is
+// imported there as a Parameter fed with the earlier stage's output.
+type staged struct {
+	be     backends.Backend // simplego
+	name   string
+	kernel bool // use the SIMD kernel for large float32 DotGenerals
+
+	stages  []*stage
+	params  []*handle // user parameters, in creation order
+	customs []*customDot
+	nextID  int
+}
+
+// handle is an op of the staged builder.
+type handle struct {
+	id    int
+	stage int
+	op    backends.Op // simplego op in its stage's builder
+	shape shapes.Shape
+	// user >= 0 for user parameters; custom marks DotGeneral results fed by the kernel.
+	user   int
+	custom bool
+}
+
+type stage struct {
+	b       backends.Builder
+	params  []*handle // value each simplego Parameter is fed with, in creation order
+	imports map[*handle]backends.Op
+	outputs []*handle
+	exe     backends.Executable
+}
+
+type customDot struct {
+	after      int // runs after this stage
+	lhs, rhs   *handle
+	out        *handle
+	b, m, k, n int
+}
+
+// minKernelMACs is the smallest DotGeneral (in multiply-adds) given to the
+// SIMD kernel; smaller ones stay inside the simplego stage.
+const minKernelMACs = 1 << 15
+
+var _ backends.Builder = (*staged)(nil)
+
+func newStaged(be backends.Backend, name string, kernel bool) *staged {
+	s := &staged{be: be, name: name, kernel: kernel && hasFastKernel}
+	s.newStage()
+	return s
+}
+
+func (s *staged) newStage() {
+	s.stages = append(s.stages, &stage{
+		b:       s.be.Builder(fmt.Sprintf("%s#%d", s.name, len(s.stages))),
+		imports: make(map[*handle]backends.Op),
+	})
+}
+
+func (s *staged) cur() backends.Builder { return s.stages[len(s.stages)-1].b }
+
+func (s *staged) newHandle(op backends.Op, shape shapes.Shape) *handle {
+	s.nextID++
+	return &handle{id: s.nextID, stage: len(s.stages) - 1, op: op, shape: shape, user: -1}
+}
+
+// inputs translates handles into ops of the current stage, importing the
+// ones made in earlier stages as Parameters.
+func (s *staged) inputs(ops ...backends.Op) ([]backends.Op, error) {
+	ci := len(s.stages) - 1
+	st := s.stages[ci]
+	out := make([]backends.Op, len(ops))
+	for i, op := range ops {
+		h, ok := op.(*handle)
+		if !ok || h == nil {
+			return nil, fmt.Errorf("dl4go backend: input #%d (%T) is not an op of this builder", i, op)
+		}
+		if h.stage == ci {
+			out[i] = h.op
+			continue
+		}
+		if p, ok := st.imports[h]; ok {
+			out[i] = p
+			continue
+		}
+		p, err := st.b.Parameter(fmt.Sprintf("import#%d", h.id), h.shape, nil)
+		if err != nil {
+			return nil, fmt.Errorf("dl4go backend: import op into stage %d: %w", ci, err)
+		}
+		st.imports[h] = p
+		st.params = append(st.params, h)
+		out[i] = p
+	}
+	return out, nil
+}
+
+// wrap turns an op of the current stage into a handle.
+func (s *staged) wrap(op backends.Op, err error) backends.Op {
+	if err != nil || op == nil {
+		return nil
+	}
+	shape, err := s.cur().OpShape(op)
+	if err != nil {
+		return nil
+	}
+	return s.newHandle(op, shape)
+}
+
+func (s *staged) wrapAll(ops []backends.Op, err error) []backends.Op {
+	if err != nil {
+		return nil
+	}
+	out := make([]backends.Op, len(ops))
+	for i, op := range ops {
+		out[i] = s.wrap(op, nil)
+	}
+	return out
+}
+
+// Name implements backends.Builder.
+func (s *staged) Name() string { return s.name }
+
+// OpShape implements backends.Builder.
+func (s *staged) OpShape(op backends.Op) (shapes.Shape, error) {
+	h, ok := op.(*handle)
+	if !ok || h == nil {
+		return shapes.Invalid(), fmt.Errorf("dl4go backend: OpShape of %T, not an op of this builder", op)
+	}
+	return h.shape, nil
+}
+
+// Parameter implements backends.Builder.
+func (s *staged) Parameter(name string, shape shapes.Shape, sharding *backends.ShardingSpec) (backends.Op, error) {
+	op, err := s.cur().Parameter(name, shape, sharding)
+	if err != nil {
+		return nil, err
+	}
+	h := s.newHandle(op, shape)
+	h.user = len(s.params)
+	s.params = append(s.params, h)
+	st := s.stages[len(s.stages)-1]
+	st.params = append(st.params, h)
+	return h, nil
+}
+
+// Constant implements backends.Builder.
+func (s *staged) Constant(flat any, dims ...int) (backends.Op, error) {
+	op, err := s.cur().Constant(flat, dims...)
+	if err != nil {
+		return nil, err
+	}
+	return s.wrap(op, nil), nil
+}
+
+// DistributedSPMD implements backends.Builder (not supported, as in simplego).
+func (s *staged) DistributedSPMD(numDevices int) error { return s.cur().DistributedSPMD(numDevices) }
+
+// DistributedAutoSharding implements backends.Builder (not supported, as in simplego).
+func (s *staged) DistributedAutoSharding(meshes ...backends.Mesh) error {
+	return s.cur().DistributedAutoSharding(meshes...)
+}
+
+// DeviceAssignment implements backends.Builder.
+func (s *staged) DeviceAssignment(devices ...backends.DeviceNum) error {
+	for _, st := range s.stages {
+		if err := st.b.DeviceAssignment(devices...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DotGeneral implements backends.Builder. Large float32 products become a
+// kernel call between the current stage and a new one: the operands are
+// transposed and reshaped to [batch, m, k] and [batch, k, n] here, and the
+// result [batch, m, n] is reshaped to DotGeneral's output in the new stage.
+func (s *staged) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []int,
+	rhs backends.Op, rhsContractingAxes, rhsBatchAxes []int) (backends.Op, error) {
+	ls, err1 := s.OpShape(lhs)
+	rs, err2 := s.OpShape(rhs)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
+	}
+	lCross := crossAxes(ls.Rank(), lhsContractingAxes, lhsBatchAxes)
+	rCross := crossAxes(rs.Rank(), rhsContractingAxes, rhsBatchAxes)
+	dimsOf := func(s shapes.Shape, axes []int) (prodDims int, dims []int) {
+		prodDims = 1
+		for _, a := range axes {
+			if a < 0 || a >= s.Rank() {
+				return -1, nil
+			}
+			prodDims *= s.Dimensions[a]
+			dims = append(dims, s.Dimensions[a])
+		}
+		return
+	}
+	B, bDims := dimsOf(ls, lhsBatchAxes)
+	M, mDims := dimsOf(ls, lCross)
+	K, _ := dimsOf(ls, lhsContractingAxes)
+	N, nDims := dimsOf(rs, rCross)
+	eligible := s.kernel && ls.DType == dtypes.Float32 && rs.DType == dtypes.Float32 &&
+		B > 0 && M > 0 && K > 0 && N > 0 && B*M*K*N >= minKernelMACs &&
+		len(lhsBatchAxes) == len(rhsBatchAxes) && len(lhsContractingAxes) == len(rhsContractingAxes)
+	if eligible {
+		// Shapes must agree (otherwise let simplego report the error).
+		rb, _ := dimsOf(rs, rhsBatchAxes)
+		rk, _ := dimsOf(rs, rhsContractingAxes)
+		eligible = rb == B && rk == K
+	}
+	if !eligible {
+		in, err := s.inputs(lhs, rhs)
+		if err != nil {
+			return nil, err
+		}
+		op, err := s.cur().DotGeneral(in[0], lhsContractingAxes, lhsBatchAxes, in[1], rhsContractingAxes, rhsBatchAxes)
+		return s.wrap(op, err), err
+	}
+	ln, err := s.normalize(lhs, append(append(slices.Clone(lhsBatchAxes), lCross...), lhsContractingAxes...), B, M, K)
+	if err != nil {
+		return nil, err
+	}
+	rn, err := s.normalize(rhs, append(append(slices.Clone(rhsBatchAxes), rhsContractingAxes...), rCross...), B, K, N)
+	if err != nil {
+		return nil, err
+	}
+	s.newStage()
+	ci := len(s.stages) - 1
+	outShape := shapes.Make(dtypes.Float32, B, M, N)
+	p, err := s.cur().Parameter(fmt.Sprintf("dot#%d", len(s.customs)), outShape, nil)
+	if err != nil {
+		return nil, fmt.Errorf("dl4go backend DotGeneral: %w", err)
+	}
+	out := s.newHandle(p, outShape)
+	out.custom = true
+	s.stages[ci].params = append(s.stages[ci].params, out)
+	s.customs = append(s.customs, &customDot{after: ci - 1, lhs: ln, rhs: rn, out: out, b: B, m: M, k: K, n: N})
+	final := append(append(bDims, mDims...), nDims...)
+	return s.Reshape(out, final...)
+}
+
+// normalize transposes op by perm and reshapes it to [a, b, c].
+func (s *staged) normalize(op backends.Op, perm []int, a, b, c int) (*handle, error) {
+	var err error
+	if !slices.Equal(perm, iota(len(perm))) {
+		if op, err = s.Transpose(op, perm...); err != nil {
+			return nil, err
+		}
+	}
+	shape, _ := s.OpShape(op)
+	if !slices.Equal(shape.Dimensions, []int{a, b, c}) {
+		if op, err = s.Reshape(op, a, b, c); err != nil {
+			return nil, err
+		}
+	}
+	return op.(*handle), nil
+}
+
+func crossAxes(rank int, contracting, batch []int) []int {
+	var out []int
+	for a := range rank {
+		if !slices.Contains(contracting, a) && !slices.Contains(batch, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Compile implements backends.Builder: it compiles every stage with the
+// values later stages, kernels and the caller need as its outputs.
+func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSpec) (backends.Executable, error) {
+	if len(shardings) != 0 {
+		return nil, fmt.Errorf("dl4go backend: sharding is not supported")
+	}
+	final := make([]*handle, len(outputs))
+	for i, op := range outputs {
+		h, ok := op.(*handle)
+		if !ok || h == nil {
+			return nil, fmt.Errorf("dl4go backend Compile: output #%d (%T) is not an op of this builder", i, op)
+		}
+		final[i] = h
+	}
+	needed := make(map[*handle]bool)
+	for _, st := range s.stages {
+		for _, h := range st.params {
+			needed[h] = true
+		}
+	}
+	for _, c := range s.customs {
+		needed[c.lhs], needed[c.rhs] = true, true
+	}
+	for _, h := range final {
+		needed[h] = true
+	}
+	isFinal := make(map[*handle]bool)
+	for _, h := range final {
+		isFinal[h] = true
+	}
+	e := &executable{s: s, final: final}
+	for i, st := range s.stages {
+		seen := map[backends.Op]bool{}
+		for h := range needed {
+			// Stage outputs: ops computed here that are needed later, and
+			// final outputs that are parameters here (copied by simplego).
+			if h.stage != i || seen[h.op] {
+				continue
+			}
+			if (h.user >= 0 || h.custom) && !isFinal[h] {
+				continue
+			}
+			seen[h.op] = true
+			st.outputs = append(st.outputs, h)
+		}
+		slices.SortFunc(st.outputs, func(a, b *handle) int { return a.id - b.id })
+		if len(st.outputs) == 0 {
+			continue
+		}
+		ops := make([]backends.Op, len(st.outputs))
+		for j, h := range st.outputs {
+			ops[j] = h.op
+		}
+		exe, err := st.b.Compile(ops, nil)
+		if err != nil {
+			return nil, fmt.Errorf("dl4go backend: compile stage %d of %q: %w", i, s.name, err)
+		}
+		st.exe = exe
+	}
+	return e, nil
+}
+
+// executable runs the stages and kernels in order.
+type executable struct {
+	s     *staged
+	final []*handle
+}
+
+var _ backends.Executable = (*executable)(nil)
+
+// Finalize implements backends.Executable.
+func (e *executable) Finalize() {
+	for _, st := range e.s.stages {
+		if st.exe != nil {
+			st.exe.Finalize()
+		}
+	}
+}
+
+// Inputs implements backends.Executable.
+func (e *executable) Inputs() (names []string, inputShapes []shapes.Shape) {
+	for _, h := range e.s.params {
+		names = append(names, fmt.Sprintf("param#%d", h.user))
+		inputShapes = append(inputShapes, h.shape)
+	}
+	return
+}
+
+// Outputs implements backends.Executable.
+func (e *executable) Outputs() []shapes.Shape {
+	out := make([]shapes.Shape, len(e.final))
+	for i, h := range e.final {
+		out[i] = h.shape
+	}
+	return out
+}
+
+// Execute implements backends.Executable. Donated inputs are not reused
+// (they stay valid until the caller finalizes them).
+func (e *executable) Execute(inputs []backends.Buffer, _ []bool, device backends.DeviceNum) ([]backends.Buffer, error) {
+	s := e.s
+	if len(inputs) != len(s.params) {
+		return nil, fmt.Errorf("dl4go backend Execute: %d inputs, want %d", len(inputs), len(s.params))
+	}
+	values := make(map[*handle]backends.Buffer)
+	var temps []backends.Buffer
+	for i, h := range s.params {
+		values[h] = inputs[i]
+	}
+	finalVals := make(map[*handle]backends.Buffer)
+	fail := func(err error) ([]backends.Buffer, error) {
+		for _, b := range temps {
+			_ = s.be.BufferFinalize(b)
+		}
+		return nil, err
+	}
+	ci := 0
+	for i, st := range s.stages {
+		if st.exe != nil {
+			in := make([]backends.Buffer, len(st.params))
+			for j, h := range st.params {
+				v, ok := values[h]
+				if !ok {
+					return fail(fmt.Errorf("dl4go backend Execute: stage %d input #%d not computed (bug)", i, j))
+				}
+				in[j] = v
+			}
+			outs, err := st.exe.Execute(in, nil, device)
+			if err != nil {
+				return fail(fmt.Errorf("dl4go backend Execute stage %d: %w", i, err))
+			}
+			for j, h := range st.outputs {
+				if h.user >= 0 || h.custom {
+					finalVals[h] = outs[j] // a copy made for the caller
+					continue
+				}
+				values[h] = outs[j]
+				temps = append(temps, outs[j])
+			}
+		}
+		for ; ci < len(s.customs) && s.customs[ci].after == i; ci++ {
+			c := s.customs[ci]
+			out, err := e.runDot(c, values)
+			if err != nil {
+				return fail(err)
+			}
+			values[c.out] = out
+			temps = append(temps, out)
+		}
+	}
+	result := make([]backends.Buffer, len(e.final))
+	kept := make(map[backends.Buffer]bool)
+	for i, h := range e.final {
+		v, ok := finalVals[h]
+		if !ok {
+			v, ok = values[h]
+		}
+		if !ok {
+			return fail(fmt.Errorf("dl4go backend Execute: output #%d not computed (bug)", i))
+		}
+		result[i] = v
+		kept[v] = true
+	}
+	for _, b := range temps {
+		if !kept[b] {
+			_ = s.be.BufferFinalize(b)
+		}
+	}
+	return result, nil
+}
+
+func (e *executable) runDot(c *customDot, values map[*handle]backends.Buffer) (backends.Buffer, error) {
+	be := e.s.be
+	lb, rb := values[c.lhs], values[c.rhs]
+	if lb == nil || rb == nil {
+		return nil, fmt.Errorf("dl4go backend: DotGeneral operands not computed (bug)")
+	}
+	lf, err := be.BufferData(lb)
+	if err != nil {
+		return nil, fmt.Errorf("dl4go backend DotGeneral: %w", err)
+	}
+	rf, err := be.BufferData(rb)
+	if err != nil {
+		return nil, fmt.Errorf("dl4go backend DotGeneral: %w", err)
+	}
+	out, of, err := be.NewSharedBuffer(0, shapes.Make(dtypes.Float32, c.b, c.m, c.n))
+	if err != nil {
+		return nil, fmt.Errorf("dl4go backend DotGeneral: %w", err)
+	}
+	matmulF32(lf.([]float32), rf.([]float32), of.([]float32), c.b, c.m, c.k, c.n)
+	return out, nil
+}
