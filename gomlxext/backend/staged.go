@@ -32,23 +32,34 @@ type staged struct {
 type handle struct {
 	id    int
 	stage int
-	op    backends.Op // simplego op in its stage's builder
+	op    backends.Op // simplego op in its stage's eager builder (shape checks)
 	shape shapes.Shape
-	// user >= 0 for user parameters; custom marks DotGeneral results fed by the kernel.
-	user   int
-	custom bool
+	// user >= 0 for user parameters; dot is set for DotGeneral results fed
+	// by the kernel; call is set for every other op.
+	user int
+	dot  *customDot
+	call *call
+}
+
+// call records one builder call, to be replayed at Compile time into a
+// fresh builder with only the live ops.
+type call struct {
+	fn      func(b backends.Builder, in []backends.Op) ([]backends.Op, error)
+	inputs  []*handle
+	outputs []*handle
 }
 
 type stage struct {
-	b       backends.Builder
-	params  []*handle // value each simplego Parameter is fed with, in creation order
+	b       backends.Builder // eager builder: shape inference and errors while building
 	imports map[*handle]backends.Op
-	outputs []*handle
+	params  []*handle // at Compile: the value each Parameter of exe is fed with
+	outputs []*handle // at Compile: the handles exe returns
 	exe     backends.Executable
 }
 
 type customDot struct {
-	after      int // runs after this stage
+	live       bool // set at Compile: its result is used
+	after      int  // runs after this stage
 	lhs, rhs   *handle
 	out        *handle
 	b, m, k, n int
@@ -104,31 +115,53 @@ func (s *staged) inputs(ops ...backends.Op) ([]backends.Op, error) {
 			return nil, fmt.Errorf("dl4go backend: import op into stage %d: %w", ci, err)
 		}
 		st.imports[h] = p
-		st.params = append(st.params, h)
 		out[i] = p
 	}
 	return out, nil
 }
 
-// wrap turns an op of the current stage into a handle.
-func (s *staged) wrap(op backends.Op, err error) backends.Op {
-	if err != nil || op == nil {
-		return nil
-	}
-	shape, err := s.cur().OpShape(op)
+// record runs fn on the current stage's eager builder (checking shapes now)
+// and keeps it to replay at Compile time.
+func (s *staged) record(fn func(b backends.Builder, in []backends.Op) ([]backends.Op, error), ops []backends.Op) ([]backends.Op, error) {
+	in, err := s.inputs(ops...)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	return s.newHandle(op, shape)
+	outs, err := fn(s.cur(), in)
+	if err != nil {
+		return nil, err
+	}
+	c := &call{fn: fn, inputs: make([]*handle, len(ops))}
+	for i, op := range ops {
+		c.inputs[i] = op.(*handle)
+	}
+	res := make([]backends.Op, len(outs))
+	for i, op := range outs {
+		shape, err := s.cur().OpShape(op)
+		if err != nil {
+			return nil, err
+		}
+		h := s.newHandle(op, shape)
+		h.call = c
+		c.outputs = append(c.outputs, h)
+		res[i] = h
+	}
+	return res, nil
 }
 
-func (s *staged) wrapAll(ops []backends.Op, err error) []backends.Op {
-	if err != nil {
-		return nil
+// at returns outs[i], or nil.
+func (s *staged) at(outs []backends.Op, i int) backends.Op {
+	if i < len(outs) {
+		return outs[i]
 	}
-	out := make([]backends.Op, len(ops))
-	for i, op := range ops {
-		out[i] = s.wrap(op, nil)
+	return nil
+}
+
+// concatOps joins op lists.
+func concatOps(lists ...[]backends.Op) []backends.Op {
+	var out []backends.Op
+	for _, l := range lists {
+		out = append(out, l...)
 	}
 	return out
 }
@@ -154,18 +187,16 @@ func (s *staged) Parameter(name string, shape shapes.Shape, sharding *backends.S
 	h := s.newHandle(op, shape)
 	h.user = len(s.params)
 	s.params = append(s.params, h)
-	st := s.stages[len(s.stages)-1]
-	st.params = append(st.params, h)
 	return h, nil
 }
 
 // Constant implements backends.Builder.
 func (s *staged) Constant(flat any, dims ...int) (backends.Op, error) {
-	op, err := s.cur().Constant(flat, dims...)
-	if err != nil {
-		return nil, err
-	}
-	return s.wrap(op, nil), nil
+	outs, err := s.record(func(b backends.Builder, _ []backends.Op) ([]backends.Op, error) {
+		op, err := b.Constant(flat, dims...)
+		return []backends.Op{op}, err
+	}, nil)
+	return s.at(outs, 0), err
 }
 
 // DistributedSPMD implements backends.Builder (not supported, as in simplego).
@@ -224,12 +255,11 @@ func (s *staged) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []
 		eligible = rb == B && rk == K
 	}
 	if !eligible {
-		in, err := s.inputs(lhs, rhs)
-		if err != nil {
-			return nil, err
-		}
-		op, err := s.cur().DotGeneral(in[0], lhsContractingAxes, lhsBatchAxes, in[1], rhsContractingAxes, rhsBatchAxes)
-		return s.wrap(op, err), err
+		outs, err := s.record(func(b backends.Builder, in []backends.Op) ([]backends.Op, error) {
+			op, err := b.DotGeneral(in[0], lhsContractingAxes, lhsBatchAxes, in[1], rhsContractingAxes, rhsBatchAxes)
+			return []backends.Op{op}, err
+		}, []backends.Op{lhs, rhs})
+		return s.at(outs, 0), err
 	}
 	ln, err := s.normalize(lhs, append(append(slices.Clone(lhsBatchAxes), lCross...), lhsContractingAxes...), B, M, K)
 	if err != nil {
@@ -247,9 +277,8 @@ func (s *staged) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []
 		return nil, fmt.Errorf("dl4go backend DotGeneral: %w", err)
 	}
 	out := s.newHandle(p, outShape)
-	out.custom = true
-	s.stages[ci].params = append(s.stages[ci].params, out)
-	s.customs = append(s.customs, &customDot{after: ci - 1, lhs: ln, rhs: rn, out: out, b: B, m: M, k: K, n: N})
+	out.dot = &customDot{after: ci - 1, lhs: ln, rhs: rn, out: out, b: B, m: M, k: K, n: N}
+	s.customs = append(s.customs, out.dot)
 	final := append(append(bDims, mDims...), nDims...)
 	return s.Reshape(out, final...)
 }
@@ -295,46 +324,98 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 		}
 		final[i] = h
 	}
-	needed := make(map[*handle]bool)
-	for _, st := range s.stages {
-		for _, h := range st.params {
-			needed[h] = true
+	// Liveness from the outputs.
+	live := make(map[*handle]bool)
+	usedLater := make(map[*handle]bool) // needed after its own stage
+	var visit func(h *handle)
+	visit = func(h *handle) {
+		if live[h] {
+			return
 		}
-	}
-	for _, c := range s.customs {
-		needed[c.lhs], needed[c.rhs] = true, true
-	}
-	for _, h := range final {
-		needed[h] = true
+		live[h] = true
+		switch {
+		case h.call != nil:
+			for _, in := range h.call.inputs {
+				if in.stage < h.stage {
+					usedLater[in] = true
+				}
+				visit(in)
+			}
+			for _, o := range h.call.outputs {
+				live[o] = true // replayed together
+			}
+		case h.dot != nil:
+			usedLater[h.dot.lhs], usedLater[h.dot.rhs] = true, true
+			visit(h.dot.lhs)
+			visit(h.dot.rhs)
+		}
 	}
 	isFinal := make(map[*handle]bool)
 	for _, h := range final {
+		visit(h)
 		isFinal[h] = true
 	}
+	for _, c := range s.customs {
+		c.live = live[c.out]
+	}
+	var all []*handle
+	for h := range live {
+		all = append(all, h)
+	}
+	slices.SortFunc(all, func(a, b *handle) int { return a.id - b.id })
 	e := &executable{s: s, final: final}
 	for i, st := range s.stages {
-		seen := map[backends.Op]bool{}
-		for h := range needed {
-			// Stage outputs: ops computed here that are needed later, and
-			// final outputs that are parameters here (copied by simplego).
-			if h.stage != i || seen[h.op] {
-				continue
+		rb := s.be.Builder(fmt.Sprintf("%s#%d", s.name, i))
+		ops := make(map[*handle]backends.Op)
+		imported := func(h *handle) (backends.Op, error) {
+			if op, ok := ops[h]; ok {
+				return op, nil
 			}
-			if (h.user >= 0 || h.custom) && !isFinal[h] {
-				continue
+			op, err := rb.Parameter(fmt.Sprintf("v%d", h.id), h.shape, nil)
+			if err != nil {
+				return nil, err
 			}
-			seen[h.op] = true
-			st.outputs = append(st.outputs, h)
+			ops[h] = op
+			st.params = append(st.params, h)
+			return op, nil
 		}
-		slices.SortFunc(st.outputs, func(a, b *handle) int { return a.id - b.id })
-		if len(st.outputs) == 0 {
+		var outOps []backends.Op
+		for _, h := range all {
+			if h.stage != i {
+				continue
+			}
+			if h.call == nil { // a user parameter or a kernel result: fed at run time.
+				if _, err := imported(h); err != nil {
+					return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
+				}
+			} else if _, done := ops[h]; !done {
+				in := make([]backends.Op, len(h.call.inputs))
+				for j, x := range h.call.inputs {
+					op, err := imported(x)
+					if err != nil {
+						return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
+					}
+					in[j] = op
+				}
+				outs, err := h.call.fn(rb, in)
+				if err != nil {
+					return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
+				}
+				for j, o := range h.call.outputs {
+					ops[o] = outs[j]
+				}
+			}
+			// Stage outputs: ops computed here that are needed later, and
+			// final outputs that are user parameters (copied by simplego).
+			if (h.call != nil && (usedLater[h] || isFinal[h])) || (h.user >= 0 && isFinal[h]) {
+				st.outputs = append(st.outputs, h)
+				outOps = append(outOps, ops[h])
+			}
+		}
+		if len(outOps) == 0 {
 			continue
 		}
-		ops := make([]backends.Op, len(st.outputs))
-		for j, h := range st.outputs {
-			ops[j] = h.op
-		}
-		exe, err := st.b.Compile(ops, nil)
+		exe, err := rb.Compile(outOps, nil)
 		if err != nil {
 			return nil, fmt.Errorf("dl4go backend: compile stage %d of %q: %w", i, s.name, err)
 		}
@@ -413,7 +494,7 @@ func (e *executable) Execute(inputs []backends.Buffer, _ []bool, device backends
 				return fail(fmt.Errorf("dl4go backend Execute stage %d: %w", i, err))
 			}
 			for j, h := range st.outputs {
-				if h.user >= 0 || h.custom {
+				if h.user >= 0 {
 					finalVals[h] = outs[j] // a copy made for the caller
 					continue
 				}
@@ -423,6 +504,9 @@ func (e *executable) Execute(inputs []backends.Buffer, _ []bool, device backends
 		}
 		for ; ci < len(s.customs) && s.customs[ci].after == i; ci++ {
 			c := s.customs[ci]
+			if !c.live {
+				continue
+			}
 			out, err := e.runDot(c, values)
 			if err != nil {
 				return fail(err)
