@@ -30,7 +30,10 @@ var actionArrows = [4]string{"↑", "→", "↓", "←"}
 // NewCliff returns the classic 4 × 12 cliff.
 func NewCliff() Cliff { return Cliff{Rows: 4, Cols: 12} }
 
-func (c Cliff) NumStates() int  { return c.Rows * c.Cols }
+// NumStates is Rows × Cols (cliff and goal cells included).
+func (c Cliff) NumStates() int { return c.Rows * c.Cols }
+
+// NumActions is 4: Up, Right, Down, Left.
 func (c Cliff) NumActions() int { return 4 }
 
 // Start is the bottom-left cell; Goal the bottom-right one.

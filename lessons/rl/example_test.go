@@ -45,3 +45,16 @@ func ExampleCartPole() {
 	// Output:
 	// fell after 9 steps, θ = -0.215 rad
 }
+
+// REINFORCE with a baseline balances the pole: the quick size already beats the quick threshold.
+func ExampleRunCartPole() {
+	cfg := rl.CartPoleConfigFor(true)
+	cfg.CheckpointDir = "" // always train from scratch here
+	out, err := rl.RunCartPole(cfg)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("mean return over", len(out.EvalReturns), "episodes ≥ 100:", out.MeanReturn >= rl.CartPoleThresholdQuick)
+	// Output:
+	// mean return over 100 episodes ≥ 100: true
+}
