@@ -283,6 +283,21 @@ func (s *staged) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []
 	return s.Reshape(out, final...)
 }
 
+// Dot implements backends.Builder as the equivalent DotGeneral (so large
+// products reach the SIMD kernel): it contracts the last axis of lhs (rank 1
+// or 2) with the first axis of rhs (rank 1 or 2).
+func (s *staged) Dot(lhs, rhs backends.Op) (backends.Op, error) {
+	ls, err1 := s.OpShape(lhs)
+	rs, err2 := s.OpShape(rhs)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
+	}
+	if ls.Rank() < 1 || ls.Rank() > 2 || rs.Rank() < 1 || rs.Rank() > 2 {
+		return nil, fmt.Errorf("dl4go backend Dot: ranks of %s and %s must be 1 or 2", ls, rs)
+	}
+	return s.DotGeneral(lhs, []int{ls.Rank() - 1}, nil, rhs, []int{0}, nil)
+}
+
 // normalize transposes op by perm and reshapes it to [a, b, c].
 func (s *staged) normalize(op backends.Op, perm []int, a, b, c int) (*handle, error) {
 	var err error

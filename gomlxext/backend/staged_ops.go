@@ -218,15 +218,6 @@ func (s *staged) Div(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
 	return s.at(outs, 0), err
 }
 
-// Dot implements backends.Builder on the current stage.
-func (s *staged) Dot(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	outs, err := s.record(func(b backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		r0, r1 := b.Dot(in[0], in[1])
-		return []backends.Op{r0}, r1
-	}, concatOps([]backends.Op{lhs}, []backends.Op{rhs}))
-	return s.at(outs, 0), err
-}
-
 // DynamicSlice implements backends.Builder on the current stage.
 func (s *staged) DynamicSlice(operand backends.Op, startIndices []backends.Op, sliceDims []int) (backends.Op, error) {
 	outs, err := s.record(func(b backends.Builder, in []backends.Op) ([]backends.Op, error) {
