@@ -1,6 +1,7 @@
 package front
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -129,6 +130,9 @@ type execState struct {
 	page        map[string]any // pager payload data of a help cell
 	finalized   chan struct{}
 	finalOnce   sync.Once
+	replied     chan struct{} // closed once the execute_reply went to Jupyter
+	stopOnError bool
+	failed      bool // the reply said "error"
 }
 
 type errorContent struct {
@@ -139,17 +143,73 @@ type errorContent struct {
 
 const stderrTail = 64 << 10
 
+type queuedExec struct {
+	fr wire.Frames
+	m  *wire.Message
+}
+
+// runExecs hands execute_requests to GoNB one at a time, in order. After a cell
+// fails, the requests already waiting are aborted when the failed one asked
+// stop_on_error (as IPython does), so Run All stops at the failed cell.
+func (f *front) runExecs(ctx context.Context) {
+	for {
+		var q queuedExec
+		select {
+		case q = <-f.execQueue:
+		case <-ctx.Done():
+			return
+		case <-f.stop:
+			return
+		}
+		st := f.execute(q.fr, q.m)
+		if st == nil {
+			continue
+		}
+		select {
+		case <-st.replied:
+		case <-ctx.Done():
+			return
+		case <-f.stop:
+			return
+		case <-f.cmdDone:
+			return
+		}
+		st.mu.Lock()
+		abort := st.failed && st.stopOnError
+		st.mu.Unlock()
+		for abort {
+			select {
+			case q := <-f.execQueue:
+				f.abort(q.m)
+			default:
+				abort = false
+			}
+		}
+	}
+}
+
+// abort answers an execute_request with status "aborted" without running it.
+func (f *front) abort(m *wire.Message) {
+	f.logf("aborting execute_request %s after a failed cell", m.Header.MsgID)
+	f.replyLocal(&f.jShell, m, "execute_reply", map[string]any{"status": "aborted", "execution_count": nil,
+		"ename": "Aborted", "evalue": "a previous cell failed", "traceback": []string{}})
+}
+
 // execute forwards an execute_request, rewritten when the cell is a lone expression.
-func (f *front) execute(fr wire.Frames, m *wire.Message) {
+func (f *front) execute(fr wire.Frames, m *wire.Message) *execState {
 	var content map[string]any
 	if err := json.Unmarshal(m.Content, &content); err != nil {
 		f.logf("execute_request: bad content: %v", err)
-		return
+		return nil
 	}
 	code, _ := content["code"].(string)
-	st := &execState{orig: m, origHeader: fr.Header, code: code, id1: m.Header.MsgID, finalized: make(chan struct{})}
+	st := &execState{orig: m, origHeader: fr.Header, code: code, id1: m.Header.MsgID, finalized: make(chan struct{}), replied: make(chan struct{})}
 	st.storeHist, _ = content["store_history"].(bool)
 	st.silent, _ = content["silent"].(bool)
+	st.stopOnError = true
+	if v, ok := content["stop_on_error"].(bool); ok {
+		st.stopOnError = v
+	}
 	st.kind = classify(code)
 	switch st.kind {
 	case exprCell:
@@ -172,6 +232,7 @@ func (f *front) execute(fr wire.Frames, m *wire.Message) {
 	if err := f.gShell.send(fr.Sign(f.gkey)); err != nil {
 		f.logf("forward execute_request: %v", err)
 	}
+	return st
 }
 
 // retry runs an expression cell whose rewritten form did not compile (e.g. a call
@@ -398,6 +459,12 @@ func (f *front) finishReply(st *execState, fr wire.Frames, m *wire.Message) {
 	case <-time.After(10 * time.Second):
 		f.logf("execute_reply: no idle status within 10 s; replying anyway")
 	}
+	st.mu.Lock()
+	discard = m.ParentHeader.MsgID == st.id1 && st.retrying // the error may come after the reply
+	st.mu.Unlock()
+	if discard {
+		return
+	}
 	var content map[string]any
 	if err := json.Unmarshal(m.Content, &content); err != nil {
 		content = map[string]any{"status": "ok"}
@@ -436,6 +503,10 @@ func (f *front) finishReply(st *execState, fr wire.Frames, m *wire.Message) {
 	if err := f.jShell.send(fr.Sign(f.key)); err != nil {
 		f.logf("forward execute_reply: %v", err)
 	}
+	st.mu.Lock()
+	st.failed = content["status"] == "error"
+	st.mu.Unlock()
+	close(st.replied)
 	f.mu.Lock()
 	delete(f.execs, st.id1)
 	if st.id2 != "" {

@@ -116,6 +116,8 @@ type front struct {
 	stop   chan struct{}
 	stopMu sync.Once
 
+	execQueue chan queuedExec
+
 	mu      sync.Mutex
 	wrapped map[string]int        // complete_request ids whose code got a "%%" line
 	execs   map[string]*execState // by the msg_id GoNB sees
@@ -135,7 +137,7 @@ func Serve(ctx context.Context, connectionFile string, opts Options) error {
 	}
 	f := &front{opts: opts, ci: ci, key: ci.SigningKey(), session: wire.NewID(),
 		ready: make(chan struct{}), stop: make(chan struct{}), cmdDone: make(chan struct{}),
-		execs: map[string]*execState{}, wrapped: map[string]int{}, own: map[string]chan *wire.Message{}, replay: newReplayGuard(1 << 16)}
+		execQueue: make(chan queuedExec, 10000), execs: map[string]*execState{}, wrapped: map[string]int{}, own: map[string]chan *wire.Message{}, replay: newReplayGuard(1 << 16)}
 	f.logf = opts.Logf
 	if f.logf == nil {
 		l := log.New(os.Stderr, "dl4go front: ", log.LstdFlags)
@@ -218,6 +220,7 @@ func Serve(ctx context.Context, connectionFile string, opts Options) error {
 		return err
 	}
 	close(f.ready)
+	go f.runExecs(ctx)
 
 	select {
 	case <-ctx.Done():
@@ -447,7 +450,7 @@ func (f *front) handleJupyter(ctx context.Context, s *lockedSocket, ch wire.Chan
 		return
 	}
 	if m.Header.MsgType == "execute_request" && ch == wire.Shell {
-		f.execute(fr, m)
+		f.execQueue <- queuedExec{fr, m}
 		return
 	}
 	if m.Header.MsgType == "complete_request" {

@@ -179,3 +179,19 @@ func TestFrontProtocol(t *testing.T) {
 		c.awaitIdle(req, 5*time.Second)
 	})
 }
+
+func TestFrontAbortAfterError(t *testing.T) {
+	c, _, _ := startFront(t)
+	// Like JupyterLab's Run All: three cells sent at once; the second fails.
+	r1 := c.send(c.shell, "execute_request", executeContent("%%\nfmt.Println(\"one\")"))
+	r2 := c.send(c.shell, "execute_request", executeContent("%%\npanic(\"two\")"))
+	r3 := c.send(c.shell, "execute_request", executeContent("%%\nfmt.Println(\"three\")"))
+	e1, e2, e3 := c.collect(r1, 60*time.Second), c.collect(r2, 60*time.Second), c.collect(r3, 60*time.Second)
+	if e1.Status() != "ok" || e2.Status() != "error" || e3.Status() != "aborted" || e3.Stdout != "" {
+		t.Fatalf("statuses %s %s %s, want ok error aborted\n%s", e1.Status(), e2.Status(), e3.Status(), e3)
+	}
+	// The kernel goes on afterwards.
+	if e := c.execute("%%\nfmt.Println(\"four\")", 60*time.Second); e.Status() != "ok" || e.Stdout != "four\n" {
+		t.Fatalf("after abort: %s", e)
+	}
+}
