@@ -5,6 +5,108 @@ import (
 	"sync"
 )
 
+// axisOffsets returns, for the axes (in the given order) of a row-major
+// tensor with dimensions dims, the flat offset of every multi-index over
+// those axes, enumerated row-major.
+func axisOffsets(dims, axes []int) []int {
+	strides := make([]int, len(dims))
+	st := 1
+	for i := len(dims) - 1; i >= 0; i-- {
+		strides[i] = st
+		st *= dims[i]
+	}
+	offs := []int{0}
+	for _, a := range axes {
+		next := make([]int, 0, len(offs)*dims[a])
+		for _, o := range offs {
+			for i := range dims[a] {
+				next = append(next, o+i*strides[a])
+			}
+		}
+		offs = next
+	}
+	return offs
+}
+
+// dotLayout gives the flat offsets of the batch, row (or column) and
+// contracting indices of one DotGeneral operand in its own layout.
+type dotLayout struct {
+	batch, cross, contract []int
+}
+
+// matmulF32Strided computes out[b, i, j] = Σ_kk lhs[lb[b]+li[i]+lk[kk]] ·
+// rhs[rb[b]+rk[kk]+rj[j]] for out [batch, m, n] row-major, reading both
+// operands in their own layouts (the packing does the transposition).
+func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
+	batch, m, k, n := len(l.batch), len(l.cross), len(l.contract), len(r.cross)
+	mp, np := (m+3)/4, (n+15)/16
+	bPacked := make([]float32, batch*np*k*16)
+	for bi := range batch {
+		dst := bPacked[bi*np*k*16 : (bi+1)*np*k*16]
+		base := r.batch[bi]
+		for p := range np {
+			j0 := p * 16
+			w := min(16, n-j0)
+			cols := r.cross[j0 : j0+w]
+			for kk := range k {
+				row := dst[(p*k+kk)*16 : (p*k+kk)*16+w]
+				o := base + r.contract[kk]
+				for c, jo := range cols {
+					row[c] = rhs[o+jo]
+				}
+			}
+		}
+	}
+	tasks := batch * mp
+	workers := min(runtime.NumCPU(), tasks)
+	var wg sync.WaitGroup
+	next := make(chan int, tasks)
+	for t := range tasks {
+		next <- t
+	}
+	close(next)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			aPanel := make([]float32, k*4)
+			var tile [64]float32
+			for t := range next {
+				bi, pi := t/mp, t%mp
+				i0 := pi * 4
+				h := min(4, m-i0)
+				for r := range 4 {
+					if r < h {
+						o := l.batch[bi] + l.cross[i0+r]
+						for kk, ko := range l.contract {
+							aPanel[kk*4+r] = lhs[o+ko]
+						}
+					} else {
+						for kk := range k {
+							aPanel[kk*4+r] = 0
+						}
+					}
+				}
+				o := out[bi*m*n : (bi+1)*m*n]
+				bp := bPacked[bi*np*k*16 : (bi+1)*np*k*16]
+				for p := range np {
+					if k == 0 {
+						tile = [64]float32{}
+					} else {
+						kern4x16(&aPanel[0], &bp[p*k*16], k, &tile[0])
+					}
+					j0 := p * 16
+					w := min(16, n-j0)
+					for r := range h {
+						copy(o[(i0+r)*n+j0:(i0+r)*n+j0+w], tile[r*16:r*16+w])
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 // matmulF32 computes out[b] = lhs[b] · rhs[b] for lhs [batch, m, k],
 // rhs [batch, k, n] and out [batch, m, n], all row-major float32, with the
 // AVX2+FMA 4×16 kernel on packed panels, split across runtime.NumCPU()

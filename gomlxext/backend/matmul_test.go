@@ -23,6 +23,22 @@ func TestMatmulF32(t *testing.T) {
 		}
 		out := make([]float32, b*m*n)
 		matmulF32(lhs, rhs, out, b, m, k, n)
+		// The strided version with lhs given as [m, batch, k] (transposed) must agree.
+		lt := make([]float32, len(lhs))
+		for bi := range b {
+			for i := range m {
+				copy(lt[(i*b+bi)*k:(i*b+bi+1)*k], lhs[(bi*m+i)*k:(bi*m+i+1)*k])
+			}
+		}
+		out2 := make([]float32, b*m*n)
+		matmulF32Strided(lt, rhs, out2,
+			dotLayout{batch: axisOffsets([]int{m, b, k}, []int{1}), cross: axisOffsets([]int{m, b, k}, []int{0}), contract: axisOffsets([]int{m, b, k}, []int{2})},
+			dotLayout{batch: axisOffsets([]int{b, k, n}, []int{0}), cross: axisOffsets([]int{b, k, n}, []int{2}), contract: axisOffsets([]int{b, k, n}, []int{1})})
+		for i := range out {
+			if out[i] != out2[i] {
+				t.Fatalf("%v: strided [%d] = %g, contiguous %g", d, i, out2[i], out[i])
+			}
+		}
 		for bi := range b {
 			for i := range m {
 				for j := range n {

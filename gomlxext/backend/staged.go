@@ -63,6 +63,7 @@ type customDot struct {
 	lhs, rhs   *handle
 	out        *handle
 	b, m, k, n int
+	lLay, rLay dotLayout
 }
 
 // minKernelMACs is the smallest DotGeneral (in multiply-adds) given to the
@@ -218,9 +219,9 @@ func (s *staged) DeviceAssignment(devices ...backends.DeviceNum) error {
 }
 
 // DotGeneral implements backends.Builder. Large float32 products become a
-// kernel call between the current stage and a new one: the operands are
-// transposed and reshaped to [batch, m, k] and [batch, k, n] here, and the
-// result [batch, m, n] is reshaped to DotGeneral's output in the new stage.
+// kernel call between the current stage and a new one: the kernel reads the
+// operands in their own layouts (through offset tables) and writes
+// [batch, m, n], which is reshaped to DotGeneral's output in the new stage.
 func (s *staged) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []int,
 	rhs backends.Op, rhsContractingAxes, rhsBatchAxes []int) (backends.Op, error) {
 	ls, err1 := s.OpShape(lhs)
@@ -261,14 +262,13 @@ func (s *staged) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []
 		}, []backends.Op{lhs, rhs})
 		return s.at(outs, 0), err
 	}
-	ln, err := s.normalize(lhs, append(append(slices.Clone(lhsBatchAxes), lCross...), lhsContractingAxes...), B, M, K)
-	if err != nil {
-		return nil, err
+	// The kernel reads both operands in their own layouts.
+	lh, rh := lhs.(*handle), rhs.(*handle)
+	lay := func(dims, batch, cross, contract []int) dotLayout {
+		return dotLayout{batch: axisOffsets(dims, batch), cross: axisOffsets(dims, cross), contract: axisOffsets(dims, contract)}
 	}
-	rn, err := s.normalize(rhs, append(append(slices.Clone(rhsBatchAxes), rhsContractingAxes...), rCross...), B, K, N)
-	if err != nil {
-		return nil, err
-	}
+	lLay := lay(ls.Dimensions, lhsBatchAxes, lCross, lhsContractingAxes)
+	rLay := lay(rs.Dimensions, rhsBatchAxes, rCross, rhsContractingAxes)
 	s.newStage()
 	ci := len(s.stages) - 1
 	outShape := shapes.Make(dtypes.Float32, B, M, N)
@@ -277,7 +277,7 @@ func (s *staged) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []
 		return nil, fmt.Errorf("dl4go backend DotGeneral: %w", err)
 	}
 	out := s.newHandle(p, outShape)
-	out.dot = &customDot{after: ci - 1, lhs: ln, rhs: rn, out: out, b: B, m: M, k: K, n: N}
+	out.dot = &customDot{after: ci - 1, lhs: lh, rhs: rh, out: out, b: B, m: M, k: K, n: N, lLay: lLay, rLay: rLay}
 	s.customs = append(s.customs, out.dot)
 	final := append(append(bDims, mDims...), nDims...)
 	return s.Reshape(out, final...)
@@ -296,23 +296,6 @@ func (s *staged) Dot(lhs, rhs backends.Op) (backends.Op, error) {
 		return nil, fmt.Errorf("dl4go backend Dot: ranks of %s and %s must be 1 or 2", ls, rs)
 	}
 	return s.DotGeneral(lhs, []int{ls.Rank() - 1}, nil, rhs, []int{0}, nil)
-}
-
-// normalize transposes op by perm and reshapes it to [a, b, c].
-func (s *staged) normalize(op backends.Op, perm []int, a, b, c int) (*handle, error) {
-	var err error
-	if !slices.Equal(perm, iota(len(perm))) {
-		if op, err = s.Transpose(op, perm...); err != nil {
-			return nil, err
-		}
-	}
-	shape, _ := s.OpShape(op)
-	if !slices.Equal(shape.Dimensions, []int{a, b, c}) {
-		if op, err = s.Reshape(op, a, b, c); err != nil {
-			return nil, err
-		}
-	}
-	return op.(*handle), nil
 }
 
 func crossAxes(rank int, contracting, batch []int) []int {
@@ -399,9 +382,14 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 			if h.stage != i {
 				continue
 			}
-			if h.call == nil { // a user parameter or a kernel result: fed at run time.
-				if _, err := imported(h); err != nil {
-					return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
+			if h.call == nil {
+				// A user parameter or a kernel result, fed at run time: its
+				// Parameter is made when an op here first uses it (simplego
+				// needs every Parameter to come before its last output).
+				if h.user >= 0 && isFinal[h] {
+					if _, err := imported(h); err != nil {
+						return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
+					}
 				}
 			} else if _, done := ops[h]; !done {
 				in := make([]backends.Op, len(h.call.inputs))
@@ -569,6 +557,6 @@ func (e *executable) runDot(c *customDot, values map[*handle]backends.Buffer) (b
 	if err != nil {
 		return nil, fmt.Errorf("dl4go backend DotGeneral: %w", err)
 	}
-	matmulF32(lf.([]float32), rf.([]float32), of.([]float32), c.b, c.m, c.k, c.n)
+	matmulF32Strided(lf.([]float32), rf.([]float32), of.([]float32), c.lLay, c.rLay)
 	return out, nil
 }
