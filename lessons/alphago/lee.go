@@ -258,7 +258,9 @@ func RunLee(cfg LeeConfig) (LeeOutcome, error) {
 	// 2. Rollout policy: SGD on the log-likelihood of the expert moves.
 	t0 = time.Now()
 	rp := NewRolloutPolicy()
-	out.RolloutBefore = rolloutAccuracy(rp, expert)
+	for _, e := range expert { // a uniform policy's expected top-1 agreement
+		out.RolloutBefore += 1 / float64(len(e.pos.LegalMoves())) / float64(len(expert))
+	}
 	for range cfg.RolloutEps {
 		for _, i := range rng.Perm(len(expert)) {
 			rp.TrainStep(&expert[i].pos, expert[i].move, 0.1)

@@ -5,48 +5,28 @@ import (
 	"testing"
 )
 
+// TestMCTSTactics: pure MCTS (400 playouts) must find each tactic's move with at least 2 of
+// 3 seeds (random playouts are noisy: one unlucky first playout can bury a good move).
 func TestMCTSTactics(t *testing.T) {
-	tests := []struct {
-		name   string
-		rows   []string
-		toPlay int8
-		want   []string // acceptable moves
-	}{
-		{"capture: white group of three in atari", []string{
-			".X...",
-			"XOX..",
-			"XOX..",
-			"XO...",
-			".X..."}, Black, []string{"c2"}},
-		{"escape atari: connect to the wall", []string{
-			".X.X.",
-			".X.X.",
-			".OXO.",
-			"..O..",
-			"....."}, Black, []string{"c4"}},
-		{"escape atari (white): connect to the wall", []string{
-			".....",
-			"..X..",
-			".XOX.",
-			".O.O.",
-			".O.O."}, White, []string{"c2"}},
+	solved := make([]int, len(Tactics))
+	for seed := uint64(1); seed <= 3; seed++ {
+		res, err := SolveTactics(&RandomRollouts{Seed: seed}, 400, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range res {
+			if r.Solved {
+				solved[i]++
+			} else {
+				p := r.Tree.Root()
+				t.Logf("seed %d: %s: MCTS played %s, want one of %v\n%s\nvisits %v", seed, r.Tactic.Name, r.Move, r.Tactic.Want, p.String(), r.Tree.Visits())
+			}
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := mustSetup(t, tt.rows, tt.toPlay)
-			trees, err := Search(&RandomRollouts{Seed: 1}, []Position{p}, SearchConfig{Sims: 1000, CPuct: 1.5}, rand.New(rand.NewPCG(1, 2)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := MoveString(5, trees[0].BestMove())
-			ok := false
-			for _, w := range tt.want {
-				ok = ok || got == w
-			}
-			if !ok {
-				t.Errorf("MCTS played %s, want one of %v\n%s\nvisits %v", got, tt.want, p.String(), trees[0].Visits())
-			}
-		})
+	for i, n := range solved {
+		if n < 2 {
+			t.Errorf("%s: solved with %d of 3 seeds", Tactics[i].Name, n)
+		}
 	}
 }
 

@@ -43,10 +43,10 @@ type ZeroConfig struct {
 // checkpoint directory under the user cache.
 func DefaultZeroConfig() ZeroConfig {
 	c := ZeroConfig{Size: 5, Komi: 0.5, Net: NetConfig{Size: 5, Channels: 16, Blocks: 2},
-		Iterations: 10, Games: 64, Sims: 32, CPuct: 1.5, TempMoves: 6, Buffer: 40000,
-		TrainSteps: 150, Batch: 64, LR: 2e-3, EvalGames: 20, FinalGames: 200, Seed: 1}
+		Iterations: 7, Games: 64, Sims: 24, CPuct: 1.5, TempMoves: 6, Buffer: 40000,
+		TrainSteps: 200, Batch: 64, LR: 2e-3, EvalGames: 20, FinalGames: 200, Seed: 1}
 	if lessons.Quick() {
-		c.Iterations, c.Games, c.Sims, c.TrainSteps, c.EvalGames, c.FinalGames = 2, 32, 16, 60, 10, 50
+		c.Iterations, c.Games, c.Sims, c.TrainSteps, c.EvalGames, c.FinalGames = 3, 24, 24, 150, 6, 50
 	}
 	if dir, err := gomlxext.CheckpointDir("02-alphago", c.Key()); err == nil {
 		c.CheckpointDir = dir
