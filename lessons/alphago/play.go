@@ -237,4 +237,3 @@ func Watch(black, white *MCTSPlayer, seed uint64) ([]Position, [][]float32, erro
 	visits = append(visits, nil)
 	return positions, visits, nil
 }
-
