@@ -1,0 +1,244 @@
+package detection
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+
+	"github.com/dl4go/dl4go/data/shapes"
+	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/lessons"
+)
+
+// Config sizes the lesson's two experiments (SSD-lite detection and FCN segmentation).
+// Full and Quick are the two standard sizes; Size picks one.
+type Config struct {
+	Name string // "full" or "quick": part of the checkpoint key.
+
+	Data         shapes.Config // the training images (Data.Seed) — the test images use TestSeed.
+	Batch        int           // images per training step.
+	SSDSteps     int           // SSD training steps.
+	SegSteps     int           // FCN training steps.
+	LearningRate float64       // Adam's learning rate (both models).
+	Seed         int64         // initial weights.
+	TestImages   int           // held-out images the metrics are measured on.
+	TestSeed     uint64        // seed of the held-out images (never seen in training).
+
+	MAPThreshold  float64 // SSD mAP@0.5 the lesson must reach.
+	MIoUThreshold float64 // FCN mIoU the lesson must reach.
+
+	// CheckpointDir is where training is saved and resumed from (a folder per model below it).
+	// Empty means the user cache (DefaultCheckpointDir); "-" disables checkpoints.
+	CheckpointDir string `json:"-"`
+	// Quiet turns off the live training view.
+	Quiet bool `json:"-"`
+}
+
+// Full is the lesson's real experiment (the notebook default).
+func Full() Config {
+	return Config{
+		Name: "full", Data: shapes.Default(), Batch: 32, SSDSteps: 1500, SegSteps: 600,
+		LearningRate: 3e-3, Seed: 7, TestImages: 300, TestSeed: 1007,
+		MAPThreshold: 0.8, MIoUThreshold: 0.75,
+	}
+}
+
+// Quick is the same experiment with fewer steps, for tests and CI (DL4GO_QUICK=1).
+func Quick() Config {
+	c := Full()
+	c.Name, c.SSDSteps, c.SegSteps, c.TestImages = "quick", 150, 80, 100
+	c.MAPThreshold, c.MIoUThreshold = 0.5, 0.5
+	return c
+}
+
+// Size returns Quick when lessons.Quick() (DL4GO_QUICK=1), else Full.
+func Size() Config {
+	if lessons.Quick() {
+		return Quick()
+	}
+	return Full()
+}
+
+// key identifies a configuration in checkpoint paths: its name and a hash of every setting.
+func (c Config) key() string {
+	js, _ := json.Marshal(c)
+	return fmt.Sprintf("%s-%x", c.Name, sha256.Sum256(js))[:len(c.Name)+13]
+}
+
+// DefaultCheckpointDir returns (and creates) the user-cache folder where cfg's training is
+// saved: <user cache>/dl4go/detection/<name>-<hash of the config>. Delete it to start over.
+func DefaultCheckpointDir(cfg Config) (string, error) {
+	return gomlxext.CheckpointDir("detection", cfg.key())
+}
+
+func (c Config) checkpoint(model string) (string, error) {
+	root := c.CheckpointDir
+	if root == "-" {
+		return "", nil
+	}
+	if root == "" {
+		var err error
+		if root, err = DefaultCheckpointDir(c); err != nil {
+			return "", err
+		}
+	}
+	dir := filepath.Join(root, model)
+	return dir, os.MkdirAll(dir, 0o755)
+}
+
+// TestSet returns the held-out images: TestImages samples drawn with TestSeed.
+func (c Config) TestSet() ([]shapes.Sample, error) {
+	d := c.Data
+	d.Seed = c.TestSeed
+	gen, err := shapes.New(d)
+	if err != nil {
+		return nil, err
+	}
+	return gen.Samples(0, c.TestImages), nil
+}
+
+// fitted is a trained model: its context and the training run.
+type fitted struct {
+	ctx      *context.Context
+	loss     []float64 // loss at every step (from the saved history when resumed).
+	seconds  float64   // wall time of the training in this call.
+	median   time.Duration
+	resumed  int
+	location string
+}
+
+// fit trains model with loss on ds to steps, checkpointed in cfg.checkpoint(name).
+func fit(backend backends.Backend, cfg Config, name, title string, steps int, ds train.Dataset,
+	model train.ModelFn, loss train.LossFn) (*fitted, error) {
+	ctx := context.New()
+	if err := ctx.SetRNGStateFromSeed(cfg.Seed); err != nil {
+		return nil, errorf("seed", err)
+	}
+	dir, err := cfg.checkpoint(name)
+	if err != nil {
+		return nil, errorf("checkpoint dir", err)
+	}
+	tr := train.NewTrainer(backend, ctx, model, loss, optimizers.Adam().LearningRate(cfg.LearningRate).Done(), nil, nil)
+	start := time.Now()
+	res, err := gomlxext.Fit(tr, ds, gomlxext.FitOptions{Steps: steps, CheckpointDir: dir, Title: title, Quiet: cfg.Quiet, EveryN: max(steps/10, 20)})
+	if err != nil {
+		return nil, errorf("train "+name, err)
+	}
+	f := &fitted{ctx: ctx, seconds: time.Since(start).Seconds(), median: res.MedianStep, resumed: res.StartStep, location: dir}
+	// The loss curve survives resumes in loss.json next to the checkpoints.
+	if dir != "" {
+		if js, err := os.ReadFile(filepath.Join(dir, "loss.json")); err == nil {
+			_ = json.Unmarshal(js, &f.loss)
+		}
+	}
+	if len(f.loss) > res.StartStep {
+		f.loss = f.loss[:res.StartStep]
+	}
+	for len(f.loss) < res.StartStep {
+		f.loss = append(f.loss, math.NaN())
+	}
+	for _, h := range res.History {
+		f.loss = append(f.loss, h.Values["loss"])
+	}
+	if dir != "" {
+		js, _ := json.Marshal(nanToNull(f.loss))
+		if err := os.WriteFile(filepath.Join(dir, "loss.json"), js, 0o644); err != nil {
+			return nil, errorf("save loss curve", err)
+		}
+	}
+	return f, nil
+}
+
+// nanToNull keeps NaN losses (unknown steps) JSON-encodable as null.
+func nanToNull(v []float64) []*float64 {
+	out := make([]*float64, len(v))
+	for i := range v {
+		if !math.IsNaN(v[i]) {
+			out[i] = &v[i]
+		}
+	}
+	return out
+}
+
+// SSDOutcome is what RunSSD measured.
+type SSDOutcome struct {
+	Config Config
+	Model  *SSD
+	Loss   []float64 // training loss per step.
+
+	Test       []shapes.Sample // the held-out images.
+	GT         []GroundTruth
+	Detections []Detection // after NMS, on Test.
+
+	MAP50     float64   // mAP@0.5, VOC all-point interpolation: the lesson's metric.
+	AP50      []float64 // per class, all-point.
+	MAP50VOC7 float64   // mAP@0.5 with VOC 2007's 11-point interpolation.
+	COCO      float64   // mAP@[.5:.95] (101-point).
+	Timing    Timing
+
+	TrainSeconds float64       // wall time of training in this call.
+	MedianStep   time.Duration // median training step.
+	Resumed      int           // steps restored from a checkpoint.
+	Checkpoint   string
+}
+
+// RunSSD trains SSD-lite on freshly generated shapes (checkpointed: rerunning resumes, and a
+// finished run only reloads), then detects the held-out images, computes mAP@0.5 (all-point
+// and 11-point), COCO mAP@[.5:.95], and times inference (batch 1 and batch 32).
+func RunSSD(cfg Config) (*SSDOutcome, error) {
+	backend, err := gomlxext.Backend()
+	if err != nil {
+		return nil, err
+	}
+	gen, err := shapes.New(cfg.Data)
+	if err != nil {
+		return nil, err
+	}
+	m, err := NewSSD(cfg.Data.Size)
+	if err != nil {
+		return nil, err
+	}
+	model := func(ctx *context.Context, _ any, in []*graph.Node) []*graph.Node {
+		l, o := m.Model(ctx, in[0])
+		return []*graph.Node{l, o}
+	}
+	f, err := fit(backend, cfg, "ssd", "SSD-lite multibox loss", cfg.SSDSteps, ssdStream(gen, cfg.Batch, m), model, Loss)
+	if err != nil {
+		return nil, err
+	}
+	out := &SSDOutcome{Config: cfg, Model: m, Loss: f.loss, TrainSeconds: f.seconds, MedianStep: f.median,
+		Resumed: f.resumed, Checkpoint: f.location}
+	if out.Test, err = cfg.TestSet(); err != nil {
+		return nil, err
+	}
+	det, err := NewDetector(backend, f.ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	out.GT = groundTruth(out.Test, 0)
+	const chunk = 50
+	for i := 0; i < len(out.Test); i += chunk {
+		d, err := det.Detect(out.Test[i:min(i+chunk, len(out.Test))], i)
+		if err != nil {
+			return nil, err
+		}
+		out.Detections = append(out.Detections, d...)
+	}
+	out.MAP50, out.AP50 = MeanAP(out.Detections, out.GT, shapes.NumClasses, 0.5, AllPoint)
+	out.MAP50VOC7, _ = MeanAP(out.Detections, out.GT, shapes.NumClasses, 0.5, Points11)
+	out.COCO = COCOmAP(out.Detections, out.GT, shapes.NumClasses)
+	if out.Timing, err = det.Time(out.Test[:min(32, len(out.Test))], 5); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

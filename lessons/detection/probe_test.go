@@ -1,0 +1,31 @@
+package detection
+
+import (
+	"os"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func TestProbeSSD(t *testing.T) {
+	steps, _ := strconv.Atoi(os.Getenv("PROBE_STEPS"))
+	if steps == 0 {
+		t.Skip("PROBE_STEPS not set")
+	}
+	cfg := Quick()
+	cfg.SSDSteps, cfg.CheckpointDir, cfg.Quiet = steps, "-", true
+	c0, w0 := cpuTime(), time.Now()
+	out, err := RunSSD(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wall %v cpu %v median step %v; loss %.3f→%.3f; mAP50 %.3f AP %v voc07 %.3f coco %.3f; timing %+v",
+		time.Since(w0), cpuTime()-c0, out.MedianStep, out.Loss[0], out.Loss[len(out.Loss)-1], out.MAP50, out.AP50, out.MAP50VOC7, out.COCO, out.Timing)
+}
