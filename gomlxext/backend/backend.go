@@ -72,15 +72,17 @@ type Backend struct {
 	config  string
 	rewrite bool
 	kernel  bool
+	minMACs int
 }
 
 // New creates the backend. The config string is passed on to simplego
 // (see simplego.New); empty means DefaultSimpleGoConfig. The option
 // "norewrite" disables the ReduceSum(Mul) → DotGeneral rewrite and
-// "nokernel" the SIMD matmul kernel (both for tests and comparisons).
+// "nokernel" the SIMD matmul kernel (both for tests and comparisons);
+// "kernelall" sends even tiny products to the kernel (for tests).
 func New(config string) (backends.Backend, error) {
 	var parts, inner []string
-	rewrite, kernel := true, true
+	rewrite, kernel, minMACs := true, true, minKernelMACs
 	if config != "" {
 		parts = strings.Split(config, ",")
 	}
@@ -93,6 +95,10 @@ func New(config string) (backends.Backend, error) {
 			kernel = false
 			continue
 		}
+		if p == "kernelall" {
+			minMACs = 0
+			continue
+		}
 		inner = append(inner, p)
 	}
 	innerConfig := strings.Join(inner, ",")
@@ -103,7 +109,7 @@ func New(config string) (backends.Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dl4go backend: create simplego with %q: %w", innerConfig, err)
 	}
-	return &Backend{Backend: sg, config: config, rewrite: rewrite, kernel: kernel}, nil
+	return &Backend{Backend: sg, config: config, rewrite: rewrite, kernel: kernel, minMACs: minMACs}, nil
 }
 
 // Name implements backends.Backend.
@@ -143,5 +149,5 @@ var addedOps = []backends.OpType{
 
 // Builder implements backends.Backend: it returns a *Builder wrapping simplego's.
 func (b *Backend) Builder(name string) backends.Builder {
-	return newBuilder(newStaged(b.Backend, name, b.kernel), b.rewrite)
+	return newBuilder(newStaged(b.Backend, name, b.kernel, b.minMACs), b.rewrite)
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/shapeinference"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
 // ConvGeneral implements backends.Builder as im2col + DotGeneral:
@@ -41,6 +43,10 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 		return nil, fmt.Errorf("dl4go backend ConvGeneral: %w", err)
 	}
 	e := &errs{}
+	if st, ok := b.Builder.(*staged); ok && st.kernel && is.DType == dtypes.Float32 && ks.DType == dtypes.Float32 &&
+		BG == 1 && outShape.Size()*ks.Size()/max(ks.Dimensions[axes.KernelOutputChannels], 1) >= st.minMACs {
+		return b.convKernel(st, input, kernel, axes, outShape, strides, paddings, inputDilations, kernelDilations, G)
+	}
 
 	// 1. Canonical layouts.
 	inPerm := append(append([]int{axes.InputBatch}, axes.InputSpatial...), axes.InputChannels)
@@ -199,4 +205,113 @@ func next(pos, dims []int) {
 		}
 		pos[k] = 0
 	}
+}
+
+// offsetTable enumerates, row-major over sizes, the offsets Σ idx[i]·mults[i].
+func offsetTable(sizes, mults []int) []int {
+	offs := []int{0}
+	for i, n := range sizes {
+		next := make([]int, 0, len(offs)*n)
+		for _, o := range offs {
+			for j := range n {
+				next = append(next, o+j*mults[i])
+			}
+		}
+		offs = next
+	}
+	return offs
+}
+
+func rowMajorStrides(dims []int) []int {
+	st := make([]int, len(dims))
+	acc := 1
+	for i := len(dims) - 1; i >= 0; i-- {
+		st[i] = acc
+		acc *= dims[i]
+	}
+	return st
+}
+
+// convKernel is ConvGeneral as an implicit GEMM on the SIMD kernel: the
+// input is dilated and padded in its own layout, and the kernel reads the
+// patches through offset tables, without materialising them:
+//
+//	out[g, (b, o...), co] = Σ_(k..., ci) x[b, o·s + k·kd, g·Cg + ci] · w[k..., ci, g·Cog + co].
+func (b *Builder) convKernel(st *staged, input, kernel backends.Op, axes backends.ConvolveAxesConfig,
+	outShape shapes.Shape, strides []int, paddings [][2]int, inDil, kDil []int, G int) (backends.Op, error) {
+	is, ks := b.shape(input), b.shape(kernel)
+	n := is.Rank() - 2
+	e := &errs{}
+	x := input
+	pads := make([]backends.PadAxis, is.Rank())
+	needPad := false
+	for i, a := range axes.InputSpatial {
+		pads[a] = backends.PadAxis{Start: paddings[i][0], End: paddings[i][1], Interior: inDil[i] - 1}
+		needPad = needPad || pads[a] != (backends.PadAxis{})
+	}
+	if needPad {
+		zero := e.op(b.scalar(is.DType, 0))
+		if e.err == nil {
+			x = e.op(b.Pad(x, zero, pads...))
+		}
+	}
+	if e.err != nil {
+		return nil, e.wrap("ConvGeneral pad")
+	}
+	xs := rowMajorStrides(b.shape(x).Dimensions)
+	kst := rowMajorStrides(ks.Dimensions)
+	B, C := is.Dimensions[axes.InputBatch], is.Dimensions[axes.InputChannels]
+	Cout := ks.Dimensions[axes.KernelOutputChannels]
+	Cg, Cog := C/G, Cout/G
+	oDims, kDims := make([]int, n), make([]int, n)
+	for i := range n {
+		oDims[i] = outShape.Dimensions[axes.OutputSpatial[i]]
+		kDims[i] = ks.Dimensions[axes.KernelSpatial[i]]
+	}
+	// lhs: rows (b, o...), contraction (k..., ci), batch g.
+	rowSizes, rowMults := []int{B}, []int{xs[axes.InputBatch]}
+	conSizes, conMults := []int{}, []int{}
+	kConMults := []int{}
+	for i, a := range axes.InputSpatial {
+		rowSizes, rowMults = append(rowSizes, oDims[i]), append(rowMults, strides[i]*xs[a])
+		conSizes, conMults = append(conSizes, kDims[i]), append(conMults, kDil[i]*xs[a])
+		kConMults = append(kConMults, kst[axes.KernelSpatial[i]])
+	}
+	conSizes = append(conSizes, Cg)
+	conMults = append(conMults, xs[axes.InputChannels])
+	kConMults = append(kConMults, kst[axes.KernelInputChannels])
+	l := dotLayout{
+		batch:    offsetTable([]int{G}, []int{Cg * xs[axes.InputChannels]}),
+		cross:    offsetTable(rowSizes, rowMults),
+		contract: offsetTable(conSizes, conMults),
+	}
+	r := dotLayout{
+		batch:    offsetTable([]int{G}, []int{Cog * kst[axes.KernelOutputChannels]}),
+		cross:    offsetTable([]int{Cog}, []int{kst[axes.KernelOutputChannels]}),
+		contract: offsetTable(conSizes, kConMults),
+	}
+	y, err := st.kernelDot(x.(*handle), kernel.(*handle), l, r) // [G, B·O, Cog]
+	if err != nil {
+		return nil, fmt.Errorf("dl4go backend ConvGeneral: %w", err)
+	}
+	var out backends.Op = y
+	if G > 1 {
+		out = e.op(b.Builder.Transpose(out, 1, 0, 2))
+	}
+	canon := append(append([]int{B}, oDims...), Cout)
+	out = e.op(b.Builder.Reshape(out, canon...))
+	outPerm := make([]int, n+2)
+	outPerm[axes.OutputBatch] = 0
+	outPerm[axes.OutputChannels] = n + 1
+	for i, a := range axes.OutputSpatial {
+		outPerm[a] = i + 1
+	}
+	out = b.transposeIfNeeded(e, out, outPerm)
+	if e.err != nil {
+		return nil, e.wrap("ConvGeneral output")
+	}
+	if got := b.shape(out); !got.Equal(outShape) {
+		return nil, fmt.Errorf("dl4go backend ConvGeneral: built %s, expected %s (bug)", got, outShape)
+	}
+	return out, nil
 }

@@ -50,10 +50,10 @@ func conv(x, k *Node, axes backends.ConvolveAxesConfig, strides []int, pad [][2]
 
 var opCases = []opCase{
 	{name: "Pad/edges", shapes: [][]int{{3, 4}}, goFails: true, fn: func(x []*Node) *Node {
-		return Pad(x[0], ScalarZero(x[0].Graph(), dtypes.Float64), backends.PadAxis{Start: 1, End: 2}, backends.PadAxis{Start: 2})
+		return Pad(x[0], ScalarZero(x[0].Graph(), x[0].DType()), backends.PadAxis{Start: 1, End: 2}, backends.PadAxis{Start: 2})
 	}},
 	{name: "Pad/negative+interior", shapes: [][]int{{3, 5}}, goFails: true, fn: func(x []*Node) *Node {
-		return Pad(x[0], Scalar(x[0].Graph(), dtypes.Float64, 0.5),
+		return Pad(x[0], Scalar(x[0].Graph(), x[0].DType(), 0.5),
 			backends.PadAxis{Start: -1, End: 1, Interior: 2}, backends.PadAxis{Start: 1, End: -2, Interior: 1})
 	}},
 	{name: "Reverse", shapes: [][]int{{2, 3, 4}}, goFails: true, fn: func(x []*Node) *Node { return Reverse(x[0], 0, 2) }},
@@ -143,7 +143,7 @@ var opCases = []opCase{
 	}},
 	{name: "ScatterSum", shapes: [][]int{{4, 3}}, fn: func(x []*Node) *Node {
 		idx := Const(x[0].Graph(), [][]int32{{1}, {0}, {1}, {3}})
-		return ScatterSum(Zeros(x[0].Graph(), shapes.Make(dtypes.Float64, 5, 3)), idx, x[0], false, false)
+		return ScatterSum(Zeros(x[0].Graph(), shapes.Make(x[0].DType(), 5, 3)), idx, x[0], false, false)
 	}},
 	{name: "DynamicSlice", shapes: [][]int{{5, 4}}, goFails: true, fn: func(x []*Node) *Node {
 		g := x[0].Graph()
@@ -305,5 +305,45 @@ func TestRewriteMatchesUnrewritten(t *testing.T) {
 				t.Fatalf("gradient %d [%d]: rewritten %.15g, unrewritten %.15g", i, j, g[j], w[j])
 			}
 		}
+	}
+}
+
+// TestKernelMatchesSimplego runs every op of the coverage table in float32,
+// forward and gradient, with every product and convolution on the SIMD
+// kernel ("dl4go:kernelall") and with none ("dl4go:nokernel": simplego's
+// DotGeneral and the im2col convolution), and compares the results.
+func TestKernelMatchesSimplego(t *testing.T) {
+	kern, plain := newBackend(t, "dl4go:kernelall"), newBackend(t, "dl4go:nokernel")
+	for ci, c := range opCases {
+		if c.noGrad != "" {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			fn := func(x []*Node) []*Node {
+				x32 := make([]*Node, len(x))
+				for i := range x {
+					x32[i] = ConvertDType(x[i], dtypes.Float32)
+				}
+				y := c.fn(x32)
+				return append([]*Node{ConvertDType(y, dtypes.Float64)}, Gradient(weighted(y), x...)...)
+			}
+			vals := randInputs(uint64(ci+100), c.shapes)
+			got, err := MustNewExec(kern, fn).Exec(toTensors(vals, c.shapes)...)
+			if err != nil {
+				t.Fatalf("kernel: %v", err)
+			}
+			want, err := MustNewExec(plain, fn).Exec(toTensors(vals, c.shapes)...)
+			if err != nil {
+				t.Fatalf("no kernel: %v", err)
+			}
+			for i := range want {
+				g, w := flat(got[i]), flat(want[i])
+				for j := range w {
+					if !closeEnough(g[j], w[j], 2e-4) {
+						t.Fatalf("output %d [%d]: kernel %g, no kernel %g", i, j, g[j], w[j])
+					}
+				}
+			}
+		})
 	}
 }

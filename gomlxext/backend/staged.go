@@ -20,7 +20,8 @@ import (
 type staged struct {
 	be     backends.Backend // simplego
 	name   string
-	kernel bool // use the SIMD kernel for large float32 DotGenerals
+	kernel  bool // use the SIMD kernel for large float32 DotGenerals
+	minMACs int  // smallest product (multiply-adds) given to the kernel
 
 	stages  []*stage
 	params  []*handle // user parameters, in creation order
@@ -72,8 +73,8 @@ const minKernelMACs = 1 << 15
 
 var _ backends.Builder = (*staged)(nil)
 
-func newStaged(be backends.Backend, name string, kernel bool) *staged {
-	s := &staged{be: be, name: name, kernel: kernel && hasFastKernel}
+func newStaged(be backends.Backend, name string, kernel bool, minMACs int) *staged {
+	s := &staged{be: be, name: name, kernel: kernel && hasFastKernel, minMACs: minMACs}
 	s.newStage()
 	return s
 }
@@ -247,7 +248,7 @@ func (s *staged) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []
 	K, _ := dimsOf(ls, lhsContractingAxes)
 	N, nDims := dimsOf(rs, rCross)
 	eligible := s.kernel && ls.DType == dtypes.Float32 && rs.DType == dtypes.Float32 &&
-		B > 0 && M > 0 && K > 0 && N > 0 && B*M*K*N >= minKernelMACs &&
+		B > 0 && M > 0 && K > 0 && N > 0 && B*M*K*N >= s.minMACs &&
 		len(lhsBatchAxes) == len(rhsBatchAxes) && len(lhsContractingAxes) == len(rhsContractingAxes)
 	if eligible {
 		// Shapes must agree (otherwise let simplego report the error).
@@ -263,12 +264,28 @@ func (s *staged) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []
 		return s.at(outs, 0), err
 	}
 	// The kernel reads both operands in their own layouts.
-	lh, rh := lhs.(*handle), rhs.(*handle)
 	lay := func(dims, batch, cross, contract []int) dotLayout {
 		return dotLayout{batch: axisOffsets(dims, batch), cross: axisOffsets(dims, cross), contract: axisOffsets(dims, contract)}
 	}
-	lLay := lay(ls.Dimensions, lhsBatchAxes, lCross, lhsContractingAxes)
-	rLay := lay(rs.Dimensions, rhsBatchAxes, rCross, rhsContractingAxes)
+	out, err := s.kernelDot(lhs.(*handle), rhs.(*handle),
+		lay(ls.Dimensions, lhsBatchAxes, lCross, lhsContractingAxes),
+		lay(rs.Dimensions, rhsBatchAxes, rCross, rhsContractingAxes))
+	if err != nil {
+		return nil, err
+	}
+	final := append(append(bDims, mDims...), nDims...)
+	return s.Reshape(out, final...)
+}
+
+// kernelDot ends the current stage with a kernel call computing
+// out[b, i, j] = Σ_kk lhs[l.batch[b]+l.cross[i]+l.contract[kk]] ·
+// rhs[r.batch[b]+r.contract[kk]+r.cross[j]], and returns out [b, m, n]
+// (float32) as a value of the new stage.
+func (s *staged) kernelDot(lhs, rhs *handle, l, r dotLayout) (*handle, error) {
+	if len(l.batch) != len(r.batch) || len(l.contract) != len(r.contract) {
+		return nil, fmt.Errorf("dl4go backend: kernel dot layouts do not match (bug)")
+	}
+	B, M, K, N := len(l.batch), len(l.cross), len(l.contract), len(r.cross)
 	s.newStage()
 	ci := len(s.stages) - 1
 	outShape := shapes.Make(dtypes.Float32, B, M, N)
@@ -277,10 +294,9 @@ func (s *staged) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []
 		return nil, fmt.Errorf("dl4go backend DotGeneral: %w", err)
 	}
 	out := s.newHandle(p, outShape)
-	out.dot = &customDot{after: ci - 1, lhs: lh, rhs: rh, out: out, b: B, m: M, k: K, n: N, lLay: lLay, rLay: rLay}
+	out.dot = &customDot{after: ci - 1, lhs: lhs, rhs: rhs, out: out, b: B, m: M, k: K, n: N, lLay: l, rLay: r}
 	s.customs = append(s.customs, out.dot)
-	final := append(append(bDims, mDims...), nDims...)
-	return s.Reshape(out, final...)
+	return out, nil
 }
 
 // Dot implements backends.Builder as the equivalent DotGeneral (so large
