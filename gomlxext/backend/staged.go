@@ -18,8 +18,8 @@ import (
 // *handle values that remember their stage; an op used by a later stage is
 // imported there as a Parameter fed with the earlier stage's output.
 type staged struct {
-	be     backends.Backend // simplego
-	name   string
+	be      backends.Backend // simplego
+	name    string
 	kernel  bool // use the SIMD kernel for large float32 DotGenerals
 	minMACs int  // smallest product (multiply-adds) given to the kernel
 
