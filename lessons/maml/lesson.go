@@ -50,8 +50,8 @@ type Config struct {
 // Full is the lesson's real experiment (the notebook default).
 func Full() Config {
 	return Config{
-		Name: "full", Hidden: 40, K: 5, Q: 10, MetaBatch: 25, MetaSteps: 6000,
-		InnerSteps: 1, ReptileSteps: 5, InnerLR: 0.01, MetaLR: 0.01,
+		Name: "full", Hidden: 40, K: 5, Q: 10, MetaBatch: 25, MetaSteps: 4000,
+		InnerSteps: 2, ReptileSteps: 5, InnerLR: 0.01, MetaLR: 0.01,
 		EvalTasks: 100, EvalQ: 100, EvalSteps: 10, PlotSteps: []int{0, 1, 10}, GridPoints: 100,
 		CostSteps: 30, SaveEvery: 500, Seed: 20, Threshold: 0.5, Live: true,
 	}
