@@ -76,7 +76,7 @@ func main() {
 	flag.IntVar(&o.minSteps, "min-steps", 5, "fewest timed steps")
 	flag.IntVar(&o.maxSteps, "max-steps", 200, "most timed steps")
 	flag.DurationVar(&o.minTime, "min-time", 3*time.Second, "time steps for at least this long (within min/max-steps)")
-	flag.DurationVar(&o.timeout, "timeout", 5*time.Minute, "limit per measurement process")
+	flag.DurationVar(&o.timeout, "timeout", 0, "limit per measurement process (default 5m; with -accuracy 2h)")
 	flag.BoolVar(&o.accuracy, "accuracy", false, "full-size accuracy run: train -epochs on MNIST, report test accuracy (models mlp,cnn)")
 	flag.IntVar(&o.epochs, "epochs", 1, "epochs for -accuracy")
 	flag.StringVar(&o.jsonOut, "json", "", "also write the results as JSON to this file")
@@ -102,6 +102,12 @@ func run(o options) error {
 		}
 		if !slices.Contains(backends.List(), "dl4go") {
 			o.engines = strings.Replace(o.engines, "dl4go", "go", 1)
+		}
+	}
+	if o.timeout <= 0 {
+		o.timeout = 5 * time.Minute
+		if o.accuracy {
+			o.timeout = 2 * time.Hour
 		}
 	}
 	if o.accuracy && o.models == "mlp,cnn,transformer" {
