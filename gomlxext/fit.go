@@ -71,7 +71,8 @@ type FitResult struct {
 	GlobalStep int
 	// History holds the values of every step run by this call (not the steps before a resume).
 	History []StepValues
-	// Last holds the values of the last step, e.g. Last["loss"].
+	// Last holds the values of the last step, e.g. Last["loss"]; nil if no step ran (the
+	// checkpoint had already reached Steps).
 	Last map[string]float64
 	// MedianStep is the median wall time of a training step in this call.
 	MedianStep time.Duration
