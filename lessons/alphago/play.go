@@ -3,6 +3,7 @@ package alphago
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -84,7 +85,9 @@ func SaveNet(net *Net, dir string) error {
 	return os.WriteFile(filepath.Join(dir, "net.json"), data, 0o644)
 }
 
-// Game is a game between you and an agent, played from notebook cells with Play.
+// Game is a game between you and an agent, played from notebook cells with Play. Each
+// notebook cell runs as its own program, so a Game lives in a file (GamePath): every Play
+// loads it, plays, and saves it again.
 type Game struct {
 	Pos   Position
 	Agent *MCTSPlayer
@@ -93,6 +96,86 @@ type Game struct {
 	Last  *Tree    // the agent's last search (its visits are the heat map).
 	rng   *rand.Rand
 	msg   string
+}
+
+// GamePath is where the current game against the pretrained agent is kept between cells.
+func GamePath() string { return filepath.Join(os.TempDir(), "dl4go-alphago-game.json") }
+
+type savedGame struct {
+	You   int8
+	Moves []string
+}
+
+func (g *Game) save() error {
+	data, err := json.Marshal(savedGame{g.You, g.Log})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(GamePath(), data, 0o644)
+}
+
+// NewGameVsPretrained starts (and saves, replacing any earlier one) a game against the
+// committed AlphaGo Zero network searching 64 simulations per move; you play black (first)
+// if youBlack. It shows the board.
+func NewGameVsPretrained(youBlack bool) (*Game, error) {
+	agent, err := PretrainedPlayer(64)
+	if err != nil {
+		return nil, err
+	}
+	g, err := NewGame(agent, youBlack)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.save(); err != nil {
+		return nil, fmt.Errorf("save game: %w", err)
+	}
+	g.Show()
+	return g, nil
+}
+
+// CurrentGame loads the game saved by NewGameVsPretrained and Play (a new game with you as
+// black if there is none).
+func CurrentGame() (*Game, error) {
+	data, err := os.ReadFile(GamePath())
+	if errors.Is(err, os.ErrNotExist) {
+		return NewGameVsPretrained(true)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load game: %w", err)
+	}
+	var sg savedGame
+	if err := json.Unmarshal(data, &sg); err != nil {
+		return nil, fmt.Errorf("load game %s: %w", GamePath(), err)
+	}
+	agent, err := PretrainedPlayer(64)
+	if err != nil {
+		return nil, err
+	}
+	g := &Game{Pos: NewPosition(5, 0.5), Agent: agent, You: sg.You, rng: rand.New(rand.NewPCG(1, 2))}
+	for _, s := range sg.Moves {
+		f := strings.Fields(s)
+		if len(f) != 2 {
+			return nil, fmt.Errorf("load game: bad move %q", s)
+		}
+		m, err := ParseMove(5, f[1])
+		if err == nil {
+			err = g.Pos.Play(m)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load game: %w", err)
+		}
+		g.Log = append(g.Log, s)
+	}
+	return g, nil
+}
+
+// PretrainedPlayer is the committed network with a sims-simulation MCTS.
+func PretrainedPlayer(sims int) (*MCTSPlayer, error) {
+	net, err := Pretrained()
+	if err != nil {
+		return nil, err
+	}
+	return &MCTSPlayer{Label: fmt.Sprintf("AlphaGo Zero (pretrained, %d sims)", sims), Eval: net, Search: SearchConfig{Sims: sims, CPuct: 1.5}}, nil
 }
 
 // NewGame starts a 5×5 game against agent; you play black (first) if youBlack, else the agent
@@ -106,16 +189,6 @@ func NewGame(agent *MCTSPlayer, youBlack bool) (*Game, error) {
 		}
 	}
 	return g, nil
-}
-
-// NewGameVsPretrained starts a game against the committed AlphaGo Zero network with a
-// 64-simulation search.
-func NewGameVsPretrained(youBlack bool) (*Game, error) {
-	net, err := Pretrained()
-	if err != nil {
-		return nil, err
-	}
-	return NewGame(&MCTSPlayer{Label: "AlphaGo Zero (pretrained)", Eval: net, Search: SearchConfig{Sims: 64, CPuct: 1.5}}, youBlack)
 }
 
 func colourName(c int8) string {
@@ -140,14 +213,22 @@ func (g *Game) agentMove() error {
 	return nil
 }
 
-// Play plays your move (e.g. "c3" or "pass") and the agent's answer, shows the board with the
-// agent's search visits as a heat map, and returns the game. An illegal move or a finished
-// game leaves it unchanged and says why. In a notebook: game = alphago.Play(game, "c3").
+// Play plays your move (e.g. "c3" or "pass") and the agent's answer, saves the game, shows
+// the board with the agent's search visits as a heat map, and returns the game. An illegal
+// move or a finished game leaves it unchanged and says why. In a notebook cell:
+//
+//	game, _ := alphago.CurrentGame()
+//	game = alphago.Play(game, "c3")
 func Play(g *Game, move string) *Game {
 	if g == nil {
 		fmt.Println("no game: start one with alphago.NewGameVsPretrained(true)")
 		return g
 	}
+	defer func() {
+		if err := g.save(); err != nil {
+			fmt.Println("could not save the game:", err)
+		}
+	}()
 	g.msg = ""
 	m, err := ParseMove(g.Pos.N, move)
 	switch {
@@ -189,7 +270,7 @@ func (g *Game) Status() string {
 	} else {
 		fmt.Fprintf(&b, "%s to play (you are %s)", map[int8]string{Black: "black", White: "white"}[g.Pos.ToPlay], map[int8]string{Black: "black", White: "white"}[g.You])
 		if g.Last != nil {
-			fmt.Fprintf(&b, "; the agent thinks it wins with p ≈ %.0f%%", 50*(1-g.Last.Value()))
+			fmt.Fprintf(&b, "; the agent thinks it wins with p ≈ %.0f%%", 50*(1+g.Last.Value()))
 		}
 	}
 	return b.String()

@@ -194,7 +194,8 @@ func SelfPlay(eval Evaluator, games, size int, komi float64, sc SearchConfig, te
 // stores (planes, π, z) in the replay buffer, takes cfg.TrainSteps gradient steps on random
 // batches of it, and measures the win rates against the random player and pure MCTS. If
 // cfg.CheckpointDir holds a checkpoint of the same configuration, training resumes after its
-// last iteration (with an empty replay buffer). At the end, net+MCTS plays cfg.FinalGames
+// last iteration (with an empty replay buffer); a finished run returns at once with its saved
+// results. At the end, net+MCTS plays cfg.FinalGames
 // against each opponent, colours alternated.
 func RunZero(cfg ZeroConfig) (ZeroOutcome, error) {
 	out := ZeroOutcome{Config: cfg}
@@ -265,6 +266,11 @@ func RunZero(cfg ZeroConfig) (ZeroOutcome, error) {
 		out.TrainTime += time.Duration(it.Seconds * float64(time.Second))
 	}
 
+	if hist.FinalGames == cfg.FinalGames && hist.FinalGames > 0 {
+		out.FinalRandom, out.FinalMCTS = hist.FinalRandom, hist.FinalMCTS
+		out.FinalTime = time.Duration(hist.FinalSeconds * float64(time.Second))
+		return out, nil
+	}
 	t0 := time.Now()
 	if out.FinalRandom, err = Match(agent, RandomPlayer{}, cfg.FinalGames, cfg.Size, cfg.Komi, cfg.Seed+1000); err != nil {
 		return out, err
@@ -273,6 +279,12 @@ func RunZero(cfg ZeroConfig) (ZeroOutcome, error) {
 		return out, err
 	}
 	out.FinalTime = time.Since(t0)
+	if ckpt != nil {
+		hist.FinalGames, hist.FinalRandom, hist.FinalMCTS, hist.FinalSeconds = cfg.FinalGames, out.FinalRandom, out.FinalMCTS, out.FinalTime.Seconds()
+		if err := saveCheckpoint(ckpt, cfg.CheckpointDir, hist); err != nil {
+			return out, fmt.Errorf("alphago zero: %w", err)
+		}
+	}
 	return out, nil
 }
 
@@ -284,6 +296,11 @@ func (it ZeroIter) values() map[string]float64 {
 // zeroHistory is what a checkpoint keeps beside the network's variables.
 type zeroHistory struct {
 	Iters []ZeroIter
+	// The final evaluation, once done: a finished run that is resumed reports it again
+	// without replaying the games.
+	FinalGames             int
+	FinalRandom, FinalMCTS float64
+	FinalSeconds           float64
 }
 
 const historyFile = "history.json"
