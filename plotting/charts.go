@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -269,12 +270,44 @@ func Heatmap(title string, z [][]float64, xLabels, yLabels []string, options ...
 	h.SetGlobalOptions(append(g, cfg.echarts...)...)
 	h.SetXAxis(xLabels)
 	so := []charts.SeriesOpts{}
-	if showVals {
+	if cfg.cellText != nil {
+		formatter, err := cellTextFormatter(cfg.cellText, rows, cols)
+		if err != nil {
+			return nil, fmt.Errorf("plotting.Heatmap %q: %w", title, err)
+		}
+		so = append(so, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), FontSize: 13, Formatter: formatter}))
+	} else if showVals {
 		so = append(so, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), FontSize: 10, Formatter: string(opts.FuncOpts(
 			`function(p){var v=p.value[2];return typeof v==='number'?(Math.abs(v)>=100||Number.isInteger(v)?String(Math.round(v*100)/100):v.toPrecision(2)):''}`))}))
 	}
 	h.AddSeries(title, data, so...)
 	return FromEcharts(h), nil
+}
+
+// cellTextFormatter returns the label formatter of WithCellText. go-echarts
+// JSON-escapes a function's body, so the script holds no double quote or
+// backslash: strings are single-quoted, and texts may not contain quotes.
+func cellTextFormatter(text [][]string, rows, cols int) (string, error) {
+	if len(text) != rows {
+		return "", fmt.Errorf("%d rows of cell text for %d rows", len(text), rows)
+	}
+	jsRows := make([]string, rows)
+	for r, row := range text {
+		if len(row) != cols {
+			return "", fmt.Errorf("cell text row %d has %d entries for %d columns", r, len(row), cols)
+		}
+		cells := make([]string, cols)
+		for c, t := range row {
+			if strings.ContainsAny(t, `'"\`) {
+				return "", fmt.Errorf("cell text %q has a quote or backslash", t)
+			}
+			cells[c] = "'" + t + "'"
+		}
+		jsRows[r] = "[" + strings.Join(cells, ",") + "]"
+	}
+	return string(opts.FuncOpts(fmt.Sprintf(
+		`function(p){var t=[%s][p.value[1]][p.value[0]],v=p.value[2];return typeof v===typeof 0?t+' '+Math.round(v):t}`,
+		strings.Join(jsRows, ",")))), nil
 }
 
 // nonzero32 avoids go-echarts dropping a 0 min/max (omitempty): echarts

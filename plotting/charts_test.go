@@ -317,3 +317,23 @@ func TestLibraryHTML(t *testing.T) {
 		t.Errorf("warned %d times, want once: %q", n, warn.String())
 	}
 }
+
+func TestHeatmapCellText(t *testing.T) {
+	z := [][]float64{{1, math.NaN()}, {3, 4}}
+	c, err := Heatmap("q", z, nil, nil, WithCellText([][]string{{"→", "G"}, {"↑", "←"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := c.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html, `[['→','G'],['↑','←']]`) {
+		t.Errorf("cell texts missing from the label formatter:\n%s", html)
+	}
+	for _, bad := range [][][]string{{{"a", "b"}}, {{"a"}, {"b", "c"}}, {{"'", "b"}, {"c", "d"}}} {
+		if _, err := Heatmap("q", z, nil, nil, WithCellText(bad)); err == nil {
+			t.Errorf("WithCellText(%q) gave no error", bad)
+		}
+	}
+}

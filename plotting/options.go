@@ -16,6 +16,7 @@ type config struct {
 	logY          bool
 	cellValues    int // -1 never, 0 auto, 1 always
 	zRange        *[2]float64
+	cellText      [][]string
 	echarts       []charts.GlobalOpts
 }
 
@@ -60,6 +61,14 @@ func WithCellValues(show bool) Option {
 			c.cellValues = -1
 		}
 	}
+}
+
+// WithCellText writes text[row][col] in each [Heatmap] cell, before its value
+// rounded to an integer (e.g. the greedy action's arrow over max_a Q(s,a)); a
+// NaN cell shows its text only. text must have the matrix's shape, and its
+// strings no quote or backslash.
+func WithCellText(text [][]string) Option {
+	return func(c *config) { c.cellText = text }
 }
 
 // WithRange fixes the colour scale of a [Heatmap] to [lo, hi] (default: the

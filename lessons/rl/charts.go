@@ -169,8 +169,8 @@ func (o CliffOutcome) QChart(m int) (*plotting.Chart, error) {
 			z[s/c.Cols][s%c.Cols] = math.NaN()
 		}
 	}
-	return heatmapWithCellText(fmt.Sprintf("%s: max_a Q(s,a) and greedy action", CliffMethodNames[m]),
-		z, c.ArrowGrid(o.Q[m]), nil, nil, plotting.WithSize("900px", "330px"))
+	return plotting.Heatmap(fmt.Sprintf("%s: max_a Q(s,a) and greedy action", CliffMethodNames[m]),
+		z, nil, nil, plotting.WithCellText(c.ArrowGrid(o.Q[m])), plotting.WithSize("900px", "330px"))
 }
 
 // TrainingChart draws the return of every training episode of the CartPole run (sampled actions),
