@@ -117,6 +117,7 @@ var opCases = []opCase{
 		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{8, 8}, {8, 8}}, nil, []int{1, 1}, 1)
 	}},
 	{name: "MaxPool", shapes: [][]int{{2, 6, 6, 2}}, fn: func(x []*Node) *Node { return MaxPool(x[0]).Window(2).Done() }},
+	{name: "MaxPool/odd-size (cropped tiles)", shapes: [][]int{{1, 7, 5, 2}}, fn: func(x []*Node) *Node { return MaxPool(x[0]).Window(2).Done() }},
 	{name: "MaxPool/overlap-pad", shapes: [][]int{{1, 7, 7, 2}}, fn: func(x []*Node) *Node {
 		return MaxPool(x[0]).Window(3).Strides(2).PadSame().Done()
 	}},

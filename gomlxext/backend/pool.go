@@ -97,15 +97,23 @@ func (b *Builder) selectAndScatter(operand, source backends.Op, win, strides []i
 	if e.err != nil {
 		return nil, e.wrap("SelectAndScatter argmax")
 	}
+	tiled := !needPad
+	for i := range r {
+		tiled = tiled && strides[i] == win[i]
+	}
 	var sum backends.Op
+	var picked []backends.Op
 	for k := range K {
 		kc := e.op(b.scalar(dtypes.Int32, float64(k)))
 		if e.err != nil {
 			break
 		}
 		sel := e.op(b.Builder.Equal(arg, kc))
-		zeros := e.op(b.fill(zero, ss.DType, ss.Dimensions))
-		v := e.op(b.Builder.Where(sel, source, zeros))
+		v := e.op(b.Builder.Where(sel, source, zero))
+		if tiled {
+			picked = append(picked, v)
+			continue
+		}
 		// Place v[i] at offsets[k] + i*strides in the padded operand.
 		pp := make([]backends.PadAxis, r)
 		for i := range r {
@@ -121,6 +129,11 @@ func (b *Builder) selectAndScatter(operand, source backends.Op, win, strides []i
 		} else {
 			sum = e.op(b.Builder.Add(sum, placed))
 		}
+	}
+	if tiled && e.err == nil {
+		// Windows tile the operand: interleave the picked values with
+		// Concatenate instead of summing K interior-padded copies.
+		sum = b.interleave(e, picked, win, ss.Dimensions, xs.Dimensions, zero)
 	}
 	if e.err != nil {
 		return nil, e.wrap("SelectAndScatter scatter")
@@ -257,4 +270,45 @@ func highest(dtype dtypes.DType) float64 {
 		return math.MaxUint16
 	}
 	return math.MaxInt32
+}
+
+// interleave builds out[o·w + p] = vs[p][o] for window positions p
+// (row-major over win) and window indices o [oDims], then pads the end with
+// zero up to dims.
+func (b *Builder) interleave(e *errs, vs []backends.Op, win, oDims, dims []int, zero backends.Op) backends.Op {
+	r := len(win)
+	split := make([]int, 0, 2*r)
+	for i := range r {
+		split = append(split, oDims[i], 1)
+	}
+	list := make([]backends.Op, len(vs))
+	for i, v := range vs {
+		list[i] = e.op(b.Builder.Reshape(v, split...))
+	}
+	for a := r - 1; a >= 0; a-- {
+		if win[a] == 1 {
+			continue
+		}
+		var next []backends.Op
+		for g := 0; g < len(list); g += win[a] {
+			next = append(next, e.op(b.Builder.Concatenate(2*a+1, list[g:g+win[a]]...)))
+		}
+		list = next
+	}
+	covered := make([]int, r)
+	pads := make([]backends.PadAxis, r)
+	needPad := false
+	for i := range r {
+		covered[i] = oDims[i] * win[i]
+		pads[i].End = dims[i] - covered[i]
+		needPad = needPad || pads[i].End != 0
+	}
+	if e.err != nil {
+		return nil
+	}
+	out := e.op(b.Builder.Reshape(list[0], covered...))
+	if needPad && e.err == nil {
+		out = e.op(b.Pad(out, zero, pads...))
+	}
+	return out
 }
