@@ -246,3 +246,24 @@ func gonbCommand(dir string) func(ctx context.Context, connFile string) (*exec.C
 }
 
 var gonbExtraArgs []string
+
+// awaitStdout waits until req's stdout carries text (the cell is running).
+func (c *testClient) awaitStdout(req *wire.Message, text string, timeout time.Duration) {
+	c.t.Helper()
+	deadline := time.After(timeout)
+	for {
+		select {
+		case m := <-c.iopubCh:
+			if m.ParentHeader.MsgID != req.Header.MsgID || m.Header.MsgType != "stream" {
+				continue
+			}
+			var s struct{ Text string }
+			m.Unmarshal(&s)
+			if strings.Contains(s.Text, text) {
+				return
+			}
+		case <-deadline:
+			c.t.Fatalf("no %q on stdout within %v", text, timeout)
+		}
+	}
+}

@@ -377,6 +377,8 @@ func isClosed(err error) bool {
 
 // readJupyter verifies and dispatches the messages from Jupyter on one channel.
 func (f *front) readJupyter(ctx context.Context, s *lockedSocket, ch wire.Channel) {
+	pending := make(chan queuedExec, 10000)
+	go f.forwardLoop(ctx, ch, pending)
 	for {
 		msg, err := s.s.Recv()
 		if err != nil {
@@ -405,7 +407,7 @@ func (f *front) readJupyter(ctx context.Context, s *lockedSocket, ch wire.Channe
 			f.logf("%s: dropped replayed message %s (%s)", ch, m.Header.MsgID, m.Header.MsgType)
 			continue
 		}
-		f.handleJupyter(ctx, s, ch, fr, m)
+		f.handleJupyter(s, ch, fr, m, pending)
 	}
 }
 
@@ -419,7 +421,7 @@ func (f *front) backendSocket(ch wire.Channel) *lockedSocket {
 	return &f.gShell
 }
 
-func (f *front) handleJupyter(ctx context.Context, s *lockedSocket, ch wire.Channel, fr wire.Frames, m *wire.Message) {
+func (f *front) handleJupyter(s *lockedSocket, ch wire.Channel, fr wire.Frames, m *wire.Message, pending chan queuedExec) {
 	switch m.Header.MsgType {
 	case "kernel_info_request":
 		f.replyLocal(s, m, "kernel_info_reply", f.kernelInfo())
@@ -442,6 +444,12 @@ func (f *front) handleJupyter(ctx context.Context, s *lockedSocket, ch wire.Chan
 		f.forwardShutdown(s, ch, fr, m)
 		return
 	}
+	pending <- queuedExec{fr, m}
+}
+
+// forwardLoop passes a channel's messages to GoNB in order, once GoNB is ready;
+// local answers (kernel_info, is_complete, history) do not wait for it.
+func (f *front) forwardLoop(ctx context.Context, ch wire.Channel, pending chan queuedExec) {
 	select {
 	case <-f.ready:
 	case <-f.stop:
@@ -449,15 +457,26 @@ func (f *front) handleJupyter(ctx context.Context, s *lockedSocket, ch wire.Chan
 	case <-ctx.Done():
 		return
 	}
-	if m.Header.MsgType == "execute_request" && ch == wire.Shell {
-		f.execQueue <- queuedExec{fr, m}
-		return
-	}
-	if m.Header.MsgType == "complete_request" {
-		fr = f.wrapComplete(fr, m)
-	}
-	if err := f.backendSocket(ch).send(fr.Sign(f.gkey)); err != nil {
-		f.logf("%s: forward %s: %v", ch, m.Header.MsgType, err)
+	for {
+		var q queuedExec
+		select {
+		case q = <-pending:
+		case <-f.stop:
+			return
+		case <-ctx.Done():
+			return
+		}
+		fr, m := q.fr, q.m
+		if m.Header.MsgType == "execute_request" && ch == wire.Shell {
+			f.execQueue <- q
+			continue
+		}
+		if m.Header.MsgType == "complete_request" {
+			fr = f.wrapComplete(fr, m)
+		}
+		if err := f.backendSocket(ch).send(fr.Sign(f.gkey)); err != nil {
+			f.logf("%s: forward %s: %v", ch, m.Header.MsgType, err)
+		}
 	}
 }
 

@@ -144,8 +144,8 @@ func TestFrontProtocol(t *testing.T) {
 	})
 
 	t.Run("interrupt shell command", func(t *testing.T) {
-		req := c.send(c.shell, "execute_request", executeContent("!sleep 30"))
-		time.Sleep(time.Second)
+		req := c.send(c.shell, "execute_request", executeContent("!echo sleeping && sleep 30"))
+		c.awaitStdout(req, "sleeping", 60*time.Second)
 		start := time.Now()
 		ireq := c.send(c.control, "interrupt_request", nil)
 		if _, err := c.reply(c.controlCh, ireq, 2*time.Second); err != nil {
@@ -167,9 +167,50 @@ func TestFrontProtocol(t *testing.T) {
 		}
 	})
 
+	t.Run("stdin input request", func(t *testing.T) {
+		content := executeContent("%with_inputs\n!read x && echo got $x")
+		content["allow_stdin"] = true
+		req := c.send(c.shell, "execute_request", content)
+		select {
+		case ir := <-c.stdinCh:
+			if ir.Header.MsgType != "input_request" || ir.ParentHeader.MsgID != req.Header.MsgID {
+				t.Fatalf("stdin got %s for %s", ir.Header.MsgType, ir.ParentHeader.MsgID)
+			}
+			reply := wire.NewMessage("input_reply", ir, c.session, map[string]any{"value": "gopher"})
+			reply.Identities = nil
+			if err := wire.Send(c.stdin, reply, c.key); err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Fatal("no input_request")
+		}
+		if e := c.collect(req, 60*time.Second); e.Status() != "ok" || !strings.Contains(e.Stdout, "got gopher") {
+			t.Fatalf("got %s", e)
+		}
+	})
+
+	t.Run("interrupt kills a cell ignoring SIGINT", func(t *testing.T) {
+		req := c.send(c.shell, "execute_request", executeContent("%%\nsignal.Ignore(os.Interrupt)\nfmt.Println(\"spinning\")\nfor {}"))
+		c.awaitStdout(req, "spinning", 60*time.Second)
+		start := time.Now()
+		c.send(c.control, "interrupt_request", nil)
+		rep, err := c.reply(c.shellCh, req, 4500*time.Millisecond)
+		if err != nil {
+			t.Fatalf("execute_reply after interrupt: %v", err)
+		}
+		d := time.Since(start)
+		t.Logf("interrupt → reply in %v (grace 2 s)", d)
+		var r map[string]any
+		rep.Unmarshal(&r)
+		if r["status"] != "error" || r["ename"] != "Interrupted" || d < time.Second {
+			t.Errorf("reply %v after %v; want an Interrupted error after the grace period", r, d)
+		}
+		c.awaitIdle(req, 5*time.Second)
+	})
+
 	t.Run("interrupt busy loop", func(t *testing.T) {
-		req := c.send(c.shell, "execute_request", executeContent("%%\nfor {}"))
-		time.Sleep(3 * time.Second)
+		req := c.send(c.shell, "execute_request", executeContent("%%\nfmt.Println(\"looping\")\nfor {}"))
+		c.awaitStdout(req, "looping", 60*time.Second)
 		start := time.Now()
 		c.send(c.control, "interrupt_request", nil)
 		if _, err := c.reply(c.shellCh, req, 5*time.Second); err != nil {
