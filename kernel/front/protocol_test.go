@@ -1,7 +1,9 @@
 package front
 
 import (
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -234,5 +236,53 @@ func TestFrontAbortAfterError(t *testing.T) {
 	// The kernel goes on afterwards.
 	if e := c.execute("%%\nfmt.Println(\"four\")", 60*time.Second); e.Status() != "ok" || e.Stdout != "four\n" {
 		t.Fatalf("after abort: %s", e)
+	}
+}
+
+// GoNB gets its own loopback connection, key and private directory.
+func TestBackendConnectionFile(t *testing.T) {
+	ci, _ := wire.NewLoopbackConnection()
+	connFile := filepath.Join(t.TempDir(), "kernel.json")
+	ci.Write(connFile)
+	got := make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, connFile, Options{
+			HistoryPath: filepath.Join(t.TempDir(), "h.jsonl"),
+			Logf:        t.Logf,
+			StartBackend: func(ctx context.Context, path string) (*exec.Cmd, error) {
+				got <- path
+				return exec.Command("sleep", "30"), nil
+			},
+		})
+	}()
+	var path string
+	select {
+	case path = <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("StartBackend not called")
+	}
+	gci, err := wire.LoadConnectionFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gci.IP != "127.0.0.1" || gci.Transport != "tcp" || gci.Key == "" || gci.Key == ci.Key || gci.SignatureScheme != "hmac-sha256" {
+		t.Errorf("GoNB connection %+v", gci)
+	}
+	st, _ := os.Stat(path)
+	dst, _ := os.Stat(filepath.Dir(path))
+	if st.Mode().Perm() != 0o600 || dst.Mode().Perm() != 0o700 {
+		t.Errorf("modes: file %v dir %v", st.Mode().Perm(), dst.Mode().Perm())
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return")
+	}
+	if _, err := os.Stat(filepath.Dir(path)); !os.IsNotExist(err) {
+		t.Errorf("private dir %s left behind", filepath.Dir(path))
 	}
 }
