@@ -1,7 +1,12 @@
 package front
 
 import (
+	"context"
+	"syscall"
+	"time"
+
 	"encoding/json"
+	"github.com/dl4go/dl4go/kernel/wire"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,10 +29,7 @@ func testKernelspec(t *testing.T, modules string) string {
 	}
 	dir := gonbTools(t)
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "frontkernel")
-	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/frontkernel").CombinedOutput(); err != nil {
-		t.Fatalf("build frontkernel: %v\n%s", err, out)
-	}
+	bin := buildFrontkernel(t, tmp)
 	gomodcache, err := exec.Command("go", "env", "GOMODCACHE").Output()
 	if err != nil {
 		t.Fatal(err)
@@ -101,5 +103,65 @@ func TestConsole(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "CONSOLE OK") {
 		t.Fatalf("console session failed: %v\n%s", err, out)
+	}
+}
+
+// buildFrontkernel builds testdata/frontkernel into dir.
+func buildFrontkernel(t *testing.T, dir string) string {
+	bin := filepath.Join(dir, "frontkernel")
+	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/frontkernel").CombinedOutput(); err != nil {
+		t.Fatalf("build frontkernel: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestSignalInterrupt: with interrupt_mode "signal", Jupyter sends SIGINT to the
+// kernel process; the front stops the running shell command and lives on.
+func TestSignalInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped in -short mode")
+	}
+	dir := gonbTools(t)
+	tmp := t.TempDir()
+	bin := buildFrontkernel(t, tmp)
+	ci, _ := wire.NewLoopbackConnection()
+	connFile := filepath.Join(tmp, "kernel.json")
+	ci.Write(connFile)
+	cmd := exec.Command(bin, "-f", connFile)
+	cmd.Env = append(os.Environ(), "DL4GO_GONB_DIR="+dir, "DL4GO_HISTORY="+filepath.Join(tmp, "h.jsonl"))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := dialClient(t, ctx, ci)
+	defer c.Close()
+	c.waitReady(60 * time.Second)
+	req := c.send(c.shell, "execute_request", executeContent("!echo sleeping && sleep 30"))
+	c.awaitStdout(req, "sleeping", 60*time.Second)
+	start := time.Now()
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.reply(c.shellCh, req, 2*time.Second); err != nil {
+		t.Fatalf("after SIGINT: %v", err)
+	}
+	t.Logf("SIGINT → reply in %v", time.Since(start))
+	c.awaitIdle(req, 5*time.Second)
+	if e := c.execute("%%\nfmt.Println(\"alive\")", 60*time.Second); e.Status() != "ok" || e.Stdout != "alive\n" {
+		t.Fatalf("after SIGINT: %s", e)
+	}
+	// SIGTERM ends the kernel cleanly.
+	cmd.Process.Signal(syscall.SIGTERM)
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("kernel exit after SIGTERM: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("kernel did not exit after SIGTERM")
 	}
 }
