@@ -1,0 +1,80 @@
+package bert
+
+import (
+	"fmt"
+
+	"github.com/dl4go/dl4go/plotting"
+)
+
+// LossChart draws the pre-training losses per step (smoothed): masked LM and next-sentence.
+func (p *Pretrained) LossChart() (*plotting.Chart, error) {
+	h := p.History
+	return plotting.Line("BERT-mini pre-training loss", h.Step, []plotting.Series{
+		{Name: "MLM loss", Y: h.MLMLoss}, {Name: "NSP loss", Y: h.NSPLoss},
+	}, plotting.WithAxisNames("step", "cross entropy"), plotting.WithSmoothing(25))
+}
+
+// AccuracyChart draws the pre-training accuracies per step (smoothed): MLM top-1 at the masked
+// positions and NSP, with the held-out values of ev as flat reference lines.
+func (p *Pretrained) AccuracyChart(ev PretrainEval) (*plotting.Chart, error) {
+	h := p.History
+	flat := func(v float64) []float64 {
+		out := make([]float64, len(h.Step))
+		for i := range out {
+			out[i] = v
+		}
+		return out
+	}
+	return plotting.Line("BERT-mini pre-training accuracy (training batches; flat: held-out)", h.Step, []plotting.Series{
+		{Name: "MLM top-1", Y: h.MLMAcc}, {Name: "NSP", Y: h.NSPAcc},
+		{Name: "held-out MLM", Y: flat(ev.MLMAcc)}, {Name: "held-out NSP", Y: flat(ev.NSPAcc)},
+		{Name: fmt.Sprintf("unigram baseline (%q)", ev.UnigramTok), Y: flat(ev.Unigram)},
+	}, plotting.WithAxisNames("step", "accuracy"), plotting.WithSmoothing(25), plotting.WithRange(0, 1))
+}
+
+// AttentionChart draws the attention weights of one head of one layer for the probed sentence:
+// row = the token attending (query), column = the token attended to (key). Rows look both left
+// and right: BERT's attention is bidirectional.
+func (pr *Probe) AttentionChart(layer, head int) (*plotting.Chart, error) {
+	if layer < 0 || layer >= len(pr.Attention) || head < 0 || head >= len(pr.Attention[layer]) {
+		return nil, fmt.Errorf("bert: no attention for layer %d head %d", layer, head)
+	}
+	return plotting.Heatmap(fmt.Sprintf("Attention, layer %d head %d: %s", layer+1, head+1, pr.Sentence),
+		pr.Attention[layer][head], pr.Tokens, pr.Tokens, plotting.WithAxisNames("attended token (key)", "token (query)"),
+		plotting.WithSize("720px", "640px"))
+}
+
+// TopKChart draws the most probable tokens for the masked word.
+func (pr *Probe) TopKChart() (*plotting.Chart, error) {
+	var names []string
+	var probs []float64
+	for _, t := range pr.Top {
+		names = append(names, t.Token)
+		probs = append(probs, t.Prob)
+	}
+	return plotting.Bar(fmt.Sprintf("[MASK] in %q (answer: %q)", pr.Sentence, pr.Answer), names,
+		[]plotting.Series{{Name: "probability", Y: probs}}, plotting.WithAxisNames("token", "probability"))
+}
+
+// Chart draws each method's test accuracy on the downstream task along training.
+func (o *TaskOutcome) Chart() (*plotting.Chart, error) {
+	var series []plotting.Series
+	for _, r := range o.Methods {
+		series = append(series, plotting.Series{Name: r.Method.String(), Y: r.TestAcc})
+	}
+	return plotting.Line(fmt.Sprintf("Intruder-word detection: test accuracy (%d training examples)", o.Train),
+		o.Methods[0].Steps, series, plotting.WithAxisNames("training step", "test accuracy"), plotting.WithRange(0.4, 1))
+}
+
+// Chart draws the next-token model's held-out accuracy where the next token is visible to the
+// bidirectional encoder (inside a window) and where it is not (at the end: generation), next to
+// the unigram baseline.
+func (o *NextTokenOutcome) Chart() (*plotting.Chart, error) {
+	title := "Next-token head on frozen BERT"
+	if !o.Config.Frozen {
+		title = "Next-token head on BERT, fine-tuned"
+	}
+	return plotting.Bar(title, []string{"inside a window (next token in the input)", "at the end (generation)", "unigram baseline"},
+		[]plotting.Series{{Name: "held-out accuracy", Y: []float64{o.InnerAcc, o.LastAcc, o.Unigram}}},
+		plotting.WithAxisNames("", "next-token accuracy"), plotting.WithRange(0, 1))
+}

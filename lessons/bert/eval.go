@@ -1,0 +1,218 @@
+package bert
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/dl4go/dl4go/gomlxext"
+)
+
+// PretrainEval is how well pre-training went, measured on the held-out end of the book.
+type PretrainEval struct {
+	MLMAcc     float64 // top-1 accuracy at the masked positions of held-out sequences.
+	Unigram    float64 // accuracy of always guessing the most frequent training token there.
+	UnigramTok string  // that token.
+	NSPAcc     float64 // next-sentence accuracy on held-out pairs (half real, half random).
+	Masked     int     // masked positions evaluated.
+	Pairs      int     // sentence pairs evaluated.
+}
+
+// Ratio returns MLMAcc / Unigram: how many times better than the frequency baseline.
+func (e PretrainEval) Ratio() float64 { return e.MLMAcc / e.Unigram }
+
+// predictExec compiles the pre-trained model for inference: inputs tokens, segments [B, L] and
+// positions [B, P] (int32); outputs MLM logits [B, P, V], NSP logits [B, 2] and the attention
+// weights of every layer [B, L, heads, L].
+func (p *Pretrained) predictExec() (*context.Exec, error) {
+	backend, err := gomlxext.Backend()
+	if err != nil {
+		return nil, err
+	}
+	m := p.Config.Model
+	return context.NewExec(backend, p.ctx.Reuse(), func(ctx *context.Context, toks, segs, pos *graph.Node) []*graph.Node {
+		hidden, att := m.Encode(ctx, toks, segs)
+		return append([]*graph.Node{m.MLMLogits(ctx, hidden, pos), m.NSPLogits(ctx, hidden)}, att...)
+	})
+}
+
+// Evaluate measures MLM top-1 accuracy (against the unigram-frequency baseline) and NSP accuracy
+// on cfg.EvalBatches batches of held-out sequences (a fixed random stream).
+func (p *Pretrained) Evaluate() (PretrainEval, error) {
+	var ev PretrainEval
+	exec, err := p.predictExec()
+	if err != nil {
+		return ev, err
+	}
+	defer exec.Finalize()
+	top := p.mostFrequentToken()
+	ev.UnigramTok = p.Vocab.Tokens[top]
+	m := p.Config.Model
+	rng := rand.New(rand.NewPCG(p.Config.Seed, 1<<40))
+	hits, uni, nsp := 0, 0, 0
+	for range p.Config.EvalBatches {
+		exs := make([]Example, p.Config.Batch)
+		for i := range exs {
+			exs[i] = p.test.pretrainExample(rng, m, p.Config.MaxPred)
+		}
+		in, _ := batchTensors(exs)
+		out, err := exec.Exec(in[0], in[1], in[2])
+		if err != nil {
+			return ev, fmt.Errorf("bert: evaluate: %w", err)
+		}
+		mlm := tensors.MustCopyFlatData[float32](out[0])
+		ns := tensors.MustCopyFlatData[float32](out[1])
+		for _, t := range out {
+			t.FinalizeAll()
+		}
+		for i, e := range exs {
+			for k, w := range e.Weights {
+				if w == 0 {
+					continue
+				}
+				ev.Masked++
+				row := mlm[(i*len(e.Weights)+k)*m.Vocab : (i*len(e.Weights)+k+1)*m.Vocab]
+				if argmax(row) == e.Targets[k] {
+					hits++
+				}
+				if e.Targets[k] == top {
+					uni++
+				}
+			}
+			ev.Pairs++
+			if argmax(ns[2*i:2*i+2]) == e.IsNext {
+				nsp++
+			}
+		}
+	}
+	ev.MLMAcc = float64(hits) / float64(ev.Masked)
+	ev.Unigram = float64(uni) / float64(ev.Masked)
+	ev.NSPAcc = float64(nsp) / float64(ev.Pairs)
+	return ev, nil
+}
+
+// mostFrequentToken returns the most frequent non-special token of the training text.
+func (p *Pretrained) mostFrequentToken() int {
+	counts := make([]int, p.Vocab.Size())
+	for _, d := range p.train.docs {
+		for _, s := range d {
+			for _, t := range s {
+				counts[t]++
+			}
+		}
+	}
+	best := MASK + 1
+	for t := MASK + 1; t < len(counts); t++ {
+		if counts[t] > counts[best] {
+			best = t
+		}
+	}
+	return best
+}
+
+func argmax(xs []float32) int {
+	best := 0
+	for i, x := range xs {
+		if x > xs[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// Prediction is one candidate for a masked word and its probability.
+type Prediction struct {
+	Token string
+	Prob  float64
+}
+
+// Probe is the model's reading of one sentence: its tokens, the top-k candidates for the masked
+// one, and the attention weights of every layer.
+type Probe struct {
+	Sentence  string
+	Tokens    []string        // the input tokens, [CLS] … [SEP] (no padding).
+	Masked    int             // index in Tokens of the [MASK].
+	Answer    string          // the token that was masked.
+	Top       []Prediction    // best candidates first.
+	Attention [][][][]float64 // [layer][head][query][key] over Tokens.
+}
+
+// ProbeSentence masks the word-piece at index word of sentence (in Vocab.Tokenize order) and
+// returns the k most probable tokens for it and the attention maps of the sentence.
+func (p *Pretrained) ProbeSentence(sentence string, word, k int) (*Probe, error) {
+	m := p.Config.Model
+	ids := p.Vocab.Encode(sentence)
+	if word < 0 || word >= len(ids) {
+		return nil, fmt.Errorf("bert: probe: word %d out of range (sentence has %d tokens)", word, len(ids))
+	}
+	if len(ids) > m.SeqLen-2 {
+		ids = ids[:m.SeqLen-2]
+	}
+	toks, segs := pack(ids, nil, m.SeqLen)
+	pr := &Probe{Sentence: sentence, Masked: word + 1, Answer: p.Vocab.Tokens[ids[word]]}
+	toks[word+1] = MASK
+	n := len(ids) + 2
+	for _, t := range toks[:n] {
+		pr.Tokens = append(pr.Tokens, p.Vocab.Tokens[t])
+	}
+	pos := make([]int, p.Config.MaxPred)
+	pos[0] = word + 1
+	exec, err := p.predictExec()
+	if err != nil {
+		return nil, err
+	}
+	defer exec.Finalize()
+	out, err := exec.Exec(
+		tensors.FromFlatDataAndDimensions(appendInt32(nil, toks), 1, m.SeqLen),
+		tensors.FromFlatDataAndDimensions(appendInt32(nil, segs), 1, m.SeqLen),
+		tensors.FromFlatDataAndDimensions(appendInt32(nil, pos), 1, len(pos)))
+	if err != nil {
+		return nil, fmt.Errorf("bert: probe: %w", err)
+	}
+	logits := tensors.MustCopyFlatData[float32](out[0])[:m.Vocab]
+	probs := softmax(logits)
+	order := make([]int, len(probs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return probs[order[a]] > probs[order[b]] })
+	for _, t := range order[:k] {
+		pr.Top = append(pr.Top, Prediction{p.Vocab.Tokens[t], probs[t]})
+	}
+	for _, a := range out[2:] {
+		flat := tensors.MustCopyFlatData[float32](a) // [1, L, heads, L]
+		layer := make([][][]float64, m.Heads)
+		for h := range m.Heads {
+			layer[h] = make([][]float64, n)
+			for q := range n {
+				layer[h][q] = make([]float64, n)
+				for kk := range n {
+					layer[h][q][kk] = float64(flat[(q*m.Heads+h)*m.SeqLen+kk])
+				}
+			}
+		}
+		pr.Attention = append(pr.Attention, layer)
+	}
+	for _, t := range out {
+		t.FinalizeAll()
+	}
+	return pr, nil
+}
+
+func softmax(xs []float32) []float64 {
+	mx := xs[argmax(xs)]
+	out := make([]float64, len(xs))
+	sum := 0.0
+	for i, x := range xs {
+		out[i] = exp(float64(x - mx))
+		sum += out[i]
+	}
+	for i := range out {
+		out[i] /= sum
+	}
+	return out
+}

@@ -1,0 +1,129 @@
+package bert
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/dl4go/dl4go/data/text"
+	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/lessons"
+)
+
+// Config sizes the lesson. Full and Quick give the two standard sizes.
+type Config struct {
+	Name string // "full" or "quick": part of the checkpoint key.
+
+	Model   Model   // BERT-mini's sizes (Model.Vocab is the WordPiece vocabulary size to learn).
+	HeldOut float64 // fraction of Opticks' paragraphs (the end of the book) kept for evaluation.
+	MaxPred int     // masked positions per sequence (15% of SeqLen).
+	Batch   int     // sequences per pre-training step.
+	Steps   int     // pre-training steps.
+	LR      float64 // Adam's learning rate (cosine decay to LR/10).
+
+	EvalBatches int // held-out batches for the MLM/NSP evaluation.
+
+	SaveEvery int    // pre-training steps between checkpoints.
+	Seed      uint64 // fixes vocabulary order, weights and every batch.
+
+	// MLMRatio is the held-out MLM top-1 accuracy the lesson asserts, as a multiple of the
+	// unigram-frequency baseline's; NSPThreshold is the NSP accuracy asserted (0: not asserted).
+	MLMRatio, NSPThreshold float64
+
+	// CheckpointDir is where pre-training is saved and resumed from. Empty means the user cache
+	// (see DefaultCheckpointDir); "-" disables checkpoints.
+	CheckpointDir string `json:"-"`
+	// Live shows the live training view (plotting.NewLive).
+	Live bool `json:"-"`
+}
+
+// Full is the lesson's real experiment (the notebook default).
+func Full() Config {
+	return Config{
+		Name:    "full",
+		Model:   Model{Vocab: 1500, SeqLen: 64, Layers: 2, Dim: 128, Heads: 4, FFN: 512},
+		HeldOut: 0.1, MaxPred: 10, Batch: 32, Steps: 1500, LR: 2e-3,
+		EvalBatches: 16, SaveEvery: 100, Seed: 11, MLMRatio: 3, NSPThreshold: 0.75, Live: true,
+	}
+}
+
+// Quick is the same lesson with fewer steps, for tests and CI (DL4GO_QUICK=1).
+func Quick() Config {
+	c := Full()
+	c.Name, c.Steps, c.EvalBatches, c.MLMRatio, c.NSPThreshold = "quick", 150, 8, 1.5, 0
+	return c
+}
+
+// Size returns Quick when lessons.Quick() (DL4GO_QUICK=1), else Full.
+func Size() Config {
+	if lessons.Quick() {
+		return Quick()
+	}
+	return Full()
+}
+
+// key identifies a configuration in checkpoint paths: its name and a hash of every setting.
+func (c Config) key() string {
+	js, _ := json.Marshal(c)
+	return fmt.Sprintf("%s-%x", c.Name, sha256.Sum256(js))[:len(c.Name)+13]
+}
+
+// DefaultCheckpointDir returns (and creates) the user-cache folder where cfg's pre-training is
+// saved: <user cache>/dl4go/bert/<name>-<hash of the config>. Delete it to start over.
+func DefaultCheckpointDir(cfg Config) (string, error) {
+	return gomlxext.CheckpointDir("bert", cfg.key())
+}
+
+// Pretrained is BERT-mini after pre-training on Opticks, with the data it learned from.
+type Pretrained struct {
+	Config  Config
+	Vocab   *Vocab
+	Corpus  *text.Corpus // the whole book; Train and Test are its two parts.
+	Train   *text.Corpus
+	Test    *text.Corpus
+	ctx     *context.Context
+	train   *encodedCorpus
+	test    *encodedCorpus
+	History *History
+	// TrainTime is the wall time of the pre-training done in this call (0 when all was restored).
+	TrainTime time.Duration
+	// Checkpoint is where pre-training was saved ("" when disabled).
+	Checkpoint string
+}
+
+// RunPretrain learns the WordPiece vocabulary from the training part of Opticks and pre-trains
+// BERT-mini on it with masked LM and next-sentence prediction, resuming from the checkpoint in
+// the user cache if a previous run was interrupted (a finished run is simply restored).
+func RunPretrain(cfg Config) (*Pretrained, error) {
+	book, err := text.Opticks()
+	if err != nil {
+		return nil, err
+	}
+	p := &Pretrained{Config: cfg, Corpus: book}
+	p.Train, p.Test = book.Split(cfg.HeldOut)
+	if p.Vocab, err = LearnWordPiece(p.Train.Sentences(), cfg.Model.Vocab); err != nil {
+		return nil, err
+	}
+	cfg.Model.Vocab = p.Vocab.Size()
+	p.Config.Model.Vocab = p.Vocab.Size()
+	p.train, p.test = encodeCorpus(p.Train, p.Vocab), encodeCorpus(p.Test, p.Vocab)
+	dir := cfg.CheckpointDir
+	if dir == "" {
+		if dir, err = DefaultCheckpointDir(cfg); err != nil {
+			return nil, err
+		}
+	}
+	if dir == "-" {
+		dir = ""
+	}
+	p.Checkpoint = dir
+	p.ctx = newContext(cfg.Seed)
+	p.History, p.TrainTime, err = pretrain(p.ctx, cfg, p.train, dir)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}

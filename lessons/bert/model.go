@@ -1,0 +1,122 @@
+package bert
+
+import (
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
+	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+)
+
+// Model sizes BERT-mini. BERT-base is 12 layers, d 768, 12 heads, 512 positions, 30k tokens;
+// ours trains in minutes on 2 CPU cores.
+type Model struct {
+	Vocab  int // tokens in the WordPiece vocabulary.
+	SeqLen int // fixed sequence length L ([CLS] A [SEP] B [SEP] and [PAD]s).
+	Layers int // encoder blocks.
+	Dim    int // d: width of every token vector.
+	Heads  int // attention heads (Dim/Heads each).
+	FFN    int // hidden width of each block's feed-forward network (4·Dim in BERT).
+}
+
+// Scope names of the variables: the encoder (embeddings and blocks) is what transfers to a new
+// task; the heads stay behind.
+const (
+	scopeEncoder = "bert"
+	scopeMLM     = "mlm"
+	scopeNSP     = "nsp"
+	scopeTask    = "task"
+	scopeNext    = "next"
+)
+
+// embed returns the input vectors [B, L, d]: token embedding + segment (A/B) embedding + learned
+// position embedding, layer-normalized, as in BERT. tokens and segments are int32 [B, L].
+func (m Model) embed(ctx *context.Context, tokens, segments *graph.Node) *graph.Node {
+	g := tokens.Graph()
+	ctx = ctx.In(scopeEncoder).In("embeddings")
+	init := initializers.RandomNormalFn(ctx, 0.02)
+	x := graph.Gather(m.tokenTable(ctx, g), graph.ExpandAxes(tokens, -1))
+	x = graph.Add(x, layers.Embedding(ctx.In("segment").WithInitializer(init), segments, dtypes.Float32, 2, m.Dim))
+	pos := ctx.In("position").WithInitializer(init).VariableWithShape("table", shapes.Make(dtypes.Float32, m.SeqLen, m.Dim)).ValueGraph(g)
+	x = graph.Add(x, graph.ExpandAxes(pos, 0))
+	return layers.LayerNormalization(ctx.In("norm"), x, -1).Done()
+}
+
+// tokenTable returns the token embedding table [V, d], created on first use and shared by the
+// input embedding and the MLM output layer.
+func (m Model) tokenTable(ctx *context.Context, g *graph.Graph) *graph.Node {
+	c := ctx.InAbsPath("/" + scopeEncoder + "/embeddings/token")
+	if v := c.GetVariableByScopeAndName(c.Scope(), "table"); v != nil {
+		return v.ValueGraph(g)
+	}
+	c = c.WithInitializer(initializers.RandomNormalFn(ctx, 0.02))
+	return c.VariableWithShape("table", shapes.Make(dtypes.Float32, m.Vocab, m.Dim)).ValueGraph(g)
+}
+
+// Encode runs the bidirectional encoder: tokens and segments are int32 [B, L]; it returns the
+// final token vectors [B, L, d] and, per layer, the attention weights [B, L(query), heads, L(key)].
+// Every token attends to every non-[PAD] token, left and right: there is no causal mask.
+func (m Model) Encode(ctx *context.Context, tokens, segments *graph.Node) (hidden *graph.Node, attention []*graph.Node) {
+	x := m.embed(ctx, tokens, segments)
+	keep := graph.NotEqual(tokens, graph.ScalarZero(tokens.Graph(), dtypes.Int32)) // [B, L]: not [PAD].
+	for l := range m.Layers {
+		c := ctx.In(scopeEncoder).Inf("layer_%d", l)
+		att, coef := layers.MultiHeadAttention(c.In("attention"), x, x, x, m.Heads, m.Dim/m.Heads).
+			SetKeyMask(keep).DoneWithCoefficients()
+		x = layers.LayerNormalization(c.In("norm1"), graph.Add(x, att), -1).Done()
+		h := activations.Gelu(layers.Dense(c.In("ffn1"), x, true, m.FFN))
+		h = layers.Dense(c.In("ffn2"), h, true, m.Dim)
+		x = layers.LayerNormalization(c.In("norm2"), graph.Add(x, h), -1).Done()
+		attention = append(attention, coef)
+	}
+	return x, attention
+}
+
+// gatherPositions picks hidden [B, L, d] at positions int32 [B, P]: returns [B, P, d].
+func gatherPositions(hidden, positions *graph.Node) *graph.Node {
+	g := hidden.Graph()
+	b, p := positions.Shape().Dimensions[0], positions.Shape().Dimensions[1]
+	batchIdx := graph.Iota(g, shapes.Make(dtypes.Int32, b, p, 1), 0)
+	idx := graph.Concatenate([]*graph.Node{batchIdx, graph.ExpandAxes(positions, -1)}, -1)
+	return graph.Gather(hidden, idx)
+}
+
+// MLMLogits returns the masked-LM logits [B, P, V] at positions int32 [B, P]: a Dense+GELU+LayerNorm
+// transform, then the token embedding table (transposed) as output layer, plus a bias.
+func (m Model) MLMLogits(ctx *context.Context, hidden, positions *graph.Node) *graph.Node {
+	h := gatherPositions(hidden, positions)
+	c := ctx.In(scopeMLM)
+	h = activations.Gelu(layers.Dense(c.In("transform"), h, true, m.Dim))
+	h = layers.LayerNormalization(c.In("norm"), h, -1).Done()
+	logits := graph.Einsum("bpd,vd->bpv", h, m.tokenTable(ctx, h.Graph()))
+	bias := c.WithInitializer(initializers.Zero).VariableWithShape("bias", shapes.Make(dtypes.Float32, m.Vocab)).ValueGraph(h.Graph())
+	return graph.Add(logits, graph.Reshape(bias, 1, 1, m.Vocab))
+}
+
+// pooled returns BERT's "pooler" output [B, d]: tanh(Dense([CLS] vector)).
+func pooled(ctx *context.Context, hidden *graph.Node, dim int) *graph.Node {
+	cls := graph.Squeeze(graph.Slice(hidden, graph.AxisRange(), graph.AxisElem(0)), 1)
+	return graph.Tanh(layers.Dense(ctx.In("pooler"), cls, true, dim))
+}
+
+// NSPLogits returns the next-sentence logits [B, 2] (0: B is random, 1: B really follows A) from
+// the [CLS] vector.
+func (m Model) NSPLogits(ctx *context.Context, hidden *graph.Node) *graph.Node {
+	c := ctx.In(scopeNSP)
+	return layers.Dense(c.In("out"), pooled(c, hidden, m.Dim), true, 2)
+}
+
+// maskedCrossEntropy returns the mean cross entropy of logits [..., V] against int32 targets
+// [...] over the entries where weights [...] (float32) is 1, and the accuracy of the arg-max there.
+func maskedCrossEntropy(logits, targets, weights *graph.Node) (loss, acc *graph.Node) {
+	v := logits.Shape().Dimensions[logits.Rank()-1]
+	logp := graph.LogSoftmax(logits, -1)
+	nll := graph.Neg(graph.ReduceSum(graph.Mul(logp, graph.OneHot(targets, v, dtypes.Float32)), -1))
+	n := graph.Max(graph.ReduceAllSum(weights), graph.Scalar(logits.Graph(), dtypes.Float32, 1))
+	loss = graph.Div(graph.ReduceAllSum(graph.Mul(nll, weights)), n)
+	hit := graph.ConvertDType(graph.Equal(graph.ConvertDType(graph.ArgMax(logits, -1), dtypes.Int32), targets), dtypes.Float32)
+	acc = graph.Div(graph.ReduceAllSum(graph.Mul(hit, weights)), n)
+	return loss, acc
+}

@@ -1,0 +1,245 @@
+package bert
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/metrics"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers/cosineschedule"
+
+	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/plotting"
+)
+
+// pretrainDataset yields MLM+NSP batches drawn from a random stream fixed by (seed, step), so that
+// a run resumed from a checkpoint sees the same batches as an uninterrupted one (gomlxext.Seeker).
+type pretrainDataset struct {
+	corpus  *encodedCorpus
+	model   Model
+	batch   int
+	maxPred int
+	seed    uint64
+	step    int64
+}
+
+func (d *pretrainDataset) Name() string        { return "opticks-mlm-nsp" }
+func (d *pretrainDataset) Reset()              { d.step = 0 }
+func (d *pretrainDataset) SeekStep(step int64) { d.step = step }
+func (d *pretrainDataset) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
+	rng := rand.New(rand.NewPCG(d.seed, uint64(d.step)))
+	d.step++
+	exs := make([]Example, d.batch)
+	for i := range exs {
+		exs[i] = d.corpus.pretrainExample(rng, d.model, d.maxPred)
+	}
+	in, labels := batchTensors(exs)
+	return nil, in, labels, nil
+}
+
+// batchTensors stacks examples into inputs [tokens, segments [B, L]; positions [B, P]] (int32) and
+// labels [targets [B, P] int32, weights [B, P] float32, isNext [B] int32].
+func batchTensors(exs []Example) (inputs, labels []*tensors.Tensor) {
+	b, l, p := len(exs), len(exs[0].Tokens), len(exs[0].Positions)
+	toks, segs := make([]int32, 0, b*l), make([]int32, 0, b*l)
+	pos, tgt, w, nsp := make([]int32, 0, b*p), make([]int32, 0, b*p), make([]float32, 0, b*p), make([]int32, 0, b)
+	for _, e := range exs {
+		toks, segs = appendInt32(toks, e.Tokens), appendInt32(segs, e.Segments)
+		pos, tgt = appendInt32(pos, e.Positions), appendInt32(tgt, e.Targets)
+		w = append(w, e.Weights...)
+		nsp = append(nsp, int32(e.IsNext))
+	}
+	inputs = []*tensors.Tensor{
+		tensors.FromFlatDataAndDimensions(toks, b, l),
+		tensors.FromFlatDataAndDimensions(segs, b, l),
+		tensors.FromFlatDataAndDimensions(pos, b, p),
+	}
+	labels = []*tensors.Tensor{
+		tensors.FromFlatDataAndDimensions(tgt, b, p),
+		tensors.FromFlatDataAndDimensions(w, b, p),
+		tensors.FromFlatDataAndDimensions(nsp, b),
+	}
+	return inputs, labels
+}
+
+func appendInt32(dst []int32, src []int) []int32 {
+	for _, v := range src {
+		dst = append(dst, int32(v))
+	}
+	return dst
+}
+
+// pretrainModelFn returns [MLM logits [B, P, V], NSP logits [B, 2]] for inputs
+// [tokens, segments, positions].
+func pretrainModelFn(m Model) train.ModelFn {
+	return func(ctx *context.Context, _ any, in []*graph.Node) []*graph.Node {
+		hidden, _ := m.Encode(ctx, in[0], in[1])
+		return []*graph.Node{m.MLMLogits(ctx, hidden, in[2]), m.NSPLogits(ctx, hidden)}
+	}
+}
+
+// pretrainLosses returns the MLM loss and accuracy (over the masked positions) and the NSP loss and
+// accuracy of one batch.
+func pretrainLosses(labels, pred []*graph.Node) (mlmLoss, mlmAcc, nspLoss, nspAcc *graph.Node) {
+	mlmLoss, mlmAcc = maskedCrossEntropy(pred[0], labels[0], labels[1])
+	ones := graph.OnesLike(graph.ConvertDType(labels[2], dtypes.Float32))
+	nspLoss, nspAcc = maskedCrossEntropy(pred[1], labels[2], ones)
+	return
+}
+
+func pretrainLoss(labels, pred []*graph.Node) *graph.Node {
+	ml, _, nl, _ := pretrainLosses(labels, pred)
+	return graph.Add(ml, nl)
+}
+
+func pretrainMetrics() []metrics.Interface {
+	pick := func(k int) metrics.BaseMetricGraph {
+		return func(_ *context.Context, labels, pred []*graph.Node) *graph.Node {
+			a, b, c, d := pretrainLosses(labels, pred)
+			return []*graph.Node{a, b, c, d}[k]
+		}
+	}
+	return []metrics.Interface{
+		metrics.NewBaseMetric("MLM loss", "mlm_loss", "loss", pick(0), nil),
+		metrics.NewBaseMetric("MLM accuracy", "mlm_acc", "accuracy", pick(1), nil),
+		metrics.NewBaseMetric("NSP loss", "nsp_loss", "loss", pick(2), nil),
+		metrics.NewBaseMetric("NSP accuracy", "nsp_acc", "accuracy", pick(3), nil),
+	}
+}
+
+// newContext returns a context whose variables are initialized from seed.
+func newContext(seed uint64) *context.Context {
+	ctx := context.New()
+	ctx.SetParam(context.ParamInitialSeed, int64(seed))
+	_ = ctx.SetRNGStateFromSeed(int64(seed))
+	return ctx
+}
+
+// History is the per-step record of pre-training: batch MLM/NSP losses and accuracies.
+type History struct {
+	Step                             []float64
+	MLMLoss, MLMAcc, NSPLoss, NSPAcc []float64
+}
+
+func (h *History) add(step int, v map[string]float64) {
+	h.truncate(step - 1)
+	h.Step = append(h.Step, float64(step))
+	h.MLMLoss = append(h.MLMLoss, v["mlm_loss"])
+	h.MLMAcc = append(h.MLMAcc, v["mlm_acc"])
+	h.NSPLoss = append(h.NSPLoss, v["nsp_loss"])
+	h.NSPAcc = append(h.NSPAcc, v["nsp_acc"])
+}
+
+// truncate drops the records after step (steps redone after a resume).
+func (h *History) truncate(step int) {
+	n := 0
+	for n < len(h.Step) && int(h.Step[n]) <= step {
+		n++
+	}
+	h.Step, h.MLMLoss, h.MLMAcc, h.NSPLoss, h.NSPAcc = h.Step[:n], h.MLMLoss[:n], h.MLMAcc[:n], h.NSPLoss[:n], h.NSPAcc[:n]
+}
+
+// progress records each step in a History and forwards the values to a live view.
+type progress struct {
+	hist *History
+	live *plotting.Live
+}
+
+func (p *progress) Update(step int, v map[string]float64) {
+	p.hist.add(step, v)
+	if p.live != nil {
+		p.live.Update(step, map[string]float64{"MLM loss": v["mlm_loss"], "NSP loss": v["nsp_loss"]})
+	}
+}
+
+func (p *progress) Done() {
+	if p.live != nil {
+		p.live.Done()
+	}
+}
+
+const historyFile = "history.json"
+
+func loadHistory(dir string) (*History, error) {
+	h := &History{}
+	if dir == "" {
+		return h, nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, historyFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return h, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bert: load history: %w", err)
+	}
+	if err := json.Unmarshal(b, h); err != nil {
+		return nil, fmt.Errorf("bert: load history %s: %w", dir, err)
+	}
+	return h, nil
+}
+
+func saveHistory(dir string, h *History) error {
+	if dir == "" {
+		return nil
+	}
+	b, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, historyFile), b, 0o644); err != nil {
+		return fmt.Errorf("bert: save history: %w", err)
+	}
+	return nil
+}
+
+// pretrain trains (or resumes) BERT-mini with MLM+NSP in ctx and returns its history and the wall
+// time of this call.
+func pretrain(ctx *context.Context, cfg Config, corpus *encodedCorpus, dir string) (*History, time.Duration, error) {
+	backend, err := gomlxext.Backend()
+	if err != nil {
+		return nil, 0, err
+	}
+	m := cfg.Model
+	opt := optimizers.Adam().LearningRate(cfg.LR).WeightDecay(0.01).Done()
+	modelFn := pretrainModelFn(m)
+	withSchedule := func(ctx *context.Context, spec any, in []*graph.Node) []*graph.Node {
+		if ctx.IsTraining(in[0].Graph()) {
+			cosineschedule.New(ctx, in[0].Graph(), dtypes.Float32).LearningRate(cfg.LR).
+				MinLearningRate(cfg.LR / 10).PeriodInSteps(cfg.Steps).Done()
+		}
+		return modelFn(ctx, spec, in)
+	}
+	trainer := train.NewTrainer(backend, ctx, withSchedule, pretrainLoss, opt, pretrainMetrics(), nil)
+	hist, err := loadHistory(dir)
+	if err != nil {
+		return nil, 0, err
+	}
+	ds := &pretrainDataset{corpus: corpus, model: m, batch: cfg.Batch, maxPred: cfg.MaxPred, seed: cfg.Seed}
+	p := &progress{hist: hist}
+	if cfg.Live {
+		p.live = plotting.NewLive("BERT-mini pre-training (MLM + NSP)", cfg.Steps, "MLM loss", "NSP loss")
+	}
+	start := time.Now()
+	res, err := gomlxext.Fit(trainer, ds, gomlxext.FitOptions{
+		Steps: cfg.Steps, CheckpointDir: dir, EveryN: cfg.SaveEvery, Progress: p, Title: "pre-training",
+	})
+	took := time.Since(start)
+	hist.truncate(res.GlobalStep)
+	if serr := saveHistory(dir, hist); serr != nil && err == nil {
+		err = serr
+	}
+	if err != nil {
+		return hist, took, fmt.Errorf("bert: pre-training: %w", err)
+	}
+	return hist, took, nil
+}
