@@ -39,16 +39,21 @@
 //     is how GoMLX's autodiff emits the gradient of DotGeneral), becomes one
 //     DotGeneral of x and y.
 //
-// The default configuration runs simplego with "ops_sequential": simplego's
-// worker pool can deadlock when parallel ops run nested parallel DotGenerals
-// on a 2-CPU machine; sequential op scheduling keeps each op's own
-// parallelism (both cores are used by DotGeneral) and cannot deadlock.
+// The default configuration runs simplego with "ops_parallel,parallelism=-1":
+// independent ops run concurrently and simplego's worker pool never blocks
+// (plain simplego's bounded pool can deadlock when parallel ops run nested
+// parallel DotGenerals on a 2-CPU machine; see TestNoDeadlock). simplego
+// prints one line ("SimpleGo backend: parallelism set to -1") when the
+// backend is created, which New discards. "dl4go:ops_sequential" is the
+// other safe choice.
 // Any simplego option can still be given: GOMLX_BACKEND="dl4go:parallelism=4".
 package backend
 
 import (
 	"fmt"
+	"os"
 	"strings"
+	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
@@ -59,7 +64,7 @@ const Name = "dl4go"
 
 // DefaultSimpleGoConfig is the simplego configuration used when the "dl4go"
 // configuration string gives none.
-const DefaultSimpleGoConfig = "ops_sequential"
+const DefaultSimpleGoConfig = "ops_parallel,parallelism=-1"
 
 func init() {
 	backends.Register(Name, New)
@@ -105,7 +110,7 @@ func New(config string) (backends.Backend, error) {
 	if len(inner) == 0 {
 		innerConfig = DefaultSimpleGoConfig
 	}
-	sg, err := simplego.New(innerConfig)
+	sg, err := newQuietly(innerConfig)
 	if err != nil {
 		return nil, fmt.Errorf("dl4go backend: create simplego with %q: %w", innerConfig, err)
 	}
@@ -150,4 +155,27 @@ var addedOps = []backends.OpType{
 // Builder implements backends.Backend: it returns a *Builder wrapping simplego's.
 func (b *Backend) Builder(name string) backends.Builder {
 	return newBuilder(newStaged(b.Backend, name, b.kernel, b.minMACs), b.rewrite)
+}
+
+// stdoutMu serialises the brief swap of os.Stdout in newQuietly.
+var stdoutMu sync.Mutex
+
+// newQuietly creates the simplego backend, discarding the line simplego.New
+// prints to stdout for the "parallelism" option (it would end up in every
+// notebook). os.Stdout is swapped only for the duration of that call.
+func newQuietly(config string) (backends.Backend, error) {
+	if !strings.Contains(config, "parallelism=") {
+		return simplego.New(config)
+	}
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return simplego.New(config)
+	}
+	defer devNull.Close()
+	stdoutMu.Lock()
+	defer stdoutMu.Unlock()
+	saved := os.Stdout
+	os.Stdout = devNull
+	defer func() { os.Stdout = saved }()
+	return simplego.New(config)
 }
