@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
@@ -164,7 +165,66 @@ func (b *Builder) ReduceSum(x backends.Op, axes ...int) (backends.Op, error) {
 			}
 		}
 	}
+	if out, ok, err := b.reduceSumKernel(x, axes); ok || err != nil {
+		return out, err
+	}
 	return b.Builder.ReduceSum(x, axes...)
+}
+
+// reduceSumKernel sums a large float32 x over axes on the SIMD kernel, as
+// out[kept] = ones[reduced] · x[reduced, kept] (read in x's own layout);
+// simplego's ReduceSum walks an index iterator per element.
+func (b *Builder) reduceSumKernel(x backends.Op, axes []int) (backends.Op, bool, error) {
+	st, ok := b.Builder.(*staged)
+	if !ok || !st.kernel {
+		return nil, false, nil
+	}
+	xs := b.shape(x)
+	if xs.DType != dtypes.Float32 || xs.Size() < max(st.minMACs, 1) || xs.Rank() == 0 {
+		return nil, false, nil
+	}
+	if len(axes) == 0 {
+		axes = iota(xs.Rank())
+	}
+	reduced := make([]bool, xs.Rank())
+	for _, a := range axes {
+		if a < 0 || a >= xs.Rank() {
+			return nil, false, nil
+		}
+		reduced[a] = true
+	}
+	var kept, red, keptDims []int
+	for a := range xs.Rank() {
+		if reduced[a] {
+			red = append(red, a)
+		} else {
+			kept = append(kept, a)
+			keptDims = append(keptDims, xs.Dimensions[a])
+		}
+	}
+	K := 1
+	for _, a := range red {
+		K *= xs.Dimensions[a]
+	}
+	if K < 8 {
+		return nil, false, nil
+	}
+	onesFlat := make([]float32, K)
+	for i := range onesFlat {
+		onesFlat[i] = 1
+	}
+	ones, err := b.Builder.Constant(onesFlat, K)
+	if err != nil {
+		return nil, false, err
+	}
+	l := dotLayout{batch: []int{0}, cross: []int{0}, contract: axisOffsets([]int{K}, []int{0})}
+	r := dotLayout{batch: []int{0}, cross: axisOffsets(xs.Dimensions, kept), contract: axisOffsets(xs.Dimensions, red)}
+	out, err := st.kernelDot(ones.(*handle), x.(*handle), l, r) // [1, 1, kept]
+	if err != nil {
+		return nil, false, err
+	}
+	res, err := b.Builder.Reshape(out, keptDims...)
+	return res, err == nil, err
 }
 
 func prod(dims []int) int {
