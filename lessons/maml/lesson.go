@@ -240,11 +240,13 @@ func RunFewShot(cfg Config) (*Outcome, error) {
 		}
 		mo := &out.Methods[i]
 		mo.Loss, mo.MSE, mo.Predictions = t.history, ev.MSE, ev.Predictions
-		cost, err := measureCost(backend, t.method, cfg, cfg.CostSteps)
-		if err != nil {
-			return nil, err
-		}
-		mo.SecondsPerStep = cost.Seconds()
+	}
+	costs, err := measureCosts(backend, cfg, cfg.CostSteps)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range costs {
+		out.Methods[i].SecondsPerStep = c.Seconds()
 	}
 	if err := saveOutcome(root, out); err != nil {
 		return nil, err

@@ -188,25 +188,36 @@ func (t *trainer) save() error {
 	return saveHistory(t.ckpt.Dir(), t.history)
 }
 
-// measureCost times n meta-steps of method m on fresh weights (after compiling and one warm-up
-// step) and returns the median wall time of one meta-step (robust to other work on the machine).
-func measureCost(backend backends.Backend, m Method, cfg Config, n int) (time.Duration, error) {
-	t, err := newTrainer(backend, m, cfg, "")
-	if err != nil {
-		return 0, err
-	}
-	defer t.exec.Finalize()
-	if _, err := t.runStep(); err != nil {
-		return 0, err
-	}
-	times := make([]time.Duration, max(n, 1))
-	for i := range times {
-		start := time.Now()
-		if _, err := t.runStep(); err != nil {
-			return 0, err
+// measureCosts times n meta-steps of every method of Methods on fresh weights (after compiling and
+// one warm-up step each) and returns the median wall time of one meta-step per method. The methods
+// take turns step by step, so that other work on the machine slows them all alike.
+func measureCosts(backend backends.Backend, cfg Config, n int) ([]time.Duration, error) {
+	trainers := make([]*trainer, len(Methods))
+	for i, m := range Methods {
+		t, err := newTrainer(backend, m, cfg, "")
+		if err != nil {
+			return nil, err
 		}
-		times[i] = time.Since(start)
+		defer t.exec.Finalize()
+		if _, err := t.runStep(); err != nil {
+			return nil, err
+		}
+		trainers[i] = t
 	}
-	slices.Sort(times)
-	return times[len(times)/2], nil
+	times := make([][]time.Duration, len(Methods))
+	for range max(n, 1) {
+		for i, t := range trainers {
+			start := time.Now()
+			if _, err := t.runStep(); err != nil {
+				return nil, err
+			}
+			times[i] = append(times[i], time.Since(start))
+		}
+	}
+	medians := make([]time.Duration, len(Methods))
+	for i, ts := range times {
+		slices.Sort(ts)
+		medians[i] = ts[len(ts)/2]
+	}
+	return medians, nil
 }
