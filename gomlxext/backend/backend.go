@@ -3,50 +3,73 @@
 // the dl4go curriculum. Importing the package is all it takes:
 //
 //	import _ "github.com/dl4go/dl4go/gomlxext/backend"
-//	b := backends.MustNewWithConfig("dl4go") // or GOMLX_BACKEND=dl4go
+//	b, err := backends.NewWithConfig("dl4go") // or GOMLX_BACKEND=dl4go
 //
 // Start with New (the constructor registered under Name) and Builder, which
 // sees every builder call GoMLX makes and either forwards it to simplego or
-// composes it from simplego's ops. Nothing of GoMLX is forked: every op below
-// is built from ops simplego already executes.
+// composes it from simplego's ops. Nothing of GoMLX is forked.
 //
-// Ops added (missing or broken in simplego):
+// # How it runs
+//
+// Under Builder sits a staged builder (staged.go): a computation is a
+// sequence of ordinary simplego graphs ("stages"); between two stages, large
+// float32 products run on an AVX2+FMA matmul kernel written in Go assembly
+// (kernel_amd64.s, about 10× simplego's DotGeneral per core), on all CPUs.
+// simplego cannot run foreign kernels inside its executor, hence the stages.
+// At Compile, only the ops the outputs need are replayed into the stages.
+// Without AVX2+FMA (or on other architectures), or with "dl4go:nokernel",
+// everything runs inside simplego.
+//
+// # Ops added (missing or broken in simplego)
+//
 //   - Pad, including negative (cropping) and interior padding.
 //   - Reverse.
-//   - ConvGeneral: replaced by im2col (strided slices + Concatenate) and one
-//     DotGeneral; supports nil strides/dilations, padding (also negative),
-//     input dilation (transposed convolution), kernel dilation, channel groups
-//     (grouped/depthwise convolution) and batch groups, in any axes layout.
-//   - SelectAndScatterMax / SelectAndScatterMin (the gradient of max/min pooling).
+//   - ConvGeneral: an implicit GEMM on the SIMD kernel (patches read through
+//     offset tables, never materialised); without the kernel, im2col (strided
+//     Slices + Concatenate) and one DotGeneral. Supports nil strides and
+//     dilations, padding (also negative), input dilation (transposed
+//     convolution), kernel dilation, channel groups (grouped/depthwise), in any
+//     axes layout; batch groups on the im2col path.
+//   - SelectAndScatterMax / SelectAndScatterMin (gradients of max/min pooling).
 //   - BatchNormForTraining, BatchNormForInference, BatchNormGradient.
 //   - DynamicSlice and DynamicUpdateSlice (via Gather and Scatter).
-//   - ReduceWindow (max/min/sum/product pooling) as strided slices combined
-//     elementwise (simplego's own is correct but slow).
+//   - ReduceWindow (pooling) as strided slices combined elementwise
+//     (simplego's is correct but slow); large windows (CumSum) stay in simplego.
 //
-// Gradients: importing the package also registers, in GoMLX's autodiff
+// # Ops rewritten for speed
+//
+//   - ReduceSum(Mul(x', y')) where x' and y' are reshapes, transposes or
+//     broadcasts of x and y and the Mul materialises an outer product (how
+//     GoMLX's autodiff emits the gradient of DotGeneral) becomes one
+//     DotGeneral of x and y.
+//   - DotGeneral and Dot on float32 (≥ 32k multiply-adds): the SIMD kernel,
+//     reading both operands in their own layouts.
+//   - Large float32 ReduceSum: ones · x on the SIMD kernel.
+//
+// # Gradients
+//
+// Importing the package also registers, in GoMLX's autodiff
 // (graph.VJPRegistration, for every backend), gradients for Pad and Reverse
 // (GoMLX has none) and a ConvGeneral gradient that is correct for even
 // kernel sizes (GoMLX's shifts the input gradient by one) and defined for
 // input dilation (transposed convolution). See vjp.go.
 //
-// FFT: the backend FFT op needs complex dtypes, which simplego lacks. Use
-// RFFT, IRFFT and DFT from this package instead: real/imaginary pairs, one
-// DotGeneral each, differentiable, on any backend.
+// # FFT
 //
-// Ops rewritten for speed:
-//   - ReduceSum(Mul(x', y')) where x' and y' are reshapes, transposes or
-//     broadcasts of x and y, and the Mul materialises an outer product (this
-//     is how GoMLX's autodiff emits the gradient of DotGeneral), becomes one
-//     DotGeneral of x and y.
+// The backend FFT op needs complex dtypes, which simplego lacks. Use RFFT,
+// IRFFT and DFT from this package: real/imaginary pairs, one DotGeneral
+// each, differentiable, on any backend.
 //
-// The default configuration runs simplego with "ops_parallel,parallelism=-1":
-// independent ops run concurrently and simplego's worker pool never blocks
-// (plain simplego's bounded pool can deadlock when parallel ops run nested
-// parallel DotGenerals on a 2-CPU machine; see TestNoDeadlock). simplego
-// prints one line ("SimpleGo backend: parallelism set to -1") when the
-// backend is created, which New discards. "dl4go:ops_sequential" is the
-// other safe choice.
-// Any simplego option can still be given: GOMLX_BACKEND="dl4go:parallelism=4".
+// # Configuration
+//
+// "dl4go" runs simplego with "ops_parallel,parallelism=-1": independent ops
+// run concurrently and simplego's worker pool never blocks (plain simplego's
+// bounded pool can deadlock when parallel ops run nested parallel
+// DotGenerals on a 2-CPU machine; see TestNoDeadlock). simplego prints a line
+// for that option, which New discards. Options, comma-separated after
+// "dl4go:": any simplego option (e.g. "ops_sequential", the other safe
+// choice), "nokernel", "kernelall" (every product on the kernel, for tests)
+// and "norewrite" (no ReduceSum(Mul) rewrite, for tests).
 package backend
 
 import (

@@ -1,5 +1,7 @@
 package backend
 
+//go:generate go run ./internal/genstaged
+
 import (
 	"errors"
 	"fmt"
