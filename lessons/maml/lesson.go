@@ -72,9 +72,16 @@ func Size() Config {
 	return Full()
 }
 
+// revision changes when the lesson's code changes what a configuration trains or measures, so that
+// checkpoints and saved outcomes of older code are not reused.
+const revision = 2
+
 // key identifies a configuration in checkpoint paths: its name and a hash of every setting.
 func (c Config) key() string {
-	js, _ := json.Marshal(c)
+	js, _ := json.Marshal(struct {
+		Config
+		Revision int
+	}{c, revision})
 	return fmt.Sprintf("%s-%x", c.Name, sha256.Sum256(js))[:len(c.Name)+13]
 }
 
