@@ -333,26 +333,26 @@ func ParseMove(n int, s string) (int, error) {
 
 // String draws the board as text: X black, O white, . empty, rows numbered from the bottom.
 func (p *Position) String() string {
-	var b strings.Builder
+	var lines []string
 	for r := range p.N {
-		fmt.Fprintf(&b, "%d ", p.N-r)
+		cells := []string{fmt.Sprint(p.N - r)}
 		for c := range p.N {
 			switch p.Stones[r*p.N+c] {
 			case Black:
-				b.WriteString("X ")
+				cells = append(cells, "X")
 			case White:
-				b.WriteString("O ")
+				cells = append(cells, "O")
 			default:
-				b.WriteString(". ")
+				cells = append(cells, ".")
 			}
 		}
-		b.WriteString("\n")
+		lines = append(lines, strings.Join(cells, " "))
 	}
-	b.WriteString("  ")
+	cols := []string{" "}
 	for c := range p.N {
-		fmt.Fprintf(&b, "%c ", columns[c])
+		cols = append(cols, string(columns[c]))
 	}
-	return strings.TrimRight(b.String(), " ")
+	return strings.Join(append(lines, strings.Join(cols, " ")), "\n")
 }
 
 // Setup returns a position from rows of text ("X" black, "O" white, "." empty; row 0 at the

@@ -40,7 +40,7 @@ func DefaultLeeConfig() LeeConfig {
 		ExpertGames: 32, ExpertSims: 300, RolloutEps: 3, SLSteps: 300, RLIters: 10, RLGames: 64,
 		ValueGames: 256, ValueSteps: 300, Batch: 64, LR: 2e-3, Lambda: 0.5, Sims: 32, EvalGames: 40, Seed: 1}
 	if lessons.Quick() {
-		c.ExpertGames, c.ExpertSims, c.RolloutEps, c.SLSteps, c.RLIters, c.RLGames = 8, 100, 2, 60, 3, 32
+		c.ExpertGames, c.ExpertSims, c.RolloutEps, c.SLSteps, c.RLIters, c.RLGames = 8, 100, 2, 200, 3, 32
 		c.ValueGames, c.ValueSteps, c.Sims, c.EvalGames = 64, 60, 16, 10
 	}
 	return c

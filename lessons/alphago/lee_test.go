@@ -3,21 +3,38 @@ package alphago
 import (
 	"testing"
 	"time"
+
+	"github.com/dl4go/dl4go/lessons"
 )
 
+// TestLeeQuick runs AlphaGo Lee's pipeline at the quick size and checks that each stage learned
+// something: the rollout policy agrees with the expert more often than a uniform policy, and
+// the losses of the SL PolicyNet and of the ValueNet fall.
 func TestLeeQuick(t *testing.T) {
+	t.Setenv(lessons.QuickEnvVar, "1")
 	cfg := DefaultLeeConfig()
-	cfg.ExpertGames, cfg.ExpertSims, cfg.RolloutEps, cfg.SLSteps, cfg.RLIters, cfg.RLGames = 8, 100, 2, 60, 3, 32
-	cfg.ValueGames, cfg.ValueSteps, cfg.Sims, cfg.EvalGames = 64, 60, 16, 10
 	t0 := time.Now()
 	out, err := RunLee(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("expert moves %d, rollout acc %.2f (before %.2f), %0.f moves/s; policy acc %.2f; RL wins %v; RL vs SL %.2f; value loss %.3f→%.3f; Lee vs random %.2f vs MCTS %.2f; times %v; total %v",
-		out.ExpertMoves, out.RolloutAccuracy, out.RolloutBefore, out.RolloutMovesPerSec, out.PolicyAccuracy, out.RLWin, out.RLVsSL,
-		out.ValueLoss[0], out.ValueLoss[len(out.ValueLoss)-1], out.VsRandom, out.VsMCTS, out.Times, time.Since(t0))
+	t.Logf("%s\ntimes %v; total %v", out.Summary(), out.Times, time.Since(t0))
 	if out.RolloutAccuracy <= out.RolloutBefore {
-		t.Errorf("rollout policy did not learn: accuracy %.2f, uniform %.2f", out.RolloutAccuracy, out.RolloutBefore)
+		t.Errorf("rollout policy did not learn: agreement %.2f, uniform %.2f", out.RolloutAccuracy, out.RolloutBefore)
 	}
+	if k := len(out.SLLoss); k < 20 || mean(out.SLLoss[k-10:]) >= mean(out.SLLoss[:10]) {
+		t.Errorf("SL PolicyNet loss did not fall: %v", out.SLLoss)
+	}
+	n := len(out.ValueLoss)
+	if n < 20 || mean(out.ValueLoss[n-10:]) >= mean(out.ValueLoss[:10]) {
+		t.Errorf("ValueNet loss did not fall: %v", out.ValueLoss)
+	}
+}
+
+func mean(x []float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
 }
