@@ -1,0 +1,65 @@
+package dcgan
+
+import (
+	"fmt"
+
+	"github.com/dl4go/dl4go/lessons"
+)
+
+// Config sizes one DCGAN experiment. DefaultConfig is the notebook's full size, QuickConfig the
+// quick size (DL4GO_QUICK=1); Size picks one.
+type Config struct {
+	ZDim      int // length of the noise vector z.
+	GFeatures int // generator: channels of the 14×14 map (the 7×7 map has twice as many).
+	DFeatures int // discriminator: channels of the 14×14 map (the 7×7 map has twice as many).
+	Batch     int // images per step, real and fake each.
+	Steps     int // training iterations (each one D update then one G update).
+	// EpochSteps is the number of iterations between two snapshots of the fixed-noise grid
+	// (an "epoch" of the lesson's charts; a pass over MNIST is 60000/Batch iterations).
+	EpochSteps int
+	// ProbeSteps is how many early iterations get the gradient probe (saturating vs
+	// non-saturating generator loss), every ProbeEvery iterations.
+	ProbeSteps, ProbeEvery int
+	LearningRate           float64 // Adam's learning rate, both players (DCGAN: 2e-4).
+	Beta1                  float64 // Adam's β₁, both players (DCGAN: 0.5).
+	Samples                int     // samples the judge classifies at the end.
+	Seed                   uint64
+	// CheckpointDir is where training is saved and resumed from. Empty means the user cache
+	// (DefaultCheckpointDir); "-" disables checkpoints.
+	CheckpointDir string
+	Judge         JudgeConfig // the MNIST classifier that judges the samples.
+}
+
+// DefaultConfig is the full experiment: small DCGAN, batch 64, measured ~? on 2 cores.
+func DefaultConfig() Config {
+	return Config{
+		ZDim: 32, GFeatures: 32, DFeatures: 32, Batch: 64,
+		Steps: 1800, EpochSteps: 150, ProbeSteps: 300, ProbeEvery: 10,
+		LearningRate: 2e-4, Beta1: 0.5, Samples: 1000, Seed: 15,
+		Judge: DefaultJudgeConfig(),
+	}
+}
+
+// QuickConfig is the quick size: the same networks and code path, fewer iterations.
+func QuickConfig() Config {
+	c := DefaultConfig()
+	c.GFeatures, c.DFeatures = 16, 16
+	c.Steps, c.EpochSteps, c.ProbeSteps, c.ProbeEvery = 250, 50, 100, 10
+	c.Samples = 500
+	c.Judge = QuickJudgeConfig()
+	return c
+}
+
+// Size returns QuickConfig when lessons.Quick() (DL4GO_QUICK=1), else DefaultConfig.
+func Size() Config {
+	if lessons.Quick() {
+		return QuickConfig()
+	}
+	return DefaultConfig()
+}
+
+// Key identifies a configuration's training run, for its checkpoint directory.
+func (c Config) Key() string {
+	return fmt.Sprintf("z%d-g%d-d%d-b%d-n%d-e%d-lr%g-b1%g-s%d", c.ZDim, c.GFeatures, c.DFeatures, c.Batch,
+		c.Steps, c.EpochSteps, c.LearningRate, c.Beta1, c.Seed)
+}

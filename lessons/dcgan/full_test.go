@@ -1,0 +1,27 @@
+package dcgan
+
+import (
+	"os"
+	"testing"
+)
+
+// TestFullOutcome runs the notebook's full experiment (about 10 minutes on 2 cores, or resumes it
+// from its checkpoint) and asserts the full outcome. It runs only with DL4GO_FULL=1.
+func TestFullOutcome(t *testing.T) {
+	if os.Getenv("DL4GO_FULL") != "1" {
+		t.Skip("set DL4GO_FULL=1 to run the full-size experiment")
+	}
+	out, err := RunDCGAN(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("judge accuracy %.4f; confident %.3f; shares %.3f; min share %.3f; %v/iteration; wall %v (resumed at %d)",
+		out.JudgeAccuracy, out.Score.Confident, out.Score.Share, out.Score.MinShare(), out.StepTime, out.Wall, out.StartStep)
+	if out.JudgeAccuracy < 0.98 {
+		t.Errorf("judge accuracy %.4f < 0.98", out.JudgeAccuracy)
+	}
+	if out.Score.Confident < FullConfident || out.Score.MinShare() < MinClassShare {
+		t.Errorf("confident %.3f (want ≥ %.2f), min class share %.3f (want ≥ %.2f)",
+			out.Score.Confident, FullConfident, out.Score.MinShare(), MinClassShare)
+	}
+}

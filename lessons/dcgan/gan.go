@@ -1,0 +1,207 @@
+package dcgan
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/gomlx/gomlx/backends"
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+)
+
+// gan holds the two players in one context and the compiled steps of the game.
+type gan struct {
+	cfg Config
+	ctx *context.Context
+	// generate is G(z) with batch statistics (training mode): the fake batch of the D step.
+	generate *context.Exec
+	// sample is G(z) with the moving averages of batch norm (inference mode): pictures and judging.
+	sample *context.Exec
+	// dStep and gStep are the report's update_discriminator and update_generator.
+	dStep, gStep *context.Exec
+	// probe measures both generator losses' gradients without updating anything but batch-norm
+	// averages.
+	probe *context.Exec
+}
+
+func newGAN(backend backends.Backend, cfg Config) (*gan, error) {
+	g := &gan{cfg: cfg, ctx: context.New()}
+	g.ctx.SetParam(context.ParamInitialSeed, int64(cfg.Seed))
+	ctx := g.ctx.Checked(false)
+	dOpt := optimizers.Adam().LearningRate(cfg.LearningRate).Betas(cfg.Beta1, 0.999).Scope("adam_discriminator").Done()
+	gOpt := optimizers.Adam().LearningRate(cfg.LearningRate).Betas(cfg.Beta1, 0.999).Scope("adam_generator").Done()
+	var err error
+	mk := func(name string, fn any) *context.Exec {
+		if err != nil {
+			return nil
+		}
+		var e *context.Exec
+		e, err = context.NewExecAny(backend, ctx, fn)
+		if err != nil {
+			err = fmt.Errorf("dcgan: compile %s: %w", name, err)
+		}
+		return e
+	}
+	g.generate = mk("generate", func(ctx *context.Context, z *Node) *Node {
+		ctx.SetTraining(z.Graph(), true)
+		return Generator(ctx, cfg, z)
+	})
+	g.sample = mk("sample", func(ctx *context.Context, z *Node) *Node {
+		return Generator(ctx, cfg, z)
+	})
+	g.dStep = mk("update_discriminator", func(ctx *context.Context, real, fake *Node) []*Node {
+		ctx.SetTraining(real.Graph(), true)
+		return updateDiscriminator(ctx, cfg, dOpt, real, fake)
+	})
+	g.gStep = mk("update_generator", func(ctx *context.Context, z *Node) []*Node {
+		ctx.SetTraining(z.Graph(), true)
+		return updateGenerator(ctx, cfg, gOpt, z)
+	})
+	g.probe = mk("probe", func(ctx *context.Context, z *Node) []*Node {
+		ctx.SetTraining(z.Graph(), true)
+		return probeGradients(ctx, cfg, z)
+	})
+	return g, err
+}
+
+// toSigned maps MNIST pixels [batch, 28, 28] in [0, 1] to the generator's range: [batch, 28, 28, 1]
+// in [−1, 1] (the range of tanh).
+func toSigned(x *Node) *Node {
+	d := x.Shape().Dimensions
+	return Reshape(AddScalar(MulScalar(x, 2), -1), d[0], d[1], d[2], 1)
+}
+
+// updateDiscriminator is one gradient-ascent step of D on V(D, G) = E[log D(x)] + E[log(1 − D(G(z)))],
+// written, as in the report, as minimising the binary cross-entropy of real images (label 1) plus
+// that of fake images (label 0). real is [batch, 28, 28] in [0, 1]; fake is [batch, 28, 28, 1] in
+// [−1, 1], made by G outside this step, so only D's variables are in this graph and updated.
+// Returns the D loss, the mean D(x) and the mean D(G(z)) (scalars).
+func updateDiscriminator(ctx *context.Context, cfg Config, opt optimizers.Interface, real, fake *Node) []*Node {
+	realLogits := Discriminator(ctx, cfg, toSigned(real)) // [batch]
+	fakeLogits := Discriminator(ctx, cfg, fake)           // [batch]
+	// BCE(1, σ(a)) = −log σ(a) = softplus(−a); BCE(0, σ(a)) = −log(1 − σ(a)) = softplus(a).
+	realLoss := ReduceAllMean(Softplus(Neg(realLogits)))
+	fakeLoss := ReduceAllMean(Softplus(fakeLogits))
+	loss := Add(realLoss, fakeLoss)
+	opt.UpdateGraph(ctx, loss.Graph(), loss)
+	return []*Node{loss, ReduceAllMean(Sigmoid(realLogits)), ReduceAllMean(Sigmoid(fakeLogits))}
+}
+
+// updateGenerator is one step of G with the non-saturating loss: the fake images are given label 1,
+// so G minimises BCE(1, D(G(z))) = −log D(G(z)) (i.e. maximises log D(G(z))) instead of minimising
+// log(1 − D(G(z))). D's variables are in this graph (the gradient flows through D into G) but are
+// frozen: only G's variables are updated. z is [batch, ZDim]. Returns the G loss and the mean
+// D(G(z)) (scalars).
+func updateGenerator(ctx *context.Context, cfg Config, opt optimizers.Interface, z *Node) []*Node {
+	logits := Discriminator(ctx, cfg, Generator(ctx, cfg, z))
+	loss := ReduceAllMean(Softplus(Neg(logits)))
+	restore := freeze(ctx, DiscriminatorScope)
+	opt.UpdateGraph(ctx, loss.Graph(), loss)
+	restore()
+	return []*Node{loss, ReduceAllMean(Sigmoid(logits))}
+}
+
+// probeGradients returns, for the batch z [batch, ZDim], the global L2 norm of the gradient over all
+// of G's weights of the non-saturating loss −mean log D(G(z)) and of the saturating (original
+// minimax) loss mean log(1 − D(G(z))), and the mean D(G(z)) (three scalars).
+func probeGradients(ctx *context.Context, cfg Config, z *Node) []*Node {
+	logits := Discriminator(ctx, cfg, Generator(ctx, cfg, z))
+	nonSat := ReduceAllMean(Softplus(Neg(logits))) // −log σ(a)
+	sat := ReduceAllMean(Neg(Softplus(logits)))    // log(1 − σ(a))
+	var vars []*Node
+	for v := range ctx.IterVariables() {
+		if v.Trainable && v.InUseByGraph(z.Graph()) && strings.HasPrefix(v.Scope(), "/"+GeneratorScope) {
+			vars = append(vars, v.ValueGraph(z.Graph()))
+		}
+	}
+	norm := func(grads []*Node) *Node {
+		var sum *Node
+		for _, gr := range grads {
+			s := ReduceAllSum(Square(gr))
+			if sum == nil {
+				sum = s
+			} else {
+				sum = Add(sum, s)
+			}
+		}
+		return Sqrt(sum)
+	}
+	return []*Node{norm(Gradient(nonSat, vars...)), norm(Gradient(sat, vars...)), ReduceAllMean(Sigmoid(logits))}
+}
+
+// freeze marks the trainable variables under scope as not trainable, so that an optimizer built
+// next leaves them alone, and returns the function that restores them. (Batch norm marks its scale
+// and offset trainable each time it is built, so freeze is called after the model is built.)
+func freeze(ctx *context.Context, scope string) (restore func()) {
+	var frozen []*context.Variable
+	for v := range ctx.IterVariables() {
+		if v.Trainable && strings.HasPrefix(v.Scope(), "/"+scope) {
+			v.Trainable = false
+			frozen = append(frozen, v)
+		}
+	}
+	return func() {
+		for _, v := range frozen {
+			v.Trainable = true
+		}
+	}
+}
+
+// noise returns n noise vectors z ~ N(0, I), [n, ZDim], drawn from a stream fixed by (seed, stream).
+func noise(seed, stream uint64, n, zDim int) []float32 {
+	rng := rand.New(rand.NewPCG(seed, stream))
+	z := make([]float32, n*zDim)
+	for i := range z {
+		z[i] = float32(rng.NormFloat64())
+	}
+	return z
+}
+
+// images runs exec (generate or sample) on z [n, ZDim] and returns the n images flattened,
+// [n, 28, 28], mapped back from [−1, 1] to [0, 1].
+func (g *gan) images(exec *context.Exec, z []float32) ([]float32, error) {
+	n := len(z) / g.cfg.ZDim
+	out, err := exec.Exec(tensors.FromFlatDataAndDimensions(z, n, g.cfg.ZDim))
+	if err != nil {
+		return nil, fmt.Errorf("dcgan: generate: %w", err)
+	}
+	pix, err := tensors.CopyFlatData[float32](out[0])
+	if err != nil {
+		return nil, fmt.Errorf("dcgan: generate: %w", err)
+	}
+	for i, v := range pix {
+		pix[i] = (v + 1) / 2
+	}
+	return pix, nil
+}
+
+// sampleChunk is the batch size of sampleMany.
+const sampleChunk = 100
+
+// sampleMany generates n images [n, 28, 28] in [0, 1] in inference mode, in batches of
+// sampleChunk, from noise stream `stream`.
+func (g *gan) sampleMany(n int, stream uint64) ([]float32, error) {
+	z := noise(g.cfg.Seed, stream, n, g.cfg.ZDim)
+	var out []float32
+	for start := 0; start < n; start += sampleChunk {
+		end := min(start+sampleChunk, n)
+		pix, err := g.images(g.sample, z[start*g.cfg.ZDim:end*g.cfg.ZDim])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pix...)
+	}
+	return out, nil
+}
+
+func scalar(t *tensors.Tensor) float64 {
+	v := float64(tensors.ToScalar[float32](t))
+	if math.IsInf(v, 0) {
+		return math.NaN()
+	}
+	return v
+}

@@ -1,0 +1,214 @@
+package dcgan
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/dl4go/dl4go/data/mnist"
+	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/gomlx/gomlx/backends"
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
+	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/losses"
+	"github.com/gomlx/gomlx/pkg/ml/train/metrics"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+)
+
+// JudgeConfig sizes the MNIST classifier that judges generated digits.
+type JudgeConfig struct {
+	Steps int // training steps (batches).
+	Batch int
+	Seed  uint64
+	// TestImages is how many MNIST test images measure the judge's accuracy (0: all 10000).
+	TestImages int
+	// CheckpointDir is where the trained judge is cached. Empty means
+	// <user cache>/dl4go/dcgan/<Key()>; "-" disables the cache.
+	CheckpointDir string
+}
+
+// DefaultJudgeConfig trains the judge for 1.3 passes over MNIST (≈ 98.5% test accuracy).
+func DefaultJudgeConfig() JudgeConfig { return JudgeConfig{Steps: 1200, Batch: 64, Seed: 1} }
+
+// QuickJudgeConfig trains it briefly (≈ 97%) and tests it on 2000 images, for the quick size.
+func QuickJudgeConfig() JudgeConfig {
+	return JudgeConfig{Steps: 250, Batch: 64, Seed: 1, TestImages: 2000}
+}
+
+// Key identifies the judge's checkpoint.
+func (c JudgeConfig) Key() string { return fmt.Sprintf("judge-n%d-b%d-s%d", c.Steps, c.Batch, c.Seed) }
+
+// Judge is an MNIST classifier (a small CNN: two 3×3 conv + max-pool blocks and a 128-unit
+// hidden layer) used to judge generated digits: a sample is "confident" when the judge gives some
+// digit a probability of at least MinProb. Conditional GAN (lesson 16) reuses it.
+type Judge struct {
+	// Accuracy is the judge's accuracy on the 10000 MNIST test images.
+	Accuracy float64
+	ctx      *context.Context
+	probs    *context.Exec
+}
+
+// JudgeModel is the judge's network: images [batch, 28, 28] in [0, 1] → logits [batch, 10].
+func JudgeModel(ctx *context.Context, images *Node) *Node {
+	d := images.Shape().Dimensions
+	x := Reshape(images, d[0], 28, 28, 1)
+	for i, ch := range []int{16, 32} {
+		x = layers.Convolution(ctx.In(fmt.Sprintf("conv%d", i+1)), x).Channels(ch).KernelSize(3).PadSame().Strides(1).Done()
+		x = activations.Relu(x)
+		x = MaxPool(x).Window(2).Done()
+	}
+	x = Reshape(x, d[0], -1)
+	x = activations.Relu(layers.DenseWithBias(ctx.In("hidden"), x, 128))
+	return layers.DenseWithBias(ctx.In("logits"), x, mnist.NumClasses)
+}
+
+// NewJudge returns the judge of cfg: loaded from its cache, or trained there first (with the live
+// training view), then measured on the MNIST test set.
+func NewJudge(cfg JudgeConfig) (*Judge, error) {
+	backend, err := gomlxext.Backend()
+	if err != nil {
+		return nil, fmt.Errorf("dcgan: judge: %w", err)
+	}
+	return newJudge(backend, cfg)
+}
+
+func newJudge(backend backends.Backend, cfg JudgeConfig) (*Judge, error) {
+	trainSet, err := mnist.Load(mnist.Train)
+	if err != nil {
+		return nil, fmt.Errorf("dcgan: judge: %w", err)
+	}
+	testSet, err := mnist.Load(mnist.Test)
+	if err != nil {
+		return nil, fmt.Errorf("dcgan: judge: %w", err)
+	}
+	ctx := context.New()
+	ctx.SetParam(context.ParamInitialSeed, int64(cfg.Seed))
+	model := func(ctx *context.Context, _ any, inputs []*Node) []*Node {
+		return []*Node{JudgeModel(ctx, inputs[0])}
+	}
+	trainer := train.NewTrainer(backend, ctx, model, losses.SparseCategoricalCrossEntropyLogits,
+		optimizers.Adam().LearningRate(1e-3).Done(),
+		[]metrics.Interface{metrics.NewMovingAverageSparseCategoricalAccuracy("accuracy", "~acc", 0.01)}, nil)
+	dir := cfg.CheckpointDir
+	if dir == "" {
+		if dir, err = gomlxext.CheckpointDir("dcgan", cfg.Key()); err != nil {
+			return nil, fmt.Errorf("dcgan: judge: %w", err)
+		}
+	} else if dir == "-" {
+		dir = ""
+	}
+	ds := trainSet.Dataset(cfg.Batch).Shuffle(cfg.Seed).Infinite()
+	if _, err := gomlxext.Fit(trainer, ds, gomlxext.FitOptions{Steps: cfg.Steps, CheckpointDir: dir, Title: "judge: MNIST classifier"}); err != nil {
+		return nil, fmt.Errorf("dcgan: train judge: %w", err)
+	}
+	j := &Judge{ctx: ctx}
+	j.probs, err = context.NewExec(backend, ctx.Reuse(), func(ctx *context.Context, images *Node) *Node {
+		return Softmax(JudgeModel(ctx, images), -1)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dcgan: judge: %w", err)
+	}
+	nTest := testSet.Len()
+	if cfg.TestImages > 0 && cfg.TestImages < nTest {
+		nTest = cfg.TestImages
+	}
+	p, err := j.Probabilities(testSet.Images[:nTest*28*28])
+	if err != nil {
+		return nil, err
+	}
+	correct := 0
+	for i, label := range testSet.Labels[:nTest] {
+		if argmax(p[i*10:(i+1)*10]) == int(label) {
+			correct++
+		}
+	}
+	j.Accuracy = float64(correct) / float64(nTest)
+	return j, nil
+}
+
+// Probabilities returns the judge's class probabilities [n, 10] (flat) for images [n, 28, 28]
+// (flat, values in [0, 1], 0 the background).
+func (j *Judge) Probabilities(images []float32) ([]float32, error) {
+	const chunk = 500
+	n := len(images) / (28 * 28)
+	if n*28*28 != len(images) {
+		return nil, fmt.Errorf("dcgan: judge: %d values are not [n, 28, 28] images", len(images))
+	}
+	out := make([]float32, 0, n*10)
+	for start := 0; start < n; start += chunk {
+		end := min(start+chunk, n)
+		t := tensors.FromFlatDataAndDimensions(images[start*784:end*784], end-start, 28, 28)
+		res, err := j.probs.Exec(t)
+		if err != nil {
+			return nil, fmt.Errorf("dcgan: judge: %w", err)
+		}
+		p, err := tensors.CopyFlatData[float32](res[0])
+		if err != nil {
+			return nil, fmt.Errorf("dcgan: judge: %w", err)
+		}
+		out = append(out, p...)
+	}
+	return out, nil
+}
+
+// Score summarises the judge's verdict on a set of generated images.
+type Score struct {
+	N         int
+	MinProb   float64     // the confidence threshold.
+	Confident float64     // fraction of images whose top class has probability ≥ MinProb.
+	Share     [10]float64 // fraction of the confident images given to each digit.
+	Labels    []int       // top class of each image.
+	TopProb   []float64   // its probability.
+}
+
+// MinShare is the smallest digit share among confident images (0 if a digit never appears: mode
+// collapse).
+func (s Score) MinShare() float64 {
+	m := math.Inf(1)
+	for _, v := range s.Share {
+		m = math.Min(m, v)
+	}
+	return m
+}
+
+// Score classifies images [n, 28, 28] (flat, in [0, 1]) and summarises the result.
+func (j *Judge) Score(images []float32, minProb float64) (Score, error) {
+	p, err := j.Probabilities(images)
+	if err != nil {
+		return Score{}, err
+	}
+	n := len(p) / 10
+	s := Score{N: n, MinProb: minProb, Labels: make([]int, n), TopProb: make([]float64, n)}
+	confident := 0
+	for i := range n {
+		row := p[i*10 : (i+1)*10]
+		k := argmax(row)
+		s.Labels[i], s.TopProb[i] = k, float64(row[k])
+		if s.TopProb[i] >= minProb {
+			confident++
+			s.Share[k]++
+		}
+	}
+	if n > 0 {
+		s.Confident = float64(confident) / float64(n)
+	}
+	if confident > 0 {
+		for k := range s.Share {
+			s.Share[k] /= float64(confident)
+		}
+	}
+	return s, nil
+}
+
+func argmax(v []float32) int {
+	best := 0
+	for i := range v {
+		if v[i] > v[best] {
+			best = i
+		}
+	}
+	return best
+}

@@ -1,0 +1,74 @@
+package dcgan
+
+import (
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
+	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	"github.com/gomlx/gomlx/pkg/ml/layers/batchnorm"
+)
+
+// Scopes of the two players' variables in the shared context.
+const (
+	GeneratorScope     = "generator"
+	DiscriminatorScope = "discriminator"
+)
+
+// initStd is the standard deviation of DCGAN's weight initialisation, N(0, 0.02²) (Radford et al., 2016).
+const initStd = 0.02
+
+// Generator maps noise z [batch, ZDim] to images [batch, 28, 28, 1] in [−1, 1], following
+// DCGAN's rules:
+//
+//   - the only matrix multiplication is the projection of z to a 7×7×GFeatures·2 map (z has no
+//     spatial layout, so something must give it one; DCGAN's paper calls this the "project and
+//     reshape" step — it is a 1×1 "convolution" of a 1×1 map with 7·7·C output channels);
+//   - up-sampling by stride-2 transposed convolutions (no pooling, no fixed up-sampling):
+//     7×7 → 14×14 → 28×28;
+//   - batch normalisation and ReLU after every layer except the last, which is tanh.
+func Generator(ctx *context.Context, cfg Config, z *Node) *Node {
+	ctx = ctx.In(GeneratorScope).WithInitializer(initializers.RandomNormalFn(ctx, initStd))
+	batch := z.Shape().Dimensions[0]
+	c0 := 2 * cfg.GFeatures
+	x := layers.Dense(ctx.In("project"), z, false, 7*7*c0) // [batch, 7·7·c0]
+	x = Reshape(x, batch, 7, 7, c0)
+	x = activations.Relu(batchnorm.New(ctx.In("project_bn"), x, -1).Done())
+	x = TransposedConv(ctx.In("tconv1"), x, cfg.GFeatures, 4, 2, 1) // [batch, 14, 14, GFeatures]
+	x = activations.Relu(batchnorm.New(ctx.In("tconv1_bn"), x, -1).Done())
+	x = TransposedConv(ctx.In("tconv2"), x, 1, 4, 2, 1) // [batch, 28, 28, 1]
+	return Tanh(x)
+}
+
+// Discriminator maps images [batch, 28, 28, 1] in [−1, 1] to logits [batch] (D(x) = σ(logit) is
+// the probability that x is real), following DCGAN's rules:
+//
+//   - down-sampling by stride-2 convolutions (no pooling): 28×28 → 14×14 → 7×7;
+//   - LeakyReLU (slope 0.2) activations;
+//   - batch normalisation after the second convolution (not on the input layer, as in the paper);
+//   - no fully connected layer: the last layer is a 7×7 convolution without padding that turns the
+//     7×7 map into one number per image.
+func Discriminator(ctx *context.Context, cfg Config, x *Node) *Node {
+	ctx = ctx.In(DiscriminatorScope).WithInitializer(initializers.RandomNormalFn(ctx, initStd))
+	batch := x.Shape().Dimensions[0]
+	h := conv(ctx.In("conv1"), x, cfg.DFeatures, 4, 2, 1, true) // [batch, 14, 14, DFeatures]
+	h = activations.LeakyReluWithAlpha(h, 0.2)
+	h = conv(ctx.In("conv2"), h, 2*cfg.DFeatures, 4, 2, 1, false) // [batch, 7, 7, 2·DFeatures]
+	h = activations.LeakyReluWithAlpha(batchnorm.New(ctx.In("conv2_bn"), h, -1).Done(), 0.2)
+	h = conv(ctx.In("conv3"), h, 1, 7, 1, 0, true) // [batch, 1, 1, 1]
+	return Reshape(h, batch)
+}
+
+// conv is a square convolution of x [batch, H, W, C] with the given output channels, kernel size,
+// stride and symmetric zero padding.
+func conv(ctx *context.Context, x *Node, channels, kernel, stride, padding int, bias bool) *Node {
+	inC := x.Shape().Dimensions[3]
+	w := ctx.VariableWithShape("weights", shapeOf(x, kernel, kernel, inC, channels)).ValueGraph(x.Graph())
+	y := Convolve(x, w).StridePerAxis(stride, stride).
+		PaddingPerDim([][2]int{{padding, padding}, {padding, padding}}).Dilations(1).Done()
+	if bias {
+		b := ctx.WithInitializer(initializers.Zero).VariableWithShape("bias", shapeOf(x, channels)).ValueGraph(x.Graph())
+		y = Add(y, Reshape(b, 1, 1, 1, channels))
+	}
+	return y
+}
