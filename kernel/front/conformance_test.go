@@ -67,7 +67,7 @@ func TestConformance(t *testing.T) {
 	jupyterPath := testKernelspec(t, "jupyter_kernel_test, jupyter_client")
 	cmd := exec.Command("/usr/bin/python3", "-m", "unittest", "-v", "test_dl4go_kernel")
 	cmd.Dir = "testdata"
-	cmd.Env = append(os.Environ(), "JUPYTER_PATH="+jupyterPath, "DL4GO_KERNEL_NAME=dl4go-fronttest")
+	cmd.Env = append(os.Environ(), "JUPYTER_PATH="+jupyterPath, "DL4GO_KERNEL_NAME=dl4go-fronttest", "PYTHONDONTWRITEBYTECODE=1")
 	out, err := cmd.CombinedOutput()
 	var summary []string
 	for _, line := range strings.Split(string(out), "\n") {

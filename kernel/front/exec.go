@@ -131,6 +131,7 @@ type execState struct {
 	finalized   chan struct{}
 	finalOnce   sync.Once
 	replied     chan struct{} // closed once the execute_reply went to Jupyter
+	repliedAt   time.Time
 	stopOnError bool
 	failed      bool // the reply said "error"
 }
@@ -144,22 +145,28 @@ type errorContent struct {
 const stderrTail = 64 << 10
 
 type queuedExec struct {
-	fr wire.Frames
-	m  *wire.Message
+	fr      wire.Frames
+	m       *wire.Message
+	arrived time.Time
 }
 
 // runExecs hands execute_requests to GoNB one at a time, in order. After a cell
 // fails, the requests already waiting are aborted when the failed one asked
 // stop_on_error (as IPython does), so Run All stops at the failed cell.
 func (f *front) runExecs(ctx context.Context) {
+	var next *queuedExec
 	for {
-		var q queuedExec
-		select {
-		case q = <-f.execQueue:
-		case <-ctx.Done():
-			return
-		case <-f.stop:
-			return
+		q := next
+		next = nil
+		if q == nil {
+			select {
+			case r := <-f.execQueue:
+				q = &r
+			case <-ctx.Done():
+				return
+			case <-f.stop:
+				return
+			}
 		}
 		st := f.execute(q.fr, q.m)
 		if st == nil {
@@ -176,11 +183,17 @@ func (f *front) runExecs(ctx context.Context) {
 		}
 		st.mu.Lock()
 		abort := st.failed && st.stopOnError
+		repliedAt := st.repliedAt
 		st.mu.Unlock()
-		for abort {
+		// Abort what arrived before the failure was reported.
+		for abort && next == nil {
 			select {
-			case q := <-f.execQueue:
-				f.abort(q.m)
+			case r := <-f.execQueue:
+				if r.arrived.Before(repliedAt) {
+					f.abort(r.m)
+				} else {
+					next = &r
+				}
 			default:
 				abort = false
 			}
@@ -289,6 +302,10 @@ func (f *front) execIOPub(st *execState, fr wire.Frames, m *wire.Message) {
 				return
 			}
 			f.finalize(st)
+			// The idle goes out before the reply and before the next cell's busy.
+			f.publishFrames(fr, t, st.origHeader)
+			close(st.finalized)
+			return
 		}
 	case "execute_input":
 		var c struct {
@@ -441,7 +458,6 @@ func (f *front) finalize(st *execState) {
 			f.current = nil
 		}
 		f.mu.Unlock()
-		close(st.finalized)
 	})
 }
 
@@ -500,6 +516,9 @@ func (f *front) finishReply(st *execState, fr wire.Frames, m *wire.Message) {
 	data, _ := json.Marshal(content)
 	fr.Content = data
 	fr.ParentHeader = st.origHeader
+	st.mu.Lock()
+	st.repliedAt = time.Now()
+	st.mu.Unlock()
 	if err := f.jShell.send(fr.Sign(f.key)); err != nil {
 		f.logf("forward execute_reply: %v", err)
 	}

@@ -17,7 +17,11 @@
 // It also repairs GoNB's execution results: a panic, log.Fatal or non-zero exit
 // gives reply status "error" with one error output naming the cell lines; a compile
 // error gives one error output (GoNB's HTML report becomes its traceback); a cell
-// holding only a Go expression publishes its value as execute_result.
+// holding only a Go expression publishes its value as execute_result (a lone call
+// without results, or to fmt/log/os, just runs as a %% statement); "?name" shows
+// gopls' documentation as a pager payload. Cells run one at a time; after a failed
+// cell with stop_on_error the queued ones are aborted, as IPython does. A cell
+// program clears its output with a display_data of [ClearOutputMIME].
 //
 // Messages with a missing or wrong signature, and replayed msg_ids, are dropped
 // and logged.
@@ -444,7 +448,7 @@ func (f *front) handleJupyter(s *lockedSocket, ch wire.Channel, fr wire.Frames, 
 		f.forwardShutdown(s, ch, fr, m)
 		return
 	}
-	pending <- queuedExec{fr, m}
+	pending <- queuedExec{fr: fr, m: m, arrived: time.Now()}
 }
 
 // forwardLoop passes a channel's messages to GoNB in order, once GoNB is ready;
