@@ -14,7 +14,15 @@
 //   - AlphaGo Zero (zero.go): no expert games, no rollouts, simple input planes and one
 //     DualNet made of residual blocks Conv → BatchNorm → ReLU → Conv → BatchNorm → Add → ReLU,
 //     trained only from its own MCTS self-play through a replay buffer.
-//   - Play and Watch (play.go) let you play against the trained agent in a notebook.
+//   - Match (arena.go) plays many games side by side between two Players (RandomPlayer,
+//     PureMCTS, MCTSPlayer with a network), colours alternated.
+//   - Play, CurrentGame and Watch (play.go) let you play against the committed network
+//     (Pretrained, made by cmd/train) and watch it play; SolveTactics runs the test positions.
+//   - RunLee and RunZero are the two experiments, Result the asserted outcome.
+//
+// Sizes: DefaultZeroConfig and DefaultLeeConfig return the full configuration, or the quick one
+// when DL4GO_QUICK=1 (lessons.Quick). Training AlphaGo Zero saves a checkpoint after every
+// iteration under the user cache (gomlxext.CheckpointDir) and resumes from it.
 //
 // AlphaZero (2018) is AlphaGo Zero's algorithm made game-agnostic: the same self-play
 // network and MCTS learned chess and shogi as well as Go, with no Go-specific symmetry tricks.

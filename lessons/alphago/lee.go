@@ -69,10 +69,10 @@ type expertMove struct {
 	move int
 }
 
-// ExpertGames plays games with pure MCTS (sims playouts per move; the first 4 moves sampled
+// expertGames plays games with pure MCTS (sims playouts per move; the first 4 moves sampled
 // ∝ visits for variety) and returns every (position, chosen move): our stand-in for the human
 // expert games AlphaGo Lee learned from.
-func ExpertGames(games, sims, size int, komi float64, seed uint64) ([]expertMove, error) {
+func expertGames(games, sims, size int, komi float64, seed uint64) ([]expertMove, error) {
 	rng := rand.New(rand.NewPCG(seed, 11))
 	eval := &RandomRollouts{Seed: seed}
 	pos := make([]Position, games)
@@ -248,7 +248,7 @@ func RunLee(cfg LeeConfig) (LeeOutcome, error) {
 
 	// 1. "Expert" games.
 	t0 := time.Now()
-	expert, err := ExpertGames(cfg.ExpertGames, cfg.ExpertSims, n, cfg.Komi, cfg.Seed)
+	expert, err := expertGames(cfg.ExpertGames, cfg.ExpertSims, n, cfg.Komi, cfg.Seed)
 	if err != nil {
 		return out, fmt.Errorf("alphago lee: %w", err)
 	}

@@ -139,9 +139,9 @@ func augment(n int, planes, pi []float32, z float32) []sample {
 	return out
 }
 
-// SelfPlay plays games side by side, both sides searching with eval, and returns the
+// selfPlay plays games side by side, both sides searching with eval, and returns the
 // training examples (visit distributions and outcomes), already multiplied by the 8 symmetries.
-func SelfPlay(eval Evaluator, games, size int, komi float64, sc SearchConfig, tempMoves int, rng *rand.Rand) ([]sample, error) {
+func selfPlay(eval Evaluator, games, size int, komi float64, sc SearchConfig, tempMoves int, rng *rand.Rand) ([]sample, error) {
 	type rec struct {
 		planes []float32
 		pi     []float32
@@ -228,7 +228,7 @@ func RunZero(cfg ZeroConfig) (ZeroOutcome, error) {
 	for iter := len(hist.Iters) + 1; iter <= cfg.Iterations; iter++ {
 		t0 := time.Now()
 		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(iter)))
-		samples, err := SelfPlay(net, cfg.Games, cfg.Size, cfg.Komi, sc, cfg.TempMoves, rng)
+		samples, err := selfPlay(net, cfg.Games, cfg.Size, cfg.Komi, sc, cfg.TempMoves, rng)
 		if err != nil {
 			return out, fmt.Errorf("alphago zero: iteration %d: %w", iter, err)
 		}
