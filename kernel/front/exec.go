@@ -356,6 +356,7 @@ func (f *front) execIOPub(st *execState, fr wire.Frames, m *wire.Message) {
 		html := st.compileHTML
 		st.mu.Unlock()
 		if ce := compileError(html); ce != nil {
+			ce.shiftLines(st.count, st.lineOffset())
 			st.mu.Lock()
 			st.compileErr = ce
 			st.mu.Unlock()
@@ -421,7 +422,8 @@ func (f *front) finalize(st *execState) {
 		st.mu.Unlock()
 		var failure *errorContent
 		if !gonbError {
-			failure = runtimeFailure(stderr, st.code, count, interrupted)
+			failure = runtimeFailure(stderr, strings.Repeat("\n", st.lineOffset())+st.code, count, interrupted)
+			failure.shiftLines(count, st.lineOffset())
 		}
 		if failure == nil {
 			for _, h := range held {
@@ -711,5 +713,36 @@ func (f *front) inspect(expr string) map[string]any {
 			f.logf("inspect %s: no reply within 15 s", expr)
 			return nil
 		}
+	}
+}
+
+// lineOffset is the number of lines the front put before the user's code.
+func (st *execState) lineOffset() int {
+	if st.kind == exprCell || st.kind == stmtCell {
+		return strings.Count(completePrefix, "\n")
+	}
+	return 0
+}
+
+var reCellLine = regexp.MustCompile(`Cell\[(\d+)\]: Line (\d+)`)
+
+// shiftLines maps "Cell[count]: Line N" of a rewritten cell back to the user's lines.
+func (e *errorContent) shiftLines(count, offset int) {
+	if e == nil || offset == 0 {
+		return
+	}
+	fix := func(s string) string {
+		return reCellLine.ReplaceAllStringFunc(s, func(m string) string {
+			sm := reCellLine.FindStringSubmatch(m)
+			if sm[1] != strconv.Itoa(count) {
+				return m
+			}
+			n, _ := strconv.Atoi(sm[2])
+			return fmt.Sprintf("Cell[%s]: Line %d", sm[1], max(1, n-offset))
+		})
+	}
+	e.Evalue = fix(e.Evalue)
+	for i, t := range e.Traceback {
+		e.Traceback[i] = fix(t)
 	}
 }

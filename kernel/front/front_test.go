@@ -119,6 +119,15 @@ func TestFront(t *testing.T) {
 			t.Errorf("traceback does not name the cell line: %s", tb)
 		}
 	})
+	t.Run("panic in an expression cell", func(t *testing.T) {
+		e := c.execute("[]int{1, 2}[x]", 60*time.Second)
+		if e.Status() != "error" || len(e.Errors) != 1 || e.Reply["ename"] != "panic" {
+			t.Fatalf("got %s", e)
+		}
+		if tb := jsonString(e.Reply["traceback"]); !strings.Contains(tb, "Line 1") || strings.Contains(tb, "Line 2") {
+			t.Errorf("traceback should name the user's line 1: %s", tb)
+		}
+	})
 	t.Run("log.Fatal", func(t *testing.T) {
 		e := c.execute("%%\nlog.Fatal(\"bad thing\")", 60*time.Second)
 		if e.Status() != "error" || len(e.Errors) != 1 || !strings.Contains(e.Reply["evalue"].(string), "bad thing") {
