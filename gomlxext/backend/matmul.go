@@ -41,22 +41,22 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	batch, m, k, n := len(l.batch), len(l.cross), len(l.contract), len(r.cross)
 	mp, np := (m+3)/4, (n+15)/16
 	bPacked := make([]float32, batch*np*k*16)
-	for bi := range batch {
+	packB := func(t int) {
+		bi, p := t/np, t%np
 		dst := bPacked[bi*np*k*16 : (bi+1)*np*k*16]
 		base := r.batch[bi]
-		for p := range np {
-			j0 := p * 16
-			w := min(16, n-j0)
-			cols := r.cross[j0 : j0+w]
-			for kk := range k {
-				row := dst[(p*k+kk)*16 : (p*k+kk)*16+w]
-				o := base + r.contract[kk]
-				for c, jo := range cols {
-					row[c] = rhs[o+jo]
-				}
+		j0 := p * 16
+		w := min(16, n-j0)
+		cols := r.cross[j0 : j0+w]
+		for kk := range k {
+			row := dst[(p*k+kk)*16 : (p*k+kk)*16+w]
+			o := base + r.contract[kk]
+			for c, jo := range cols {
+				row[c] = rhs[o+jo]
 			}
 		}
 	}
+	parallelFor(batch*np, k*16, packB)
 	tasks := batch * mp
 	workers := min(runtime.NumCPU(), tasks)
 	var wg sync.WaitGroup
@@ -172,6 +172,34 @@ func matmulF32(lhs, rhs, out []float32, batch, m, k, n int) {
 						copy(o[(i0+r)*n+j0:(i0+r)*n+j0+w], tile[r*16:r*16+w])
 					}
 				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// parallelFor runs fn(0..n-1) on up to runtime.NumCPU() goroutines when the
+// work (n tasks of about cost elements each) is worth splitting.
+func parallelFor(n, cost int, fn func(int)) {
+	workers := min(runtime.NumCPU(), n)
+	if workers <= 1 || n*cost < 1<<15 {
+		for t := range n {
+			fn(t)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + workers - 1) / workers
+	for w := range workers {
+		lo, hi := w*chunk, min((w+1)*chunk, n)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := lo; t < hi; t++ {
+				fn(t)
 			}
 		}()
 	}
