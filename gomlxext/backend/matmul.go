@@ -40,7 +40,8 @@ type dotLayout struct {
 func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	batch, m, k, n := len(l.batch), len(l.cross), len(l.contract), len(r.cross)
 	mp, np := (m+3)/4, (n+15)/16
-	bPacked := make([]float32, batch*np*k*16)
+	bPacked := getScratch(batch * np * k * 16)
+	defer putScratch(bPacked)
 	packB := func(t int) {
 		bi, p := t/np, t%np
 		dst := bPacked[bi*np*k*16 : (bi+1)*np*k*16]
@@ -204,4 +205,19 @@ func parallelFor(n, cost int, fn func(int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// scratch recycles the kernel's packing buffers between calls.
+var scratch sync.Pool
+
+// getScratch returns a float32 slice of length n (contents undefined).
+func getScratch(n int) []float32 {
+	if p, ok := scratch.Get().(*[]float32); ok && cap(*p) >= n {
+		return (*p)[:n]
+	}
+	return make([]float32, n)
+}
+
+func putScratch(b []float32) {
+	scratch.Put(&b)
 }
