@@ -65,7 +65,7 @@ func (m *SSD) Model(ctx *context.Context, images *Node) (logits, offsets *Node) 
 	c := m.Channels
 	x := pool2(convReLU(ctx.In("conv1"), images, c[0]))
 	x = pool2(convReLU(ctx.In("conv2"), x, c[1]))
-	f1 := pool2(convReLU(ctx.In("conv3"), x, c[2])) // [B, S/8, S/8, c2]
+	f1 := pool2(convReLU(ctx.In("conv3"), x, c[2]))  // [B, S/8, S/8, c2]
 	f2 := pool2(convReLU(ctx.In("conv4"), f1, c[3])) // [B, S/16, S/16, c3]
 	batch, k := images.Shape().Dimensions[0], m.K()
 	var outs []*Node

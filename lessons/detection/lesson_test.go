@@ -1,0 +1,60 @@
+package detection
+
+import (
+	"testing"
+
+	"github.com/dl4go/dl4go/plotting"
+)
+
+// TestQuickOutcome runs the lesson at its quick size and asserts the quick outcome: SSD-lite
+// mAP@0.5 ≥ 0.5 and FCN mIoU ≥ 0.5 on held-out images; every chart renders.
+func TestQuickOutcome(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two models")
+	}
+	cfg := Quick()
+	cfg.CheckpointDir, cfg.Quiet = t.TempDir(), true
+	ssd, err := RunSSD(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg, err := RunSegmentation(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("SSD: %d steps in %.1fs (median step %v): mAP@0.5 %.3f (VOC07 %.3f) AP %.3f COCO %.3f; %.1f FPS (batch 1), %.2f ms/image (batch %d)",
+		cfg.SSDSteps, ssd.TrainSeconds, ssd.MedianStep, ssd.MAP50, ssd.MAP50VOC7, ssd.AP50, ssd.COCO, ssd.Timing.FPS, ssd.Timing.BatchMs, ssd.Timing.BatchSize)
+	t.Logf("FCN: %d steps ×2 in %.1fs: mIoU %.3f %.3f, without skips %.3f", cfg.SegSteps, seg.TrainSeconds, seg.MIoU, seg.PerClass, seg.NoSkipMIoU)
+	r := Result(ssd, seg)
+	t.Log(r)
+	if ssd.MAP50 < cfg.MAPThreshold || seg.MIoU < cfg.MIoUThreshold || !r.OK() {
+		t.Errorf("quick outcome not reached: %v", r)
+	}
+	for name, f := range map[string]func() (plotting.Fragment, error){
+		"zoo":        func() (plotting.Fragment, error) { return TaskZoo(ssd.Test[0]) },
+		"defaults":   func() (plotting.Fragment, error) { return ssd.Model.DefaultBoxesPicture(ssd.Test[0]) },
+		"detections": func() (plotting.Fragment, error) { return ssd.DetectionsPicture(4, 0.5) },
+		"pr":         func() (plotting.Fragment, error) { return ssd.PRChart() },
+		"threshold":  func() (plotting.Fragment, error) { return ssd.ThresholdChart() },
+		"confusion":  func() (plotting.Fragment, error) { return ssd.ConfusionChart() },
+		"ssd loss":   func() (plotting.Fragment, error) { return ssd.LossChart() },
+		"seg loss":   func() (plotting.Fragment, error) { return seg.LossChart() },
+		"masks":      func() (plotting.Fragment, error) { return seg.MasksPicture(4) },
+	} {
+		v, err := f()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := plotting.Show(v); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	// A second call resumes from the finished checkpoints: no training step is run again.
+	again, err := RunSSD(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Resumed != cfg.SSDSteps || again.MAP50 != ssd.MAP50 {
+		t.Errorf("rerun resumed at %d (want %d), mAP %v (want %v)", again.Resumed, cfg.SSDSteps, again.MAP50, ssd.MAP50)
+	}
+}
