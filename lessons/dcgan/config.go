@@ -28,6 +28,9 @@ type Config struct {
 	// (DefaultCheckpointDir); "-" disables checkpoints.
 	CheckpointDir string
 	Judge         JudgeConfig // the MNIST classifier that judges the samples.
+	// Quiet turns off the live views (training progress, the evolving grid), e.g. to redraw the
+	// charts of a finished run.
+	Quiet bool
 }
 
 // DefaultConfig is the full experiment: small DCGAN, batch 64, measured ~? on 2 cores.

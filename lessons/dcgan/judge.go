@@ -3,6 +3,10 @@ package dcgan
 import (
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/dl4go/dl4go/data/mnist"
 	"github.com/dl4go/dl4go/gomlxext"
@@ -25,6 +29,8 @@ type JudgeConfig struct {
 	Seed  uint64
 	// TestImages is how many MNIST test images measure the judge's accuracy (0: all 10000).
 	TestImages int
+	// Quiet turns off the training progress view.
+	Quiet bool
 	// CheckpointDir is where the trained judge is cached. Empty means
 	// <user cache>/dl4go/dcgan/<Key()>; "-" disables the cache.
 	CheckpointDir string
@@ -101,7 +107,7 @@ func newJudge(backend backends.Backend, cfg JudgeConfig) (*Judge, error) {
 		dir = ""
 	}
 	ds := trainSet.Dataset(cfg.Batch).Shuffle(cfg.Seed).Infinite()
-	if _, err := gomlxext.Fit(trainer, ds, gomlxext.FitOptions{Steps: cfg.Steps, CheckpointDir: dir, Title: "judge: MNIST classifier"}); err != nil {
+	if _, err := gomlxext.Fit(trainer, ds, gomlxext.FitOptions{Steps: cfg.Steps, CheckpointDir: dir, Title: "judge: MNIST classifier", Quiet: cfg.Quiet}); err != nil {
 		return nil, fmt.Errorf("dcgan: train judge: %w", err)
 	}
 	j := &Judge{ctx: ctx}
@@ -115,6 +121,16 @@ func newJudge(backend backends.Backend, cfg JudgeConfig) (*Judge, error) {
 	if cfg.TestImages > 0 && cfg.TestImages < nTest {
 		nTest = cfg.TestImages
 	}
+	accFile := ""
+	if dir != "" {
+		accFile = filepath.Join(dir, fmt.Sprintf("test-accuracy-%d.txt", nTest))
+		if b, err := os.ReadFile(accFile); err == nil {
+			if acc, err := strconv.ParseFloat(strings.TrimSpace(string(b)), 64); err == nil {
+				j.Accuracy = acc
+				return j, nil
+			}
+		}
+	}
 	p, err := j.Probabilities(testSet.Images[:nTest*28*28])
 	if err != nil {
 		return nil, err
@@ -126,6 +142,11 @@ func newJudge(backend backends.Backend, cfg JudgeConfig) (*Judge, error) {
 		}
 	}
 	j.Accuracy = float64(correct) / float64(nTest)
+	if accFile != "" {
+		if err := os.WriteFile(accFile, []byte(strconv.FormatFloat(j.Accuracy, 'g', -1, 64)+"\n"), 0o644); err != nil {
+			return nil, fmt.Errorf("dcgan: judge: %w", err)
+		}
+	}
 	return j, nil
 }
 

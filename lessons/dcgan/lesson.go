@@ -38,7 +38,7 @@ type Outcome struct {
 	StartStep int
 	StepTime  time.Duration
 	Wall      time.Duration
-	// Grid is the live fixed-noise grid (its last picture).
+	// Grid is the live fixed-noise grid (nil when Config.Quiet).
 	Grid *LiveGrid
 }
 
@@ -55,12 +55,16 @@ func RunDCGAN(cfg Config) (Outcome, error) {
 	if err != nil {
 		return out, fmt.Errorf("dcgan: %w", err)
 	}
-	judge, err := newJudge(backend, cfg.Judge)
+	jcfg := cfg.Judge
+	jcfg.Quiet = jcfg.Quiet || cfg.Quiet
+	judge, err := newJudge(backend, jcfg)
 	if err != nil {
 		return out, err
 	}
 	out.JudgeAccuracy = judge.Accuracy
-	out.Grid = NewLiveGrid("fixed noise G(z)", 8)
+	if !cfg.Quiet {
+		out.Grid = NewLiveGrid("fixed noise G(z)", 8)
+	}
 	g, hist, st, err := trainRun(backend, cfg, out.Grid)
 	if err != nil {
 		return out, err

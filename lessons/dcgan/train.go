@@ -131,7 +131,10 @@ func trainRun(backend backends.Backend, cfg Config, grid *LiveGrid) (*gan, *Hist
 		grid.Update(last.Images(), last.Step)
 	}
 
-	live := plotting.NewLive("DCGAN on MNIST", cfg.Steps, "D loss", "G loss", "D(x)", "D(G(z))")
+	var live progress = quiet{}
+	if !cfg.Quiet {
+		live = plotting.NewLive("DCGAN on MNIST", cfg.Steps, "D loss", "G loss", "D(x)", "D(G(z))")
+	}
 	for i, d := range hist.DLoss {
 		live.Update(i+1, map[string]float64{"D loss": d, "G loss": hist.GLoss[i], "D(x)": hist.DReal[i], "D(G(z))": hist.DFake[i]})
 	}
@@ -331,3 +334,14 @@ func median(d []time.Duration) time.Duration {
 	slices.Sort(s)
 	return s[len(s)/2]
 }
+
+// progress is the live training view (*plotting.Live), or quiet.
+type progress interface {
+	Update(step int, values map[string]float64)
+	Done() *plotting.Chart
+}
+
+type quiet struct{}
+
+func (quiet) Update(int, map[string]float64) {}
+func (quiet) Done() *plotting.Chart          { return nil }
