@@ -442,6 +442,28 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 		}
 		st.exe = exe
 	}
+	// Release each intermediate value after its last use.
+	lastUse := make(map[*handle]int)
+	use := func(h *handle, step int) {
+		if h.user < 0 && !isFinal[h] {
+			lastUse[h] = max(lastUse[h], step)
+		}
+	}
+	for i, st := range s.stages {
+		for _, h := range st.params {
+			use(h, 2*i)
+		}
+	}
+	for _, c := range s.customs {
+		if c.live {
+			use(c.lhs, 2*c.after+1)
+			use(c.rhs, 2*c.after+1)
+		}
+	}
+	e.releaseAt = make([][]*handle, 2*len(s.stages))
+	for h, step := range lastUse {
+		e.releaseAt[step] = append(e.releaseAt[step], h)
+	}
 	return e, nil
 }
 
@@ -449,6 +471,9 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 type executable struct {
 	s     *staged
 	final []*handle
+	// releaseAt[step] lists the intermediate values last used at that step
+	// (stage i is step 2i, the kernels after it step 2i+1).
+	releaseAt [][]*handle
 }
 
 var _ backends.Executable = (*executable)(nil)
@@ -488,14 +513,15 @@ func (e *executable) Execute(inputs []backends.Buffer, _ []bool, device backends
 		return nil, fmt.Errorf("dl4go backend Execute: %d inputs, want %d", len(inputs), len(s.params))
 	}
 	values := make(map[*handle]backends.Buffer)
-	var temps []backends.Buffer
 	for i, h := range s.params {
 		values[h] = inputs[i]
 	}
 	finalVals := make(map[*handle]backends.Buffer)
 	fail := func(err error) ([]backends.Buffer, error) {
-		for _, b := range temps {
-			_ = s.be.BufferFinalize(b)
+		for h, b := range values {
+			if h.user < 0 {
+				_ = s.be.BufferFinalize(b)
+			}
 		}
 		return nil, err
 	}
@@ -520,9 +546,9 @@ func (e *executable) Execute(inputs []backends.Buffer, _ []bool, device backends
 					continue
 				}
 				values[h] = outs[j]
-				temps = append(temps, outs[j])
 			}
 		}
+		e.release(2*i, values)
 		for ; ci < len(s.customs) && s.customs[ci].after == i; ci++ {
 			c := s.customs[ci]
 			if !c.live {
@@ -533,8 +559,8 @@ func (e *executable) Execute(inputs []backends.Buffer, _ []bool, device backends
 				return fail(err)
 			}
 			values[c.out] = out
-			temps = append(temps, out)
 		}
+		e.release(2*i+1, values)
 	}
 	result := make([]backends.Buffer, len(e.final))
 	kept := make(map[backends.Buffer]bool)
@@ -549,12 +575,23 @@ func (e *executable) Execute(inputs []backends.Buffer, _ []bool, device backends
 		result[i] = v
 		kept[v] = true
 	}
-	for _, b := range temps {
-		if !kept[b] {
+	for h, b := range values {
+		if h.user < 0 && !kept[b] {
 			_ = s.be.BufferFinalize(b)
 		}
 	}
 	return result, nil
+}
+
+// release finalizes the intermediate values last used at step, so their
+// memory goes back to simplego's pools before the rest of the step runs.
+func (e *executable) release(step int, values map[*handle]backends.Buffer) {
+	for _, h := range e.releaseAt[step] {
+		if b, ok := values[h]; ok {
+			_ = e.s.be.BufferFinalize(b)
+			delete(values, h)
+		}
+	}
 }
 
 func (e *executable) runDot(c *customDot, values map[*handle]backends.Buffer) (backends.Buffer, error) {
