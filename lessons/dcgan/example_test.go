@@ -1,0 +1,34 @@
+package dcgan_test
+
+import (
+	"fmt"
+
+	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/lessons/dcgan"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// The generator's two stride-2 transposed convolutions double the resolution each: 7 → 14 → 28.
+func ExampleTransposedConv() {
+	x := tensors.FromShape(shapes.Make(dtypes.Float32, 1, 7, 7, 64))
+	y, err := context.ExecOnce(gomlxext.MustBackend(), context.New(), func(ctx *context.Context, x *graph.Node) *graph.Node {
+		y := dcgan.TransposedConv(ctx.In("up1"), x, 32, 4, 2, 1)
+		return dcgan.TransposedConv(ctx.In("up2"), y, 1, 4, 2, 1)
+	}, x)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(x.Shape(), "→", y.Shape())
+	// Output: (Float32)[1 7 7 64] → (Float32)[1 28 28 1]
+}
+
+// The saturation chart is pure arithmetic: σ(a) and 1 − σ(a) against D(G(z)) = σ(a).
+func ExampleSaturationChart() {
+	c, err := dcgan.SaturationChart()
+	fmt.Println(c != nil, err)
+	// Output: true <nil>
+}
