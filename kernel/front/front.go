@@ -122,11 +122,12 @@ type front struct {
 
 	execQueue chan queuedExec
 
-	mu      sync.Mutex
-	wrapped map[string]int        // complete_request ids whose code got a "%%" line
-	execs   map[string]*execState // by the msg_id GoNB sees
-	own     map[string]chan *wire.Message
-	current *execState
+	mu          sync.Mutex
+	controlReqs map[string]bool       // control requests forwarded to GoNB
+	wrapped     map[string]int        // complete_request ids whose code got a "%%" line
+	execs       map[string]*execState // by the msg_id GoNB sees
+	own         map[string]chan *wire.Message
+	current     *execState
 }
 
 // Serve runs the front for the connection file until shutdown_request, ctx is
@@ -141,7 +142,7 @@ func Serve(ctx context.Context, connectionFile string, opts Options) error {
 	}
 	f := &front{opts: opts, ci: ci, key: ci.SigningKey(), session: wire.NewID(),
 		ready: make(chan struct{}), stop: make(chan struct{}), cmdDone: make(chan struct{}),
-		execQueue: make(chan queuedExec, 10000), execs: map[string]*execState{}, wrapped: map[string]int{}, own: map[string]chan *wire.Message{}, replay: newReplayGuard(1 << 16)}
+		execQueue: make(chan queuedExec, 10000), execs: map[string]*execState{}, wrapped: map[string]int{}, controlReqs: map[string]bool{}, own: map[string]chan *wire.Message{}, replay: newReplayGuard(1 << 16)}
 	f.logf = opts.Logf
 	if f.logf == nil {
 		l := log.New(os.Stderr, "dl4go front: ", log.LstdFlags)
@@ -478,6 +479,9 @@ func (f *front) forwardLoop(ctx context.Context, ch wire.Channel, pending chan q
 		if m.Header.MsgType == "complete_request" {
 			fr = f.wrapComplete(fr, m)
 		}
+		if ch == wire.Control {
+			f.routeToControl(m.Header.MsgID)
+		}
 		if err := f.backendSocket(ch).send(fr.Sign(f.gkey)); err != nil {
 			f.logf("%s: forward %s: %v", ch, m.Header.MsgType, err)
 		}
@@ -567,7 +571,16 @@ func (f *front) readBackend(ctx context.Context, from, to *lockedSocket, ch wire
 		if m.Header.MsgType == "complete_reply" {
 			fr = f.unwrapComplete(fr, m)
 		}
-		if err := to.send(fr.Sign(f.key)); err != nil {
+		dest := to
+		f.mu.Lock()
+		if f.controlReqs[pid] {
+			// GoNB answers every request on shell; control requests get their
+			// replies on control.
+			dest = &f.jControl
+			delete(f.controlReqs, pid)
+		}
+		f.mu.Unlock()
+		if err := dest.send(fr.Sign(f.key)); err != nil {
 			f.logf("%s: forward %s: %v", ch, m.Header.MsgType, err)
 		}
 		if m.Header.MsgType == "shutdown_reply" {
@@ -632,6 +645,9 @@ func (f *front) readBackendIOPub(ctx context.Context) {
 // after GoNB's reply (see readBackend), or after 3 s without one.
 func (f *front) forwardShutdown(s *lockedSocket, ch wire.Channel, fr wire.Frames, m *wire.Message) {
 	wait := time.Duration(0)
+	if ch == wire.Control {
+		f.routeToControl(m.Header.MsgID)
+	}
 	select {
 	case <-f.ready:
 		if f.backendSocket(ch).send(fr.Sign(f.gkey)) == nil {
@@ -650,6 +666,18 @@ func (f *front) forwardShutdown(s *lockedSocket, ch wire.Channel, fr wire.Frames
 			f.reply(s, m, "shutdown_reply", map[string]any{"status": "ok", "restart": c.Restart})
 			f.shutdown()
 		}
+	})
+}
+
+// routeToControl sends GoNB's reply to request id to Jupyter's control socket.
+func (f *front) routeToControl(id string) {
+	f.mu.Lock()
+	f.controlReqs[id] = true
+	f.mu.Unlock()
+	time.AfterFunc(time.Minute, func() {
+		f.mu.Lock()
+		delete(f.controlReqs, id)
+		f.mu.Unlock()
 	})
 }
 

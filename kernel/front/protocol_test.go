@@ -286,3 +286,50 @@ func TestBackendConnectionFile(t *testing.T) {
 		t.Errorf("private dir %s left behind", filepath.Dir(path))
 	}
 }
+
+func TestShutdown(t *testing.T) {
+	dir := gonbTools(t)
+	ci, _ := wire.NewLoopbackConnection()
+	tmp := t.TempDir()
+	connFile := filepath.Join(tmp, "kernel.json")
+	ci.Write(connFile)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	var gonb *exec.Cmd
+	go func() {
+		done <- Serve(ctx, connFile, Options{
+			HistoryPath: filepath.Join(tmp, "h.jsonl"),
+			Logf:        t.Logf,
+			StartBackend: func(ctx context.Context, path string) (*exec.Cmd, error) {
+				cmd, err := gonbCommand(dir)(ctx, path)
+				gonb = cmd
+				return cmd, err
+			},
+		})
+	}()
+	c := dialClient(t, ctx, ci)
+	defer c.Close()
+	c.waitReady(60 * time.Second)
+	req := c.send(c.control, "shutdown_request", map[string]any{"restart": false})
+	rep, err := c.reply(c.controlCh, req, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r map[string]any
+	rep.Unmarshal(&r)
+	if r["status"] != "ok" || r["restart"] != false {
+		t.Errorf("shutdown_reply %v", r)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve after shutdown: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after shutdown_request")
+	}
+	if gonb.ProcessState == nil {
+		t.Error("GoNB still running after Serve returned")
+	}
+}
