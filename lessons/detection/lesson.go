@@ -1,8 +1,11 @@
 package detection
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/gob"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -208,6 +211,19 @@ func RunSSD(cfg Config) (*SSDOutcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	test, err := cfg.TestSet()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := cfg.checkpoint("ssd")
+	if err != nil {
+		return nil, errorf("checkpoint dir", err)
+	}
+	saved := &SSDOutcome{}
+	if ok, err := load(dir, saved); err != nil || ok {
+		saved.Config, saved.Model, saved.Test, saved.Resumed = cfg, m, test, cfg.SSDSteps
+		return saved, err
+	}
 	model := func(ctx *context.Context, _ any, in []*graph.Node) []*graph.Node {
 		l, o := m.Model(ctx, in[0])
 		return []*graph.Node{l, o}
@@ -217,10 +233,7 @@ func RunSSD(cfg Config) (*SSDOutcome, error) {
 		return nil, err
 	}
 	out := &SSDOutcome{Config: cfg, Model: m, Loss: f.loss, TrainSeconds: f.seconds, MedianStep: f.median,
-		Resumed: f.resumed, Checkpoint: f.location}
-	if out.Test, err = cfg.TestSet(); err != nil {
-		return nil, err
-	}
+		Resumed: f.resumed, Checkpoint: f.location, Test: test}
 	det, err := NewDetector(backend, f.ctx, m)
 	if err != nil {
 		return nil, err
@@ -240,7 +253,9 @@ func RunSSD(cfg Config) (*SSDOutcome, error) {
 	if out.Timing, err = det.Time(out.Test[:min(32, len(out.Test))], 5); err != nil {
 		return nil, err
 	}
-	return out, nil
+	c := *out
+	c.Model, c.Test = nil, nil
+	return out, save(dir, &c)
 }
 
 // SegOutcome is what RunSegmentation measured.
@@ -281,12 +296,21 @@ func RunSegmentation(cfg Config) (*SegOutcome, error) {
 	if out.Test, err = cfg.TestSet(); err != nil {
 		return nil, err
 	}
+	dir, err := cfg.checkpoint("fcn")
+	if err != nil {
+		return nil, errorf("checkpoint dir", err)
+	}
+	saved := &SegOutcome{}
+	if ok, err := load(dir, saved); err != nil || ok {
+		saved.Config, saved.Test, saved.Resumed = cfg, out.Test, cfg.SegSteps
+		return saved, err
+	}
 	truth := shapes.Semantics(out.Test)
 	for _, skips := range []bool{true, false} {
 		m := &FCN{Skips: skips, Channels: []int{16, 32, 64, 64}}
-		name, title := "fcn-skips", "FCN with skip additions: pixel cross entropy"
+		name, title := "fcn/skips", "FCN with skip additions: pixel cross entropy"
 		if !skips {
-			name, title = "fcn-noskip", "FCN without skips: pixel cross entropy"
+			name, title = "fcn/noskip", "FCN without skips: pixel cross entropy"
 		}
 		model := func(ctx *context.Context, _ any, in []*graph.Node) []*graph.Node {
 			return []*graph.Node{m.Model(ctx, in[0])}
@@ -312,12 +336,14 @@ func RunSegmentation(cfg Config) (*SegOutcome, error) {
 		out.TrainSeconds += f.seconds
 		if skips {
 			out.Loss, out.Pred, out.MIoU, out.PerClass = f.loss, pred, mIoU, per
-			out.MedianStep, out.Resumed, out.Checkpoint = f.median, f.resumed, filepath.Dir(f.location)
+			out.MedianStep, out.Resumed, out.Checkpoint = f.median, f.resumed, dir
 		} else {
 			out.NoSkipLoss, out.NoSkipPred, out.NoSkipMIoU = f.loss, pred, mIoU
 		}
 	}
-	return out, nil
+	c := *out
+	c.Test = nil
+	return out, save(dir, &c)
 }
 
 // Result is the lesson's asserted outcome. Both experiments must pass, so the metric is
@@ -327,4 +353,42 @@ func RunSegmentation(cfg Config) (*SegOutcome, error) {
 func Result(ssd *SSDOutcome, seg *SegOutcome) lessons.Result {
 	v := math.Min(ssd.MAP50/ssd.Config.MAPThreshold, seg.MIoU/seg.Config.MIoUThreshold)
 	return lessons.Result{Lesson: "07", Metric: "min_of_map50_and_miou_over_threshold", Value: v, Threshold: 1}
+}
+
+// outcomeFile is where a finished run's outcome is kept, next to its checkpoints.
+const outcomeFile = "outcome.gob"
+
+// load reads the outcome saved in dir, if any (ok false when there is none or dir is "").
+func load(dir string, v any) (ok bool, err error) {
+	if dir == "" {
+		return false, nil
+	}
+	f, err := os.Open(filepath.Join(dir, outcomeFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, errorf("load outcome", err)
+	}
+	defer f.Close()
+	if err := gob.NewDecoder(f).Decode(v); err != nil {
+		return false, errorf("decode "+f.Name(), err)
+	}
+	return true, nil
+}
+
+// save writes a finished run's outcome into dir (nothing when dir is ""), so that rerunning a
+// notebook cell shows the same numbers at once.
+func save(dir string, v any) error {
+	if dir == "" {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+		return errorf("encode outcome", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, outcomeFile), buf.Bytes(), 0o644); err != nil {
+		return errorf("save outcome", err)
+	}
+	return nil
 }

@@ -248,3 +248,28 @@ func ConfusionMatrix(dets []Detection, gts []GroundTruth, numClasses int, scoreT
 	}
 	return m
 }
+
+// WorkedExample is the lesson's hand-worked AP example: 3 objects of class 0 and 5 detections that come out, in score
+// order, TP FP TP FP TP (the 0.8 one is a duplicate on an already-found object).
+//
+//	precision 1, 1/2, 2/3, 1/2, 3/5;  recall 1/3, 1/3, 2/3, 2/3, 1
+//	envelope  1, 2/3, 2/3, 3/5, 3/5
+//	all-point AP = 1/3·1 + 1/3·2/3 + 1/3·3/5 = 34/45
+//	11-point  AP = (4·1 + 3·2/3 + 4·3/5)/11 = 42/55   (levels 0–.3 | .4–.6 | .7–1)
+//	101-point AP = (34·1 + 33·2/3 + 34·3/5)/101 = 76.4/101
+func WorkedExample() (dets []Detection, gts []GroundTruth) {
+	gts = []GroundTruth{
+		{Image: 0, Class: 0, Box: Box{X0: 0, Y0: 0, X1: 10, Y1: 10}},
+		{Image: 1, Class: 0, Box: Box{X0: 0, Y0: 0, X1: 10, Y1: 10}},
+		{Image: 2, Class: 0, Box: Box{X0: 20, Y0: 20, X1: 30, Y1: 30}},
+	}
+	dets = []Detection{
+		{Image: 2, Class: 0, Score: 0.6, Box: Box{X0: 0, Y0: 0, X1: 10, Y1: 10}},   // FP: no object there
+		{Image: 0, Class: 0, Score: 0.9, Box: Box{X0: 0, Y0: 0, X1: 10, Y1: 10}},   // TP
+		{Image: 0, Class: 0, Score: 0.8, Box: Box{X0: 1, Y0: 0, X1: 11, Y1: 10}},   // FP: duplicate (IoU .82)
+		{Image: 2, Class: 0, Score: 0.5, Box: Box{X0: 21, Y0: 20, X1: 31, Y1: 30}}, // TP at IoU .818
+		{Image: 1, Class: 0, Score: 0.7, Box: Box{X0: 0, Y0: 0, X1: 10, Y1: 10}},   // TP
+		{Image: 1, Class: 1, Score: 0.99, Box: Box{X0: 0, Y0: 0, X1: 10, Y1: 10}},  // other class: ignored
+	}
+	return dets, gts
+}
