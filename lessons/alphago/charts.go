@@ -61,8 +61,8 @@ func (o LeeOutcome) Charts() ([]*plotting.Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	rl, err := plotting.Line("AlphaGo Lee ②: REINFORCE self-play of the PolicyNet", steps(len(o.RLWin)),
-		[]plotting.Series{{Name: "PolicyNet (no search) vs random", Y: o.RLWin}}, plotting.WithAxisNames("iteration", "win rate"), plotting.WithRange(0, 1))
+	rl, err := plotting.Line("AlphaGo Lee ②: REINFORCE of the PolicyNet against the SL PolicyNet", steps(len(o.RLWin)),
+		[]plotting.Series{{Name: "RL policy's win rate (no search)", Y: o.RLWin}}, plotting.WithAxisNames("iteration", "win rate"), plotting.WithRange(0, 1))
 	if err != nil {
 		return nil, err
 	}
@@ -79,12 +79,12 @@ func (o LeeOutcome) Summary() string {
 	return fmt.Sprintf(`expert games: %d moves by pure MCTS with %d playouts/move (%v)
 rollout policy: top-1 agreement with the expert %.0f%% (uniform random: %.0f%%), %.0f moves/s
 SL PolicyNet: top-1 agreement %.0f%%
-RL PolicyNet vs SL PolicyNet (no search, %d games): %.0f%%
+RL PolicyNet vs SL PolicyNet (no search, sampled moves, %d games): %.0f%%
 ValueNet loss: %.3f → %.3f
 AlphaGo Lee player (MCTS %d sims, SL priors, λ=%.1f): vs random %.0f%%, vs pure MCTS %.0f%% (%d games each)`,
 		o.ExpertMoves, o.Config.ExpertSims, o.Times["expert games"].Round(1e8),
 		100*o.RolloutAccuracy, 100*o.RolloutBefore, o.RolloutMovesPerSec, 100*o.PolicyAccuracy,
-		100, 100*o.RLVsSL, first(o.ValueLoss), last(o.ValueLoss),
+		200, 100*o.RLVsSL, first(o.ValueLoss), last(o.ValueLoss),
 		o.Config.Sims, o.Config.Lambda, 100*o.VsRandom, 100*o.VsMCTS, o.Config.EvalGames)
 }
 

@@ -22,8 +22,8 @@ type LeeConfig struct {
 	ExpertSims  int
 	RolloutEps  int     // epochs of SGD for the rollout policy.
 	SLSteps     int     // supervised steps of the PolicyNet.
-	RLIters     int     // REINFORCE iterations of the PolicyNet.
-	RLGames     int     // self-play games per REINFORCE iteration.
+	RLIters     int     // REINFORCE iterations of the PolicyNet (games against the SL policy).
+	RLGames     int     // games per REINFORCE iteration.
 	ValueGames  int     // self-play games of the RL policy for the ValueNet's data.
 	ValueSteps  int     // regression steps of the ValueNet.
 	Batch       int     // batch size.
@@ -37,7 +37,7 @@ type LeeConfig struct {
 // DefaultLeeConfig returns the full or quick (lessons.Quick) configuration.
 func DefaultLeeConfig() LeeConfig {
 	c := LeeConfig{Size: 5, Komi: 0.5, Net: NetConfig{Size: 5, Channels: 16, Blocks: 2},
-		ExpertGames: 32, ExpertSims: 300, RolloutEps: 3, SLSteps: 300, RLIters: 10, RLGames: 64,
+		ExpertGames: 32, ExpertSims: 300, RolloutEps: 3, SLSteps: 300, RLIters: 20, RLGames: 64,
 		ValueGames: 256, ValueSteps: 300, Batch: 64, LR: 2e-3, Lambda: 0.5, Sims: 32, EvalGames: 40, Seed: 1}
 	if lessons.Quick() {
 		c.ExpertGames, c.ExpertSims, c.RolloutEps, c.SLSteps, c.RLIters, c.RLGames = 8, 100, 2, 200, 3, 32
@@ -311,8 +311,8 @@ func RunLee(cfg LeeConfig) (LeeOutcome, error) {
 	out.SL = sl
 	lap("SL policy net", t0)
 
-	// 4. RL: REINFORCE by self-play, starting from the SL weights (a copy: same seed, same steps
-	// replayed would be slow, so the RL net trains its own copy from the same data first).
+	// 4. RL: REINFORCE, starting from a copy of the SL weights, playing against the frozen SL
+	// policy (AlphaGo drew its opponents from a pool of earlier versions; ours is a pool of one).
 	t0 = time.Now()
 	rl, err := NewPolicyNet(cfg.Net, cfg.Seed, cfg.LR/4)
 	if err != nil {
@@ -322,9 +322,10 @@ func RunLee(cfg LeeConfig) (LeeOutcome, error) {
 		return out, err
 	}
 	rlPlayer := &PolicyPlayer{Label: "RL policy", Net: rl}
-	live = plotting.NewLive("AlphaGo Lee: REINFORCE self-play", cfg.RLIters, "win vs random")
+	slPlayer := &PolicyPlayer{Label: "SL policy", Net: sl}
+	live = plotting.NewLive("AlphaGo Lee: REINFORCE, RL policy vs SL policy", cfg.RLIters, "RL win rate")
 	for it := range cfg.RLIters {
-		data, err := policySelfPlay(rl, cfg.RLGames, n, cfg.Komi, rng)
+		data, w, err := policyGames(rl, sl, cfg.RLGames, n, cfg.Komi, rng)
 		if err != nil {
 			return out, fmt.Errorf("alphago lee: RL: %w", err)
 		}
@@ -333,15 +334,11 @@ func RunLee(cfg LeeConfig) (LeeOutcome, error) {
 				return out, fmt.Errorf("alphago lee: RL: %w", err)
 			}
 		}
-		w, err := Match(rlPlayer, RandomPlayer{}, 32, n, cfg.Komi, cfg.Seed+uint64(it))
-		if err != nil {
-			return out, err
-		}
 		out.RLWin = append(out.RLWin, w)
-		live.Update(it+1, map[string]float64{"win vs random": w})
+		live.Update(it+1, map[string]float64{"RL win rate": w})
 	}
 	live.Done()
-	if out.RLVsSL, err = Match(rlPlayer, &PolicyPlayer{Label: "SL policy", Net: sl}, 100, n, cfg.Komi, cfg.Seed+5); err != nil {
+	if out.RLVsSL, err = Match(rlPlayer, slPlayer, 200, n, cfg.Komi, cfg.Seed+5); err != nil {
 		return out, err
 	}
 	out.RL = rl
@@ -397,6 +394,77 @@ func stack(data []sample, n int) (*tensors.Tensor, *tensors.Tensor, *tensors.Ten
 	}
 	return tensors.FromFlatDataAndDimensions(pl, len(data), n, n, NumPlanes),
 		tensors.FromFlatDataAndDimensions(pv, len(data), m), tensors.FromFlatDataAndDimensions(zv, len(data))
+}
+
+// policyGames plays games of learner against opponent, both sampling from their policy
+// networks, colours alternated, and returns the learner's moves as samples (planes, one-hot
+// of the move, z = the game's outcome for the learner), shuffled, and the learner's win rate.
+func policyGames(learner, opponent *Net, games, n int, komi float64, rng *rand.Rand) ([]sample, float64, error) {
+	pos := make([]Position, games)
+	var data [][]sample = make([][]sample, games)
+	for i := range pos {
+		pos[i] = NewPosition(n, komi)
+	}
+	learnerColour := func(i int) int8 {
+		if i%2 == 0 {
+			return Black
+		}
+		return White
+	}
+	per := n * n * NumPlanes
+	for {
+		var idxL, idxO []int
+		var psL, psO []*Position
+		for i := range pos {
+			switch {
+			case pos[i].Over():
+			case pos[i].ToPlay == learnerColour(i):
+				idxL, psL = append(idxL, i), append(psL, &pos[i])
+			default:
+				idxO, psO = append(idxO, i), append(psO, &pos[i])
+			}
+		}
+		if len(idxL)+len(idxO) == 0 {
+			break
+		}
+		if len(psL) > 0 {
+			moves, err := (&PolicyPlayer{Net: learner}).Moves(psL, rng)
+			if err != nil {
+				return nil, 0, err
+			}
+			for k, i := range idxL {
+				pl := make([]float32, per)
+				Encode(&pos[i], pl)
+				pi := make([]float32, n*n+1)
+				pi[moves[k]] = 1
+				data[i] = append(data[i], sample{pl, pi, 0})
+				pos[i].play(moves[k])
+			}
+		}
+		if len(psO) > 0 {
+			moves, err := (&PolicyPlayer{Net: opponent}).Moves(psO, rng)
+			if err != nil {
+				return nil, 0, err
+			}
+			for k, i := range idxO {
+				pos[i].play(moves[k])
+			}
+		}
+	}
+	var out []sample
+	wins := 0
+	for i := range pos {
+		z := resultFor(pos[i].Winner(), learnerColour(i))
+		if z > 0 {
+			wins++
+		}
+		for _, s := range data[i] {
+			s.z = z
+			out = append(out, s)
+		}
+	}
+	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out, float64(wins) / float64(games), nil
 }
 
 // policySelfPlay plays games where both sides sample from the policy network and returns,
