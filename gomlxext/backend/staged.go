@@ -27,7 +27,7 @@ type staged struct {
 
 	stages  []*stage
 	params  []*handle // user parameters, in creation order
-	customs []*customDot
+	customs []*customOp
 	nextID  int
 }
 
@@ -37,10 +37,10 @@ type handle struct {
 	stage int
 	op    backends.Op // simplego op in its stage's eager builder (shape checks)
 	shape shapes.Shape
-	// user >= 0 for user parameters; dot is set for DotGeneral results fed
-	// by the kernel; call is set for every other op.
+	// user >= 0 for user parameters; cop is set for results of a Go kernel
+	// (customOp); call is set for every other op.
 	user int
-	dot  *customDot
+	cop  *customOp
 	call *call
 }
 
@@ -60,13 +60,18 @@ type stage struct {
 	exe     backends.Executable
 }
 
-type customDot struct {
-	live       bool // set at Compile: its result is used
-	after      int  // runs after this stage
-	lhs, rhs   *handle
-	out        *handle
-	b, m, k, n int
-	lLay, rLay dotLayout
+// customOp is a Go kernel run between stage after and stage after+1: it
+// reads the float32 values of inputs and writes its outputs (Parameters of
+// the next stage).
+type customOp struct {
+	live    bool // set at Compile: some output is used
+	after   int  // runs after this stage
+	name    string
+	inputs  []*handle
+	outputs []*handle
+	run     func(in, out [][]float32)
+	// zero: outputs must start zeroed (buffers come from simplego's pools).
+	zero bool
 }
 
 // minKernelMACs is the smallest DotGeneral (in multiply-adds) given to the
@@ -287,18 +292,36 @@ func (s *staged) kernelDot(lhs, rhs *handle, l, r dotLayout) (*handle, error) {
 	if len(l.batch) != len(r.batch) || len(l.contract) != len(r.contract) {
 		return nil, fmt.Errorf("dl4go backend: kernel dot layouts do not match (bug)")
 	}
-	B, M, K, N := len(l.batch), len(l.cross), len(l.contract), len(r.cross)
-	s.newStage()
-	ci := len(s.stages) - 1
-	outShape := shapes.Make(dtypes.Float32, B, M, N)
-	p, err := s.cur().Parameter(fmt.Sprintf("dot#%d", len(s.customs)), outShape, nil)
+	B, M, N := len(l.batch), len(l.cross), len(r.cross)
+	outs, err := s.customOp("dot", []*handle{lhs, rhs}, []shapes.Shape{shapes.Make(dtypes.Float32, B, M, N)}, false,
+		func(in, out [][]float32) { matmulF32Strided(in[0], in[1], out[0], l, r) })
 	if err != nil {
-		return nil, fmt.Errorf("dl4go backend DotGeneral: %w", err)
+		return nil, err
 	}
-	out := s.newHandle(p, outShape)
-	out.dot = &customDot{after: ci - 1, lhs: lhs, rhs: rhs, out: out, b: B, m: M, k: K, n: N, lLay: l, rLay: r}
-	s.customs = append(s.customs, out.dot)
-	return out, nil
+	return outs[0], nil
+}
+
+// customOp ends the current stage with the Go kernel run (float32 inputs
+// and outputs) and returns its outputs as values of a new stage.
+func (s *staged) customOp(name string, inputs []*handle, outShapes []shapes.Shape, zero bool, run func(in, out [][]float32)) ([]*handle, error) {
+	for _, h := range inputs {
+		if h.shape.DType != dtypes.Float32 {
+			return nil, fmt.Errorf("dl4go backend %s: input %s is not float32 (bug)", name, h.shape)
+		}
+	}
+	s.newStage()
+	c := &customOp{after: len(s.stages) - 2, name: name, inputs: inputs, run: run, zero: zero}
+	for i, shape := range outShapes {
+		p, err := s.cur().Parameter(fmt.Sprintf("%s#%d.%d", name, len(s.customs), i), shape, nil)
+		if err != nil {
+			return nil, fmt.Errorf("dl4go backend %s: %w", name, err)
+		}
+		h := s.newHandle(p, shape)
+		h.cop = c
+		c.outputs = append(c.outputs, h)
+	}
+	s.customs = append(s.customs, c)
+	return c.outputs, nil
 }
 
 // Dot implements backends.Builder as the equivalent DotGeneral (so large
@@ -360,10 +383,14 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 			for _, o := range h.call.outputs {
 				live[o] = true // replayed together
 			}
-		case h.dot != nil:
-			usedLater[h.dot.lhs], usedLater[h.dot.rhs] = true, true
-			visit(h.dot.lhs)
-			visit(h.dot.rhs)
+		case h.cop != nil:
+			for _, o := range h.cop.outputs {
+				live[o] = true // computed together
+			}
+			for _, in := range h.cop.inputs {
+				usedLater[in] = true
+				visit(in)
+			}
 		}
 	}
 	isFinal := make(map[*handle]bool)
@@ -372,7 +399,10 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 		isFinal[h] = true
 	}
 	for _, c := range s.customs {
-		c.live = live[c.out]
+		c.live = false
+		for _, o := range c.outputs {
+			c.live = c.live || live[o]
+		}
 	}
 	var all []*handle
 	for h := range live {
@@ -456,8 +486,9 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 	}
 	for _, c := range s.customs {
 		if c.live {
-			use(c.lhs, 2*c.after+1)
-			use(c.rhs, 2*c.after+1)
+			for _, in := range c.inputs {
+				use(in, 2*c.after+1)
+			}
 		}
 	}
 	e.releaseAt = make([][]*handle, 2*len(s.stages))
@@ -554,11 +585,13 @@ func (e *executable) Execute(inputs []backends.Buffer, _ []bool, device backends
 			if !c.live {
 				continue
 			}
-			out, err := e.runDot(c, values)
+			outs, err := e.runCustom(c, values)
 			if err != nil {
 				return fail(err)
 			}
-			values[c.out] = out
+			for j, o := range c.outputs {
+				values[o] = outs[j]
+			}
 		}
 		e.release(2*i+1, values)
 	}
@@ -594,24 +627,36 @@ func (e *executable) release(step int, values map[*handle]backends.Buffer) {
 	}
 }
 
-func (e *executable) runDot(c *customDot, values map[*handle]backends.Buffer) (backends.Buffer, error) {
+// runCustom runs a Go kernel on the float32 buffers of its inputs.
+func (e *executable) runCustom(c *customOp, values map[*handle]backends.Buffer) ([]backends.Buffer, error) {
 	be := e.s.be
-	lb, rb := values[c.lhs], values[c.rhs]
-	if lb == nil || rb == nil {
-		return nil, fmt.Errorf("dl4go backend: DotGeneral operands not computed (bug)")
+	in := make([][]float32, len(c.inputs))
+	for i, h := range c.inputs {
+		b := values[h]
+		if b == nil {
+			return nil, fmt.Errorf("dl4go backend %s: input #%d not computed (bug)", c.name, i)
+		}
+		flat, err := be.BufferData(b)
+		if err != nil {
+			return nil, fmt.Errorf("dl4go backend %s: %w", c.name, err)
+		}
+		in[i] = flat.([]float32)
 	}
-	lf, err := be.BufferData(lb)
-	if err != nil {
-		return nil, fmt.Errorf("dl4go backend DotGeneral: %w", err)
+	outs := make([]backends.Buffer, len(c.outputs))
+	outFlats := make([][]float32, len(c.outputs))
+	for i, h := range c.outputs {
+		b, flat, err := be.NewSharedBuffer(0, h.shape)
+		if err != nil {
+			for _, o := range outs[:i] {
+				_ = be.BufferFinalize(o)
+			}
+			return nil, fmt.Errorf("dl4go backend %s: %w", c.name, err)
+		}
+		outs[i], outFlats[i] = b, flat.([]float32)
+		if c.zero {
+			clear(outFlats[i])
+		}
 	}
-	rf, err := be.BufferData(rb)
-	if err != nil {
-		return nil, fmt.Errorf("dl4go backend DotGeneral: %w", err)
-	}
-	out, of, err := be.NewSharedBuffer(0, shapes.Make(dtypes.Float32, c.b, c.m, c.n))
-	if err != nil {
-		return nil, fmt.Errorf("dl4go backend DotGeneral: %w", err)
-	}
-	matmulF32Strided(lf.([]float32), rf.([]float32), of.([]float32), c.lLay, c.rLay)
-	return out, nil
+	c.run(in, outFlats)
+	return outs, nil
 }
