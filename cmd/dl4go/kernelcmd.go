@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 
+	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/kernel"
+	"github.com/dl4go/dl4go/kernel/front"
 )
 
 func init() {
@@ -51,20 +52,18 @@ func kernelCommand(args []string) int {
 	}
 	defer w.Close()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	cmd := exec.Command(filepath.Join(binDir, "gonb"), "--kernel", *connFile)
-	cmd.Env = w.Env
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Start(); err != nil {
-		return fail(1, "kernel: start GoNB: %v", err)
-	}
-	go func() {
-		<-ctx.Done()
-		_ = cmd.Process.Signal(os.Interrupt)
-	}()
-	if err := cmd.Wait(); err != nil {
-		return fail(1, "kernel: GoNB: %v", err)
+	err = front.Serve(context.Background(), *connFile, front.Options{
+		StartBackend: func(ctx context.Context, connectionFile string) (*exec.Cmd, error) {
+			cmd := exec.CommandContext(ctx, filepath.Join(binDir, "gonb"), "--kernel", connectionFile)
+			cmd.Env = w.Env
+			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+			return cmd, nil
+		},
+		Backend:       gomlxext.Choose().String(),
+		HandleSignals: true,
+	})
+	if err != nil {
+		return fail(1, "kernel: %v", err)
 	}
 	return 0
 }
