@@ -11,7 +11,7 @@
 // of a new task and must predict the whole curve. The model is an MLP 1-40-40-1 with ReLU, written
 // functionally (model.go), so that an inner-loop SGD step w' = w − α·∇L(w) is ordinary graph code:
 //
-//   - MAML: the outer loop (Adam) minimizes the query loss after the inner step, differentiating
+//   - MAML: the outer loop (Adam) minimizes the query loss after the inner steps, differentiating
 //     through ∇L itself — second-order gradients, which GoMLX's graph.Gradient supports (the test
 //     TestMetaGradientMatchesFiniteDifferences checks it against finite differences).
 //   - FOMAML (first-order MAML) drops the second-order terms (StopGradient on ∇L): cheaper.

@@ -23,7 +23,7 @@ type Config struct {
 	MetaBatch int // tasks per meta-step (25).
 	MetaSteps int // meta-training steps of every method (the baseline gets as many Adam steps).
 
-	InnerSteps   int     // MAML/FOMAML inner SGD steps during meta-training (1).
+	InnerSteps   int     // MAML/FOMAML inner SGD steps during meta-training (2: with 1, 10-step fine-tuning could diverge).
 	ReptileSteps int     // Reptile inner SGD steps per task (it needs several: one step is joint training).
 	InnerLR      float64 // α: the inner-loop (and fine-tuning) SGD learning rate.
 	MetaLR       float64 // β: the outer-loop Adam learning rate at the start (cosine decay to β/20).
