@@ -30,6 +30,11 @@ func (b *Builder) selectAndScatter(operand, source backends.Op, win, strides []i
 	if len(win) != r || ss.Rank() != r {
 		return nil, fmt.Errorf("dl4go backend SelectAndScatter: operand %s, source %s, window %v", xs, ss, win)
 	}
+	if tiled(win, strides, nil, nil, paddings) {
+		if out, ok, err := b.selectAndScatterKernel(operand, source, win, isMin); ok || err != nil {
+			return out, err
+		}
+	}
 	strides = onesIfNil(strides, r)
 	if len(paddings) == 0 {
 		paddings = make([][2]int, r)
@@ -167,6 +172,11 @@ func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpTyp
 	windowDilations = onesIfNil(windowDilations, r)
 	if len(paddings) == 0 {
 		paddings = make([][2]int, r)
+	}
+	if tiled(windowDimensions, strides, baseDilations, windowDilations, paddings) {
+		if out, ok, err := b.poolKernel(x, reductionType, windowDimensions); ok || err != nil {
+			return out, err
+		}
 	}
 	if prod(windowDimensions) > maxSlicedWindow {
 		// Large windows (CumSum is a sum pool over the whole axis) would
