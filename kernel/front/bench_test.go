@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"sort"
+	"syscall"
 	"testing"
 	"time"
 
@@ -30,8 +31,14 @@ func startDirect(b testing.TB) *testClient {
 	b.Cleanup(func() {
 		c.Close()
 		cancel()
-		cmd.Process.Kill()
-		cmd.Wait()
+		cmd.Process.Signal(syscall.SIGTERM) // GoNB removes its directory
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+		}
 	})
 	c.waitReady(60 * time.Second)
 	return c

@@ -2,6 +2,7 @@ package front
 
 import (
 	"context"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -164,4 +165,38 @@ func TestSignalInterrupt(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Error("kernel did not exit after SIGTERM")
 	}
+}
+
+// TestParentDeath: a kernel whose parent (Jupyter) dies shuts down and stops GoNB.
+func TestParentDeath(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped in -short mode")
+	}
+	dir := gonbTools(t)
+	tmp := t.TempDir()
+	bin := buildFrontkernel(t, tmp)
+	ci, _ := wire.NewLoopbackConnection()
+	connFile := filepath.Join(tmp, "kernel.json")
+	ci.Write(connFile)
+	pidFile := filepath.Join(tmp, "pid")
+	// A shell parent that starts the kernel in the background, reports its pid and exits.
+	parent := exec.Command("/bin/sh", "-c", `"$0" -f "$1" & echo $! > "$2"; sleep 3`, bin, connFile, pidFile)
+	parent.Env = append(os.Environ(), "DL4GO_GONB_DIR="+dir, "DL4GO_HISTORY="+filepath.Join(tmp, "h.jsonl"))
+	if err := parent.Run(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if syscall.Kill(pid, 0) != nil {
+			return // exited
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	syscall.Kill(pid, syscall.SIGKILL)
+	t.Fatalf("kernel %d still running 10 s after its parent exited", pid)
 }

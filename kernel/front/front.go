@@ -70,8 +70,9 @@ type Options struct {
 	// InterruptGrace is how long a cell may run after SIGINT before its processes
 	// are killed; zero means 2 s.
 	InterruptGrace time.Duration
-	// HandleSignals makes Serve handle SIGINT (interrupt) and SIGTERM (shutdown);
-	// the kernel process sets it, tests do not.
+	// HandleSignals makes Serve act as the kernel process: SIGINT interrupts the
+	// cell, SIGTERM and SIGHUP shut down, and Serve returns when its parent
+	// process (Jupyter) dies, like ipykernel's parent poller. Tests leave it off.
 	HandleSignals bool
 }
 
@@ -209,6 +210,10 @@ func Serve(ctx context.Context, connectionFile string, opts Options) error {
 				}
 			}
 		}()
+	}
+
+	if opts.HandleSignals {
+		go f.watchParent()
 	}
 
 	if err := f.startBackend(ctx); err != nil {
@@ -667,6 +672,28 @@ func (f *front) forwardShutdown(s *lockedSocket, ch wire.Channel, fr wire.Frames
 			f.shutdown()
 		}
 	})
+}
+
+// watchParent shuts the kernel down when the process that started it exits.
+func (f *front) watchParent() {
+	parent := os.Getppid()
+	if parent <= 1 {
+		return
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			if os.Getppid() != parent {
+				f.logf("parent process %d exited: shutting down", parent)
+				f.shutdown()
+				return
+			}
+		case <-f.stop:
+			return
+		}
+	}
 }
 
 // routeToControl sends GoNB's reply to request id to Jupyter's control socket.
