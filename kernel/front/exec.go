@@ -543,7 +543,7 @@ func isCompileReport(h string) bool {
 
 var (
 	reErrEntry = regexp.MustCompile(`(?s)(?:<span class="gonb-cell-line-info">([^<]*)</span>\s*)?<span class="gonb-err-location">([^<]*)</span>([^<]*)(?:<div class="gonb-err-context">(.*?)</div>\s*</div>)?`)
-	reErrLine  = regexp.MustCompile(`(?s)<div class="gonb-err-line">(.*?)</div>`)
+	reErrLine  = regexp.MustCompile(`(?s)<div class="gonb-err-line">(.*?)(?:</div>|$)`)
 	reTags     = regexp.MustCompile(`<[^>]*>`)
 )
 

@@ -1,0 +1,160 @@
+package front
+
+import (
+	"strings"
+	"testing"
+)
+
+// gonbCompileReport is GoNB v0.11.1's HTML report of a compile error (style elided).
+const gonbCompileReport = `
+<style>
+.gonb-err-location {
+	background: var(--jp-err-color2);
+}
+</style>
+<div class="lm-Widget p-Widget lm-Panel p-Panel jp-OutputArea-child">
+<div class="lm-Widget p-Widget jp-RenderedText jp-mod-trusted jp-OutputArea-output" data-mime-type="application/vnd.jupyter.stderr" style="font-family: monospace;">
+
+
+<span style="white-space: pre;"> # gonb_df859f38</span>
+
+<br/>
+
+<span class="gonb-cell-line-info">Cell[3]: Line 3</span>
+<span class="gonb-err-location">./main.go:11:1: </span> declared and not used: y
+<div class="gonb-err-context">
+func main() {
+	flag.Parse()
+x := 1
+<div class="gonb-err-line">y := &#34;a&#34; + x
+</div>
+
+
+</div>
+
+<br/>
+
+<span class="gonb-cell-line-info">Cell[3]: Line 3</span>
+<span class="gonb-err-location">./main.go:11:6: </span> invalid operation: "a" + x (mismatched types untyped string and int)
+<div class="gonb-err-context">
+func main() {
+x := 1
+<div class="gonb-err-line">y := &#34;a&#34; + x
+</div>
+
+
+</div>
+
+<br/>
+</div>
+`
+
+func TestCompileError(t *testing.T) {
+	if !isCompileReport(gonbCompileReport) {
+		t.Fatal("report not recognized")
+	}
+	if isCompileReport("<b>a chart</b>") {
+		t.Fatal("ordinary HTML taken for a compile report")
+	}
+	e := compileError(gonbCompileReport)
+	want := []string{
+		"Cell[3]: Line 3: declared and not used: y\n    y := \"a\" + x",
+		"Cell[3]: Line 3: invalid operation: \"a\" + x (mismatched types untyped string and int)\n    y := \"a\" + x",
+	}
+	if e.Ename != "CompileError" || e.Evalue != "Cell[3]: Line 3: declared and not used: y" || len(e.Traceback) != 2 {
+		t.Fatalf("got %+v", e)
+	}
+	for i := range want {
+		if e.Traceback[i] != want[i] {
+			t.Errorf("traceback[%d] = %q, want %q", i, e.Traceback[i], want[i])
+		}
+	}
+	if compileError("") != nil {
+		t.Error("no report must give no error")
+	}
+	e.shiftLines(3, 1)
+	if !strings.HasPrefix(e.Traceback[0], "Cell[3]: Line 2:") {
+		t.Errorf("shiftLines: %q", e.Traceback[0])
+	}
+}
+
+func TestRuntimeFailure(t *testing.T) {
+	const marker = "\x1b[7m[[ Cell [4] Line 3 ]]\x1b[0m"
+	tests := []struct {
+		name        string
+		stderr      string
+		code        string
+		interrupted bool
+		ename       string
+		evalue      string
+		traceback   []string // substrings, in order
+	}{
+		{name: "ok", stderr: "some warning\n"},
+		{name: "nothing", stderr: ""},
+		{
+			name:   "panic",
+			stderr: "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t " + marker + " /tmp/gonb_1/main.go:10 +0x65\nexit status 2\n",
+			code:   "%%\nfmt.Println(1)\npanic(\"boom\")",
+			ename:  "panic", evalue: "boom",
+			traceback: []string{"panic: boom", "goroutine 1 [running]:", "Cell[4]: Line 3, in main.main(): panic(\"boom\")", "exit status 2"},
+		},
+		{
+			name:   "runtime error",
+			stderr: "before\npanic: runtime error: index out of range [5] with length 2\n\ngoroutine 1 [running]:\nmain.main()\n\t " + marker + " /tmp/x/main.go:9\nexit status 2\n",
+			code:   "%%\nxs := []int{1, 2}\nfmt.Println(xs[5])",
+			ename:  "panic", evalue: "runtime error: index out of range [5] with length 2",
+			traceback: []string{"Cell[4]: Line 3, in main.main(): fmt.Println(xs[5])"},
+		},
+		{
+			name:   "fatal error",
+			stderr: "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive]:\nexit status 2\n",
+			ename:  "fatal error", evalue: "all goroutines are asleep - deadlock!",
+		},
+		{
+			name:   "log.Fatal",
+			stderr: "2026/11/26 22:44:41 bad thing\nexit status 1\n",
+			code:   "%%\nlog.Fatal(\"bad thing\")",
+			ename:  "ExitError", evalue: "2026/11/26 22:44:41 bad thing (exit status 1)",
+			traceback: []string{"bad thing", "Cell[4]: Line 2: log.Fatal(\"bad thing\")", "exit status 1"},
+		},
+		{
+			name: "shell command", stderr: "exit status 1\n", code: "!false",
+			ename: "ExitError", evalue: "exit status 1",
+		},
+		{
+			name: "interrupted", stderr: "^C\nsignal: interrupt\n", code: "%%\nfor {}", interrupted: true,
+			ename: "Interrupted", evalue: "the cell was interrupted (signal: interrupt)",
+		},
+		{
+			name: "killed", stderr: "signal: killed\n", code: "%%\nfor {}",
+			ename: "Signal", evalue: "signal: killed",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := runtimeFailure(tc.stderr, tc.code, 4, tc.interrupted)
+			if tc.ename == "" {
+				if e != nil {
+					t.Fatalf("got failure %+v", e)
+				}
+				return
+			}
+			if e == nil {
+				t.Fatal("no failure")
+			}
+			if e.Ename != tc.ename || e.Evalue != tc.evalue {
+				t.Errorf("got %q %q, want %q %q", e.Ename, e.Evalue, tc.ename, tc.evalue)
+			}
+			tb := strings.Join(e.Traceback, "\n")
+			at := 0
+			for _, want := range tc.traceback {
+				i := strings.Index(tb[at:], want)
+				if i < 0 {
+					t.Errorf("traceback lacks %q (in order):\n%s", want, tb)
+					break
+				}
+				at += i + len(want)
+			}
+		})
+	}
+}
