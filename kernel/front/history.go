@@ -75,7 +75,44 @@ func OpenHistory(path string, logf func(string, ...any)) *History {
 		}
 	}
 	h.session++
+	if len(h.entries) > maxHistory {
+		h.compact()
+	}
 	return h
+}
+
+// maxHistory bounds the history file: past it, the oldest half is dropped at open.
+const maxHistory = 20000
+
+// compact keeps the newest maxHistory/2 entries and rewrites the file atomically.
+func (h *History) compact() {
+	h.entries = append([]HistoryEntry(nil), h.entries[len(h.entries)-maxHistory/2:]...)
+	if h.path == "" {
+		return
+	}
+	tmp := h.path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		h.logf("history: compact: %v", err)
+		return
+	}
+	w := bufio.NewWriter(f)
+	for _, e := range h.entries {
+		data, _ := json.Marshal(e)
+		w.Write(append(data, '\n'))
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		h.logf("history: compact: %v", err)
+		return
+	}
+	if err := f.Close(); err != nil {
+		h.logf("history: compact: %v", err)
+		return
+	}
+	if err := os.Rename(tmp, h.path); err != nil {
+		h.logf("history: compact: %v", err)
+	}
 }
 
 // Session is the number of the current session.

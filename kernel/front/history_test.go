@@ -1,6 +1,7 @@
 package front
 
 import (
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -62,5 +63,21 @@ func TestHistory(t *testing.T) {
 	}
 	if r := h.Answer(HistoryRequest{HistAccessType: "bogus"}); r["status"] != "error" {
 		t.Errorf("bogus access type: %v", r)
+	}
+}
+
+func TestHistoryCompaction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.jsonl")
+	h := OpenHistory(path, t.Logf)
+	for i := range maxHistory + 10 {
+		h.Add(i+1, fmt.Sprintf("cell %d", i+1), "")
+	}
+	h = OpenHistory(path, t.Logf)
+	got := inputs(h.Answer(HistoryRequest{HistAccessType: "tail", N: 1}))
+	if len(h.entries) != maxHistory/2 || got[0] != fmt.Sprintf("cell %d", maxHistory+10) || h.Session() != 2 {
+		t.Fatalf("after compaction: %d entries, last %q, session %d", len(h.entries), got, h.Session())
+	}
+	if h2 := OpenHistory(path, t.Logf); len(h2.entries) != maxHistory/2 {
+		t.Fatalf("file not rewritten: %d entries", len(h2.entries))
 	}
 }
