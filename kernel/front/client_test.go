@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -211,24 +213,58 @@ func (e *execution) String() string {
 	return string(b)
 }
 
-// gonbTools returns the directory holding gonb, gopls and goimports, or skips.
+var (
+	toolsOnce sync.Once
+	toolsDir  string
+	toolsErr  error
+)
+
+// gonbTools returns a directory holding gonb, gopls and goimports: $DL4GO_GONB_DIR,
+// or the pinned tools (go.mod's tool lines) built once into the user cache.
 func gonbTools(t testing.TB) string {
 	t.Helper()
-	dirs := []string{os.Getenv("DL4GO_GONB_DIR"), "/tmp/yourtools"}
-	for _, d := range dirs {
-		if d == "" {
-			continue
+	if d := os.Getenv("DL4GO_GONB_DIR"); d != "" {
+		if _, err := os.Stat(filepath.Join(d, "gonb")); err != nil {
+			t.Fatalf("DL4GO_GONB_DIR=%s: %v", d, err)
 		}
-		if _, err := os.Stat(filepath.Join(d, "gonb")); err == nil {
-			return d
+		return d
+	}
+	toolsOnce.Do(func() {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			toolsErr = err
+			return
 		}
+		toolsDir = filepath.Join(cache, "dl4go", "test-tools", runtime.Version())
+		if _, err := os.Stat(filepath.Join(toolsDir, "gonb")); err == nil {
+			return
+		}
+		if err := os.MkdirAll(filepath.Dir(toolsDir), 0o755); err != nil {
+			toolsErr = err
+			return
+		}
+		staging, err := os.MkdirTemp(filepath.Dir(toolsDir), "build-")
+		if err != nil {
+			toolsErr = err
+			return
+		}
+		defer os.RemoveAll(staging)
+		out, err := exec.Command("go", "build", "-o", staging+string(filepath.Separator),
+			"github.com/janpfeifer/gonb", "golang.org/x/tools/gopls", "golang.org/x/tools/cmd/goimports").CombinedOutput()
+		if err != nil {
+			toolsErr = fmt.Errorf("build gonb, gopls, goimports: %v\n%s", err, out)
+			return
+		}
+		if err := os.Rename(staging, toolsDir); err != nil && !os.IsExist(err) {
+			if _, statErr := os.Stat(filepath.Join(toolsDir, "gonb")); statErr != nil {
+				toolsErr = err
+			}
+		}
+	})
+	if toolsErr != nil {
+		t.Fatalf("GoNB tools: %v", toolsErr)
 	}
-	if p, err := exec.LookPath("gonb"); err == nil {
-		return filepath.Dir(p)
-	}
-	t.Skip("gonb not found: set DL4GO_GONB_DIR to a directory with gonb, gopls and goimports " +
-		"(go build -o DIR/ github.com/janpfeifer/gonb golang.org/x/tools/gopls golang.org/x/tools/cmd/goimports)")
-	return ""
+	return toolsDir
 }
 
 // gonbCommand returns a StartBackend that runs gonb from dir.
