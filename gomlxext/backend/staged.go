@@ -29,6 +29,7 @@ type staged struct {
 	params  []*handle // user parameters, in creation order
 	customs []*customOp
 	nextID  int
+	handles []*handle // every handle, to drop build-time data after Compile
 }
 
 // handle is an op of the staged builder.
@@ -97,7 +98,9 @@ func (s *staged) cur() backends.Builder { return s.stages[len(s.stages)-1].b }
 
 func (s *staged) newHandle(op backends.Op, shape shapes.Shape) *handle {
 	s.nextID++
-	return &handle{id: s.nextID, stage: len(s.stages) - 1, op: op, shape: shape, user: -1}
+	h := &handle{id: s.nextID, stage: len(s.stages) - 1, op: op, shape: shape, user: -1}
+	s.handles = append(s.handles, h)
+	return h
 }
 
 // inputs translates handles into ops of the current stage, importing the
@@ -494,6 +497,15 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 	e.releaseAt = make([][]*handle, 2*len(s.stages))
 	for h, step := range lastUse {
 		e.releaseAt[step] = append(e.releaseAt[step], h)
+	}
+	// Drop what only building needed: the eager builders and the recorded
+	// calls (with the constants they captured).
+	for _, h := range s.handles {
+		h.call, h.op = nil, nil
+	}
+	s.handles = nil
+	for _, st := range s.stages {
+		st.b, st.imports = nil, nil
 	}
 	return e, nil
 }
