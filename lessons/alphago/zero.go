@@ -220,9 +220,12 @@ func RunZero(cfg ZeroConfig) (ZeroOutcome, error) {
 	agent := &MCTSPlayer{Label: "net+MCTS", Eval: net, Search: evalSC}
 	pure := PureMCTS(cfg.Sims, cfg.Seed+99)
 
-	live := plotting.NewLive("AlphaGo Zero self-play", cfg.Iterations, "policy loss", "value loss", "win vs random", "win vs pure MCTS")
-	for _, it := range hist.Iters {
-		live.Update(it.Iter, it.values())
+	var live *plotting.Live // only when there is training to watch
+	if len(hist.Iters) < cfg.Iterations {
+		live = plotting.NewLive("AlphaGo Zero self-play", cfg.Iterations, "policy loss", "value loss", "win vs random", "win vs pure MCTS")
+		for _, it := range hist.Iters {
+			live.Update(it.Iter, it.values())
+		}
 	}
 	buf := &replay{cap: cfg.Buffer}
 	for iter := len(hist.Iters) + 1; iter <= cfg.Iterations; iter++ {
@@ -260,7 +263,9 @@ func RunZero(cfg ZeroConfig) (ZeroOutcome, error) {
 			}
 		}
 	}
-	live.Done()
+	if live != nil {
+		live.Done()
+	}
 	out.History = hist.Iters
 	for _, it := range hist.Iters {
 		out.TrainTime += time.Duration(it.Seconds * float64(time.Second))
