@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/plotting"
 )
 
@@ -154,5 +155,62 @@ func TestOutcomeRoundTrip(t *testing.T) {
 		if tc.got != tc.want && !(math.IsNaN(tc.got) && math.IsNaN(tc.want)) {
 			t.Errorf("%s = %g, want %g", tc.name, tc.got, tc.want)
 		}
+	}
+}
+
+// TestResumeMidRun interrupts meta-training after a checkpoint and checks that the resumed run
+// continues exactly as an uninterrupted one: same tasks, same Adam state, same schedule.
+func TestResumeMidRun(t *testing.T) {
+	backend, err := gomlxext.Backend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Quick()
+	cfg.MetaSteps = 10
+	for _, m := range Methods {
+		t.Run(m.String(), func(t *testing.T) {
+			whole, err := newTrainer(backend, m, cfg, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer whole.exec.Finalize()
+			for whole.step() < cfg.MetaSteps {
+				if _, err := whole.runStep(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dir := t.TempDir()
+			first, err := newTrainer(backend, m, cfg, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer first.exec.Finalize()
+			for first.step() < 6 {
+				if _, err := first.runStep(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := first.save(); err != nil {
+				t.Fatal(err)
+			}
+			resumed, err := newTrainer(backend, m, cfg, dir) // as after an interrupt: a new process.
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resumed.exec.Finalize()
+			if resumed.step() != 6 {
+				t.Fatalf("resumed at step %d, want 6", resumed.step())
+			}
+			for resumed.step() < cfg.MetaSteps {
+				if _, err := resumed.runStep(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i, want := range whole.history {
+				if got := resumed.history[i]; math.Abs(got-want) > 1e-5*math.Abs(want) {
+					t.Errorf("loss at step %d: %g resumed, %g uninterrupted", i+1, got, want)
+				}
+			}
+		})
 	}
 }
