@@ -3,8 +3,11 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
-	"text/tabwriter"
+	"strings"
+
+	"golang.org/x/text/width"
 
 	"github.com/dl4go/dl4go/kernel"
 )
@@ -26,16 +29,15 @@ func listCommand(args []string) int {
 	if err != nil {
 		return fail(2, "%v", err)
 	}
-	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tTITLE\tFULL\tQUICK\tNOTEBOOK")
+	rows := [][]string{{"ID", "TITLE", "FULL", "QUICK", "NOTEBOOK"}}
 	for _, l := range cat {
 		title := l.Meta.Title
 		if l.Meta.TitleJa != "" {
 			title += " (" + l.Meta.TitleJa + ")"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", l.ID(), title, dash(l.Meta.TimeFull), dash(l.Meta.TimeQuick), relTo(root, l.Path))
+		rows = append(rows, []string{l.ID(), title, dash(l.Meta.TimeFull), dash(l.Meta.TimeQuick), relTo(root, l.Path)})
 	}
-	w.Flush()
+	printColumns(os.Stdout, rows)
 	return 0
 }
 
@@ -44,4 +46,41 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// printColumns writes rows as aligned columns, counting East Asian wide
+// characters (the lessons' Japanese titles) as two columns, as terminals do.
+func printColumns(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, r := range rows {
+		for i, cell := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(cell))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, cell := range r {
+			b.WriteString(cell)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(cell)+2))
+			}
+		}
+		fmt.Fprintln(w, b.String())
+	}
+}
+
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
