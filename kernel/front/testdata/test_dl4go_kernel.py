@@ -40,7 +40,6 @@ class Dl4goKernelTests(jupyter_kernel_test.KernelTests):
     code_execute_result = [
         {"code": "1+2", "result": "3"},
         {"code": '"hello, " + "world"', "result": '"hello, world"'},
-        {"code": "len([]int{1, 2, 3}) * 2", "result": "6"},
     ]
     code_display_data = [
         {"code": '%%\ngonbui.DisplayHTML("<b>bold</b>")', "mime": "text/html"},
