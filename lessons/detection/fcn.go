@@ -14,7 +14,7 @@ import (
 )
 
 // FCN is a fully convolutional segmentation network in the style of FCN-8s: three
-// convolution+pooling stages bring a Size×Size image down to Size/8, a 1×1 convolution scores
+// convolution (with batch normalization) + pooling stages bring a Size×Size image down to Size/8, a 1×1 convolution scores
 // the NumLabels classes there, and three learned ×2 transposed convolutions bring the scores
 // back to full resolution. With Skips, before each up-sampling the scores of the matching
 // earlier pooling layer (Size/4, then Size/2) are added element-wise: the coarse deep scores know
@@ -69,10 +69,10 @@ func score1x1(ctx *context.Context, x *Node) *Node {
 func (m *FCN) Model(ctx *context.Context, images *Node) *Node {
 	ctx = ctx.In("fcn")
 	c := m.Channels
-	p1 := pool2(convReLU(ctx.In("conv1"), images, c[0])) // S/2
-	p2 := pool2(convReLU(ctx.In("conv2"), p1, c[1]))     // S/4
-	p3 := pool2(convReLU(ctx.In("conv3"), p2, c[2]))     // S/8
-	x := convReLU(ctx.In("conv4"), p3, c[3])
+	p1 := pool2(convBNReLU(ctx.In("conv1"), images, c[0])) // S/2
+	p2 := pool2(convBNReLU(ctx.In("conv2"), p1, c[1]))     // S/4
+	p3 := pool2(convBNReLU(ctx.In("conv3"), p2, c[2]))     // S/8
+	x := convBNReLU(ctx.In("conv4"), p3, c[3])
 	s := score1x1(ctx.In("score8"), x) // [B, S/8, S/8, NumLabels]
 	s = upsample2(ctx.In("up8"), s)    // S/4
 	if m.Skips {

@@ -29,7 +29,8 @@ type Config struct {
 	Name string // "full" or "quick": part of the checkpoint key.
 
 	Data         shapes.Config // the training images (Data.Seed) — the test images use TestSeed.
-	Batch        int           // images per training step.
+	Batch        int           // images per SSD training step.
+	SegBatch     int           // images per FCN training step (each carries S·S pixel labels).
 	SSDSteps     int           // SSD training steps.
 	SegSteps     int           // FCN training steps.
 	LearningRate float64       // Adam's learning rate (both models).
@@ -50,7 +51,7 @@ type Config struct {
 // Full is the lesson's real experiment (the notebook default).
 func Full() Config {
 	return Config{
-		Name: "full", Data: shapes.Default(), Batch: 32, SSDSteps: 1000, SegSteps: 400,
+		Name: "full", Data: shapes.Default(), Batch: 32, SegBatch: 16, SSDSteps: 1000, SegSteps: 400,
 		LearningRate: 3e-3, Seed: 7, TestImages: 300, TestSeed: 1007,
 		MAPThreshold: 0.8, MIoUThreshold: 0.75,
 	}
@@ -59,7 +60,7 @@ func Full() Config {
 // Quick is the same experiment with fewer steps, for tests and CI (DL4GO_QUICK=1).
 func Quick() Config {
 	c := Full()
-	c.Name, c.SSDSteps, c.SegSteps, c.TestImages = "quick", 120, 150, 100
+	c.Name, c.SSDSteps, c.SegSteps, c.TestImages = "quick", 100, 100, 100
 	c.MAPThreshold, c.MIoUThreshold = 0.5, 0.5
 	return c
 }
@@ -315,7 +316,7 @@ func RunSegmentation(cfg Config) (*SegOutcome, error) {
 		model := func(ctx *context.Context, _ any, in []*graph.Node) []*graph.Node {
 			return []*graph.Node{m.Model(ctx, in[0])}
 		}
-		f, err := fit(backend, cfg, name, title, cfg.SegSteps, segStream(gen, cfg.Batch), model, SegLoss)
+		f, err := fit(backend, cfg, name, title, cfg.SegSteps, segStream(gen, cfg.SegBatch), model, SegLoss)
 		if err != nil {
 			return nil, err
 		}

@@ -37,6 +37,9 @@ func TestProbeSeg(t *testing.T) {
 	}
 	cfg := Quick()
 	cfg.SegSteps, cfg.CheckpointDir, cfg.Quiet = steps, "-", true
+	if lr, _ := strconv.ParseFloat(os.Getenv("PROBE_LR"), 64); lr > 0 {
+		cfg.LearningRate = lr
+	}
 	c0, w0 := cpuTime(), time.Now()
 	out, err := RunSegmentation(cfg)
 	if err != nil {

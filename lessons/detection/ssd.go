@@ -12,6 +12,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	"github.com/gomlx/gomlx/pkg/ml/layers/batchnorm"
 
 	"github.com/dl4go/dl4go/data/shapes"
 )
@@ -19,7 +20,8 @@ import (
 // NumLabels is the number of classes SSD scores per default box: background plus the shapes.
 const NumLabels = shapes.NumClasses + 1
 
-// SSD is a small single-shot detector: a 4-layer convolutional backbone whose last two
+// SSD is a small single-shot detector: a 4-layer convolutional backbone (3×3 convolutions with
+// batch normalization, ReLU and 2×2 max pooling) whose last two
 // feature maps (Size/8 and Size/16 cells per side) each carry a 3×3 convolutional head that
 // predicts, for every one of the k default boxes of every cell, NumLabels class scores and 4
 // box offsets — an output of k×(classes+4) channels per cell (classes counting background).
@@ -51,8 +53,11 @@ func NewSSD(imageSize int) (*SSD, error) {
 // K is the number of default boxes per cell.
 func (m *SSD) K() int { return BoxesPerCell(m.Ratios) }
 
-func convReLU(ctx *context.Context, x *Node, channels int) *Node {
-	return activations.Relu(layers.Convolution(ctx, x).Channels(channels).KernelSize(3).PadSame().Done())
+// convBNReLU is a 3×3 convolution, batch normalization (moving averages with momentum 0.9, so
+// that they settle within a short run) and ReLU.
+func convBNReLU(ctx *context.Context, x *Node, channels int) *Node {
+	x = layers.Convolution(ctx, x).Channels(channels).KernelSize(3).PadSame().UseBias(false).Done()
+	return activations.Relu(batchnorm.New(ctx, x, -1).Momentum(0.9).Done())
 }
 
 func pool2(x *Node) *Node { return MaxPool(x).Window(2).Done() }
@@ -63,10 +68,10 @@ func pool2(x *Node) *Node { return MaxPool(x).Window(2).Done() }
 func (m *SSD) Model(ctx *context.Context, images *Node) (logits, offsets *Node) {
 	ctx = ctx.In("ssd")
 	c := m.Channels
-	x := pool2(convReLU(ctx.In("conv1"), images, c[0]))
-	x = pool2(convReLU(ctx.In("conv2"), x, c[1]))
-	f1 := pool2(convReLU(ctx.In("conv3"), x, c[2]))  // [B, S/8, S/8, c2]
-	f2 := pool2(convReLU(ctx.In("conv4"), f1, c[3])) // [B, S/16, S/16, c3]
+	x := pool2(convBNReLU(ctx.In("conv1"), images, c[0]))
+	x = pool2(convBNReLU(ctx.In("conv2"), x, c[1]))
+	f1 := pool2(convBNReLU(ctx.In("conv3"), x, c[2]))  // [B, S/8, S/8, c2]
+	f2 := pool2(convBNReLU(ctx.In("conv4"), f1, c[3])) // [B, S/16, S/16, c3]
 	batch, k := images.Shape().Dimensions[0], m.K()
 	var outs []*Node
 	for i, f := range []*Node{f1, f2} {

@@ -2,6 +2,7 @@ package detection
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
@@ -180,4 +181,19 @@ func unflat(t *tensors.Tensor, h, w int) [][]float64 {
 		}
 	}
 	return out
+}
+
+// FormatMap prints a small map row by row, for showing the recipe's steps.
+func FormatMap(m [][]float64) string {
+	var b strings.Builder
+	for _, row := range m {
+		for j, v := range row {
+			if j > 0 {
+				b.WriteByte(' ')
+			}
+			fmt.Fprintf(&b, "%4g", v)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
