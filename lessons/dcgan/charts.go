@@ -35,24 +35,9 @@ func (o Outcome) DChart() (*plotting.Chart, error) {
 	}, plotting.WithAxisNames("iteration", "mean probability 'real'"), plotting.WithSmoothing(25), plotting.WithRange(0, 1))
 }
 
-// GradientChart draws, at the probed early iterations, the norm of the gradient over all of G's
-// weights of the non-saturating loss −log D(G(z)) and of the saturating loss log(1 − D(G(z))), and
-// the mean D(G(z)) of the probe batch (log scale).
+// GradientChart draws the gradient probes of the first iterations of the GAN run (see ProbeChart).
 func (o Outcome) GradientChart() (*plotting.Chart, error) {
-	p := o.History.Probes
-	if len(p) == 0 {
-		return nil, fmt.Errorf("dcgan: no gradient probes recorded")
-	}
-	x := make([]float64, len(p))
-	ns, sat, df := make([]float64, len(p)), make([]float64, len(p)), make([]float64, len(p))
-	for i, v := range p {
-		x[i], ns[i], sat[i], df[i] = float64(v.Step), v.NonSaturating, v.Saturating, v.DFake
-	}
-	return plotting.Line("‖∇G‖ of the two generator losses, early training", x, []plotting.Series{
-		{Name: "non-saturating −log D(G(z)) (label 1)", Y: ns},
-		{Name: "saturating log(1 − D(G(z)))", Y: sat},
-		{Name: "mean D(G(z))", Y: df},
-	}, plotting.WithAxisNames("iteration", "gradient norm"), plotting.WithLogY())
+	return ProbeChart("‖∇G‖ of the two generator losses during the first iterations", "iteration", o.History.Probes)
 }
 
 // SaturationChart draws the magnitude of both generator losses' gradients with respect to D's

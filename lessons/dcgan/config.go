@@ -61,8 +61,9 @@ func Size() Config {
 	return DefaultConfig()
 }
 
-// Key identifies a configuration's training run, for its checkpoint directory.
+// Key identifies a configuration's training run, for its checkpoint directory. It leaves out
+// Steps, so that a longer run continues a shorter one's checkpoint.
 func (c Config) Key() string {
-	return fmt.Sprintf("z%d-g%d-d%d-b%d-n%d-e%d-lr%g-b1%g-s%d", c.ZDim, c.GFeatures, c.DFeatures, c.Batch,
-		c.Steps, c.EpochSteps, c.LearningRate, c.Beta1, c.Seed)
+	return fmt.Sprintf("z%d-g%d-d%d-b%d-e%d-lr%g-b1%g-s%d", c.ZDim, c.GFeatures, c.DFeatures, c.Batch,
+		c.EpochSteps, c.LearningRate, c.Beta1, c.Seed)
 }

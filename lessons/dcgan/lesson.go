@@ -98,9 +98,9 @@ func (g *gan) interpolate(n int) ([]float32, error) {
 	return g.images(g.sample, z)
 }
 
-// Result is the lesson's RESULT line: the fraction of confident samples, against the threshold of
-// the size that ran (full: also every digit ≥ MinClassShare, else the value reported is 0's share
-// failure as ok=false).
+// Result is the lesson's RESULT line: the fraction of confident samples against the threshold of
+// the size that ran. At full size, if some digit gets less than MinClassShare of the confident
+// samples (mode collapse), the line reports that smallest share instead, with ok=false.
 func (o Outcome) Result() lessons.Result {
 	r := lessons.Result{Lesson: "15", Metric: "confident_samples", Value: o.Score.Confident, Threshold: FullConfident}
 	if lessons.Quick() {
