@@ -62,14 +62,15 @@
 //
 // # Configuration
 //
-// "dl4go" runs simplego with "ops_parallel,parallelism=-1": independent ops
-// run concurrently and simplego's worker pool never blocks (plain simplego's
-// bounded pool can deadlock when parallel ops run nested parallel
-// DotGenerals on a 2-CPU machine; see TestNoDeadlock). simplego prints a line
-// for that option, which New discards. Options, comma-separated after
-// "dl4go:": any simplego option (e.g. "ops_sequential", the other safe
-// choice), "nokernel", "kernelall" (every product on the kernel, for tests)
-// and "norewrite" (no ReduceSum(Mul) rewrite, for tests).
+// "dl4go" runs simplego with "ops_sequential": one op at a time inside a
+// stage (an op may still split its work across CPUs; the Go kernels use all
+// CPUs). simplego's parallel op scheduling is unsafe: the race detector
+// finds an op writing a recycled buffer that another op still reads
+// (simplego v0.26.0 executeParallel), and with its bounded worker pool,
+// nested parallel DotGenerals deadlock on a 2-CPU machine (TestNoDeadlock).
+// Options, comma-separated after "dl4go:": any simplego option, "nokernel",
+// "kernelall" (every product on the kernel, for tests) and "norewrite" (no
+// ReduceSum(Mul) rewrite, for tests).
 package backend
 
 import (
@@ -87,7 +88,7 @@ const Name = "dl4go"
 
 // DefaultSimpleGoConfig is the simplego configuration used when the "dl4go"
 // configuration string gives none.
-const DefaultSimpleGoConfig = "ops_parallel,parallelism=-1"
+const DefaultSimpleGoConfig = "ops_sequential"
 
 func init() {
 	backends.Register(Name, New)
