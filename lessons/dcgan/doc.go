@@ -28,9 +28,10 @@
 // D(G(z)) ≈ 0, and with D = σ(a) the gradient of log(1 − σ(a)) with respect to the logit a is −σ(a)
 // ≈ 0, so G learns almost nothing exactly when it is worst. Labelling the fakes 1 instead makes G
 // minimise −log D(G(z)) (maximise log D(G(z))): same fixed point (both push D(G(z)) up), but its
-// logit gradient is −(1 − σ(a)) ≈ −1 when D(G(z)) ≈ 0. Outcome.GradientChart measures both
-// gradients' norms over all of G's weights in the first iterations; SaturationChart draws
-// the two logit gradients as functions of D(G(z)).
+// logit gradient is −(1 − σ(a)) ≈ −1 when D(G(z)) ≈ 0. RunSaturation measures both gradients'
+// norms over all of G's weights while a fresh D wins against a frozen fresh G (ProbeChart draws
+// them); Outcome.GradientChart shows the same probe in the first iterations of the real game;
+// SaturationChart draws the two logit gradients as functions of D(G(z)).
 //
 // # DCGAN's rules (Generator, Discriminator)
 //

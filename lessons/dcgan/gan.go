@@ -182,14 +182,16 @@ func (g *gan) images(exec *context.Exec, z []float32) ([]float32, error) {
 // sampleChunk is the batch size of sampleMany.
 const sampleChunk = 100
 
-// sampleMany generates n images [n, 28, 28] in [0, 1] in inference mode, in batches of
-// sampleChunk, from noise stream `stream`.
+// sampleMany generates n images [n, 28, 28] in [0, 1], in batches of sampleChunk, from noise
+// stream `stream`. Like the DCGAN reference implementations, G normalises with the statistics of
+// its batch also when sampling (training-mode batch norm): early in training the moving averages
+// lag behind G's quickly changing weights.
 func (g *gan) sampleMany(n int, stream uint64) ([]float32, error) {
 	z := noise(g.cfg.Seed, stream, n, g.cfg.ZDim)
 	var out []float32
 	for start := 0; start < n; start += sampleChunk {
 		end := min(start+sampleChunk, n)
-		pix, err := g.images(g.sample, z[start*g.cfg.ZDim:end*g.cfg.ZDim])
+		pix, err := g.images(g.generate, z[start*g.cfg.ZDim:end*g.cfg.ZDim])
 		if err != nil {
 			return nil, err
 		}
