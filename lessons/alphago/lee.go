@@ -371,8 +371,7 @@ func RunLee(cfg LeeConfig) (LeeOutcome, error) {
 
 	// 6. The assembled AlphaGo Lee player.
 	t0 = time.Now()
-	lee := &MCTSPlayer{Label: "AlphaGo Lee", Eval: &LeeEvaluator{Policy: sl, Value: vn, Rollout: rp, Lambda: cfg.Lambda, Seed: cfg.Seed},
-		Search: SearchConfig{Sims: cfg.Sims, CPuct: 1.5}}
+	lee := out.Player()
 	if out.VsRandom, err = Match(lee, RandomPlayer{}, cfg.EvalGames, n, cfg.Komi, cfg.Seed+7); err != nil {
 		return out, err
 	}
@@ -381,6 +380,14 @@ func RunLee(cfg LeeConfig) (LeeOutcome, error) {
 	}
 	lap("evaluation", t0)
 	return out, nil
+}
+
+// Player is the assembled AlphaGo Lee: MCTS with cfg.Sims simulations, SL PolicyNet priors,
+// and leaves valued by (1−λ)·ValueNet + λ·one fast rollout.
+func (o LeeOutcome) Player() *MCTSPlayer {
+	return &MCTSPlayer{Label: "AlphaGo Lee",
+		Eval:   &LeeEvaluator{Policy: o.SL, Value: o.Value, Rollout: o.Rollout, Lambda: o.Config.Lambda, Seed: o.Config.Seed},
+		Search: SearchConfig{Sims: o.Config.Sims, CPuct: 1.5}}
 }
 
 // stack turns samples into a batch: planes, π, z.
