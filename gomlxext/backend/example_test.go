@@ -2,11 +2,12 @@ package backend_test
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 
-	_ "github.com/dl4go/dl4go/gomlxext/backend" // registers "dl4go"
+	"github.com/dl4go/dl4go/gomlxext/backend" // registers "dl4go"
 )
 
 // Importing the package registers the "dl4go" backend; select it by name
@@ -28,4 +29,27 @@ func Example() {
 	// Output:
 	// dl4go
 	// [[0] [1] [1] [0] [1] [0]]
+}
+
+// RFFT works on real/imaginary pairs (simplego has no complex dtypes): the
+// spectrum of a cosine with 2 periods in 8 samples has one peak at bin 2.
+func ExampleRFFT() {
+	b, err := backends.NewWithConfig("dl4go")
+	if err != nil {
+		panic(err)
+	}
+	spectrum := graph.MustNewExec(b, func(x *graph.Node) *graph.Node {
+		re, im := backend.RFFT(x) // [8] → [5], [5]
+		return graph.Sqrt(graph.Add(graph.Mul(re, re), graph.Mul(im, im)))
+	})
+	x := make([]float64, 8)
+	for i := range x {
+		x[i] = math.Cos(2 * math.Pi * 2 * float64(i) / 8)
+	}
+	for _, v := range spectrum.MustExec(x)[0].Value().([]float64) {
+		fmt.Printf("%.1f ", v)
+	}
+	fmt.Println()
+	// Output:
+	// 0.0 0.0 4.0 0.0 0.0
 }
