@@ -52,6 +52,8 @@ func kernelCommand(args []string) int {
 	}
 	defer w.Close()
 
+	becomeSubreaper()
+	defer reapOrphans()
 	err = front.Serve(context.Background(), *connFile, front.Options{
 		StartBackend: func(ctx context.Context, connectionFile string) (*exec.Cmd, error) {
 			cmd := exec.CommandContext(ctx, filepath.Join(binDir, "gonb"), "--kernel", connectionFile)

@@ -281,6 +281,7 @@ func (f *front) startBackend(ctx context.Context) error {
 	f.cmd = cmd
 	go func() {
 		f.cmdErr = cmd.Wait()
+		killOrphans(cmd.Process.Pid)
 		close(f.cmdDone)
 	}()
 	return nil

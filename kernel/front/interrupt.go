@@ -22,8 +22,12 @@ func setProcessGroup(cmd *exec.Cmd) {
 		cmd.SysProcAttr = &syscall.SysProcAttr{}
 	}
 	cmd.SysProcAttr.Setpgid = true
-	cmd.SysProcAttr.Pdeathsig = syscall.SIGTERM
+	setParentDeathSignal(cmd.SysProcAttr)
 }
+
+// killOrphans kills what is left of GoNB's process group (gopls, a cell
+// program) once GoNB itself has exited.
+func killOrphans(pid int) { _ = syscall.Kill(-pid, syscall.SIGKILL) }
 
 func killGroup(pid int) {
 	_ = syscall.Kill(-pid, syscall.SIGKILL)
