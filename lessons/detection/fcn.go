@@ -8,6 +8,7 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
 
 	"github.com/dl4go/dl4go/data/shapes"
@@ -64,6 +65,13 @@ func score1x1(ctx *context.Context, x *Node) *Node {
 	return layers.Convolution(ctx, x).Channels(NumLabels).KernelSize(1).Done()
 }
 
+// skipScore scores an earlier pooling layer for a skip addition. Its weights start at zero (as
+// in the FCN paper), so the network starts as the one without skips and learns what the
+// finer layer adds.
+func skipScore(ctx *context.Context, x *Node) *Node {
+	return score1x1(ctx.WithInitializer(initializers.Zero), x)
+}
+
 // Model is the FCN graph: images [batch, S, S, 3] (S a multiple of 8) → per-pixel class logits
 // [batch, S, S, NumLabels] (0 background, 1+class).
 func (m *FCN) Model(ctx *context.Context, images *Node) *Node {
@@ -76,11 +84,11 @@ func (m *FCN) Model(ctx *context.Context, images *Node) *Node {
 	s := score1x1(ctx.In("score8"), x) // [B, S/8, S/8, NumLabels]
 	s = upsample2(ctx.In("up8"), s)    // S/4
 	if m.Skips {
-		s = Add(s, score1x1(ctx.In("score4"), p2))
+		s = Add(s, skipScore(ctx.In("score4"), p2))
 	}
 	s = upsample2(ctx.In("up4"), s) // S/2
 	if m.Skips {
-		s = Add(s, score1x1(ctx.In("score2"), p1))
+		s = Add(s, skipScore(ctx.In("score2"), p1))
 	}
 	return upsample2(ctx.In("up2"), s) // S
 }
