@@ -10,12 +10,17 @@ import (
 // encodedCorpus is a corpus as WordPiece ids: docs[d][s] is sentence s of document d.
 type encodedCorpus struct {
 	docs [][][]int
-	// pairs lists (document, sentence) indices of every sentence that has a next sentence.
-	pairs [][2]int
+	// flat[d] is document d as one token stream; splits lists (document, position) of every
+	// point where a document can be cut into a span A before and a span B after.
+	flat   [][]int
+	splits [][2]int
 }
 
+// minSpan is the fewest tokens of A and of B around a split point.
+const minSpan = 4
+
 func encodeCorpus(c *text.Corpus, v *Vocab) *encodedCorpus {
-	e := &encodedCorpus{}
+	var docs [][][]int
 	for _, d := range c.Documents {
 		var doc [][]int
 		for _, s := range d.Sentences {
@@ -23,13 +28,27 @@ func encodeCorpus(c *text.Corpus, v *Vocab) *encodedCorpus {
 				doc = append(doc, ids)
 			}
 		}
+		docs = append(docs, doc)
+	}
+	return newEncodedCorpus(docs)
+}
+
+// newEncodedCorpus indexes docs (documents of sentences of token ids) for sampling.
+func newEncodedCorpus(docs [][][]int) *encodedCorpus {
+	e := &encodedCorpus{}
+	for _, doc := range docs {
 		if len(doc) == 0 {
 			continue
 		}
-		for s := 0; s+1 < len(doc); s++ {
-			e.pairs = append(e.pairs, [2]int{len(e.docs), s})
+		var flat []int
+		for _, s := range doc {
+			flat = append(flat, s...)
+		}
+		for p := minSpan; p+minSpan <= len(flat); p++ {
+			e.splits = append(e.splits, [2]int{len(e.docs), p})
 		}
 		e.docs = append(e.docs, doc)
+		e.flat = append(e.flat, flat)
 	}
 	return e
 }
@@ -45,25 +64,27 @@ type Example struct {
 	IsNext    int // 1 when B is the sentence that follows A in the book, 0 when random.
 }
 
-// pairExample builds an NSP pair starting at pair index i: with probability ½ B is the sentence
-// after A, otherwise a sentence from another document. A keeps its end and B its start, so that
-// both fit in seqLen (L−3 tokens together).
-func (e *encodedCorpus) pairExample(rng *rand.Rand, i, seqLen int) (a, b []int, isNext int) {
-	p := e.pairs[i]
-	a = e.docs[p[0]][p[1]]
-	if rng.IntN(2) == 0 {
-		b, isNext = e.docs[p[0]][p[1]+1], 1
-	} else {
-		d := rng.IntN(len(e.docs))
-		for d == p[0] && len(e.docs) > 1 {
-			d = rng.IntN(len(e.docs))
-		}
-		b = e.docs[d][rng.IntN(len(e.docs[d]))]
-	}
+// spanPair builds an NSP pair from split point i: A is the text just before it (up to half of
+// the L−3 token budget); with probability ½ B is the text just after it, otherwise text from a
+// random position of another document. As in BERT, A and B are spans of text ("sentences" in
+// the paper's loose sense): both may start or end mid-sentence, so only the content tells
+// whether B continues A.
+func (e *encodedCorpus) spanPair(rng *rand.Rand, i, seqLen int) (a, b []int, isNext int) {
+	sp := e.splits[i]
+	doc := e.flat[sp[0]]
 	budget := seqLen - 3
-	na := min(len(a), max(budget/2, budget-len(b)))
-	nb := min(len(b), budget-na)
-	return a[len(a)-na:], b[:nb], isNext
+	a = doc[max(0, sp[1]-budget/2):sp[1]]
+	nb := budget - len(a)
+	if rng.IntN(2) == 0 {
+		return a, doc[sp[1]:min(len(doc), sp[1]+nb)], 1
+	}
+	d := rng.IntN(len(e.flat))
+	for (d == sp[0] || len(e.flat[d]) < minSpan) && len(e.flat) > 1 {
+		d = rng.IntN(len(e.flat))
+	}
+	other := e.flat[d]
+	start := rng.IntN(max(1, len(other)-minSpan+1))
+	return a, other[start:min(len(other), start+nb)], 0
 }
 
 // pack lays out [CLS] a [SEP] b [SEP] and pads to seqLen; b may be nil (a single segment).
@@ -119,7 +140,7 @@ func maskTokens(rng *rand.Rand, ex *Example, vocab, maxPred int) {
 
 // pretrainExample draws one MLM+NSP example.
 func (e *encodedCorpus) pretrainExample(rng *rand.Rand, m Model, maxPred int) Example {
-	a, b, isNext := e.pairExample(rng, rng.IntN(len(e.pairs)), m.SeqLen)
+	a, b, isNext := e.spanPair(rng, rng.IntN(len(e.splits)), m.SeqLen)
 	var ex Example
 	ex.Tokens, ex.Segments = pack(a, b, m.SeqLen)
 	ex.IsNext = isNext

@@ -1,3 +1,31 @@
-// Package bert is lesson 11 of dl4go: BERT, a bidirectional Transformer encoder pre-trained with
-// masked-language modelling and next-sentence prediction, then fine-tuned.
+// Package bert is lesson 11 of dl4go: BERT (Devlin et al., 2018), a bidirectional Transformer
+// encoder pre-trained on plain text with masked-language modelling (MLM, 空欄語予測) and
+// next-sentence prediction (NSP, 隣接文予測), then fine-tuned for a task of one's own.
+//
+// Start with Run(Size()), which does the whole lesson and returns an Outcome (Summary, Result);
+// the notebook walks through the same steps one at a time:
+//
+//   - Text: Isaac Newton's Opticks from the Go installation (package data/text), split into
+//     paragraphs of sentences, the last 10% held out. Japanese text is segmented into words with
+//     kagome (Wakati, like the report's MeCab -Owakati; data/text/ja), and Aozora Bunko files in
+//     Shift_JIS are read with LoadJapanese.
+//   - Tokens: LearnWordPiece learns a WordPiece vocabulary ("refract", "##ion") from the training
+//     text, with the special tokens [PAD] [UNK] [CLS] [SEP] [MASK].
+//   - Model: BERT-mini (Model): token + segment + position embeddings and Transformer encoder
+//     blocks (multi-head self-attention with no causal mask, feed-forward, residuals and
+//     LayerNorm — the encoder of lesson 10), an MLM head tied to the token embeddings, an NSP head
+//     on [CLS].
+//   - Pre-training: RunPretrain trains both objectives on "[CLS] A [SEP] B [SEP]" inputs: 15% of the
+//     tokens chosen, 80% replaced by [MASK], 10% by a random token, 10% left; B follows A half of
+//     the time. It saves GoMLX checkpoints (gomlxext.Fit) under the user cache, so an interrupted
+//     run resumes. Pretrained.Evaluate measures held-out MLM top-1 accuracy against the
+//     unigram-frequency baseline, and NSP accuracy; ProbeSentence gives the top-k tokens for a
+//     masked word and the attention maps.
+//   - Transfer: Pretrained.RunTask compares fine-tuning, a frozen encoder with a trained head
+//     (feature-based), and training from scratch on intruder-word detection (is this Opticks
+//     sentence intact, or were two words replaced?).
+//   - The report's experiment: Pretrained.RunNextToken trains a Dense next-token head on the frozen
+//     encoder and generates text: garbage, because a bidirectional encoder sees the next token
+//     during training (it learns to read it, not to predict it) and has nothing to read when
+//     generating. Left-to-right generation needs a causal decoder: lesson 12, GPT.
 package bert

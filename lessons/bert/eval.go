@@ -41,8 +41,18 @@ func (p *Pretrained) predictExec() (*context.Exec, error) {
 }
 
 // Evaluate measures MLM top-1 accuracy (against the unigram-frequency baseline) and NSP accuracy
-// on cfg.EvalBatches batches of held-out sequences (a fixed random stream).
+// on cfg.EvalBatches batches of held-out sequences (a fixed random stream). The result is cached
+// next to the checkpoint.
 func (p *Pretrained) Evaluate() (PretrainEval, error) {
+	var ev PretrainEval
+	err := p.cached("eval.json", &ev, func() (err error) {
+		ev, err = p.evaluate()
+		return err
+	})
+	return ev, err
+}
+
+func (p *Pretrained) evaluate() (PretrainEval, error) {
 	var ev PretrainEval
 	exec, err := p.predictExec()
 	if err != nil {

@@ -153,8 +153,17 @@ func (o *TaskOutcome) Result(m Method) MethodResult {
 }
 
 // RunTask trains the three methods on the intruder-word task and measures their test accuracy on
-// sentences from the held-out end of the book.
+// sentences from the held-out end of the book. The result is cached next to the checkpoint.
 func (p *Pretrained) RunTask(tc TaskConfig) (*TaskOutcome, error) {
+	out := &TaskOutcome{}
+	err := p.cached("task-"+hashOf(tc)+".json", out, func() (err error) {
+		out, err = p.runTask(tc)
+		return err
+	})
+	return out, err
+}
+
+func (p *Pretrained) runTask(tc TaskConfig) (*TaskOutcome, error) {
 	start := time.Now()
 	m := p.Config.Model
 	rng := rand.New(rand.NewPCG(p.Config.Seed, 7))

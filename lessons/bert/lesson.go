@@ -22,12 +22,18 @@ type Config struct {
 	MaxPred int     // masked positions per sequence (15% of SeqLen).
 	Batch   int     // sequences per pre-training step.
 	Steps   int     // pre-training steps.
-	LR      float64 // Adam's learning rate (cosine decay to LR/10).
+	LR      float64 // Adam's peak learning rate (linear warm-up, then cosine decay to LR/10).
+	Warmup  int     // warm-up steps.
 
 	EvalBatches int // held-out batches for the MLM/NSP evaluation.
 
 	SaveEvery int    // pre-training steps between checkpoints.
 	Seed      uint64 // fixes vocabulary order, weights and every batch.
+
+	Task TaskConfig      // the downstream task (intruder-word detection).
+	Next NextTokenConfig // the report's next-word experiment.
+	// AssertTask requires fine-tuning to beat training from scratch on the task (full size).
+	AssertTask bool
 
 	// MLMRatio is the held-out MLM top-1 accuracy the lesson asserts, as a multiple of the
 	// unigram-frequency baseline's; NSPThreshold is the NSP accuracy asserted (0: not asserted).
@@ -46,14 +52,17 @@ func Full() Config {
 		Name:    "full",
 		Model:   Model{Vocab: 1500, SeqLen: 64, Layers: 2, Dim: 128, Heads: 4, FFN: 512},
 		HeldOut: 0.1, MaxPred: 10, Batch: 32, Steps: 1500, LR: 2e-3,
-		EvalBatches: 16, SaveEvery: 100, Seed: 11, MLMRatio: 3, NSPThreshold: 0.75, Live: true,
+		EvalBatches: 16, SaveEvery: 100, Seed: 11, MLMRatio: 3, NSPThreshold: 0.75, AssertTask: true, Live: true,
+		Task: TaskConfig{TrainSentences: 300, MaxWords: 24, Steps: 120, Batch: 32, LR: 1e-3, EvalEvery: 20},
+		Next: NextTokenConfig{Steps: 150, Batch: 32, LR: 2e-3, Frozen: true, Prompt: "the rays of light", Generate: 20},
 	}
 }
 
 // Quick is the same lesson with fewer steps, for tests and CI (DL4GO_QUICK=1).
 func Quick() Config {
 	c := Full()
-	c.Name, c.Steps, c.EvalBatches, c.MLMRatio, c.NSPThreshold = "quick", 150, 8, 1.5, 0
+	c.Name, c.Steps, c.EvalBatches, c.MLMRatio, c.NSPThreshold, c.AssertTask = "quick", 150, 8, 1.5, 0, false
+	c.Task.Steps, c.Task.EvalEvery, c.Next.Steps = 10, 5, 10
 	return c
 }
 

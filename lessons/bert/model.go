@@ -1,6 +1,8 @@
 package bert
 
 import (
+	"math"
+
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -19,6 +21,9 @@ type Model struct {
 	Dim    int // d: width of every token vector.
 	Heads  int // attention heads (Dim/Heads each).
 	FFN    int // hidden width of each block's feed-forward network (4·Dim in BERT).
+	// PreNorm puts each LayerNorm before its sub-layer (x + f(LN(x))) instead of after the residual
+	// sum (LN(x + f(x)), BERT's original "post-norm"): more stable when training fast.
+	PreNorm bool
 }
 
 // Scope names of the variables: the encoder (embeddings and blocks) is what transfers to a new
@@ -39,9 +44,29 @@ func (m Model) embed(ctx *context.Context, tokens, segments *graph.Node) *graph.
 	init := initializers.RandomNormalFn(ctx, 0.02)
 	x := graph.Gather(m.tokenTable(ctx, g), graph.ExpandAxes(tokens, -1))
 	x = graph.Add(x, layers.Embedding(ctx.In("segment").WithInitializer(init), segments, dtypes.Float32, 2, m.Dim))
-	pos := ctx.In("position").WithInitializer(init).VariableWithShape("table", shapes.Make(dtypes.Float32, m.SeqLen, m.Dim)).ValueGraph(g)
+	pos := ctx.In("position").VariableWithValue("table", sinusoids(m.SeqLen, m.Dim, 0.1)).ValueGraph(g)
 	x = graph.Add(x, graph.ExpandAxes(pos, 0))
 	return layers.LayerNormalization(ctx.In("norm"), x, -1).Done()
+}
+
+// sinusoids returns the Transformer's positional encoding (lesson 10) times scale, [L, d]:
+// sin(p/10000^(2i/d)) in even columns, cos in odd ones. BERT learns its position embeddings;
+// ours are learned too, but start from these, so that attending to "the next token" or "the
+// previous token" is easy from the first step (a dot product of two sinusoid vectors depends only
+// on their distance).
+func sinusoids(l, d int, scale float64) [][]float32 {
+	out := make([][]float32, l)
+	for p := range l {
+		out[p] = make([]float32, d)
+		for i := 0; i < d; i += 2 {
+			angle := float64(p) / math.Pow(10000, float64(i)/float64(d))
+			out[p][i] = float32(scale * math.Sin(angle))
+			if i+1 < d {
+				out[p][i+1] = float32(scale * math.Cos(angle))
+			}
+		}
+	}
+	return out
 }
 
 // tokenTable returns the token embedding table [V, d], created on first use and shared by the
@@ -51,7 +76,7 @@ func (m Model) tokenTable(ctx *context.Context, g *graph.Graph) *graph.Node {
 	if v := c.GetVariableByScopeAndName(c.Scope(), "table"); v != nil {
 		return v.ValueGraph(g)
 	}
-	c = c.WithInitializer(initializers.RandomNormalFn(ctx, 0.02))
+	c = c.WithInitializer(initializers.RandomNormalFn(ctx, 0.1))
 	return c.VariableWithShape("table", shapes.Make(dtypes.Float32, m.Vocab, m.Dim)).ValueGraph(g)
 }
 
@@ -63,13 +88,28 @@ func (m Model) Encode(ctx *context.Context, tokens, segments *graph.Node) (hidde
 	keep := graph.NotEqual(tokens, graph.ScalarZero(tokens.Graph(), dtypes.Int32)) // [B, L]: not [PAD].
 	for l := range m.Layers {
 		c := ctx.In(scopeEncoder).Inf("layer_%d", l)
-		att, coef := layers.MultiHeadAttention(c.In("attention"), x, x, x, m.Heads, m.Dim/m.Heads).
+		in := x
+		if m.PreNorm {
+			in = layers.LayerNormalization(c.In("norm1"), x, -1).Done()
+		}
+		att, coef := layers.MultiHeadAttention(c.In("attention"), in, in, in, m.Heads, m.Dim/m.Heads).
 			SetKeyMask(keep).DoneWithCoefficients()
-		x = layers.LayerNormalization(c.In("norm1"), graph.Add(x, att), -1).Done()
-		h := activations.Gelu(layers.Dense(c.In("ffn1"), x, true, m.FFN))
-		h = layers.Dense(c.In("ffn2"), h, true, m.Dim)
-		x = layers.LayerNormalization(c.In("norm2"), graph.Add(x, h), -1).Done()
+		x = graph.Add(x, att)
+		if m.PreNorm {
+			in = layers.LayerNormalization(c.In("norm2"), x, -1).Done()
+		} else {
+			x = layers.LayerNormalization(c.In("norm1"), x, -1).Done()
+			in = x
+		}
+		h := activations.Gelu(layers.Dense(c.In("ffn1"), in, true, m.FFN))
+		x = graph.Add(x, layers.Dense(c.In("ffn2"), h, true, m.Dim))
+		if !m.PreNorm {
+			x = layers.LayerNormalization(c.In("norm2"), x, -1).Done()
+		}
 		attention = append(attention, coef)
+	}
+	if m.PreNorm {
+		x = layers.LayerNormalization(ctx.In(scopeEncoder).In("final_norm"), x, -1).Done()
 	}
 	return x, attention
 }

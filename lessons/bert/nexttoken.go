@@ -89,8 +89,17 @@ func windows(rng *rand.Rand, s []int, n, l int, cut bool) (in, next []int32, w [
 // RunNextToken trains a Dense next-token head on top of the pre-trained encoder (frozen or not),
 // measures its held-out accuracy inside windows and at their last position, and generates text
 // greedily from the prompt, one token at a time, each time reading the prediction at the last
-// real position.
+// real position. The result is cached next to the checkpoint.
 func (p *Pretrained) RunNextToken(nc NextTokenConfig) (*NextTokenOutcome, error) {
+	out := &NextTokenOutcome{}
+	err := p.cached("next-"+hashOf(nc)+".json", out, func() (err error) {
+		out, err = p.runNextToken(nc)
+		return err
+	})
+	return out, err
+}
+
+func (p *Pretrained) runNextToken(nc NextTokenConfig) (*NextTokenOutcome, error) {
 	start := time.Now()
 	backend, err := gomlxext.Backend()
 	if err != nil {

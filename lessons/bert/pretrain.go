@@ -215,7 +215,7 @@ func pretrain(ctx *context.Context, cfg Config, corpus *encodedCorpus, dir strin
 	withSchedule := func(ctx *context.Context, spec any, in []*graph.Node) []*graph.Node {
 		if ctx.IsTraining(in[0].Graph()) {
 			cosineschedule.New(ctx, in[0].Graph(), dtypes.Float32).LearningRate(cfg.LR).
-				MinLearningRate(cfg.LR / 10).PeriodInSteps(cfg.Steps).Done()
+				MinLearningRate(cfg.LR / 10).WarmUpSteps(cfg.Warmup).PeriodInSteps(cfg.Steps).Done()
 		}
 		return modelFn(ctx, spec, in)
 	}

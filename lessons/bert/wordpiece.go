@@ -77,69 +77,86 @@ func LearnWordPiece(sentences []string, size int) (*Vocab, error) {
 	if len(counts) == 0 {
 		return nil, fmt.Errorf("bert: learn WordPiece: no words in %d sentences", len(sentences))
 	}
-	type word struct {
-		pieces []string
-		count  int
-	}
-	words := make([]word, 0, len(counts))
 	keys := make([]string, 0, len(counts))
 	for w := range counts {
 		keys = append(keys, w)
 	}
 	sort.Strings(keys)
-	seen := map[string]bool{}
-	var vocab []string
-	add := func(t string) {
-		if !seen[t] {
-			seen[t] = true
-			vocab = append(vocab, t)
+	// Pieces are numbered in the order they enter the vocabulary; words are slices of piece numbers.
+	var pieces []string
+	pieceID := map[string]int32{}
+	intern := func(p string) int32 {
+		if id, ok := pieceID[p]; ok {
+			return id
 		}
-	}
-	for _, t := range specialTokens {
-		add(t)
+		pieceID[p] = int32(len(pieces))
+		pieces = append(pieces, p)
+		return pieceID[p]
 	}
 	var alphabet []string
+	seen := map[string]bool{}
 	for _, w := range keys {
-		var ps []string
 		for i, r := range []rune(w) {
 			p := string(r)
 			if i > 0 {
 				p = "##" + p
 			}
-			ps = append(ps, p)
 			if !seen[p] {
-				alphabet = append(alphabet, p)
 				seen[p] = true
+				alphabet = append(alphabet, p)
 			}
 		}
-		words = append(words, word{ps, counts[w]})
 	}
 	sort.Strings(alphabet)
-	vocab = append(vocab, alphabet...)
-	for len(vocab) < size {
-		pairs := map[[2]string]int{}
+	for _, p := range alphabet {
+		intern(p)
+	}
+	type word struct {
+		pieces []int32
+		count  int
+	}
+	words := make([]word, len(keys))
+	for wi, w := range keys {
+		for i, r := range []rune(w) {
+			p := string(r)
+			if i > 0 {
+				p = "##" + p
+			}
+			words[wi].pieces = append(words[wi].pieces, pieceID[p])
+		}
+		words[wi].count = counts[w]
+	}
+	pairs := map[int64]int{}
+	for len(specialTokens)+len(pieces) < size {
+		clear(pairs)
 		for _, w := range words {
 			for i := 0; i+1 < len(w.pieces); i++ {
-				pairs[[2]string{w.pieces[i], w.pieces[i+1]}] += w.count
+				pairs[int64(w.pieces[i])<<32|int64(w.pieces[i+1])] += w.count
 			}
 		}
-		var best [2]string
-		bestN := 0
+		var best int64
+		bestN, bestName := 0, ""
 		for p, n := range pairs {
-			if n > bestN || n == bestN && p[0]+" "+p[1] < best[0]+" "+best[1] {
-				best, bestN = p, n
+			if n < bestN {
+				continue
+			}
+			name := pieces[p>>32] + " " + pieces[p&0xffffffff]
+			if n > bestN || name < bestName {
+				best, bestN, bestName = p, n, name
 			}
 		}
 		if bestN < 2 {
 			break // nothing frequent left to merge.
 		}
-		merged := best[0] + strings.TrimPrefix(best[1], "##")
+		a, b := int32(best>>32), int32(best&0xffffffff)
+		merged := pieces[a] + strings.TrimPrefix(pieces[b], "##")
+		m := intern(merged) // an existing piece if the same string arose from another split.
 		for wi := range words {
 			ps := words[wi].pieces
 			out := ps[:0]
 			for i := 0; i < len(ps); i++ {
-				if i+1 < len(ps) && ps[i] == best[0] && ps[i+1] == best[1] {
-					out = append(out, merged)
+				if i+1 < len(ps) && ps[i] == a && ps[i+1] == b {
+					out = append(out, m)
 					i++
 				} else {
 					out = append(out, ps[i])
@@ -147,9 +164,8 @@ func LearnWordPiece(sentences []string, size int) (*Vocab, error) {
 			}
 			words[wi].pieces = out
 		}
-		add(merged)
 	}
-	return NewVocab(vocab[len(specialTokens):]), nil
+	return NewVocab(pieces), nil
 }
 
 // NewVocab returns the vocabulary of the special tokens followed by tokens.

@@ -1,0 +1,156 @@
+package bert
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/dl4go/dl4go/gomlxext"
+)
+
+// toyCorpus has 20 documents of 5 sentences, each sentence 12 distinct tokens.
+func toyCorpus() *encodedCorpus {
+	var docs [][][]int
+	next := MASK + 1
+	for range 20 {
+		var doc [][]int
+		for range 5 {
+			var sent []int
+			for range 12 {
+				sent = append(sent, next)
+				next++
+			}
+			doc = append(doc, sent)
+		}
+		docs = append(docs, doc)
+	}
+	return newEncodedCorpus(docs)
+}
+
+// TestPretrainExample checks the masking recipe and NSP sampling over many examples: 15% of the
+// real tokens chosen, of which 80% [MASK], 10% random, 10% unchanged; half the pairs real.
+func TestPretrainExample(t *testing.T) {
+	e := toyCorpus()
+	m := Model{Vocab: 1300, SeqLen: 32}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var chosen, real, masked, random, same, next, n int
+	for range 4000 {
+		ex := e.pretrainExample(rng, m, 5)
+		n++
+		next += ex.IsNext
+		if ex.Tokens[0] != CLS || ex.Segments[0] != 0 || ex.Segments[len(ex.Segments)-1] != 1 && ex.Tokens[len(ex.Tokens)-1] != PAD {
+			t.Fatalf("bad layout: %v / %v", ex.Tokens, ex.Segments)
+		}
+		for k, w := range ex.Weights {
+			if w == 0 {
+				continue
+			}
+			chosen++
+			switch tok := ex.Tokens[ex.Positions[k]]; {
+			case tok == MASK:
+				masked++
+			case tok == ex.Targets[k]:
+				same++
+			default:
+				random++
+			}
+		}
+		for _, tok := range ex.Tokens {
+			if tok > MASK {
+				real++
+			}
+		}
+	}
+	real += masked // the real tokens now hidden behind [MASK].
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"chosen fraction", float64(chosen) / float64(real), 0.15},
+		{"[MASK] share", float64(masked) / float64(chosen), 0.8},
+		{"random share", float64(random) / float64(chosen), 0.1},
+		{"unchanged share", float64(same) / float64(chosen), 0.1},
+		{"real next share", float64(next) / float64(n), 0.5},
+	} {
+		if math.Abs(c.got-c.want) > 0.03 {
+			t.Errorf("%s = %.3f, want %.2f", c.name, c.got, c.want)
+		}
+	}
+}
+
+// TestSpanPair checks the pairs pre-training uses: A ends at the split point, a real B starts
+// right after it in the same document, a random B comes from another document, and both fit.
+func TestSpanPair(t *testing.T) {
+	e := toyCorpus()
+	rng := rand.New(rand.NewPCG(5, 6))
+	reals := 0
+	for range 400 {
+		i := rng.IntN(len(e.splits))
+		a, b, isNext := e.spanPair(rng, i, 32)
+		sp := e.splits[i]
+		if len(a)+len(b) > 29 || len(a) < minSpan || len(b) == 0 {
+			t.Fatalf("lengths %d + %d", len(a), len(b))
+		}
+		if a[len(a)-1] != e.flat[sp[0]][sp[1]-1] {
+			t.Fatalf("A does not end at the split point")
+		}
+		sameDoc := (b[0]-MASK-1)/60 == sp[0]
+		if isNext == 1 && b[0] != a[len(a)-1]+1 || isNext == 0 && sameDoc {
+			t.Fatalf("isNext=%d but A ends %d, B starts %d", isNext, a[len(a)-1], b[0])
+		}
+		reals += isNext
+	}
+	if reals < 160 || reals > 240 {
+		t.Errorf("%d of 400 pairs real, want about half", reals)
+	}
+}
+
+// TestAttentionIsBidirectional checks the encoder's attention weights on a padded input: each
+// row sums to 1, [PAD] keys get no weight, and tokens attend to their right as well as their left.
+func TestAttentionIsBidirectional(t *testing.T) {
+	backend, err := gomlxext.Backend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Model{Vocab: 50, SeqLen: 8, Layers: 1, Dim: 16, Heads: 2, FFN: 32}
+	ctx := newContext(1)
+	exec, err := context.NewExec(backend, ctx, func(ctx *context.Context, toks *graph.Node) *graph.Node {
+		_, att := m.Encode(ctx, toks, graph.ZerosLike(toks))
+		return att[0]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Finalize()
+	toks := []int32{CLS, 7, 8, 9, SEP, PAD, PAD, PAD}
+	out, err := exec.Exec(tensors.FromFlatDataAndDimensions(toks, 1, 8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := tensors.MustCopyFlatData[float32](out[0]) // [1, 8, heads, 8]
+	for q := range 5 {
+		for h := range m.Heads {
+			row := a[(q*m.Heads+h)*8 : (q*m.Heads+h+1)*8]
+			sum, right := 0.0, 0.0
+			for k, w := range row {
+				sum += float64(w)
+				if k >= 5 && w > 1e-6 {
+					t.Errorf("query %d head %d attends [PAD] key %d with %g", q, h, k, w)
+				}
+				if k > q && k < 5 {
+					right += float64(w)
+				}
+			}
+			if math.Abs(sum-1) > 1e-4 {
+				t.Errorf("query %d head %d weights sum to %g", q, h, sum)
+			}
+			if q < 4 && right < 0.05 {
+				t.Errorf("query %d head %d gives only %g to tokens on its right", q, h, right)
+			}
+		}
+	}
+}

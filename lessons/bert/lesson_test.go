@@ -1,0 +1,65 @@
+package bert
+
+import (
+	"math"
+	"testing"
+)
+
+// TestQuickOutcome runs the whole lesson at its quick size, from scratch, and asserts the quick
+// outcome: held-out MLM top-1 accuracy at least 1.5× the unigram-frequency baseline.
+func TestQuickOutcome(t *testing.T) {
+	cfg := Quick()
+	cfg.CheckpointDir = t.TempDir() // train from scratch, not from the user's cache.
+	cfg.Live = false
+	out, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("pre-training %s, whole lesson %.1fs\n%s", out.PretrainTime, out.Seconds, out.Summary())
+	if len(out.Task.Methods) != len(Methods) || out.Next == nil || out.NextTune == nil || out.Next.Generated == "" {
+		t.Errorf("incomplete outcome: %+v", out)
+	}
+	if r := out.Result(); !r.OK() {
+		t.Errorf("quick outcome not reached: %s", r)
+	}
+}
+
+// TestResume interrupts nothing but checks what a rerun relies on: a second RunPretrain with the
+// same config restores the finished model from its checkpoint (no step is run again, the
+// history is kept) and gives the same held-out evaluation.
+func TestResume(t *testing.T) {
+	cfg := Quick()
+	cfg.Steps, cfg.SaveEvery, cfg.EvalBatches, cfg.Live = 4, 2, 1, false
+	cfg.CheckpointDir = t.TempDir()
+	first, err := RunPretrain(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev1, err := first.evaluate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := RunPretrain(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(second.History.Step); n != cfg.Steps {
+		t.Errorf("restored history has %d steps, want %d", n, cfg.Steps)
+	}
+	ev2, err := second.evaluate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(ev1.MLMAcc-ev2.MLMAcc) > 1e-9 || math.Abs(ev1.NSPAcc-ev2.NSPAcc) > 1e-9 {
+		t.Errorf("restored model evaluates differently: %+v vs %+v", ev1, ev2)
+	}
+	// Training further resumes at step 4, not 0.
+	cfg.Steps = 6
+	third, err := RunPretrain(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := third.History.Step; len(got) != 6 || got[4] != 5 {
+		t.Errorf("resumed history steps = %v, want 1…6", got)
+	}
+}
