@@ -127,7 +127,7 @@ type RolloutPolicy struct {
 // NewRolloutPolicy returns the policy with all weights zero (uniformly random play).
 func NewRolloutPolicy() *RolloutPolicy { return &RolloutPolicy{W: make([]float32, numFeatures)} }
 
-// features appends the active features of move m in p to buf.
+// moveFeatures appends the active features of move m in p to buf.
 func moveFeatures(p *Position, m int, buf []int) []int {
 	n := p.N
 	if m == Pass(n) {
