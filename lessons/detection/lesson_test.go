@@ -1,6 +1,7 @@
 package detection
 
 import (
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -69,4 +70,31 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestFullOutcome runs the full size (minutes) when DL4GO_FULL_TEST=1 and asserts the lesson's
+// real outcome: mAP@0.5 ≥ 0.8 and mIoU ≥ 0.75.
+func TestFullOutcome(t *testing.T) {
+	if os.Getenv("DL4GO_FULL_TEST") != "1" {
+		t.Skip("set DL4GO_FULL_TEST=1 to train at the full size")
+	}
+	cfg := Full()
+	cfg.CheckpointDir, cfg.Quiet = t.TempDir(), true
+	cpu0, wall0 := cpuTime(), time.Now()
+	ssd, err := RunSSD(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("SSD: wall %.1fs CPU %.1fs, median step %v: mAP@0.5 %.3f (VOC07 %.3f) AP %.3f COCO %.3f; %.0f FPS",
+		time.Since(wall0).Seconds(), (cpuTime() - cpu0).Seconds(), ssd.MedianStep, ssd.MAP50, ssd.MAP50VOC7, ssd.AP50, ssd.COCO, ssd.Timing.FPS)
+	cpu1, wall1 := cpuTime(), time.Now()
+	seg, err := RunSegmentation(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("FCN: wall %.1fs CPU %.1fs, median step %v: mIoU %.3f %.3f, without skips %.3f",
+		time.Since(wall1).Seconds(), (cpuTime() - cpu1).Seconds(), seg.MedianStep, seg.MIoU, seg.PerClass, seg.NoSkipMIoU)
+	if r := Result(ssd, seg); !r.OK() {
+		t.Errorf("full outcome not reached: %v", r)
+	}
 }
