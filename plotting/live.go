@@ -31,6 +31,8 @@ type Live struct {
 	values     map[string][]float64
 	last       map[string]float64
 	lastStep   int
+	startStep  int  // step before the first Update: a resumed run's rate counts from it
+	updated    bool // Update was called
 	start      time.Time
 	lastDraw   time.Time
 	lastText   time.Time
@@ -95,6 +97,9 @@ func (l *Live) Update(step int, values map[string]float64) {
 		if _, ok := l.values[name]; !ok && !contains(l.series, name) {
 			l.series = append(l.series, name)
 		}
+	}
+	if !l.updated {
+		l.startStep, l.updated = step-1, true
 	}
 	l.steps = append(l.steps, float64(step))
 	for _, name := range l.series {
@@ -215,10 +220,10 @@ func sampleIndices(n, max int) []int {
 
 func (l *Live) rate(now time.Time) (stepsPerSec float64, eta time.Duration) {
 	el := now.Sub(l.start).Seconds()
-	if el <= 0 || l.lastStep <= 0 {
+	if el <= 0 || l.lastStep <= l.startStep {
 		return 0, -1
 	}
-	stepsPerSec = float64(l.lastStep) / el
+	stepsPerSec = float64(l.lastStep-l.startStep) / el
 	if l.total > 0 && stepsPerSec > 0 {
 		eta = time.Duration(float64(l.total-l.lastStep) / stepsPerSec * float64(time.Second))
 		if eta < 0 {

@@ -2,6 +2,7 @@ package plotting
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -89,5 +90,19 @@ func TestLiveNotebookThrottle(t *testing.T) {
 	}
 	if len(shown) != 2 || !HasLibrary(shown[0]) || !strings.Contains(shown[1], "100%") {
 		t.Errorf("want library then final chart, got %d outputs", len(shown))
+	}
+}
+
+// TestLiveResumedRate: a run resumed at step 31 of 60 counts its rate from there.
+func TestLiveResumedRate(t *testing.T) {
+	l := NewLive("resumed", 60, "loss")
+	l.SetOutput(io.Discard)
+	l.start = time.Unix(0, 0)
+	for s := 31; s <= 40; s++ {
+		l.Update(s, map[string]float64{"loss": 1})
+	}
+	sps, eta := l.rate(time.Unix(10, 0))
+	if sps != 1 || eta != 20*time.Second {
+		t.Errorf("rate after 10 resumed steps in 10 s: %v step/s, ETA %v; want 1 step/s, ETA 20s", sps, eta)
 	}
 }
