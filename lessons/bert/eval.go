@@ -45,7 +45,7 @@ func (p *Pretrained) predictExec() (*context.Exec, error) {
 // next to the checkpoint.
 func (p *Pretrained) Evaluate() (PretrainEval, error) {
 	var ev PretrainEval
-	err := p.cached("eval.json", &ev, func() (err error) {
+	err := p.cached(fmt.Sprintf("eval-%d.json", p.Config.EvalBatches), &ev, func() (err error) {
 		ev, err = p.evaluate()
 		return err
 	})

@@ -35,7 +35,7 @@ func Wakati(japanese string) ([]Segmented, error) {
 	return out, nil
 }
 
-// String prints each sentence as MeCab -Owakati would: words separated by spaces.
+// WakatiString prints each sentence as MeCab -Owakati would: words separated by spaces.
 func WakatiString(segs []Segmented) string {
 	var b strings.Builder
 	for _, s := range segs {

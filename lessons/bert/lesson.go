@@ -50,19 +50,19 @@ type Config struct {
 func Full() Config {
 	return Config{
 		Name:    "full",
-		Model:   Model{Vocab: 1500, SeqLen: 64, Layers: 2, Dim: 128, Heads: 4, FFN: 512},
-		HeldOut: 0.1, MaxPred: 10, Batch: 32, Steps: 1500, LR: 2e-3,
+		Model:   Model{Vocab: 1500, SeqLen: 64, Layers: 2, Dim: 128, Heads: 4, FFN: 512, PreNorm: true},
+		HeldOut: 0.1, MaxPred: 10, Batch: 32, Steps: 1000, LR: 2e-3, Warmup: 40,
 		EvalBatches: 16, SaveEvery: 100, Seed: 11, MLMRatio: 3, NSPThreshold: 0.75, AssertTask: true, Live: true,
-		Task: TaskConfig{TrainSentences: 300, MaxWords: 24, Steps: 120, Batch: 32, LR: 1e-3, EvalEvery: 20},
-		Next: NextTokenConfig{Steps: 150, Batch: 32, LR: 2e-3, Frozen: true, Prompt: "the rays of light", Generate: 20},
+		Task: TaskConfig{TrainSentences: 300, MaxWords: 24, Steps: 100, Batch: 32, LR: 1e-3, EvalEvery: 20},
+		Next: NextTokenConfig{Steps: 100, Batch: 32, LR: 2e-3, Frozen: true, Prompt: "the rays of light", Generate: 20},
 	}
 }
 
 // Quick is the same lesson with fewer steps, for tests and CI (DL4GO_QUICK=1).
 func Quick() Config {
 	c := Full()
-	c.Name, c.Steps, c.EvalBatches, c.MLMRatio, c.NSPThreshold, c.AssertTask = "quick", 150, 8, 1.5, 0, false
-	c.Task.Steps, c.Task.EvalEvery, c.Next.Steps = 10, 5, 10
+	c.Name, c.Steps, c.EvalBatches, c.MLMRatio, c.NSPThreshold, c.AssertTask = "quick", 120, 4, 1.5, 0, false
+	c.Task.Steps, c.Task.EvalEvery, c.Next.Steps = 6, 3, 6
 	return c
 }
 
@@ -74,9 +74,11 @@ func Size() Config {
 	return Full()
 }
 
-// key identifies a configuration in checkpoint paths: its name and a hash of every setting.
+// key identifies a pre-training configuration in checkpoint paths: its name and a hash of every
+// setting pre-training depends on (the experiments after it cache their results by their own
+// settings, so changing them never retrains BERT).
 func (c Config) key() string {
-	js, _ := json.Marshal(c)
+	js, _ := json.Marshal([]any{c.Model, c.HeldOut, c.MaxPred, c.Batch, c.Steps, c.LR, c.Warmup, c.Seed})
 	return fmt.Sprintf("%s-%x", c.Name, sha256.Sum256(js))[:len(c.Name)+13]
 }
 

@@ -226,7 +226,7 @@ func pretrain(ctx *context.Context, cfg Config, corpus *encodedCorpus, dir strin
 	}
 	ds := &pretrainDataset{corpus: corpus, model: m, batch: cfg.Batch, maxPred: cfg.MaxPred, seed: cfg.Seed}
 	p := &progress{hist: hist}
-	if cfg.Live {
+	if cfg.Live && len(hist.Step) < cfg.Steps { // no live view when the run is simply restored.
 		p.live = plotting.NewLive("BERT-mini pre-training (MLM + NSP)", cfg.Steps, "MLM loss", "NSP loss")
 	}
 	start := time.Now()

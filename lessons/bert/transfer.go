@@ -32,5 +32,5 @@ func transferEncoder(src *context.Context, seed uint64, frozen bool) (*context.C
 	if n == 0 {
 		return nil, fmt.Errorf("bert: no encoder variables to transfer")
 	}
-	return dst, nil
+	return dst.Checked(false), nil // the copied variables are reused, the head's are created.
 }
