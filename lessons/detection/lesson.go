@@ -51,7 +51,7 @@ type Config struct {
 // Full is the lesson's real experiment (the notebook default).
 func Full() Config {
 	return Config{
-		Name: "full", Data: shapes.Default(), Batch: 32, SegBatch: 16, SSDSteps: 1000, SegSteps: 400,
+		Name: "full", Data: shapes.Default(), Batch: 32, SegBatch: 16, SSDSteps: 600, SegSteps: 400,
 		LearningRate: 3e-3, Seed: 7, TestImages: 300, TestSeed: 1007,
 		MAPThreshold: 0.8, MIoUThreshold: 0.75,
 	}
