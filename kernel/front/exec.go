@@ -589,6 +589,7 @@ var (
 	reExit       = regexp.MustCompile(`(?m)^(?:\^C\n)?(exit status (\d+)|signal: ([^\n]+))\n?\z`)
 	reGoNBFrame  = regexp.MustCompile(`\x1b\[7m\[\[ Cell \[(\d+)\] Line (\d+) \]\]\x1b\[0m`)
 	reANSI       = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+	rePanicCalls = regexp.MustCompile(`\bpanic\s*\(`)
 	reFatalCalls = regexp.MustCompile(`\b(log\.(Fatal|Panic)\w*|os\.Exit|klog\.(Fatal|Exit)\w*|must\.\w+)\s*\(`)
 )
 
@@ -617,6 +618,7 @@ func runtimeFailure(stderr, code string, count int, interrupted bool) *errorCont
 		e.Traceback = append(e.Traceback, first)
 		// Frames: keep the function lines and the cell locations GoNB marked.
 		lines := strings.Split(trace, "\n")
+		frames := 0
 		for j := 1; j < len(lines); j++ {
 			l := lines[j]
 			if m := reGoNBFrame.FindStringSubmatch(l); m != nil {
@@ -625,9 +627,15 @@ func runtimeFailure(stderr, code string, count int, interrupted bool) *errorCont
 					fn = strings.TrimSpace(lines[j-1])
 				}
 				e.Traceback = append(e.Traceback, fmt.Sprintf("  Cell[%s]: Line %s, in %s%s", m[1], m[2], fn, cellLineText(code, count, m[1], m[2])))
+				frames++
 			} else if strings.HasPrefix(l, "goroutine ") {
 				e.Traceback = append(e.Traceback, l)
 			}
+		}
+		if frames == 0 {
+			// GoNB marks cell frames per write to its stderr pipe, so a frame split
+			// across two writes stays unmarked: point at the cell's panicking calls.
+			e.Traceback = append(e.Traceback, callsInCell(code, count, rePanicCalls)...)
 		}
 	} else {
 		e.Ename = "ExitError"
@@ -647,11 +655,7 @@ func runtimeFailure(stderr, code string, count int, interrupted bool) *errorCont
 		if last != "" {
 			e.Traceback = append(e.Traceback, last)
 		}
-		for i, l := range strings.Split(code, "\n") {
-			if reFatalCalls.MatchString(l) {
-				e.Traceback = append(e.Traceback, fmt.Sprintf("  Cell[%d]: Line %d: %s", count, i+1, strings.TrimSpace(l)))
-			}
-		}
+		e.Traceback = append(e.Traceback, callsInCell(code, count, reFatalCalls)...)
 	}
 	if interrupted || strings.HasPrefix(stderr[mm[0]:], "^C") {
 		e.Ename = "Interrupted"
@@ -659,6 +663,17 @@ func runtimeFailure(stderr, code string, count int, interrupted bool) *errorCont
 	}
 	e.Traceback = append(e.Traceback, exitLine)
 	return e
+}
+
+// callsInCell returns a traceback line for each line of the cell's code that re matches.
+func callsInCell(code string, count int, re *regexp.Regexp) []string {
+	var tb []string
+	for i, l := range strings.Split(code, "\n") {
+		if re.MatchString(l) {
+			tb = append(tb, fmt.Sprintf("  Cell[%d]: Line %d: %s", count, i+1, strings.TrimSpace(l)))
+		}
+	}
+	return tb
 }
 
 // cellLineText returns ": <source line>" when the frame is in the current cell.

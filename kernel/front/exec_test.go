@@ -99,6 +99,13 @@ func TestRuntimeFailure(t *testing.T) {
 			traceback: []string{"panic: boom", "goroutine 1 [running]:", "Cell[4]: Line 3, in main.main(): panic(\"boom\")", "exit status 2"},
 		},
 		{
+			name:   "panic whose frame GoNB did not mark",
+			stderr: "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/tmp/gonb_1/main.go:10 +0x65\nexit status 2\n",
+			code:   "%%\nfmt.Println(1)\npanic(\"boom\")",
+			ename:  "panic", evalue: "boom",
+			traceback: []string{"panic: boom", "Cell[4]: Line 3: panic(\"boom\")", "exit status 2"},
+		},
+		{
 			name:   "runtime error",
 			stderr: "before\npanic: runtime error: index out of range [5] with length 2\n\ngoroutine 1 [running]:\nmain.main()\n\t " + marker + " /tmp/x/main.go:9\nexit status 2\n",
 			code:   "%%\nxs := []int{1, 2}\nfmt.Println(xs[5])",
