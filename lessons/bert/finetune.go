@@ -122,6 +122,8 @@ type TaskConfig struct {
 	Batch          int     // examples per step.
 	LR             float64 // Adam's learning rate.
 	EvalEvery      int     // steps between test-accuracy measurements (the learning curves).
+	// TestSentences caps the held-out sentences tested (0: all of them).
+	TestSentences int `json:",omitempty"`
 }
 
 // MethodResult is one method's learning curve on the downstream task.
@@ -171,7 +173,11 @@ func (p *Pretrained) runTask(tc TaskConfig) (*TaskOutcome, error) {
 	rng.Shuffle(len(trainSents), func(i, j int) { trainSents[i], trainSents[j] = trainSents[j], trainSents[i] })
 	pool := wordPool(p.Train.Sentences())
 	trainSet := makeTask(rng, trainSents[:min(tc.TrainSentences, len(trainSents))], pool, p.Vocab, m.SeqLen, tc.MaxWords)
-	testSet := makeTask(rng, p.Test.Sentences(), pool, p.Vocab, m.SeqLen, tc.MaxWords)
+	testSents := p.Test.Sentences()
+	if tc.TestSentences > 0 {
+		testSents = testSents[:min(tc.TestSentences, len(testSents))]
+	}
+	testSet := makeTask(rng, testSents, pool, p.Vocab, m.SeqLen, tc.MaxWords)
 	out := &TaskOutcome{Config: tc, Train: len(trainSet), Test: len(testSet)}
 	out.Samples = testSet[:min(4, len(testSet))]
 	var live *plotting.Live

@@ -61,8 +61,8 @@ func Full() Config {
 // Quick is the same lesson with fewer steps, for tests and CI (DL4GO_QUICK=1).
 func Quick() Config {
 	c := Full()
-	c.Name, c.Steps, c.EvalBatches, c.MLMRatio, c.NSPThreshold, c.AssertTask = "quick", 120, 4, 1.5, 0, false
-	c.Task.Steps, c.Task.EvalEvery, c.Next.Steps = 6, 3, 6
+	c.Name, c.Steps, c.EvalBatches, c.MLMRatio, c.NSPThreshold, c.AssertTask = "quick", 150, 4, 1.5, 0, false
+	c.Task.Steps, c.Task.EvalEvery, c.Task.TestSentences, c.Next.Steps = 6, 6, 96, 6
 	return c
 }
 
