@@ -39,9 +39,9 @@ type JudgeConfig struct {
 // DefaultJudgeConfig trains the judge for 1.3 passes over MNIST (≈ 98.5% test accuracy).
 func DefaultJudgeConfig() JudgeConfig { return JudgeConfig{Steps: 1200, Batch: 64, Seed: 1} }
 
-// QuickJudgeConfig trains it briefly (≈ 97%) and tests it on 2000 images, for the quick size.
+// QuickJudgeConfig trains it briefly (≈ 97.5%) and tests it on 2000 images, for the quick size.
 func QuickJudgeConfig() JudgeConfig {
-	return JudgeConfig{Steps: 250, Batch: 64, Seed: 1, TestImages: 2000}
+	return JudgeConfig{Steps: 500, Batch: 64, Seed: 1, TestImages: 2000}
 }
 
 // Key identifies the judge's checkpoint.
