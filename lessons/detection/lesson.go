@@ -134,15 +134,23 @@ func fit(backend backends.Backend, cfg Config, name, title string, steps int, ds
 	}
 	tr := train.NewTrainer(backend, ctx, model, loss, optimizers.Adam().LearningRate(cfg.LearningRate).Done(), nil, nil)
 	start := time.Now()
-	res, err := gomlxext.Fit(tr, ds, gomlxext.FitOptions{Steps: steps, CheckpointDir: dir, Title: title, Quiet: cfg.Quiet, EveryN: max(steps/10, 20)})
-	if err != nil {
-		return nil, errorf("train "+name, err)
+	res, fitErr := gomlxext.Fit(tr, ds, gomlxext.FitOptions{Steps: steps, CheckpointDir: dir, Title: title, Quiet: cfg.Quiet, EveryN: max(steps/10, 20)})
+	if fitErr != nil && !errors.Is(fitErr, gomlxext.ErrInterrupted) {
+		return nil, errorf("train "+name, fitErr)
 	}
 	f := &fitted{ctx: ctx, seconds: time.Since(start).Seconds(), median: res.MedianStep, resumed: res.StartStep, location: dir}
 	// The loss curve survives resumes in loss.json next to the checkpoints.
 	if dir != "" {
 		if js, err := os.ReadFile(filepath.Join(dir, "loss.json")); err == nil {
-			_ = json.Unmarshal(js, &f.loss)
+			var saved []*float64
+			_ = json.Unmarshal(js, &saved)
+			for _, v := range saved {
+				if v == nil {
+					f.loss = append(f.loss, math.NaN())
+				} else {
+					f.loss = append(f.loss, *v)
+				}
+			}
 		}
 	}
 	if len(f.loss) > res.StartStep {
@@ -159,6 +167,9 @@ func fit(backend backends.Backend, cfg Config, name, title string, steps int, ds
 		if err := os.WriteFile(filepath.Join(dir, "loss.json"), js, 0o644); err != nil {
 			return nil, errorf("save loss curve", err)
 		}
+	}
+	if fitErr != nil { // interrupted: the checkpoint and the loss curve so far are saved.
+		return nil, errorf("train "+name, fitErr)
 	}
 	return f, nil
 }

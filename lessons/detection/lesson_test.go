@@ -1,11 +1,17 @@
 package detection
 
 import (
+	"math"
 	"os"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/dl4go/dl4go/data/shapes"
+	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/plotting"
 )
 
@@ -96,5 +102,38 @@ func TestFullOutcome(t *testing.T) {
 		time.Since(wall1).Seconds(), (cpuTime() - cpu1).Seconds(), seg.MedianStep, seg.MIoU, seg.PerClass, seg.NoSkipMIoU)
 	if r := Result(ssd, seg); !r.OK() {
 		t.Errorf("full outcome not reached: %v", r)
+	}
+}
+
+// TestFitResumes trains 2 steps, then asks for 4 in the same checkpoint folder: the second run
+// starts at step 2 and the loss curve keeps the first run's values.
+func TestFitResumes(t *testing.T) {
+	cfg := Quick()
+	cfg.CheckpointDir, cfg.Quiet, cfg.Batch = t.TempDir(), true, 4
+	gen, err := shapes.New(cfg.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := NewSSD(cfg.Data.Size)
+	model := func(ctx *context.Context, _ any, in []*graph.Node) []*graph.Node {
+		l, o := m.Model(ctx, in[0])
+		return []*graph.Node{l, o}
+	}
+	backend := gomlxext.MustBackend()
+	first, err := fit(backend, cfg, "ssd", "test", 2, ssdStream(gen, cfg.Batch, m), model, Loss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := fit(backend, cfg, "ssd", "test", 4, ssdStream(gen, cfg.Batch, m), model, Loss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.resumed != 2 || len(second.loss) != 4 || second.loss[0] != first.loss[0] || second.loss[1] != first.loss[1] {
+		t.Fatalf("resumed at %d with losses %v; first run %v", second.resumed, second.loss, first.loss)
+	}
+	for _, l := range second.loss {
+		if math.IsNaN(l) || l <= 0 {
+			t.Fatalf("loss curve %v has a missing value", second.loss)
+		}
 	}
 }
