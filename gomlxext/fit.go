@@ -7,7 +7,9 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
+	"testing"
 	"time"
 
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -246,16 +248,23 @@ func Evaluate(trainer *train.Trainer, ds train.Dataset) (map[string]float64, err
 	return out, nil
 }
 
-// CheckpointDir returns os.UserCacheDir()/dl4go/<lesson>/<configKey>, the conventional place for a
-// lesson's checkpoints, each part reduced to letters, digits, '.', '_' and '-' (others become '_').
+// CacheDirEnv names the environment variable that overrides where CheckpointDir
+// keeps lessons' checkpoints and saved outcomes (default os.UserCacheDir()/dl4go).
+const CacheDirEnv = "DL4GO_CACHE_DIR"
+
+// CheckpointDir returns <cache>/<lesson>/<configKey>, the conventional place for a lesson's
+// checkpoints, each part reduced to letters, digits, '.', '_' and '-' (others become '_').
+// <cache> is $DL4GO_CACHE_DIR, else os.UserCacheDir()/dl4go; in a test binary
+// (testing.Testing) with no $DL4GO_CACHE_DIR it is a fresh directory of that
+// process, so that tests always train for real and never touch a learner's cache.
 // configKey should identify the configuration (e.g. "mlp-b64-lr1e-3-quick") so that runs with
 // different settings never resume each other. The directory is created.
 func CheckpointDir(lesson, configKey string) (string, error) {
-	base, err := os.UserCacheDir()
+	base, err := cacheRoot()
 	if err != nil {
 		return "", fmt.Errorf("checkpoint dir for %s/%s: %w", lesson, configKey, err)
 	}
-	dir := filepath.Join(base, "dl4go", sanitize(lesson), sanitize(configKey))
+	dir := filepath.Join(base, sanitize(lesson), sanitize(configKey))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("checkpoint dir for %s/%s: %w", lesson, configKey, err)
 	}
@@ -278,4 +287,26 @@ func sanitize(s string) string {
 		s = "default"
 	}
 	return s
+}
+
+var (
+	testCacheOnce sync.Once
+	testCache     string
+	testCacheErr  error
+)
+
+// cacheRoot returns the directory CheckpointDir works under.
+func cacheRoot() (string, error) {
+	if d := os.Getenv(CacheDirEnv); d != "" {
+		return d, nil
+	}
+	if testing.Testing() {
+		testCacheOnce.Do(func() { testCache, testCacheErr = os.MkdirTemp("", "dl4go-test-cache-") })
+		return testCache, testCacheErr
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(base, "dl4go"), nil
 }

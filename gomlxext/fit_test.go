@@ -174,23 +174,39 @@ func (emptyData) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
 }
 
 func TestCheckpointDir(t *testing.T) {
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	t.Setenv("HOME", t.TempDir()) // macOS uses $HOME/Library/Caches.
+	root := t.TempDir()
+	t.Setenv(CacheDirEnv, root)
 	tests := []struct{ lesson, key, want string }{
-		{"mnist", "mlp-b64", filepath.Join("dl4go", "mnist", "mlp-b64")},
-		{"../x", "a b/c:d", filepath.Join("dl4go", "_x", "a_b_c_d")},
-		{"", "..", filepath.Join("dl4go", "default", "default")},
+		{"mnist", "mlp-b64", filepath.Join(root, "mnist", "mlp-b64")},
+		{"../x", "a b/c:d", filepath.Join(root, "_x", "a_b_c_d")},
+		{"", "..", filepath.Join(root, "default", "default")},
 	}
 	for _, tc := range tests {
 		got, err := CheckpointDir(tc.lesson, tc.key)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasSuffix(got, tc.want) {
-			t.Errorf("CheckpointDir(%q, %q) = %q, want suffix %q", tc.lesson, tc.key, got, tc.want)
+		if got != tc.want {
+			t.Errorf("CheckpointDir(%q, %q) = %q, want %q", tc.lesson, tc.key, got, tc.want)
 		}
 		if fi, err := os.Stat(got); err != nil || !fi.IsDir() {
 			t.Errorf("CheckpointDir did not create %s: %v", got, err)
 		}
+	}
+}
+
+// TestCheckpointDirInTests: without $DL4GO_CACHE_DIR a test binary never uses the user cache.
+func TestCheckpointDirInTests(t *testing.T) {
+	t.Setenv(CacheDirEnv, "")
+	userCache, err := os.UserCacheDir()
+	if err != nil {
+		t.Skip(err)
+	}
+	got, err := CheckpointDir("mnist", "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(got, userCache) {
+		t.Errorf("in a test, CheckpointDir = %s, inside the user cache %s", got, userCache)
 	}
 }
