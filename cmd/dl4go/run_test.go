@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/internal/testkernel"
 	"github.com/dl4go/dl4go/notebook"
 )
@@ -210,5 +211,33 @@ func TestGoAtLeast(t *testing.T) {
 		if got := goAtLeast(v, 1, 26); got != want {
 			t.Errorf("goAtLeast(%q) = %v", v, got)
 		}
+	}
+}
+
+// TestLessonNotebooksQuick executes every lesson notebook at its quick size
+// through the kernel, as a learner's "Run All" would, and requires its RESULT
+// line to be ok. It is the notebooks' own test (the lesson packages test their
+// code); skipped with -short.
+func TestLessonNotebooksQuick(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped with -short: runs every lesson notebook")
+	}
+	useTestKernel(t)
+	t.Setenv(gomlxext.CacheDirEnv, t.TempDir()) // train for real, never from a learner's cache
+	paths, err := filepath.Glob(filepath.Join("..", "..", "notebooks", "*.ipynb"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no notebooks: %v", err)
+	}
+	out := t.TempDir()
+	for _, p := range paths {
+		if strings.HasSuffix(p, "00-welcome.ipynb") {
+			continue // TestRunWelcome
+		}
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			status, stderr := capture(t, "run", "--quick", "--out", out, p)
+			if status != 0 {
+				t.Errorf("dl4go run --quick %s: exit %d\n%s", p, status, tail(stderr, 4000))
+			}
+		})
 	}
 }
