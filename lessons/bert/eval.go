@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -38,6 +39,35 @@ func (p *Pretrained) predictExec() (*context.Exec, error) {
 		hidden, att := m.Encode(ctx, toks, segs)
 		return append([]*graph.Node{m.MLMLogits(ctx, hidden, pos), m.NSPLogits(ctx, hidden)}, att...)
 	})
+}
+
+// materialize makes sure the model's variables exist in the context: a run restored from a
+// checkpoint only holds their saved values until a graph uses them, so it runs the model once on
+// a dummy input.
+func (p *Pretrained) materialize() error {
+	for v := range p.ctx.IterVariables() {
+		if strings.HasPrefix(v.Scope(), "/"+scopeEncoder) {
+			return nil
+		}
+	}
+	exec, err := p.predictExec()
+	if err != nil {
+		return err
+	}
+	defer exec.Finalize()
+	m := p.Config.Model
+	toks, segs := pack([]int{MASK}, nil, m.SeqLen)
+	out, err := exec.Exec(
+		tensors.FromFlatDataAndDimensions(appendInt32(nil, toks), 1, m.SeqLen),
+		tensors.FromFlatDataAndDimensions(appendInt32(nil, segs), 1, m.SeqLen),
+		tensors.FromFlatDataAndDimensions(make([]int32, p.Config.MaxPred), 1, p.Config.MaxPred))
+	if err != nil {
+		return fmt.Errorf("bert: restore the model: %w", err)
+	}
+	for _, t := range out {
+		t.FinalizeAll()
+	}
+	return nil
 }
 
 // Evaluate measures MLM top-1 accuracy (against the unigram-frequency baseline) and NSP accuracy

@@ -51,8 +51,8 @@ func Full() Config {
 	return Config{
 		Name:    "full",
 		Model:   Model{Vocab: 1500, SeqLen: 64, Layers: 2, Dim: 128, Heads: 4, FFN: 512, PreNorm: true},
-		HeldOut: 0.1, MaxPred: 10, Batch: 32, Steps: 1000, LR: 2e-3, Warmup: 40,
-		EvalBatches: 16, SaveEvery: 100, Seed: 11, MLMRatio: 3, NSPThreshold: 0.75, AssertTask: true, Live: true,
+		HeldOut: 0.1, MaxPred: 10, Batch: 32, Steps: 2000, LR: 2e-3, Warmup: 40,
+		EvalBatches: 16, SaveEvery: 200, Seed: 11, MLMRatio: 3, NSPThreshold: 0.75, AssertTask: true, Live: true,
 		Task: TaskConfig{TrainSentences: 300, MaxWords: 24, Steps: 100, Batch: 32, LR: 1e-3, EvalEvery: 20},
 		Next: NextTokenConfig{Steps: 100, Batch: 32, LR: 2e-3, Frozen: true, Prompt: "the rays of light", Generate: 20},
 	}
@@ -134,6 +134,9 @@ func RunPretrain(cfg Config) (*Pretrained, error) {
 	p.ctx = newContext(cfg.Seed)
 	p.History, p.TrainTime, err = pretrain(p.ctx, cfg, p.train, dir)
 	if err != nil {
+		return nil, err
+	}
+	if err := p.materialize(); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -46,6 +46,10 @@ func TestResume(t *testing.T) {
 	if n := len(second.History.Step); n != cfg.Steps {
 		t.Errorf("restored history has %d steps, want %d", n, cfg.Steps)
 	}
+	// The restored encoder can be transferred to a task model at once (its variables exist).
+	if _, err := transferEncoder(second.ctx, 1, true); err != nil {
+		t.Errorf("transfer after restore: %v", err)
+	}
 	ev2, err := second.evaluate()
 	if err != nil {
 		t.Fatal(err)
