@@ -158,8 +158,11 @@ func (o *TaskOutcome) Result(m Method) MethodResult {
 // sentences from the held-out end of the book. The result is cached next to the checkpoint.
 func (p *Pretrained) RunTask(tc TaskConfig) (*TaskOutcome, error) {
 	out := &TaskOutcome{}
-	err := p.cached("task-"+hashOf(tc)+".json", out, func() (err error) {
-		out, err = p.runTask(tc)
+	err := p.cached("task-v2-"+hashOf(tc)+".json", out, func() error {
+		r, err := p.runTask(tc)
+		if err == nil {
+			*out = *r
+		}
 		return err
 	})
 	return out, err

@@ -67,3 +67,24 @@ func TestResume(t *testing.T) {
 		t.Errorf("resumed history steps = %v, want 1…6", got)
 	}
 }
+
+// TestCached checks that a result computed once is saved and then loaded, not recomputed.
+func TestCached(t *testing.T) {
+	p := &Pretrained{Checkpoint: t.TempDir()}
+	runs := 0
+	get := func() *NextTokenOutcome {
+		out := &NextTokenOutcome{}
+		if err := p.cached("x.json", out, func() error {
+			runs++
+			*out = NextTokenOutcome{Generated: "the rays", InnerAcc: 0.5}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	a, b := get(), get()
+	if runs != 1 || a.Generated != "the rays" || b.Generated != "the rays" || b.InnerAcc != 0.5 {
+		t.Errorf("runs=%d, first %+v, second %+v", runs, a, b)
+	}
+}

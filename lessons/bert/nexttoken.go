@@ -92,8 +92,11 @@ func windows(rng *rand.Rand, s []int, n, l int, cut bool) (in, next []int32, w [
 // real position. The result is cached next to the checkpoint.
 func (p *Pretrained) RunNextToken(nc NextTokenConfig) (*NextTokenOutcome, error) {
 	out := &NextTokenOutcome{}
-	err := p.cached("next-"+hashOf(nc)+".json", out, func() (err error) {
-		out, err = p.runNextToken(nc)
+	err := p.cached("next-v2-"+hashOf(nc)+".json", out, func() error {
+		r, err := p.runNextToken(nc)
+		if err == nil {
+			*out = *r
+		}
 		return err
 	})
 	return out, err

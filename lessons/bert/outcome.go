@@ -14,7 +14,7 @@ import (
 	"github.com/dl4go/dl4go/lessons"
 )
 
-// cached loads v from name in the checkpoint folder if an earlier run saved it there, else runs
+// cached loads v (a pointer) from name in the checkpoint folder if an earlier run saved it there, else runs
 // compute and saves v. Without a checkpoint folder it just runs compute.
 func (p *Pretrained) cached(name string, v any, compute func() error) error {
 	if p.Checkpoint == "" {
@@ -28,7 +28,7 @@ func (p *Pretrained) cached(name string, v any, compute func() error) error {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("bert: read %s: %w", path, err)
 	}
-	if err := compute(); err != nil {
+	if err := compute(); err != nil { // compute fills *v.
 		return err
 	}
 	if b, err = json.Marshal(v); err != nil {
