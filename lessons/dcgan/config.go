@@ -34,6 +34,8 @@ type Config struct {
 }
 
 // DefaultConfig is the full experiment: 1800 iterations of batch 64 (about two passes over MNIST).
+// Measured on 2 cores with the pure-Go engine: 0.37 s/iteration (≈ 11 min); 47.6% of the samples
+// were confident digits at iteration 1800 (40.6% at 1200), short of the lesson's 80% target.
 func DefaultConfig() Config {
 	return Config{
 		ZDim: 32, GFeatures: 32, DFeatures: 32, Batch: 64,
