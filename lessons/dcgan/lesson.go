@@ -6,6 +6,7 @@ import (
 
 	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/lessons"
+	"github.com/dl4go/dl4go/plotting"
 )
 
 // Thresholds of the lesson's outcome.
@@ -39,7 +40,7 @@ type Outcome struct {
 	StepTime  time.Duration
 	Wall      time.Duration
 	// Grid is the live fixed-noise grid (nil when Config.Quiet).
-	Grid *LiveGrid
+	Grid *plotting.LivePicture
 }
 
 // InterpolationSteps is the number of images in the z-space interpolation row.
@@ -63,7 +64,7 @@ func RunDCGAN(cfg Config) (Outcome, error) {
 	}
 	out.JudgeAccuracy = judge.Accuracy
 	if !cfg.Quiet {
-		out.Grid = NewLiveGrid("fixed noise G(z)", 8)
+		out.Grid = plotting.NewLivePicture("fixed noise G(z)")
 	}
 	g, hist, st, err := trainRun(backend, cfg, out.Grid)
 	if err != nil {

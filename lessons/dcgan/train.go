@@ -94,7 +94,7 @@ const historyFile = "history.json"
 // trainRun trains the GAN of cfg up to cfg.Steps iterations, resuming from its checkpoint, and
 // returns the trained players and the whole history. live, if not nil, receives the fixed-noise
 // grid after every epoch.
-func trainRun(backend backends.Backend, cfg Config, grid *LiveGrid) (*gan, *History, runStats, error) {
+func trainRun(backend backends.Backend, cfg Config, grid *plotting.LivePicture) (*gan, *History, runStats, error) {
 	var st runStats
 	g, err := newGAN(backend, cfg)
 	if err != nil {
@@ -128,7 +128,7 @@ func trainRun(backend backends.Backend, cfg Config, grid *LiveGrid) (*gan, *Hist
 	fixedZ := noise(cfg.Seed, fixedStream, FixedSamples, cfg.ZDim)
 	if grid != nil && len(hist.Snapshots) > 0 {
 		last := hist.Snapshots[len(hist.Snapshots)-1]
-		grid.Update(last.Images(), last.Step)
+		showSamples(grid, last.Images(), last.Step)
 	}
 
 	var live progress = quiet{}
@@ -200,7 +200,7 @@ func trainRun(backend backends.Backend, cfg Config, grid *LiveGrid) (*gan, *Hist
 			}
 			hist.Snapshots = append(hist.Snapshots, Snapshot{Step: it + 1, Pixels: toBytes(pix)})
 			if grid != nil {
-				grid.Update(pix, it+1)
+				showSamples(grid, pix, it+1)
 			}
 			if err := save(); err != nil {
 				return nil, nil, st, err
@@ -345,3 +345,11 @@ type quiet struct{}
 
 func (quiet) Update(int, map[string]float64) {}
 func (quiet) Done() *plotting.Chart          { return nil }
+
+// showSamples draws the fixed-noise samples (flat [n, 28, 28] in [0, 1]) in the live picture.
+func showSamples(live *plotting.LivePicture, images []float32, step int) {
+	pic, err := plotting.ImageGridFlat(images, len(images)/(28*28), 28, 28, 1, plotting.GridCols(8))
+	if err == nil {
+		_ = live.Update(pic, fmt.Sprintf("iteration %d", step))
+	}
+}
