@@ -7,6 +7,8 @@
 package lessons
 
 import (
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -60,4 +62,15 @@ func (r Result) String() string {
 	return fmt.Sprintf("RESULT lesson=%s metric=%s value=%s threshold=%s ok=%t",
 		r.Lesson, r.Metric, strconv.FormatFloat(r.Value, 'g', 6, 64),
 		strconv.FormatFloat(r.Threshold, 'g', 6, 64), r.OK())
+}
+
+// ConfigKey names a lesson's configuration in checkpoint and cache paths: name,
+// then the first 12 hex digits of the SHA-256 of settings as JSON, so that runs
+// with different settings never resume (or reload) each other.
+func ConfigKey(name string, settings any) string {
+	js, err := json.Marshal(settings)
+	if err != nil {
+		panic(fmt.Sprintf("lessons.ConfigKey(%q): settings must marshal to JSON: %v", name, err))
+	}
+	return fmt.Sprintf("%s-%x", name, sha256.Sum256(js))[:len(name)+13]
 }

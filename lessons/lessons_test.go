@@ -34,3 +34,11 @@ func TestQuick(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigKey(t *testing.T) {
+	type cfg struct{ Steps int }
+	a, b := ConfigKey("quick", cfg{100}), ConfigKey("quick", cfg{200})
+	if a == b || len(a) != len("quick-")+12 || a != ConfigKey("quick", cfg{100}) {
+		t.Errorf("ConfigKey: %q and %q; want distinct, stable keys of 12 hex digits", a, b)
+	}
+}

@@ -2,11 +2,9 @@ package detection
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/gob"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -74,10 +72,7 @@ func Size() Config {
 }
 
 // key identifies a configuration in checkpoint paths: its name and a hash of every setting.
-func (c Config) key() string {
-	js, _ := json.Marshal(c)
-	return fmt.Sprintf("%s-%x", c.Name, sha256.Sum256(js))[:len(c.Name)+13]
-}
+func (c Config) key() string { return lessons.ConfigKey(c.Name, c) }
 
 // DefaultCheckpointDir returns (and creates) the user-cache folder where cfg's training is
 // saved: <user cache>/dl4go/detection/<name>-<hash of the config>. Delete it to start over.

@@ -1,8 +1,6 @@
 package maml
 
 import (
-	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -78,11 +76,10 @@ const revision = 2
 
 // key identifies a configuration in checkpoint paths: its name and a hash of every setting.
 func (c Config) key() string {
-	js, _ := json.Marshal(struct {
+	return lessons.ConfigKey(c.Name, struct {
 		Config
 		Revision int
 	}{c, revision})
-	return fmt.Sprintf("%s-%x", c.Name, sha256.Sum256(js))[:len(c.Name)+13]
 }
 
 // DefaultCheckpointDir returns (and creates) the user-cache folder where cfg's meta-training is
