@@ -138,8 +138,12 @@ func (o *Outcome) Summary() string {
 		fmt.Fprintf(&b, "next-token head, encoder %s: accuracy inside windows %.3f, at the end %.3f (unigram %.3f)\n  generated: %s\n",
 			kind, n.InnerAcc, n.LastAcc, n.Unigram, n.Generated)
 	}
-	for _, r := range o.Checks() {
-		fmt.Fprintln(&b, r)
+	for _, r := range o.Checks() { // not RESULT lines: the notebook prints exactly one, Result.
+		need := ">="
+		if r.LowerIsBetter {
+			need = "<="
+		}
+		fmt.Fprintf(&b, "check %s = %.4g (need %s %.4g): ok=%t\n", r.Metric, r.Value, need, r.Threshold, r.OK())
 	}
 	return b.String()
 }
