@@ -17,6 +17,7 @@ CLEAR_OUTPUT = (
     'fmt.Println("to be cleared")\n'
     "gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{"
     '"application/vnd.dl4go.clear-output+json": "{\\"wait\\": false}"}})\n'
+    "gonbui.Sync()\n"
     'fmt.Println("after")'
 )
 
@@ -42,8 +43,10 @@ class Dl4goKernelTests(jupyter_kernel_test.KernelTests):
         {"code": '"hello, " + "world"', "result": '"hello, world"'},
     ]
     code_display_data = [
-        {"code": '%%\ngonbui.DisplayHTML("<b>bold</b>")', "mime": "text/html"},
-        {"code": '%%\ngonbui.DisplayMarkdown("*markdown*")', "mime": "text/markdown"},
+        # gonbui.Sync waits until GoNB has taken the display: a program that exits right after
+        # writing to GoNB's pipe can otherwise lose it under load (a GoNB race; plotting.Show syncs).
+        {"code": '%%\ngonbui.DisplayHTML("<b>bold</b>")\ngonbui.Sync()', "mime": "text/html"},
+        {"code": '%%\ngonbui.DisplayMarkdown("*markdown*")\ngonbui.Sync()', "mime": "text/markdown"},
     ]
     code_history_pattern = "1+2"
     supported_history_operations = ("tail", "range", "search")
