@@ -1,9 +1,6 @@
 package bert
 
 import (
-	"crypto/sha256"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -78,8 +75,7 @@ func Size() Config {
 // setting pre-training depends on (the experiments after it cache their results by their own
 // settings, so changing them never retrains BERT).
 func (c Config) key() string {
-	js, _ := json.Marshal([]any{c.Model, c.HeldOut, c.MaxPred, c.Batch, c.Steps, c.LR, c.Warmup, c.Seed})
-	return fmt.Sprintf("%s-%x", c.Name, sha256.Sum256(js))[:len(c.Name)+13]
+	return lessons.ConfigKey(c.Name, []any{c.Model, c.HeldOut, c.MaxPred, c.Batch, c.Steps, c.LR, c.Warmup, c.Seed})
 }
 
 // DefaultCheckpointDir returns (and creates) the user-cache folder where cfg's pre-training is
