@@ -545,31 +545,14 @@ func (f *front) publishFrames(fr wire.Frames, msgType string, parentRaw []byte) 
 // readBackend forwards GoNB's replies on shell, control or stdin to Jupyter.
 func (f *front) readBackend(ctx context.Context, from, to *lockedSocket, ch wire.Channel) {
 	for {
-		msg, err := from.s.Recv()
-		if err != nil {
-			if ctx.Err() != nil || isClosed(err) {
-				return
-			}
-			f.logf("GoNB %s: recv: %v", ch, err)
-			time.Sleep(10 * time.Millisecond)
-			continue
-		}
-		fr, m, ok := f.decodeBackend(msg.Frames, ch)
+		fr, m, st, ok := f.nextBackend(ctx, from.s, ch)
 		if !ok {
+			return
+		}
+		if m == nil {
 			continue
 		}
 		pid := m.ParentHeader.MsgID
-		f.mu.Lock()
-		own, isOwn := f.own[pid]
-		st := f.execs[pid]
-		f.mu.Unlock()
-		if isOwn {
-			select {
-			case own <- m:
-			default:
-			}
-			continue
-		}
 		if st != nil && m.Header.MsgType == "execute_reply" {
 			f.finishReply(st, fr, m)
 			continue
@@ -595,6 +578,39 @@ func (f *front) readBackend(ctx context.Context, from, to *lockedSocket, ch wire
 	}
 }
 
+// nextBackend receives the next message from GoNB on s. Replies to the front's
+// own requests are delivered to their waiter and, like undecodable messages,
+// give a nil m; the rest come back with the execution they belong to (nil if
+// none). ok is false once s is closed or ctx is done.
+func (f *front) nextBackend(ctx context.Context, s zmq4.Socket, ch wire.Channel) (fr wire.Frames, m *wire.Message, st *execState, ok bool) {
+	msg, err := s.Recv()
+	if err != nil {
+		if ctx.Err() != nil || isClosed(err) {
+			return fr, nil, nil, false
+		}
+		f.logf("GoNB %s: recv: %v", ch, err)
+		time.Sleep(10 * time.Millisecond)
+		return fr, nil, nil, true
+	}
+	fr, m, decoded := f.decodeBackend(msg.Frames, ch)
+	if !decoded {
+		return fr, nil, nil, true
+	}
+	pid := m.ParentHeader.MsgID
+	f.mu.Lock()
+	own, isOwn := f.own[pid]
+	st = f.execs[pid]
+	f.mu.Unlock()
+	if isOwn {
+		select {
+		case own <- m:
+		default:
+		}
+		return fr, nil, nil, true
+	}
+	return fr, m, st, true
+}
+
 func (f *front) decodeBackend(frames [][]byte, ch wire.Channel) (wire.Frames, *wire.Message, bool) {
 	fr, err := wire.Split(frames)
 	if err == nil {
@@ -614,29 +630,11 @@ func (f *front) decodeBackend(frames [][]byte, ch wire.Channel) (wire.Frames, *w
 // readBackendIOPub forwards GoNB's iopub, repairing execution results.
 func (f *front) readBackendIOPub(ctx context.Context) {
 	for {
-		msg, err := f.gIOPub.Recv()
-		if err != nil {
-			if ctx.Err() != nil || isClosed(err) {
-				return
-			}
-			f.logf("GoNB iopub: recv: %v", err)
-			time.Sleep(10 * time.Millisecond)
-			continue
-		}
-		fr, m, ok := f.decodeBackend(msg.Frames, wire.IOPub)
+		fr, m, st, ok := f.nextBackend(ctx, f.gIOPub, wire.IOPub)
 		if !ok {
-			continue
+			return
 		}
-		pid := m.ParentHeader.MsgID
-		f.mu.Lock()
-		own, isOwn := f.own[pid]
-		st := f.execs[pid]
-		f.mu.Unlock()
-		if isOwn {
-			select {
-			case own <- m:
-			default:
-			}
+		if m == nil {
 			continue
 		}
 		if st != nil {
