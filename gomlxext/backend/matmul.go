@@ -71,7 +71,6 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 		go func() {
 			defer wg.Done()
 			aPanel := make([]float32, k*4)
-			var tile [64]float32
 			for t := range next {
 				bi, pi := t/mp, t%mp
 				i0 := pi * 4
@@ -88,20 +87,7 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 						}
 					}
 				}
-				o := out[bi*m*n : (bi+1)*m*n]
-				bp := bPacked[bi*np*k*16 : (bi+1)*np*k*16]
-				for p := range np {
-					if k == 0 {
-						tile = [64]float32{}
-					} else {
-						kern4x16(&aPanel[0], &bp[p*k*16], k, &tile[0])
-					}
-					j0 := p * 16
-					w := min(16, n-j0)
-					for r := range h {
-						copy(o[(i0+r)*n+j0:(i0+r)*n+j0+w], tile[r*16:r*16+w])
-					}
-				}
+				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h)
 			}
 		}()
 	}
@@ -140,7 +126,6 @@ func matmulF32(lhs, rhs, out []float32, batch, m, k, n int) {
 		go func() {
 			defer wg.Done()
 			aPanel := make([]float32, k*4)
-			var tile [64]float32
 			for t := range next {
 				bi, pi := t/mp, t%mp
 				a := lhs[bi*m*k : (bi+1)*m*k]
@@ -159,24 +144,28 @@ func matmulF32(lhs, rhs, out []float32, batch, m, k, n int) {
 						}
 					}
 				}
-				o := out[bi*m*n : (bi+1)*m*n]
-				bp := bPacked[bi*np*k*16 : (bi+1)*np*k*16]
-				for p := range np {
-					if k == 0 {
-						tile = [64]float32{}
-					} else {
-						kern4x16(&aPanel[0], &bp[p*k*16], k, &tile[0])
-					}
-					j0 := p * 16
-					w := min(16, n-j0)
-					for r := range h {
-						copy(o[(i0+r)*n+j0:(i0+r)*n+j0+w], tile[r*16:r*16+w])
-					}
-				}
+				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h)
 			}
 		}()
 	}
 	wg.Wait()
+}
+
+// multiplyPanel multiplies a packed 4-row panel of the left operand (aPanel,
+// k×4) by each of the np packed 16-column panels of the right one (bp) and
+// writes the h valid rows, from row i0, into o (row-major with n columns).
+func multiplyPanel(o, aPanel, bp []float32, np, k, n, i0, h int) {
+	var tile [64]float32
+	for p := range np {
+		if k > 0 {
+			kern4x16(&aPanel[0], &bp[p*k*16], k, &tile[0])
+		}
+		j0 := p * 16
+		w := min(16, n-j0)
+		for r := range h {
+			copy(o[(i0+r)*n+j0:(i0+r)*n+j0+w], tile[r*16:r*16+w])
+		}
+	}
 }
 
 // parallelFor runs fn(0..n-1) on up to runtime.NumCPU() goroutines when the
