@@ -5,6 +5,7 @@ package backend
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 
 	"github.com/gomlx/gomlx/backends"
@@ -428,26 +429,43 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 			st.params = append(st.params, h)
 			return op, nil
 		}
-		var outOps []backends.Op
+		// Every Parameter first: simplego sizes an executable's per-run
+		// tables by its last output, so a Parameter made after that output
+		// (say, an input of an op that returns an older node) would index
+		// past them at Execute.
 		for _, h := range all {
 			if h.stage != i {
 				continue
 			}
 			if h.call == nil {
-				// A user parameter or a kernel result, fed at run time: its
-				// Parameter is made when an op here first uses it (simplego
-				// needs every Parameter to come before its last output).
+				// A user parameter or a kernel result, fed at run time.
 				if h.user >= 0 && isFinal[h] {
 					if _, err := imported(h); err != nil {
 						return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
 					}
 				}
-			} else if _, done := ops[h]; !done {
+				continue
+			}
+			for _, x := range h.call.inputs {
+				if x.stage == i && x.call != nil {
+					continue // computed in this stage
+				}
+				if _, err := imported(x); err != nil {
+					return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
+				}
+			}
+		}
+		var outOps []backends.Op
+		for _, h := range all {
+			if h.stage != i {
+				continue
+			}
+			if _, done := ops[h]; h.call != nil && !done {
 				in := make([]backends.Op, len(h.call.inputs))
 				for j, x := range h.call.inputs {
-					op, err := imported(x)
-					if err != nil {
-						return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
+					op, ok := ops[x]
+					if !ok {
+						return nil, fmt.Errorf("dl4go backend: compile stage %d: input of op #%d not ready (bug)", i, h.id)
 					}
 					in[j] = op
 				}
@@ -669,6 +687,28 @@ func (e *executable) runCustom(c *customOp, values map[*handle]backends.Buffer) 
 			clear(outFlats[i])
 		}
 	}
-	c.run(in, outFlats)
+	if err := runKernel(c, in, outFlats); err != nil {
+		for _, o := range outs {
+			_ = be.BufferFinalize(o)
+		}
+		return nil, err
+	}
 	return outs, nil
+}
+
+// runKernel runs c's Go kernel, turning a panic (a bug in a kernel) into an
+// error that names the kernel and its operand sizes.
+func runKernel(c *customOp, in, out [][]float32) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			sizes := make([]int, len(in))
+			for i, v := range in {
+				sizes[i] = len(v)
+			}
+			err = fmt.Errorf("dl4go backend: kernel %q failed on inputs of %v elements (a bug, please report it): %v\n%s",
+				c.name, sizes, r, debug.Stack())
+		}
+	}()
+	c.run(in, out)
+	return nil
 }
