@@ -84,8 +84,18 @@ func (b *Builder) Reshape(x backends.Op, dims ...int) (backends.Op, error) {
 }
 
 // Transpose implements backends.Builder, recording a view.
+// A permutation that keeps the order of the axes larger than 1 (the
+// identity, or one that only moves axes of size 1) moves no data: it becomes
+// a Reshape, which simplego runs as a copy or not at all, instead of an
+// element-by-element transpose.
 func (b *Builder) Transpose(x backends.Op, permutation ...int) (backends.Op, error) {
-	out, err := b.Builder.Transpose(x, permutation...)
+	var out backends.Op
+	var err error
+	if dims, ok := b.reshapeOnly(x, permutation); ok && b.rewrite {
+		out, err = b.Builder.Reshape(x, dims...)
+	} else {
+		out, err = b.Builder.Transpose(x, permutation...)
+	}
 	if err != nil || b.views == nil {
 		return out, err
 	}
@@ -96,6 +106,31 @@ func (b *Builder) Transpose(x backends.Op, permutation ...int) (backends.Op, err
 	}
 	b.views[out] = v
 	return out, nil
+}
+
+// reshapeOnly reports whether transposing x by permutation keeps the order
+// of its axes larger than 1, and returns the transposed dimensions.
+func (b *Builder) reshapeOnly(x backends.Op, permutation []int) ([]int, bool) {
+	xs, err := b.Builder.OpShape(x)
+	if err != nil || len(permutation) != xs.Rank() {
+		return nil, false // simplego reports the error
+	}
+	dims := make([]int, len(permutation))
+	last := -1
+	for i, p := range permutation {
+		if p < 0 || p >= xs.Rank() {
+			return nil, false
+		}
+		dims[i] = xs.Dimensions[p]
+		if dims[i] == 1 {
+			continue
+		}
+		if p < last {
+			return nil, false
+		}
+		last = p
+	}
+	return dims, true
 }
 
 // BroadcastInDim implements backends.Builder, recording a view.

@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/gomlx/gomlx/backends"
@@ -96,5 +97,65 @@ func TestContractionRewrite(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTransposeAsReshape checks that transposes which only move axes of size
+// 1 (or none) become Reshapes and give the values of real transposes.
+func TestTransposeAsReshape(t *testing.T) {
+	cases := []struct {
+		dims, perm []int
+		reshape    bool
+	}{
+		{[]int{2, 3, 4}, []int{0, 1, 2}, true},
+		{[]int{1, 3, 4}, []int{1, 0, 2}, true},
+		{[]int{3, 1, 1, 4}, []int{0, 3, 2, 1}, true},
+		{[]int{3, 1, 4}, []int{2, 1, 0}, false},
+		{[]int{2, 3}, []int{1, 0}, false},
+	}
+	for _, c := range cases {
+		var results [2][]float32
+		for i, cfg := range []string{"", "norewrite"} {
+			be, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bld := be.Builder("transpose").(*Builder)
+			shape := shapes.Make(dtypes.Float32, c.dims...)
+			x, err := bld.Parameter("x", shape, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := bld.reshapeOnly(x, c.perm); ok != c.reshape {
+				t.Errorf("%v by %v: reshapeOnly = %v, want %v", c.dims, c.perm, ok, c.reshape)
+			}
+			out, err := bld.Transpose(x, c.perm...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			exe, err := bld.Compile([]backends.Op{out}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			flat := make([]float32, shape.Size())
+			for j := range flat {
+				flat[j] = float32(j)
+			}
+			xb, err := be.BufferFromFlatData(0, flat, shape)
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs, err := exe.Execute([]backends.Buffer{xb}, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			results[i] = make([]float32, shape.Size())
+			if err := be.BufferToFlatData(outs[0], results[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !slices.Equal(results[0], results[1]) {
+			t.Errorf("%v by %v: got %v, want %v", c.dims, c.perm, results[0], results[1])
+		}
 	}
 }
