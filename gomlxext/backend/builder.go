@@ -115,7 +115,8 @@ func (e *errs) wrap(what string) error {
 	return fmt.Errorf("dl4go backend %s: %w", what, e.err)
 }
 
-func iota(n int) []int {
+// axesUpTo returns the axes 0, 1, …, n−1.
+func axesUpTo(n int) []int {
 	r := make([]int, n)
 	for i := range r {
 		r[i] = i

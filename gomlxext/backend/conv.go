@@ -190,7 +190,7 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 const maxConvSlices = 256
 
 func (b *Builder) transposeIfNeeded(e *errs, x backends.Op, perm []int) backends.Op {
-	if e.err != nil || slices.Equal(perm, iota(len(perm))) {
+	if e.err != nil || slices.Equal(perm, axesUpTo(len(perm))) {
 		return x
 	}
 	return e.op(b.Builder.Transpose(x, perm...))

@@ -12,6 +12,7 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph-building style.
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
 
 	"github.com/dl4go/dl4go/gomlxext/backend"
 )
@@ -166,6 +167,17 @@ var opCases = []opCase{
 		return Concatenate([]*Node{re, im}, -1)
 	}},
 	{name: "CumSum", shapes: [][]int{{3, 5}}, fn: func(x []*Node) *Node { return CumSum(x[0], 1) }},
+	{name: "Broadcast/bias+ReLU (Sign in the gradient)", shapes: [][]int{{2, 3, 4}, {4}}, fn: func(x []*Node) *Node {
+		return activations.Relu(Add(x[0], Reshape(x[1], 1, 1, 4)))
+	}},
+	{name: "Broadcast/layer-norm rows", shapes: [][]int{{3, 5}}, fn: func(x []*Node) *Node {
+		c := Sub(x[0], ReduceAndKeep(x[0], ReduceMean, -1))
+		return Div(c, Sqrt(AddScalar(ReduceAndKeep(Square(c), ReduceMean, -1), 1)))
+	}},
+	{name: "Broadcast/middle axis, scalar left", shapes: [][]int{{2, 3, 4}, {2, 1, 4}}, fn: func(x []*Node) *Node {
+		y := Mul(Sub(Scalar(x[0].Graph(), x[0].DType(), 1), x[0]), x[1])
+		return Add(Max(y, x[1]), Min(x[1], Div(x[0], AddScalar(Square(x[1]), 1))))
+	}},
 	{name: "CumSum/long (simplego ReduceWindow)", shapes: [][]int{{2, 40}}, fn: func(x []*Node) *Node { return CumSum(x[0], 1) }},
 }
 

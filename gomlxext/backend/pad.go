@@ -162,7 +162,7 @@ func (b *Builder) DynamicSlice(operand backends.Op, startIndices []backends.Op, 
 	}
 	e := &errs{}
 	idx := b.stackIndices(e, startIndices)
-	out := e.op(b.Builder.Gather(operand, idx, 1, iota(xs.Rank()), nil, iota(xs.Rank()), sliceDims, false))
+	out := e.op(b.Builder.Gather(operand, idx, 1, axesUpTo(xs.Rank()), nil, axesUpTo(xs.Rank()), sliceDims, false))
 	if e.err == nil {
 		out = e.op(b.Builder.Reshape(out, sliceDims...))
 	}
@@ -233,8 +233,8 @@ func (b *Builder) DynamicUpdateSlice(operand, update backends.Op, startIndices [
 	if e.err != nil {
 		return nil, e.wrap("DynamicUpdateSlice")
 	}
-	region := e.op(b.Builder.ScatterSum(zeros, idx, ones, r, nil, iota(r), iota(r), false, true))
-	placed := e.op(b.Builder.ScatterSum(zeros, idx, update, r, nil, iota(r), iota(r), false, true))
+	region := e.op(b.Builder.ScatterSum(zeros, idx, ones, r, nil, axesUpTo(r), axesUpTo(r), false, true))
+	placed := e.op(b.Builder.ScatterSum(zeros, idx, update, r, nil, axesUpTo(r), axesUpTo(r), false, true))
 	if e.err != nil {
 		return nil, e.wrap("DynamicUpdateSlice")
 	}

@@ -156,7 +156,7 @@ func (b *Builder) BroadcastInDim(x backends.Op, outputShape shapes.Shape, broadc
 
 // Mul implements backends.Builder, recording the operands' views.
 func (b *Builder) Mul(lhs, rhs backends.Op) (backends.Op, error) {
-	out, err := b.Builder.Mul(lhs, rhs)
+	out, err := b.binary(fnMul, lhs, rhs, b.Builder.Mul)
 	if err != nil || b.products == nil {
 		return out, err
 	}
@@ -219,7 +219,7 @@ func (b *Builder) reduceSumKernel(x backends.Op, axes []int) (backends.Op, bool,
 		return nil, false, nil
 	}
 	if len(axes) == 0 {
-		axes = iota(xs.Rank())
+		axes = axesUpTo(xs.Rank())
 	}
 	reduced := make([]bool, xs.Rank())
 	for _, a := range axes {
@@ -275,7 +275,7 @@ func (b *Builder) contraction(x backends.Op, l, r view, axes []int) (backends.Op
 	xs := b.shape(x)
 	rank := xs.Rank()
 	if len(axes) == 0 {
-		axes = iota(rank)
+		axes = axesUpTo(rank)
 	}
 	if prod(l.dims) >= xs.Size() && prod(r.dims) >= xs.Size() {
 		return nil, false, nil // No outer product materialised: nothing to gain.
@@ -369,9 +369,9 @@ func (b *Builder) contraction(x backends.Op, l, r view, axes []int) (backends.Op
 	if len(keptDims) != len(dotDims) {
 		res = e.op(b.Builder.Reshape(res, keptDims...))
 	}
-	perm := iota(len(keptM))
+	perm := axesUpTo(len(keptM))
 	sort.Slice(perm, func(i, j int) bool { return keptM[perm[i]] < keptM[perm[j]] })
-	if !slices.Equal(perm, iota(len(perm))) {
+	if !slices.Equal(perm, axesUpTo(len(perm))) {
 		res = e.op(b.Builder.Transpose(res, perm...))
 	}
 	var finalDims []int
@@ -392,7 +392,7 @@ func (b *Builder) contraction(x backends.Op, l, r view, axes []int) (backends.Op
 // preReduce sums the source of v over the given source axes (if any) and
 // returns the op and the renumbering of the remaining source axes.
 func (b *Builder) preReduce(e *errs, v view, axes []int) (backends.Op, []int) {
-	remap := iota(len(v.dims))
+	remap := axesUpTo(len(v.dims))
 	if len(axes) == 0 {
 		return v.src, remap
 	}

@@ -166,7 +166,7 @@ func convVJP(node, v *graph.Node) []*graph.Node {
 	Cg := C / G
 
 	canon := backends.ConvolveAxesConfig{
-		InputBatch: 0, InputChannels: n + 1, InputSpatial: iota(n)[0:0],
+		InputBatch: 0, InputChannels: n + 1, InputSpatial: axesUpTo(n)[0:0],
 		KernelInputChannels: n, KernelOutputChannels: n + 1,
 		OutputBatch: 0, OutputChannels: n + 1,
 	}
@@ -190,9 +190,9 @@ func convVJP(node, v *graph.Node) []*graph.Node {
 
 	// dx.
 	kr := graph.Reshape(kc, append(append([]int{}, K...), Cg, G, Cout/G)...)
-	kr = graph.TransposeAllAxes(kr, append(iota(n), n+2, n+1, n)...)
+	kr = graph.TransposeAllAxes(kr, append(axesUpTo(n), n+2, n+1, n)...)
 	kr = graph.Reshape(kr, append(append([]int{}, K...), Cout/G, C)...)
-	kr = graph.Reverse(kr, iota(n)...)
+	kr = graph.Reverse(kr, axesUpTo(n)...)
 	dx := graph.ConvGeneral(vc, kr, canon, ones(n), dxPads, strides, kDil, G, 1)
 	if !allOnes(inDil) {
 		specs := []graph.SliceAxisSpec{graph.AxisRange()}
@@ -215,7 +215,7 @@ func convVJP(node, v *graph.Node) []*graph.Node {
 		inD = inDil
 	}
 	dk := graph.ConvGeneral(xc, vc, xAsIn, kDil, dkPads, inD, strides, 1, G) // [Cg, K..., Cout]
-	dk = graph.TransposeAllAxes(dk, append(append(iota(n + 1)[1:], 0), n+1)...)
+	dk = graph.TransposeAllAxes(dk, append(append(axesUpTo(n + 1)[1:], 0), n+1)...)
 	dk = graph.TransposeAllAxes(dk, inverse(kPerm)...)
 	return []*graph.Node{dx, dk}
 }

@@ -1,0 +1,361 @@
+package backend
+
+import (
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/shapeinference"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+)
+
+// Elementwise float32 kernels. simplego runs a binary op with broadcasting
+// (bias additions, softmax and layer-norm statistics, the scalar side of
+// ReLU's gradient) through an index iterator per element, and Sign with a
+// branch per element, on one core; these kernels run the same ops as plain
+// loops over contiguous runs, on all CPUs.
+
+// minElementwise is the smallest output (elements) given to these kernels.
+const minElementwise = 1 << 14
+
+// binaryFn is a float32 binary op of the broadcast kernel.
+type binaryFn int
+
+const (
+	fnAdd binaryFn = iota
+	fnSub
+	fnMul
+	fnDiv
+	fnMax
+	fnMin
+)
+
+var binaryOpTypes = [...]backends.OpType{
+	fnAdd: backends.OpTypeAdd, fnSub: backends.OpTypeSub, fnMul: backends.OpTypeMul,
+	fnDiv: backends.OpTypeDiv, fnMax: backends.OpTypeMax, fnMin: backends.OpTypeMin,
+}
+
+// Add implements backends.Builder.
+func (b *Builder) Add(lhs, rhs backends.Op) (backends.Op, error) {
+	return b.binary(fnAdd, lhs, rhs, b.Builder.Add)
+}
+
+// Sub implements backends.Builder.
+func (b *Builder) Sub(lhs, rhs backends.Op) (backends.Op, error) {
+	return b.binary(fnSub, lhs, rhs, b.Builder.Sub)
+}
+
+// Div implements backends.Builder.
+func (b *Builder) Div(lhs, rhs backends.Op) (backends.Op, error) {
+	return b.binary(fnDiv, lhs, rhs, b.Builder.Div)
+}
+
+// Max implements backends.Builder.
+func (b *Builder) Max(lhs, rhs backends.Op) (backends.Op, error) {
+	return b.binary(fnMax, lhs, rhs, b.Builder.Max)
+}
+
+// Min implements backends.Builder.
+func (b *Builder) Min(lhs, rhs backends.Op) (backends.Op, error) {
+	return b.binary(fnMin, lhs, rhs, b.Builder.Min)
+}
+
+// binary builds fn(lhs, rhs) on the broadcast kernel when it applies, else
+// with inner (simplego's op).
+func (b *Builder) binary(fn binaryFn, lhs, rhs backends.Op, inner func(lhs, rhs backends.Op) (backends.Op, error)) (backends.Op, error) {
+	if out, ok, err := b.broadcastKernel(fn, lhs, rhs); ok || err != nil {
+		return out, err
+	}
+	return inner(lhs, rhs)
+}
+
+// broadcastKernel runs fn(lhs, rhs) as a Go kernel when both are float32,
+// one of them is broadcast (not a scalar right-hand side nor equal shapes,
+// which simplego runs as plain loops) and the output is large.
+func (b *Builder) broadcastKernel(fn binaryFn, lhs, rhs backends.Op) (backends.Op, bool, error) {
+	st, ok := b.Builder.(*staged)
+	if !ok || !st.kernel {
+		return nil, false, nil
+	}
+	ls, rs := b.shape(lhs), b.shape(rhs)
+	if ls.DType != dtypes.Float32 || rs.DType != dtypes.Float32 || ls.Equal(rs) || rs.Size() == 1 {
+		return nil, false, nil
+	}
+	os, err := shapeinference.BinaryOp(binaryOpTypes[fn], ls, rs)
+	if err != nil || os.Size() < min(minElementwise, st.minMACs) {
+		return nil, false, nil // simplego reports any error
+	}
+	plan, ok := newBroadcastPlan(ls.Dimensions, rs.Dimensions, os.Dimensions)
+	if !ok {
+		return nil, false, nil
+	}
+	outs, err := st.customOp("broadcast", []*handle{lhs.(*handle), rhs.(*handle)}, []shapes.Shape{os}, false,
+		func(in, out [][]float32) { plan.run(fn, in[0], in[1], out[0]) })
+	if err != nil {
+		return nil, false, err
+	}
+	return outs[0], true, nil
+}
+
+// broadcastPlan walks an output as outer × inner: inner is a contiguous run
+// along which each operand either advances by one or stays (broadcast);
+// outer offsets give each run's start in both operands.
+type broadcastPlan struct {
+	inner        int
+	lStep, rStep int   // 1 or 0 along the inner run
+	lOff, rOff   []int // per run
+}
+
+// newBroadcastPlan plans out = f(l, r) for operands of the output's rank
+// (or rank 0) whose axes are either the output's or 1.
+func newBroadcastPlan(l, r, out []int) (broadcastPlan, bool) {
+	n := len(out)
+	norm := func(d []int) ([]int, bool) {
+		if len(d) == 0 {
+			d = make([]int, n)
+			for i := range d {
+				d[i] = 1
+			}
+		}
+		if len(d) != n {
+			return nil, false
+		}
+		st := make([]int, n)
+		s := 1
+		for i := n - 1; i >= 0; i-- {
+			switch d[i] {
+			case out[i]:
+				st[i] = s
+				if d[i] == 1 {
+					st[i] = 0
+				}
+			case 1:
+				st[i] = 0
+			default:
+				return nil, false
+			}
+			s *= d[i]
+		}
+		return st, true
+	}
+	ls, ok1 := norm(l)
+	rs, ok2 := norm(r)
+	if !ok1 || !ok2 {
+		return broadcastPlan{}, false
+	}
+	// The inner run: trailing axes along which both operands keep one
+	// pattern (each contiguous, or each broadcast).
+	p := broadcastPlan{inner: 1}
+	kind := func(s []int, i int) int { return min(s[i], 1) }
+	k := n
+	for k > 0 && (out[k-1] == 1 || p.inner == 1 ||
+		(kind(ls, k-1) == p.lStep && kind(rs, k-1) == p.rStep)) {
+		if out[k-1] != 1 && p.inner == 1 {
+			p.lStep, p.rStep = kind(ls, k-1), kind(rs, k-1)
+		}
+		p.inner *= out[k-1]
+		k--
+	}
+	outer := 1
+	for i := range k {
+		outer *= out[i]
+	}
+	p.lOff, p.rOff = make([]int, outer), make([]int, outer)
+	idx := make([]int, k)
+	for j := range outer {
+		lo, ro := 0, 0
+		for i := range k {
+			lo += idx[i] * ls[i]
+			ro += idx[i] * rs[i]
+		}
+		p.lOff[j], p.rOff[j] = lo, ro
+		for i := k - 1; i >= 0; i-- {
+			idx[i]++
+			if idx[i] < out[i] {
+				break
+			}
+			idx[i] = 0
+		}
+	}
+	return p, true
+}
+
+// run computes out = fn(l, r) on all CPUs.
+func (p broadcastPlan) run(fn binaryFn, l, r, out []float32) {
+	// Split into chunks of whole runs, or of one long run.
+	chunk := p.inner
+	if len(p.lOff) == 1 {
+		chunk = max(p.inner/8, 4096)
+	}
+	runs := len(p.lOff)
+	perRun := (p.inner + chunk - 1) / chunk
+	parallelFor(runs*perRun, chunk, func(t int) {
+		j, c := t/perRun, t%perRun
+		start, end := c*chunk, min((c+1)*chunk, p.inner)
+		o := out[j*p.inner+start : j*p.inner+end]
+		var a, b []float32
+		var sa, sb float32
+		if p.lStep == 1 {
+			a = l[p.lOff[j]+start : p.lOff[j]+end]
+		} else {
+			sa = l[p.lOff[j]]
+		}
+		if p.rStep == 1 {
+			b = r[p.rOff[j]+start : p.rOff[j]+end]
+		} else {
+			sb = r[p.rOff[j]]
+		}
+		switch {
+		case a != nil && b != nil:
+			binaryVV(fn, o, a, b)
+		case a != nil:
+			binaryVS(fn, o, a, sb)
+		case b != nil:
+			binarySV(fn, o, sa, b)
+		default:
+			v := binaryScalar(fn, sa, sb)
+			for i := range o {
+				o[i] = v
+			}
+		}
+	})
+}
+
+func binaryScalar(fn binaryFn, a, b float32) float32 {
+	switch fn {
+	case fnAdd:
+		return a + b
+	case fnSub:
+		return a - b
+	case fnMul:
+		return a * b
+	case fnDiv:
+		return a / b
+	case fnMax:
+		return max(a, b)
+	default:
+		return min(a, b)
+	}
+}
+
+func binaryVV(fn binaryFn, o, a, b []float32) {
+	b = b[:len(a)]
+	o = o[:len(a)]
+	switch fn {
+	case fnAdd:
+		for i, x := range a {
+			o[i] = x + b[i]
+		}
+	case fnSub:
+		for i, x := range a {
+			o[i] = x - b[i]
+		}
+	case fnMul:
+		for i, x := range a {
+			o[i] = x * b[i]
+		}
+	case fnDiv:
+		for i, x := range a {
+			o[i] = x / b[i]
+		}
+	case fnMax:
+		for i, x := range a {
+			o[i] = max(x, b[i])
+		}
+	case fnMin:
+		for i, x := range a {
+			o[i] = min(x, b[i])
+		}
+	}
+}
+
+func binaryVS(fn binaryFn, o, a []float32, s float32) {
+	o = o[:len(a)]
+	switch fn {
+	case fnAdd:
+		for i, x := range a {
+			o[i] = x + s
+		}
+	case fnSub:
+		for i, x := range a {
+			o[i] = x - s
+		}
+	case fnMul:
+		for i, x := range a {
+			o[i] = x * s
+		}
+	case fnDiv:
+		for i, x := range a {
+			o[i] = x / s
+		}
+	case fnMax:
+		for i, x := range a {
+			o[i] = max(x, s)
+		}
+	case fnMin:
+		for i, x := range a {
+			o[i] = min(x, s)
+		}
+	}
+}
+
+func binarySV(fn binaryFn, o []float32, s float32, b []float32) {
+	o = o[:len(b)]
+	switch fn {
+	case fnAdd:
+		for i, y := range b {
+			o[i] = s + y
+		}
+	case fnSub:
+		for i, y := range b {
+			o[i] = s - y
+		}
+	case fnMul:
+		for i, y := range b {
+			o[i] = s * y
+		}
+	case fnDiv:
+		for i, y := range b {
+			o[i] = s / y
+		}
+	case fnMax:
+		for i, y := range b {
+			o[i] = max(s, y)
+		}
+	case fnMin:
+		for i, y := range b {
+			o[i] = min(s, y)
+		}
+	}
+}
+
+// Sign implements backends.Builder: large float32 operands on a branch-free
+// parallel kernel (ReLU's gradient takes two Signs of every activation).
+func (b *Builder) Sign(x backends.Op) (backends.Op, error) {
+	st, ok := b.Builder.(*staged)
+	xs := b.shape(x)
+	if !ok || !st.kernel || xs.DType != dtypes.Float32 || xs.Size() < min(minElementwise, st.minMACs) {
+		return b.Builder.Sign(x)
+	}
+	outs, err := st.customOp("sign", []*handle{x.(*handle)}, []shapes.Shape{xs}, false,
+		func(in, out [][]float32) {
+			src, dst := in[0], out[0]
+			const chunk = 1 << 14
+			parallelFor((len(src)+chunk-1)/chunk, chunk, func(t int) {
+				s := src[t*chunk : min((t+1)*chunk, len(src))]
+				d := dst[t*chunk : t*chunk+len(s)]
+				for i, v := range s {
+					d[i] = float32(b2i(v > 0) - b2i(v < 0))
+				}
+			})
+		})
+	if err != nil {
+		return nil, err
+	}
+	return outs[0], nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
