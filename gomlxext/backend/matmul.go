@@ -40,6 +40,9 @@ type dotLayout struct {
 func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	batch, m, k, n := len(l.batch), len(l.cross), len(l.contract), len(r.cross)
 	mp, np := (m+3)/4, (n+15)/16
+	// Operands laid out as runs (consecutive offsets) pack with plain
+	// loads or copies instead of offset-table lookups.
+	lContractRun, lCrossRun, rCrossRun := isRun(l.contract), isRun(l.cross), isRun(r.cross)
 	bPacked := getScratch(batch * np * k * 16)
 	defer putScratch(bPacked)
 	packB := func(t int) {
@@ -52,6 +55,10 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 		for kk := range k {
 			row := dst[(p*k+kk)*16 : (p*k+kk)*16+w]
 			o := base + r.contract[kk]
+			if rCrossRun {
+				copy(row, rhs[o+cols[0]:o+cols[0]+w])
+				continue
+			}
 			for c, jo := range cols {
 				row[c] = rhs[o+jo]
 			}
@@ -75,23 +82,56 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 				bi, pi := t/mp, t%mp
 				i0 := pi * 4
 				h := min(4, m-i0)
-				for r := range 4 {
-					if r < h {
-						o := l.batch[bi] + l.cross[i0+r]
-						for kk, ko := range l.contract {
-							aPanel[kk*4+r] = lhs[o+ko]
-						}
-					} else {
-						for kk := range k {
-							aPanel[kk*4+r] = 0
-						}
-					}
-				}
+				packA(aPanel, lhs, l, bi, i0, h, lContractRun, lCrossRun)
 				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h)
 			}
 		}()
 	}
 	wg.Wait()
+}
+
+// isRun reports whether offs are consecutive: offs[i] = offs[0] + i.
+func isRun(offs []int) bool {
+	for i, o := range offs {
+		if o != offs[0]+i {
+			return false
+		}
+	}
+	return true
+}
+
+// packA packs rows i0..i0+h−1 (h ≤ 4) of batch bi of the left operand into
+// aPanel as [k][4], zero-filling missing rows. contractRun: each row's
+// contraction offsets are consecutive; crossRun: the rows' offsets are.
+func packA(aPanel, lhs []float32, l dotLayout, bi, i0, h int, contractRun, crossRun bool) {
+	k := len(l.contract)
+	if k == 0 {
+		return
+	}
+	if h < 4 {
+		clear(aPanel)
+	}
+	switch {
+	case contractRun:
+		for r := range h {
+			o := l.batch[bi] + l.cross[i0+r] + l.contract[0]
+			for kk, v := range lhs[o : o+k] {
+				aPanel[kk*4+r] = v
+			}
+		}
+	case crossRun:
+		o := l.batch[bi] + l.cross[i0]
+		for kk, ko := range l.contract {
+			copy(aPanel[kk*4:kk*4+h], lhs[o+ko:o+ko+h])
+		}
+	default:
+		for r := range h {
+			o := l.batch[bi] + l.cross[i0+r]
+			for kk, ko := range l.contract {
+				aPanel[kk*4+r] = lhs[o+ko]
+			}
+		}
+	}
 }
 
 // matmulF32 computes out[b] = lhs[b] · rhs[b] for lhs [batch, m, k],
