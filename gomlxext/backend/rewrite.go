@@ -91,9 +91,10 @@ func (b *Builder) Reshape(x backends.Op, dims ...int) (backends.Op, error) {
 func (b *Builder) Transpose(x backends.Op, permutation ...int) (backends.Op, error) {
 	var out backends.Op
 	var err error
-	if dims, ok := b.reshapeOnly(x, permutation); ok && b.rewrite {
+	var ok bool
+	if dims, only := b.reshapeOnly(x, permutation); only && b.rewrite {
 		out, err = b.Builder.Reshape(x, dims...)
-	} else {
+	} else if out, ok, err = b.transposeKernel(x, permutation); !ok && err == nil {
 		out, err = b.Builder.Transpose(x, permutation...)
 	}
 	if err != nil || b.views == nil {
@@ -135,7 +136,10 @@ func (b *Builder) reshapeOnly(x backends.Op, permutation []int) ([]int, bool) {
 
 // BroadcastInDim implements backends.Builder, recording a view.
 func (b *Builder) BroadcastInDim(x backends.Op, outputShape shapes.Shape, broadcastAxes []int) (backends.Op, error) {
-	out, err := b.Builder.BroadcastInDim(x, outputShape, broadcastAxes)
+	out, ok, err := b.broadcastInDimKernel(x, outputShape, broadcastAxes)
+	if !ok && err == nil {
+		out, err = b.Builder.BroadcastInDim(x, outputShape, broadcastAxes)
+	}
 	if err != nil || b.views == nil {
 		return out, err
 	}

@@ -1,0 +1,124 @@
+package backend
+
+import (
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+)
+
+// copyPlan is a strided copy of a float32 operand into a row-major output,
+// as runs of inner elements: run j starts at off[j] in the operand and
+// advances by step (0: one value repeated, 1: a contiguous copy, otherwise a
+// strided gather). Transpose and BroadcastInDim are such copies; simplego
+// runs them through an index iterator per element, on one core.
+type copyPlan struct {
+	inner, step int
+	off         []int
+}
+
+// newCopyPlan plans out[i…] = in[Σ i_a·strides[a]] for an output of
+// dimensions out.
+func newCopyPlan(out, strides []int) copyPlan {
+	k, inner, step := len(out), 1, -1
+	for ; k > 0; k-- {
+		d, s := out[k-1], strides[k-1]
+		switch {
+		case d == 1:
+		case step == -1:
+			inner, step = d, s
+		case s == step*inner:
+			inner *= d
+		default:
+			return copyPlan{inner: inner, step: step, off: offsetTable(out[:k], strides[:k])}
+		}
+	}
+	return copyPlan{inner: inner, step: max(step, 0), off: []int{0}}
+}
+
+// run copies in into out on all CPUs.
+func (p copyPlan) run(in, out []float32) {
+	chunk, perRun := p.inner, 1
+	if len(p.off) == 1 && p.inner > 1<<13 {
+		chunk = 1 << 12
+		perRun = (p.inner + chunk - 1) / chunk
+	}
+	parallelFor(len(p.off)*perRun, chunk, func(t int) {
+		j, c := t/perRun, t%perRun
+		start, end := c*chunk, min((c+1)*chunk, p.inner)
+		o := out[j*p.inner+start : j*p.inner+end]
+		src := p.off[j] + start*p.step
+		switch p.step {
+		case 0:
+			v := in[src]
+			for i := range o {
+				o[i] = v
+			}
+		case 1:
+			copy(o, in[src:src+len(o)])
+		default:
+			for i := range o {
+				o[i] = in[src+i*p.step]
+			}
+		}
+	})
+}
+
+// copyKernel builds a strided copy of x into an output of dimensions out on
+// a Go kernel, when x is float32 and the output is large; ok is false
+// otherwise.
+func (b *Builder) copyKernel(name string, x backends.Op, out, strides []int) (backends.Op, bool, error) {
+	st, ok := b.Builder.(*staged)
+	xs := b.shape(x)
+	if !ok || !st.kernel || xs.DType != dtypes.Float32 || prod(out) < min(minElementwise, st.minMACs) {
+		return nil, false, nil
+	}
+	plan := newCopyPlan(out, strides)
+	outs, err := st.customOp(name, []*handle{x.(*handle)}, []shapes.Shape{shapes.Make(dtypes.Float32, out...)}, false,
+		func(in, out [][]float32) { plan.run(in[0], out[0]) })
+	if err != nil {
+		return nil, false, err
+	}
+	return outs[0], true, nil
+}
+
+// transposeKernel is Transpose on copyKernel.
+func (b *Builder) transposeKernel(x backends.Op, permutation []int) (backends.Op, bool, error) {
+	xs := b.shape(x)
+	if len(permutation) != xs.Rank() {
+		return nil, false, nil // simplego reports the error
+	}
+	inStrides := rowMajorStrides(xs.Dimensions)
+	out, strides := make([]int, len(permutation)), make([]int, len(permutation))
+	seen := make([]bool, len(permutation))
+	for i, p := range permutation {
+		if p < 0 || p >= xs.Rank() || seen[p] {
+			return nil, false, nil
+		}
+		seen[p] = true
+		out[i], strides[i] = xs.Dimensions[p], inStrides[p]
+	}
+	return b.copyKernel("transpose", x, out, strides)
+}
+
+// broadcastInDimKernel is BroadcastInDim on copyKernel.
+func (b *Builder) broadcastInDimKernel(x backends.Op, outputShape shapes.Shape, broadcastAxes []int) (backends.Op, bool, error) {
+	xs := b.shape(x)
+	if len(broadcastAxes) != xs.Rank() || outputShape.DType != xs.DType {
+		return nil, false, nil
+	}
+	inStrides := rowMajorStrides(xs.Dimensions)
+	strides := make([]int, outputShape.Rank())
+	for i, a := range broadcastAxes {
+		if a < 0 || a >= outputShape.Rank() {
+			return nil, false, nil
+		}
+		switch xs.Dimensions[i] {
+		case outputShape.Dimensions[a]:
+			strides[a] = inStrides[i]
+		case 1:
+		default:
+			return nil, false, nil
+		}
+	}
+	return b.copyKernel("broadcast_in_dim", x, outputShape.Dimensions, strides)
+}
