@@ -41,14 +41,17 @@ type result struct {
 	Model     string  `json:"model"`
 	Batch     int     `json:"batch"`
 	MsPerStep float64 `json:"ms_per_step"`
-	WarmupS   float64 `json:"warmup_s"`
-	Steps     int     `json:"steps"`
-	Loss      float64 `json:"loss"`
-	Accuracy  float64 `json:"accuracy"`
-	TrainS    float64 `json:"train_s"`
-	Torch     string  `json:"torch,omitempty"`
-	Error     string  `json:"error,omitempty"`
-	PeakRSSMB float64 `json:"peak_rss_mb"` // filled in by the parent.
+	// CPUMsPerStep is the process's CPU time (all threads, user+system) per timed step: on a
+	// shared machine it compares engines more fairly than wall time.
+	CPUMsPerStep float64 `json:"cpu_ms_per_step"`
+	WarmupS      float64 `json:"warmup_s"`
+	Steps        int     `json:"steps"`
+	Loss         float64 `json:"loss"`
+	Accuracy     float64 `json:"accuracy"`
+	TrainS       float64 `json:"train_s"`
+	Torch        string  `json:"torch,omitempty"`
+	Error        string  `json:"error,omitempty"`
+	PeakRSSMB    float64 `json:"peak_rss_mb"` // filled in by the parent.
 }
 
 const defaultBatches = "32,64,128"
@@ -319,7 +322,7 @@ func runWorker(o options) (r result) {
 	}
 	r.WarmupS = time.Since(t0).Seconds()
 	var times []time.Duration
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	for len(times) < o.maxSteps && (len(times) < o.minSteps || time.Since(start) < o.minTime) {
 		t := time.Now()
 		if err := step(); err != nil {
@@ -330,6 +333,7 @@ func runWorker(o options) (r result) {
 	slices.Sort(times)
 	r.Steps = len(times)
 	r.MsPerStep = float64(times[len(times)/2].Microseconds()) / 1000
+	r.CPUMsPerStep = float64((processCPU() - cpu0).Microseconds()) / 1000 / float64(len(times))
 	return r
 }
 
@@ -369,21 +373,22 @@ func printTable(w io.Writer, results []result, accuracy bool) {
 	if accuracy {
 		fmt.Fprintln(tw, "model\tbatch\tengine\ttest accuracy\tsteps\ttrain time\tms/step\t× torch\tpeak RSS MB\t× torch\t")
 	} else {
-		fmt.Fprintln(tw, "model\tbatch\tengine\tms/step\t× torch\tpeak RSS MB\t× torch\twarm-up s\tsteps timed\t")
+		fmt.Fprintln(tw, "model\tbatch\tengine\tms/step\t× torch\tCPU ms/step\t× torch\tpeak RSS MB\t× torch\twarm-up s\tsteps timed\t")
 	}
 	for _, r := range results {
 		t := torch[fmt.Sprint(r.Model, r.Batch)]
 		if r.Error != "" {
 			failures = append(failures, fmt.Sprintf("%s %s batch %d: %s", r.Engine, r.Model, r.Batch, r.Error))
-			fmt.Fprintf(tw, "%s\t%d\t%s\tFAILED (%d)\t\t%.0f\t\t\t\t\n", r.Model, r.Batch, r.Engine, len(failures), r.PeakRSSMB)
+			fmt.Fprintf(tw, "%s\t%d\t%s\tFAILED (%d)\t\t\t\t%.0f\t\t\t\t\n", r.Model, r.Batch, r.Engine, len(failures), r.PeakRSSMB)
 			continue
 		}
 		if accuracy {
 			fmt.Fprintf(tw, "%s\t%d\t%s\t%.4f\t%d\t%.0f s\t%.1f\t%s\t%.0f\t%s\t\n", r.Model, r.Batch, r.Engine, r.Accuracy,
 				r.Steps, r.TrainS, r.MsPerStep, ratio(r.MsPerStep, t.MsPerStep), r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB))
 		} else {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%.1f\t%s\t%.0f\t%s\t%.1f\t%d\t\n", r.Model, r.Batch, r.Engine, r.MsPerStep,
-				ratio(r.MsPerStep, t.MsPerStep), r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB), r.WarmupS, r.Steps)
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%.1f\t%s\t%.1f\t%s\t%.0f\t%s\t%.1f\t%d\t\n", r.Model, r.Batch, r.Engine, r.MsPerStep,
+				ratio(r.MsPerStep, t.MsPerStep), r.CPUMsPerStep, ratio(r.CPUMsPerStep, t.CPUMsPerStep),
+				r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB), r.WarmupS, r.Steps)
 		}
 	}
 	_ = tw.Flush()

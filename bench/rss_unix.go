@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"syscall"
+	"time"
 )
 
 // peakRSSMB returns the peak resident set size of a finished process, in MiB (0 if unknown).
@@ -22,4 +23,13 @@ func peakRSSMB(ps *os.ProcessState) float64 {
 		kib /= 1024
 	}
 	return kib / 1024
+}
+
+// processCPU returns the CPU time (user + system, all threads) this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

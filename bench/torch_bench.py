@@ -157,13 +157,14 @@ def main():
         for _ in range(a.warmup):
             step()
         out["warmup_s"] = time.perf_counter() - t0
-        times, start = [], time.perf_counter()
+        times, start, cpu0 = [], time.perf_counter(), time.process_time()
         while len(times) < a.max_steps and (len(times) < a.min_steps or time.perf_counter() - start < a.min_time):
             t = time.perf_counter()
             loss = step()
             times.append(time.perf_counter() - t)
         out["steps"], out["loss"] = len(times), loss
         out["ms_per_step"] = 1000 * statistics.median(times)
+        out["cpu_ms_per_step"] = 1000 * (time.process_time() - cpu0) / len(times)
     json.dump(out, sys.stdout)
     print()
 
