@@ -45,6 +45,15 @@
 //   - DotGeneral and Dot on float32 (≥ 32k multiply-adds): the SIMD kernel,
 //     reading both operands in their own layouts.
 //   - Large float32 ReduceSum: ones · x on the SIMD kernel.
+//   - Transpose that moves no data (the identity, or moving axes of size 1):
+//     a Reshape. Other large float32 Transposes and BroadcastInDims: strided
+//     copies in runs, on all CPUs (strided.go).
+//   - Large float32 elementwise ops (elementwise.go): binary ops with
+//     broadcasting (bias additions, softmax and layer-norm statistics) as
+//     loops over contiguous runs, equal-shape binary ops, Sign (ReLU's
+//     gradient) and unary math (Exp, Log, Tanh, Logistic, Sqrt, Rsqrt, Erf),
+//     all on all CPUs; simplego walks an index iterator per element on one
+//     core. Erf uses Abramowitz and Stegun's 7.1.26 (|error| < 1.5e-7).
 //
 // # Gradients
 //
