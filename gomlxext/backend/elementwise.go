@@ -313,33 +313,21 @@ func binaryVS(fn binaryFn, o, a []float32, s float32) {
 	}
 }
 
+// binarySV is binaryVS with the scalar on the left: the same loops for the
+// commutative ops.
 func binarySV(fn binaryFn, o []float32, s float32, b []float32) {
 	o = o[:len(b)]
 	switch fn {
-	case fnAdd:
-		for i, y := range b {
-			o[i] = s + y
-		}
 	case fnSub:
 		for i, y := range b {
 			o[i] = s - y
-		}
-	case fnMul:
-		for i, y := range b {
-			o[i] = s * y
 		}
 	case fnDiv:
 		for i, y := range b {
 			o[i] = s / y
 		}
-	case fnMax:
-		for i, y := range b {
-			o[i] = max(s, y)
-		}
-	case fnMin:
-		for i, y := range b {
-			o[i] = min(s, y)
-		}
+	default:
+		binaryVS(fn, o, b, s)
 	}
 }
 
