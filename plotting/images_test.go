@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"strings"
 	"testing"
@@ -247,5 +248,31 @@ func TestWAV(t *testing.T) {
 	}
 	if !strings.Contains(h, `<audio controls preload="auto" src="data:audio/wav;base64,UklGR`) {
 		t.Errorf("html = %.100s", h)
+	}
+}
+
+// TestTile checks the layout of Tile: sizes, gaps, pixel placement and alt text.
+func TestTile(t *testing.T) {
+	solid := func(w, h int, c color.RGBA, alt string) *Picture {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		draw.Draw(img, img.Bounds(), &image.Uniform{c}, image.Point{}, draw.Src)
+		return &Picture{Image: img, Alt: alt}
+	}
+	red, blue := color.RGBA{255, 0, 0, 255}, color.RGBA{0, 0, 255, 255}
+	p := Tile([][]*Picture{{solid(10, 5, red, "a"), nil, solid(3, 8, blue, "b")}, {solid(6, 6, blue, "c")}})
+	// Width: 10 + 4 + 3; height: 8 + 4 + 6.
+	if b := p.Image.Bounds(); b.Dx() != 17 || b.Dy() != 18 {
+		t.Fatalf("bounds %v, want 17×18", b)
+	}
+	for _, c := range []struct {
+		x, y int
+		want color.RGBA
+	}{{0, 0, red}, {9, 4, red}, {12, 0, color.RGBA{255, 255, 255, 255}}, {14, 7, blue}, {0, 12, blue}, {5, 17, blue}, {7, 13, color.RGBA{255, 255, 255, 255}}} {
+		if got := at(t, p, c.x, c.y); got != c.want {
+			t.Errorf("pixel (%d,%d) = %v, want %v", c.x, c.y, got, c.want)
+		}
+	}
+	if p.Alt != "a; b; c" {
+		t.Errorf("alt %q, want %q", p.Alt, "a; b; c")
 	}
 }

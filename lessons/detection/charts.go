@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
 	"strings"
 
 	"github.com/dl4go/dl4go/data/shapes"
@@ -13,42 +12,6 @@ import (
 
 // picScale enlarges the small shapes images in every picture.
 const picScale = 4
-
-// row lays pictures side by side (4-pixel white gaps) in one picture; rows stacks them.
-func row(pics ...*plotting.Picture) *plotting.Picture {
-	return grid([][]*plotting.Picture{pics})
-}
-
-// grid lays out pictures in rows and columns with white gaps.
-func grid(cells [][]*plotting.Picture) *plotting.Picture {
-	const gap = 4
-	w, h := 0, 0
-	for _, r := range cells {
-		rw, rh := 0, 0
-		for _, p := range r {
-			b := p.Image.Bounds()
-			rw += b.Dx() + gap
-			rh = max(rh, b.Dy())
-		}
-		w, h = max(w, rw), h+rh+gap
-	}
-	out := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(out, out.Bounds(), image.White, image.Point{}, draw.Src)
-	y := 0
-	var alts []string
-	for _, r := range cells {
-		x, rh := 0, 0
-		for _, p := range r {
-			b := p.Image.Bounds()
-			draw.Draw(out, image.Rect(x, y, x+b.Dx(), y+b.Dy()), p.Image, b.Min, draw.Src)
-			x += b.Dx() + gap
-			rh = max(rh, b.Dy())
-			alts = append(alts, p.Alt)
-		}
-		y += rh + gap
-	}
-	return &plotting.Picture{Image: out, Alt: strings.Join(alts, "; ")}
-}
 
 func hexColour(hex string) color.RGBA {
 	var r, g, b uint8
@@ -132,7 +95,7 @@ func TaskZoo(s shapes.Sample) (*plotting.Picture, error) {
 		return nil, err
 	}
 	cls.Alt, det.Alt, inst.Alt = "classification", "object detection", "instance segmentation"
-	return row(cls, det, labelPicture(s.Semantic(), s.Size, "semantic segmentation"), inst), nil
+	return plotting.Tile([][]*plotting.Picture{{cls, det, labelPicture(s.Semantic(), s.Size, "semantic segmentation"), inst}}), nil
 }
 
 // DefaultBoxesPicture draws SSD's default boxes on sample s: left, the k boxes of one cell of
@@ -179,7 +142,7 @@ func (m *SSD) DefaultBoxesPicture(s shapes.Sample) (*plotting.Picture, error) {
 		return nil, err
 	}
 	a.Alt, b.Alt = "default boxes of one cell per feature map", "default boxes matched to the objects"
-	return row(a, b), nil
+	return plotting.Tile([][]*plotting.Picture{{a, b}}), nil
 }
 
 // DetectionsPicture shows the first n held-out images: ground truth on top, the detections
@@ -211,7 +174,7 @@ func (o *SSDOutcome) DetectionsPicture(n int, minScore float64) (*plotting.Pictu
 		a.Alt, b.Alt = fmt.Sprintf("image %d ground truth", i), fmt.Sprintf("image %d detections", i)
 		top, bottom = append(top, a), append(bottom, b)
 	}
-	return grid([][]*plotting.Picture{top, bottom}), nil
+	return plotting.Tile([][]*plotting.Picture{top, bottom}), nil
 }
 
 // PRChart draws the precision–recall curve of each class at IoU 0.5, with its AP.
@@ -292,5 +255,5 @@ func (o *SegOutcome) MasksPicture(n int) (*plotting.Picture, error) {
 		rows[2] = append(rows[2], labelPicture(o.Pred[i*px:(i+1)*px], s.Size, "FCN with skips"))
 		rows[3] = append(rows[3], labelPicture(o.NoSkipPred[i*px:(i+1)*px], s.Size, "FCN without skips"))
 	}
-	return grid(rows), nil
+	return plotting.Tile(rows), nil
 }
