@@ -339,27 +339,39 @@ func (b *Builder) contraction(x backends.Op, l, r view, axes []int) (backends.Op
 		}
 		return out
 	}
-	dot := e.op(b.Builder.DotGeneral(lOp, remap(lContract, lRemap), remap(lBatch, lRemap),
-		rOp, remap(rContract, rRemap), remap(rBatch, rRemap)))
-	if e.err != nil {
-		return nil, false, e.wrap("contraction DotGeneral")
-	}
-	// Mul axis (or -1) of each DotGeneral output axis.
-	outM := slices.Clone(batchM)
-	crossOf := func(v view, pre, contract, batch []int, crossM map[int]int) {
+	// Mul axis (or -1: a size-1 source axis) of each cross axis of l and r.
+	crossOf := func(v view, pre, contract, batch []int, crossM map[int]int) []int {
+		var ms []int
 		for a := range v.dims {
 			if slices.Contains(pre, a) || slices.Contains(contract, a) || slices.Contains(batch, a) {
 				continue
 			}
 			if m, ok := crossM[a]; ok {
-				outM = append(outM, m)
+				ms = append(ms, m)
 			} else {
-				outM = append(outM, -1) // a size-1 source axis
+				ms = append(ms, -1)
 			}
 		}
+		return ms
 	}
-	crossOf(l, lPre, lContract, lBatch, lCrossM)
-	crossOf(r, rPre, rContract, rBatch, rCrossM)
+	lCross, rCross := crossOf(l, lPre, lContract, lBatch, lCrossM), crossOf(r, rPre, rContract, rBatch, rCrossM)
+	// The DotGeneral's output is [batch, lhs cross, rhs cross]; the Mul's
+	// axis order may want r's cross axes first: then r is the lhs, and no
+	// transpose follows.
+	outM := slices.Concat(batchM, lCross, rCross)
+	swap := !sortedKept(outM) && sortedKept(slices.Concat(batchM, rCross, lCross))
+	var dot backends.Op
+	if swap {
+		outM = slices.Concat(batchM, rCross, lCross)
+		dot = e.op(b.Builder.DotGeneral(rOp, remap(rContract, rRemap), remap(rBatch, rRemap),
+			lOp, remap(lContract, lRemap), remap(lBatch, lRemap)))
+	} else {
+		dot = e.op(b.Builder.DotGeneral(lOp, remap(lContract, lRemap), remap(lBatch, lRemap),
+			rOp, remap(rContract, rRemap), remap(rBatch, rRemap)))
+	}
+	if e.err != nil {
+		return nil, false, e.wrap("contraction DotGeneral")
+	}
 	// Drop the size-1 axes, then order the rest as in the Mul.
 	dotDims := b.shape(dot).Dimensions
 	var keptM, keptDims []int
@@ -376,7 +388,7 @@ func (b *Builder) contraction(x backends.Op, l, r view, axes []int) (backends.Op
 	perm := axesUpTo(len(keptM))
 	sort.Slice(perm, func(i, j int) bool { return keptM[perm[i]] < keptM[perm[j]] })
 	if !slices.Equal(perm, axesUpTo(len(perm))) {
-		res = e.op(b.Builder.Transpose(res, perm...))
+		res = e.op(b.Transpose(res, perm...))
 	}
 	var finalDims []int
 	for m, d := range xs.Dimensions {
@@ -391,6 +403,21 @@ func (b *Builder) contraction(x backends.Op, l, r view, axes []int) (backends.Op
 		return nil, false, e.wrap("contraction output")
 	}
 	return res, true, nil
+}
+
+// sortedKept reports whether the Mul axes ms, ignoring the −1s, increase.
+func sortedKept(ms []int) bool {
+	last := -1
+	for _, m := range ms {
+		if m < 0 {
+			continue
+		}
+		if m < last {
+			return false
+		}
+		last = m
+	}
+	return true
 }
 
 // preReduce sums the source of v over the given source axes (if any) and

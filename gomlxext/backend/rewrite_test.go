@@ -32,6 +32,12 @@ func TestContractionRewrite(t *testing.T) {
 			yr := must(b.Reshape(y, 4, 1, 3))
 			return b.ReduceSum(must(b.Mul(xr, yr)), 0)
 		}},
+		{"output wants the right operand's axes first (operands swapped)", []int{4, 5}, []int{4, 3}, true, func(b backends.Builder, x, y backends.Op) (backends.Op, error) {
+			// x [4,5] -> [4,1,5]; y [4,3] -> [4,3,1]; Mul -> [4,3,5]; sum over 0 -> [3,5].
+			xr := must(b.Reshape(x, 4, 1, 5))
+			yr := must(b.Reshape(y, 4, 3, 1))
+			return b.ReduceSum(must(b.Mul(xr, yr)), 0)
+		}},
 		{"dX=g·W^T with transpose and BroadcastInDim", []int{4, 3}, []int{5, 3}, true, func(b backends.Builder, x, y backends.Op) (backends.Op, error) {
 			// g [4,3] -> broadcast [4,5,3]; W [5,3] -> [1,5,3]; sum over 2 -> [4,5].
 			gb := must(b.BroadcastInDim(x, shapes.Make(dtypes.Float64, 4, 5, 3), []int{0, 2}))
