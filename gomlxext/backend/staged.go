@@ -566,13 +566,23 @@ func (e *executable) Outputs() []shapes.Shape {
 	return out
 }
 
-// Execute implements backends.Executable. Donated inputs are not reused
-// (they stay valid until the caller finalizes them).
-func (e *executable) Execute(inputs []backends.Buffer, _ []bool, device backends.DeviceNum) ([]backends.Buffer, error) {
+// Execute implements backends.Executable. Donated inputs belong to the
+// executable from the call on (GoMLX drops its references to them): they go
+// back to simplego's buffer pool when the run ends, so that the next run's
+// outputs (say, a training step's new weights) reuse their memory instead of
+// allocating.
+func (e *executable) Execute(inputs []backends.Buffer, donate []bool, device backends.DeviceNum) (res []backends.Buffer, err error) {
 	s := e.s
 	if len(inputs) != len(s.params) {
 		return nil, fmt.Errorf("dl4go backend Execute: %d inputs, want %d", len(inputs), len(s.params))
 	}
+	defer func() {
+		for i, d := range donate {
+			if d && i < len(inputs) && inputs[i] != nil && !slices.Contains(res, inputs[i]) {
+				_ = s.be.BufferFinalize(inputs[i])
+			}
+		}
+	}()
 	values := make(map[*handle]backends.Buffer)
 	for i, h := range s.params {
 		values[h] = inputs[i]
