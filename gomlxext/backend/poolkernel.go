@@ -1,6 +1,8 @@
 package backend
 
 import (
+	"runtime"
+
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -19,9 +21,11 @@ func tiled(win, strides, baseDil, winDil []int, paddings [][2]int) bool {
 }
 
 // poolTables returns, for windows win tiling dims (remainders dropped), the
-// output dims, the flat offset of each window's first element and the
-// offset of each position inside a window.
-func poolTables(dims, win []int) (oDims, base, delta []int) {
+// output dims; the length of the runs the windows share (the trailing axes
+// the windows do not span, e.g. the channels of NHWC: one window per
+// channel, side by side in memory); the flat offset of each run of windows'
+// first elements; and the offset of each position inside a window.
+func poolTables(dims, win []int) (oDims []int, inner int, base, delta []int) {
 	st := rowMajorStrides(dims)
 	oDims = make([]int, len(dims))
 	mults := make([]int, len(dims))
@@ -29,7 +33,13 @@ func poolTables(dims, win []int) (oDims, base, delta []int) {
 		oDims[i] = d / win[i]
 		mults[i] = win[i] * st[i]
 	}
-	return oDims, offsetTable(oDims, mults), offsetTable(win, st)
+	k := len(dims)
+	inner = 1
+	for k > 0 && win[k-1] == 1 {
+		inner *= dims[k-1]
+		k--
+	}
+	return oDims, inner, offsetTable(oDims[:k], mults[:k]), offsetTable(win, st)
 }
 
 // poolKernel is ReduceWindow (max, min or sum) with tiling windows on a
@@ -43,30 +53,30 @@ func (b *Builder) poolKernel(x backends.Op, reduction backends.ReduceOpType, win
 	if reduction != backends.ReduceOpMax && reduction != backends.ReduceOpMin && reduction != backends.ReduceOpSum {
 		return nil, false, nil
 	}
-	oDims, base, delta := poolTables(xs.Dimensions, win)
+	oDims, inner, base, delta := poolTables(xs.Dimensions, win)
 	outs, err := st.customOp("pool", []*handle{x.(*handle)}, []shapes.Shape{shapes.Make(dtypes.Float32, oDims...)}, false,
 		func(in, out [][]float32) {
 			src, dst := in[0], out[0]
-			parallelFor(len(dst)/1024+1, 1024*len(delta), func(t int) {
-				for j := t * 1024; j < min((t+1)*1024, len(dst)); j++ {
-					o := base[j]
-					acc := src[o+delta[0]]
-					for _, d := range delta[1:] {
-						v := src[o+d]
-						switch reduction {
-						case backends.ReduceOpMax:
-							if v > acc || v != v {
-								acc = v
-							}
-						case backends.ReduceOpMin:
-							if v < acc || v != v {
-								acc = v
-							}
-						default:
-							acc += v
+			parallelFor(len(base), inner*len(delta), func(j int) {
+				acc := dst[j*inner : (j+1)*inner]
+				o := base[j]
+				copy(acc, src[o+delta[0]:o+delta[0]+inner])
+				for _, d := range delta[1:] {
+					run := src[o+d : o+d+inner]
+					switch reduction {
+					case backends.ReduceOpMax: // NaN wins, as in simplego
+						for c, v := range run {
+							acc[c] = max(acc[c], v)
+						}
+					case backends.ReduceOpMin:
+						for c, v := range run {
+							acc[c] = min(acc[c], v)
+						}
+					default:
+						for c, v := range run {
+							acc[c] += v
 						}
 					}
-					dst[j] = acc
 				}
 			})
 		})
@@ -85,7 +95,7 @@ func (b *Builder) selectAndScatterKernel(operand, source backends.Op, win []int,
 	if !ok || !st.kernel || xs.DType != dtypes.Float32 || ss.DType != dtypes.Float32 || xs.Size() < st.minMACs {
 		return nil, false, nil
 	}
-	oDims, base, delta := poolTables(xs.Dimensions, win)
+	oDims, inner, base, delta := poolTables(xs.Dimensions, win)
 	if !shapes.Make(dtypes.Float32, oDims...).Equal(ss) {
 		return nil, false, nil
 	}
@@ -93,17 +103,27 @@ func (b *Builder) selectAndScatterKernel(operand, source backends.Op, win []int,
 		[]shapes.Shape{xs}, true,
 		func(in, out [][]float32) {
 			x, src, dst := in[0], in[1], out[0]
-			parallelFor(len(src)/1024+1, 1024*len(delta), func(t int) {
-				for j := t * 1024; j < min((t+1)*1024, len(src)); j++ {
+			workers := max(runtime.NumCPU(), 1)
+			chunk := (len(base) + workers - 1) / workers
+			parallelFor(workers, chunk*inner*len(delta), func(w int) {
+				// Per channel of the run: the best value so far and its offset.
+				best, bestD := make([]float32, inner), make([]int, inner)
+				for j := w * chunk; j < min((w+1)*chunk, len(base)); j++ {
 					o := base[j]
-					best, bestD := x[o+delta[0]], delta[0]
+					copy(best, x[o+delta[0]:o+delta[0]+inner])
+					for c := range bestD {
+						bestD[c] = delta[0]
+					}
 					for _, d := range delta[1:] {
-						v := x[o+d]
-						if (!isMin && v > best) || (isMin && v < best) || (v != v && best == best) {
-							best, bestD = v, d
+						for c, v := range x[o+d : o+d+inner] {
+							if b := best[c]; (!isMin && v > b) || (isMin && v < b) || (v != v && b == b) {
+								best[c], bestD[c] = v, d
+							}
 						}
 					}
-					dst[o+bestD] = src[j]
+					for c, d := range bestD {
+						dst[o+d+c] = src[j*inner+c]
+					}
 				}
 			})
 		})
