@@ -43,6 +43,12 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	// Operands laid out as runs (consecutive offsets) pack with plain
 	// loads or copies instead of offset-table lookups.
 	lContractRun, lCrossRun, rCrossRun := isRun(l.contract), isRun(l.cross), isRun(r.cross)
+	var lContractRuns []offsetRun
+	if !lContractRun && !lCrossRun {
+		if runs := runsOf(l.contract); len(runs) <= k/4 {
+			lContractRuns = runs
+		}
+	}
 	bPacked := getScratch(batch * np * k * 16)
 	defer putScratch(bPacked)
 	packB := func(t int) {
@@ -82,7 +88,7 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 				bi, pi := t/mp, t%mp
 				i0 := pi * 4
 				h := min(4, m-i0)
-				packA(aPanel, lhs, l, bi, i0, h, lContractRun, lCrossRun)
+				packA(aPanel, lhs, l, lContractRuns, bi, i0, h, lContractRun, lCrossRun)
 				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h)
 			}
 		}()
@@ -102,8 +108,12 @@ func isRun(offs []int) bool {
 
 // packA packs rows i0..i0+h−1 (h ≤ 4) of batch bi of the left operand into
 // aPanel as [k][4], zero-filling missing rows. contractRun: each row's
-// contraction offsets are consecutive; crossRun: the rows' offsets are.
-func packA(aPanel, lhs []float32, l dotLayout, bi, i0, h int, contractRun, crossRun bool) {
+// contraction offsets are consecutive; crossRun: all rows' offsets are (as
+// are, checked here, those of these h rows, e.g. the input channels of a
+// convolution's weight gradient);
+// otherwise each row is read in contractRuns (when not nil), the stretches of
+// consecutive contraction offsets, or through the offset table.
+func packA(aPanel, lhs []float32, l dotLayout, contractRuns []offsetRun, bi, i0, h int, contractRun, crossRun bool) {
 	k := len(l.contract)
 	if k == 0 {
 		return
@@ -119,10 +129,26 @@ func packA(aPanel, lhs []float32, l dotLayout, bi, i0, h int, contractRun, cross
 				aPanel[kk*4+r] = v
 			}
 		}
-	case crossRun:
+	case crossRun || isRun(l.cross[i0:i0+h]):
 		o := l.batch[bi] + l.cross[i0]
+		if h == 4 {
+			for kk, ko := range l.contract {
+				src, dst := lhs[o+ko:o+ko+4], aPanel[kk*4:kk*4+4]
+				dst[0], dst[1], dst[2], dst[3] = src[0], src[1], src[2], src[3]
+			}
+			break
+		}
 		for kk, ko := range l.contract {
 			copy(aPanel[kk*4:kk*4+h], lhs[o+ko:o+ko+h])
+		}
+	case contractRuns != nil:
+		for r := range h {
+			o := l.batch[bi] + l.cross[i0+r]
+			for _, run := range contractRuns {
+				for c, v := range lhs[o+run.off : o+run.off+run.n] {
+					aPanel[(run.at+c)*4+r] = v
+				}
+			}
 		}
 	default:
 		for r := range h {
@@ -132,6 +158,24 @@ func packA(aPanel, lhs []float32, l dotLayout, bi, i0, h int, contractRun, cross
 			}
 		}
 	}
+}
+
+// offsetRun is a stretch of consecutive offsets: offs[at+i] = off + i for
+// i < n.
+type offsetRun struct{ at, off, n int }
+
+// runsOf splits offs into stretches of consecutive offsets (the channels of
+// a convolution's patch, say).
+func runsOf(offs []int) []offsetRun {
+	var runs []offsetRun
+	for i, o := range offs {
+		if last := len(runs) - 1; last >= 0 && runs[last].off+runs[last].n == o {
+			runs[last].n++
+			continue
+		}
+		runs = append(runs, offsetRun{at: i, off: o, n: 1})
+	}
+	return runs
 }
 
 // matmulF32 computes out[b] = lhs[b] · rhs[b] for lhs [batch, m, k],
