@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	gomlxlayers "github.com/dl4go/dl4go/gomlxext/layers"
+
 	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -110,21 +112,11 @@ func TransposedConvScatter(x, kernel [][]float64, stride, padding int) [][]float
 	return out
 }
 
-// TransposedConv is the engine's transposed convolution of x [batch, H, W, inC] with kernel
-// [k, k, inC, outC]: a convolution with input dilation stride (the zeros of step 1) and padding
-// k−1−padding (step 2), returning [batch, (H−1)·stride+k−2·padding, ..., outC]. The kernel is
-// used as given (no 180° turn), as a learned up-sampling layer does.
-func TransposedConv(x, kernel *Node, stride, padding int) *Node {
-	k := kernel.Shape().Dimensions[0]
-	p := k - 1 - padding
-	return Convolve(x, kernel).InputDilationPerAxis(stride, stride).PaddingPerDim([][2]int{{p, p}, {p, p}}).
-		Strides(1).Dilations(1).Done()
-}
-
 // TransposedConvEngine computes the transposed convolution of the single-channel map x on the
-// engine twice: with TransposedConv (kernel turned by 180°, to match the recipe) and as the
-// gradient of a strided convolution — the transposed convolution's definition, computed by
-// GoMLX's autodiff. Both must equal TransposedConvRecipe's output.
+// engine twice: with gomlxext/layers.TransposedConvolve (the layer the FCN uses; kernel turned by
+// 180°, to match the recipe) and as the gradient of a strided convolution — the transposed
+// convolution's definition, computed by GoMLX's autodiff. Both must equal
+// TransposedConvRecipe's output.
 func TransposedConvEngine(backend backends.Backend, x, kernel [][]float64, stride, padding int) (op, grad [][]float64, err error) {
 	k := len(kernel)
 	h, w := len(x), len(x[0])
@@ -133,7 +125,7 @@ func TransposedConvEngine(backend backends.Backend, x, kernel [][]float64, strid
 	kt := tensors.FromFlatDataAndDimensions(flat32(kernel), k, k, 1, 1)
 	kr := tensors.FromFlatDataAndDimensions(flat32(Rotate180(kernel)), k, k, 1, 1)
 	exec, err := NewExec(backend, func(x, kernel, turned *Node) []*Node {
-		direct := TransposedConv(x, turned, stride, padding)
+		direct := gomlxlayers.TransposedConvolve(x, turned, stride, padding)
 		// y ↦ Conv(y, kernel, stride, padding) is linear: its transpose applied to x is the
 		// gradient of <Conv(y), x> with respect to y.
 		y := Zeros(x.Graph(), shapes.Make(x.DType(), 1, oh, ow, 1))

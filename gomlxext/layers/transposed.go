@@ -1,0 +1,142 @@
+// Package layers holds the neural-network layers the dl4go lessons need that GoMLX v0.26.0's
+// layers package lacks. They are built from ordinary graph ops, so they run, and differentiate,
+// on every backend.
+//
+// Start with TransposedConv (a learned up-sampling layer, as in DCGAN's generator and the FCN
+// of the detection lesson) and TransposedConvolve, the op under it.
+package layers
+
+import (
+	"fmt"
+
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph-building style.
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// TransposedConv is a learned 2D transposed convolution ("deconvolution") of x [batch, H, W, inC]
+// to [batch, (H−1)·stride + kernel − 2·padding, (W−1)·stride + kernel − 2·padding, channels],
+// with a kernel variable "weights" [kernel, kernel, inC, channels] in ctx (initialised by ctx's
+// initializer) and no bias. See TransposedConvolve.
+func TransposedConv(ctx *context.Context, x *Node, channels, kernel, stride, padding int) *Node {
+	if x.Rank() != 4 {
+		panic(fmt.Sprintf("layers.TransposedConv: x must be [batch, H, W, channels], got %s", x.Shape()))
+	}
+	inC := x.Shape().Dimensions[3]
+	w := ctx.VariableWithShape("weights", shapes.Make(x.DType(), kernel, kernel, inC, channels)).ValueGraph(x.Graph())
+	return TransposedConvolve(x, w, stride, padding)
+}
+
+// TransposedConvolve is the 2D transposed convolution of x [batch, H, W, inC] with kernel
+// [k, k, inC, outC]: by definition, insert stride−1 zeros between the input pixels (input
+// dilation), pad by k−1−padding and run an ordinary stride-1 convolution, giving
+// [batch, (H−1)·stride + k − 2·padding, ..., outC]. The kernel is used as given (not turned by
+// 180°; for a learned kernel the turn does not matter). It is the gradient of a stride-s
+// convolution with respect to its input, which is why it up-samples.
+//
+// Most of the definition's multiplications fall on inserted zeros (12 of 16 for a 4×4 kernel and
+// stride 2). When the output is exactly stride× the input (k − 2·padding = stride, as for the
+// common 4×4 kernel with stride 2 and padding 1), the same numbers are computed "sub-pixel": each
+// of the stride² output phases (even/odd rows and columns, for stride 2) is an ordinary small
+// convolution of the undilated input with the kernel taps that land on that phase, and the
+// phases are interleaved ("depth to space"). Gradients come from GoMLX's autodiff of those ops.
+func TransposedConvolve(x, kernel *Node, stride, padding int) *Node {
+	k := kernel.Shape().Dimensions[0]
+	if x.Rank() != 4 || kernel.Rank() != 4 || kernel.Shape().Dimensions[1] != k ||
+		kernel.Shape().Dimensions[2] != x.Shape().Dimensions[3] || stride < 1 || padding < 0 || padding > k-1 {
+		panic(fmt.Sprintf("layers.TransposedConvolve: x %s, kernel %s, stride %d, padding %d do not fit "+
+			"(x [batch, H, W, inC], kernel [k, k, inC, outC], stride ≥ 1, 0 ≤ padding < k)",
+			x.Shape(), kernel.Shape(), stride, padding))
+	}
+	if k-2*padding == stride && stride > 1 {
+		return subPixel(x, kernel, stride, padding)
+	}
+	return dilated(x, kernel, stride, padding)
+}
+
+// dilated is TransposedConvolve by its definition.
+func dilated(x, kernel *Node, stride, padding int) *Node {
+	p := kernel.Shape().Dimensions[0] - 1 - padding
+	return Convolve(x, kernel).InputDilationPerAxis(stride, stride).
+		PaddingPerDim([][2]int{{p, p}, {p, p}}).Strides(1).Dilations(1).Done()
+}
+
+// phase lists, for the output rows (or columns) o = stride·a + r of one phase r, the undilated
+// input offsets they read (a + lo … a + hi) and the kernel tap used at each (−1: none).
+type phase struct {
+	lo, hi int
+	taps   []int
+}
+
+// phasesOf returns the phases of a transposed convolution with kernel size k, the given stride
+// and padding. In the dilated, padded input (P = k−1−padding zeros in front), output o reads
+// positions o+t for taps t; the position holds input row (o+t−P)/stride when that divides.
+func phasesOf(k, stride, padding int) []phase {
+	bigP := k - 1 - padding
+	phases := make([]phase, stride)
+	for r := range stride {
+		ph := phase{lo: k, hi: -k}
+		for t := range k {
+			if (r+t-bigP)%stride == 0 {
+				off := floorDiv(r+t-bigP, stride)
+				ph.lo, ph.hi = min(ph.lo, off), max(ph.hi, off)
+			}
+		}
+		ph.taps = make([]int, ph.hi-ph.lo+1)
+		for i := range ph.taps {
+			ph.taps[i] = -1
+		}
+		for t := range k {
+			if (r+t-bigP)%stride == 0 {
+				ph.taps[floorDiv(r+t-bigP, stride)-ph.lo] = t
+			}
+		}
+		phases[r] = ph
+	}
+	return phases
+}
+
+// subPixel is TransposedConvolve for k − 2·padding = stride: output [batch, stride·H, stride·W, C].
+func subPixel(x, kernel *Node, stride, padding int) *Node {
+	d := x.Shape().Dimensions
+	batch, h, w := d[0], d[1], d[2]
+	k, c := kernel.Shape().Dimensions[0], kernel.Shape().Dimensions[3]
+	phases := phasesOf(k, stride, padding)
+	// taps returns the kernel rows (axis 0) or columns (axis 1) phase ph reads, in offset order,
+	// zeros where no tap falls.
+	taps := func(kernel *Node, axis int, ph phase) *Node {
+		parts := make([]*Node, len(ph.taps))
+		for i, t := range ph.taps {
+			if t < 0 {
+				parts[i] = ZerosLike(SliceAxis(kernel, axis, AxisRange(0, 1)))
+			} else {
+				parts[i] = SliceAxis(kernel, axis, AxisRange(t, t+1))
+			}
+		}
+		if len(parts) == 1 {
+			return parts[0]
+		}
+		return Concatenate(parts, axis)
+	}
+	outs := make([]*Node, 0, stride*stride)
+	for _, py := range phases {
+		ky := taps(kernel, 0, py)
+		for _, px := range phases {
+			outs = append(outs, Convolve(x, taps(ky, 1, px)).
+				PaddingPerDim([][2]int{{-py.lo, py.hi}, {-px.lo, px.hi}}).Strides(1).Dilations(1).Done()) // [batch, H, W, C]
+		}
+	}
+	y := Stack(outs, 3)                            // [batch, a_y, a_x, r_y·stride + r_x, C]
+	y = Reshape(y, batch, h, w, stride, stride, c) // [batch, a_y, a_x, r_y, r_x, C]
+	y = TransposeAllDims(y, 0, 1, 3, 2, 4, 5)      // [batch, a_y, r_y, a_x, r_x, C]
+	return Reshape(y, batch, h*stride, w*stride, c)
+}
+
+// floorDiv is a/b rounded down (b > 0).
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
