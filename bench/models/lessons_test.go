@@ -22,7 +22,7 @@ func wantParams(t *testing.T) map[string]int {
 
 	nc := alphago.DefaultZeroConfig().Net
 	c, n2 := nc.Channels, nc.Size*nc.Size
-	bn := func(ch int) int { return 2 * ch } // batch-norm scale and offset.
+	bn := func(ch int) int { return 2 * ch }    // batch-norm scale and offset.
 	alphagoN := 9*alphago.NumPlanes*c + bn(c) + // stem
 		nc.Blocks*2*(9*c*c+bn(c)) + // residual blocks: two 3×3 convolutions, no bias
 		2*c + bn(2) + 2*n2*(n2+1) + n2 + 1 + // policy head
