@@ -59,7 +59,10 @@ type stage struct {
 	imports map[*handle]backends.Op
 	params  []*handle // at Compile: the value each Parameter of exe is fed with
 	outputs []*handle // at Compile: the handles exe returns
-	exe     backends.Executable
+	// donate[j]: params[j] is an intermediate value last used by this
+	// stage, handed over to simplego, which may reuse its memory in place.
+	donate []bool
+	exe    backends.Executable
 }
 
 // customOp is a Go kernel run between stage after and stage after+1: it
@@ -512,9 +515,24 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 			}
 		}
 	}
+	// An intermediate value whose last use is a stage is donated to it.
+	donated := make(map[*handle]bool)
+	for i, st := range s.stages {
+		if st.exe == nil {
+			continue
+		}
+		st.donate = make([]bool, len(st.params))
+		for j, h := range st.params {
+			if step, ok := lastUse[h]; ok && step == 2*i {
+				st.donate[j], donated[h] = true, true
+			}
+		}
+	}
 	e.releaseAt = make([][]*handle, 2*len(s.stages))
 	for h, step := range lastUse {
-		e.releaseAt[step] = append(e.releaseAt[step], h)
+		if !donated[h] {
+			e.releaseAt[step] = append(e.releaseAt[step], h)
+		}
 	}
 	// Drop what only building needed: the eager builders and the recorded
 	// calls (with the constants they captured).
@@ -607,7 +625,12 @@ func (e *executable) Execute(inputs []backends.Buffer, donate []bool, device bac
 				}
 				in[j] = v
 			}
-			outs, err := st.exe.Execute(in, nil, device)
+			for j, h := range st.params {
+				if st.donate[j] {
+					delete(values, h) // simplego's now
+				}
+			}
+			outs, err := st.exe.Execute(in, st.donate, device)
 			if err != nil {
 				return fail(fmt.Errorf("dl4go backend Execute stage %d: %w", i, err))
 			}
