@@ -1,7 +1,9 @@
 // Command bench compares training speed and memory of dl4go's GoMLX engines with PyTorch CPU on
 // the same models, side by side in one invocation (see README.md):
 //
-//	go run ./bench                 # ms/step, ratio and peak RSS at batch 32/64/128
+//	go run ./bench                 # ms/step, ratio and peak RSS at batch 32/64/128, every model
+//	go run ./bench -models bert    # one model (mlp, cnn, transformer, rl, alphago, detection, bert, dcgan, maml)
+//	go run ./bench -params         # trainable parameter counts, GoMLX vs PyTorch (same architecture?)
 //	go run ./bench -accuracy       # one MNIST epoch: test accuracy of the MLP and the CNN
 //
 // Each measurement runs in its own process (this binary with -worker, or bench/torch_bench.py), so
@@ -11,6 +13,7 @@ package main
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -52,9 +55,17 @@ type result struct {
 	Torch        string  `json:"torch,omitempty"`
 	Error        string  `json:"error,omitempty"`
 	PeakRSSMB    float64 `json:"peak_rss_mb"` // filled in by the parent.
+	// Params is the model's trainable parameter count (GoMLX: trainable variables; PyTorch:
+	// parameters), printed to check that both sides build the same architecture.
+	Params int `json:"params"`
 }
 
-const defaultBatches = "32,64,128"
+const (
+	defaultBatches = "32,64,128"
+	// workloads are the three models of issue #4's table; the lesson models follow them.
+	workloads     = "mlp,cnn,transformer"
+	defaultModels = workloads + ",rl,alphago,detection,bert,dcgan,maml"
+)
 
 type options struct {
 	models, engines, batches string
@@ -67,12 +78,17 @@ type options struct {
 	epochs                   int
 	jsonOut                  string
 	repeat                   int
+	params                   bool
+	pool                     int
+	// skipGoLessons: the engines were not given, so the plain pure-Go engine ("go") only runs the
+	// three workloads (it is too slow, or lacks ops, for the lesson models).
+	skipGoLessons bool
 }
 
 func main() {
 	var o options
-	flag.StringVar(&o.models, "models", "mlp,cnn,transformer", "models to run: mlp, cnn, transformer")
-	flag.StringVar(&o.engines, "engines", "", `GoMLX backend configs to compare with torch (default "dl4go,go"; with -accuracy "dl4go")`)
+	flag.StringVar(&o.models, "models", defaultModels, "models to run: the workloads mlp, cnn, transformer and one per lesson: rl, alphago, detection, bert, dcgan, maml")
+	flag.StringVar(&o.engines, "engines", "", `GoMLX backend configs to compare with torch (default "dl4go,go", where "go" (simplego) only runs mlp, cnn and transformer; with -accuracy "dl4go")`)
 	flag.StringVar(&o.batches, "batches", defaultBatches, "batch sizes (with -accuracy: the first one, default 64)")
 	flag.StringVar(&o.python, "python", "/usr/bin/python3", `Python with PyTorch (Debian: apt-get install -y python3-torch); "" skips PyTorch`)
 	flag.IntVar(&o.threads, "threads", 2, "PyTorch threads (torch.set_num_threads)")
@@ -85,6 +101,8 @@ func main() {
 	flag.IntVar(&o.epochs, "epochs", 1, "epochs for -accuracy")
 	flag.StringVar(&o.jsonOut, "json", "", "also write the results as JSON to this file")
 	flag.IntVar(&o.repeat, "repeat", 1, "measure each configuration this many times, interleaved, and keep the fastest (on a busy machine)")
+	flag.BoolVar(&o.params, "params", false, "only print each model's trainable parameter count in GoMLX and in PyTorch")
+	flag.IntVar(&o.pool, "pool", 4, "lesson models: pre-drawn batches cycled through")
 	worker := flag.Bool("worker", false, "internal: run one measurement (-engines, -models, -batches each one value) and print JSON")
 	flag.Parse()
 
@@ -100,6 +118,7 @@ func main() {
 }
 
 func run(o options) error {
+	o.skipGoLessons = o.engines == "" && !o.accuracy
 	if o.engines == "" {
 		o.engines = "dl4go,go"
 		if o.accuracy {
@@ -116,7 +135,7 @@ func run(o options) error {
 			o.timeout = 2 * time.Hour
 		}
 	}
-	if o.accuracy && o.models == "mlp,cnn,transformer" {
+	if o.accuracy && o.models == defaultModels {
 		o.models = "mlp,cnn"
 	}
 	batches, err := parseInts(o.batches)
@@ -148,6 +167,9 @@ func run(o options) error {
 		}
 	}
 	torchScript := filepath.Join(sourceDir(), "torch_bench.py")
+	if o.params {
+		return printParams(o, self, torchScript, mnistDir, engines)
+	}
 
 	load0 := loadAvg()
 	start := time.Now()
@@ -156,31 +178,21 @@ func run(o options) error {
 		for _, batch := range batches {
 			for rep := 0; rep < o.repeat; rep++ {
 				for _, engine := range engines {
+					if engine == "go" && o.skipGoLessons && models.IsLesson(model) {
+						continue
+					}
 					var cmd *exec.Cmd
 					if engine == "torch" {
-						args := []string{torchScript, "--model", model, "--batch", strconv.Itoa(batch),
-							"--threads", strconv.Itoa(o.threads), "--mnist-dir", mnistDir,
-							"--warmup", strconv.Itoa(o.warmup), "--min-steps", strconv.Itoa(o.minSteps),
-							"--max-steps", strconv.Itoa(o.maxSteps), "--min-time", fmt.Sprint(o.minTime.Seconds())}
+						args, err := torchArgs(o, torchScript, model, batch, mnistDir)
+						if err != nil {
+							return err
+						}
 						if o.accuracy {
 							args = append(args, "--epochs", strconv.Itoa(o.epochs))
 						}
-						cmd = exec.Command(o.python, args...)
-						if os.Getenv("OMP_WAIT_POLICY") == "" {
-							// OpenMP's default spin-waiting makes 2-thread PyTorch ~100× slower on a busy
-							// machine (measured: 250–360 ms/step instead of 3 ms for the MLP).
-							cmd.Env = append(os.Environ(), "OMP_WAIT_POLICY=PASSIVE")
-						}
+						cmd = torchCommand(o.python, args)
 					} else {
-						args := []string{"-worker", "-engines", engine, "-models", model, "-batches", strconv.Itoa(batch),
-							"-warmup", strconv.Itoa(o.warmup), "-min-steps", strconv.Itoa(o.minSteps),
-							"-max-steps", strconv.Itoa(o.maxSteps), "-min-time", o.minTime.String(),
-							"-epochs", strconv.Itoa(o.epochs)}
-						if o.accuracy {
-							args = append(args, "-accuracy")
-						}
-						cmd = exec.Command(self, args...)
-						cmd.Env = append(os.Environ(), mnist.DirEnv+"="+mnistDir)
+						cmd = goCommand(o, self, engine, model, batch, mnistDir)
 					}
 					fmt.Fprintf(os.Stderr, "bench: %s %s batch %d ...\n", engine, model, batch)
 					r := measure(cmd, o.timeout)
@@ -204,6 +216,130 @@ func run(o options) error {
 		if err := os.WriteFile(o.jsonOut, b, 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", o.jsonOut, err)
 		}
+	}
+	return nil
+}
+
+// torchArgs returns the arguments of torch_bench.py for one measurement: lesson models get their
+// lesson's sizes as --config JSON, detection the shapes images as a file (written once).
+func torchArgs(o options, torchScript, model string, batch int, mnistDir string) ([]string, error) {
+	args := []string{torchScript, "--model", model, "--batch", strconv.Itoa(batch),
+		"--threads", strconv.Itoa(o.threads), "--mnist-dir", mnistDir,
+		"--warmup", strconv.Itoa(o.warmup), "--min-steps", strconv.Itoa(o.minSteps),
+		"--max-steps", strconv.Itoa(o.maxSteps), "--min-time", fmt.Sprint(o.minTime.Seconds()),
+		"--pool", strconv.Itoa(o.pool)}
+	if !models.IsLesson(model) {
+		return args, nil
+	}
+	cfg, err := models.LessonConfig(model)
+	if err != nil {
+		return nil, err
+	}
+	js, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%s config: %w", model, err)
+	}
+	args = append(args, "--config", string(js))
+	if model == "detection" && !o.params {
+		path, err := shapesFile(o.pool * batch)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, "--data", path)
+	}
+	return args, nil
+}
+
+// shapesFile writes the first n shapes images (float32 [n, S, S, 3]) and their per-pixel labels
+// (int32 [n, S, S]), little-endian, to a file in the temporary directory, for PyTorch's FCN: the
+// same images the GoMLX side trains on.
+func shapesFile(n int) (string, error) {
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("dl4go-bench-shapes-%d.bin", n))
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	images, labels, _, err := models.ShapesPool(n)
+	if err != nil {
+		return "", fmt.Errorf("shapes images: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := binary.Write(&buf, binary.LittleEndian, images); err != nil {
+		return "", err
+	}
+	if err := binary.Write(&buf, binary.LittleEndian, labels); err != nil {
+		return "", err
+	}
+	tmp := path + fmt.Sprint(".", os.Getpid())
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return "", fmt.Errorf("write shapes images: %w", err)
+	}
+	return path, os.Rename(tmp, path)
+}
+
+func torchCommand(python string, args []string) *exec.Cmd {
+	cmd := exec.Command(python, args...)
+	if os.Getenv("OMP_WAIT_POLICY") == "" {
+		// OpenMP's default spin-waiting makes 2-thread PyTorch ~100× slower on a busy
+		// machine (measured: 250–360 ms/step instead of 3 ms for the MLP).
+		cmd.Env = append(os.Environ(), "OMP_WAIT_POLICY=PASSIVE")
+	}
+	return cmd
+}
+
+func goCommand(o options, self, engine, model string, batch int, mnistDir string) *exec.Cmd {
+	args := []string{"-worker", "-engines", engine, "-models", model, "-batches", strconv.Itoa(batch),
+		"-warmup", strconv.Itoa(o.warmup), "-min-steps", strconv.Itoa(o.minSteps),
+		"-max-steps", strconv.Itoa(o.maxSteps), "-min-time", o.minTime.String(),
+		"-epochs", strconv.Itoa(o.epochs), "-pool", strconv.Itoa(o.pool)}
+	if o.accuracy {
+		args = append(args, "-accuracy")
+	}
+	if o.params {
+		args = append(args, "-params")
+	}
+	cmd := exec.Command(self, args...)
+	cmd.Env = append(os.Environ(), mnist.DirEnv+"="+mnistDir)
+	return cmd
+}
+
+// printParams prints, per model, the trainable parameter count of each engine's model: GoMLX
+// (after one training step, which creates the variables) and PyTorch.
+func printParams(o options, self, torchScript, mnistDir string, engines []string) error {
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 1, ' ', tabwriter.Debug)
+	fmt.Fprintln(tw, "model\t"+strings.Join(engines, "\t")+"\tsame\t")
+	mismatch := false
+	for _, model := range split(o.models) {
+		row, counts := []string{model}, map[int]bool{}
+		for _, engine := range engines {
+			if engine == "go" && o.skipGoLessons && models.IsLesson(model) {
+				row = append(row, "-")
+				continue
+			}
+			var cmd *exec.Cmd
+			if engine == "torch" {
+				args, err := torchArgs(o, torchScript, model, 8, mnistDir)
+				if err != nil {
+					return err
+				}
+				cmd = torchCommand(o.python, append(args, "--params"))
+			} else {
+				cmd = goCommand(o, self, engine, model, 8, mnistDir)
+			}
+			r := measure(cmd, o.timeout)
+			if r.Error != "" {
+				row = append(row, "FAILED: "+truncate(r.Error, 60))
+				continue
+			}
+			row = append(row, strconv.Itoa(r.Params))
+			counts[r.Params] = true
+		}
+		same := len(counts) == 1
+		mismatch = mismatch || !same
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t"+map[bool]string{true: "yes", false: "NO"}[same]+"\t")
+	}
+	_ = tw.Flush()
+	if mismatch {
+		return errors.New("parameter counts differ (or a count failed)")
 	}
 	return nil
 }
@@ -258,6 +394,25 @@ func runWorker(o options) (r result) {
 	if err != nil {
 		return fail(err)
 	}
+	if models.IsLesson(o.models) {
+		l, err := models.NewLesson(backend, o.models, r.Batch, max(1, o.pool), 1)
+		if err != nil {
+			return fail(err)
+		}
+		if o.params {
+			if _, err := l.Step(); err != nil {
+				return fail(err)
+			}
+			r.Params = l.Params()
+			return r
+		}
+		r, err = timeSteps(r, o, func() (float64, error) { return l.Step() })
+		if err != nil {
+			return fail(err)
+		}
+		r.Params = l.Params()
+		return r
+	}
 	model, err := models.ByName(o.models)
 	if err != nil {
 		return fail(err)
@@ -299,25 +454,42 @@ func runWorker(o options) (r result) {
 		return r
 	}
 
-	step := func() error {
+	step := func() (float64, error) {
 		spec, inputs, labels, err := ds.Yield()
 		if err != nil {
-			return err
+			return 0, err
 		}
 		m, err := trainer.TrainStep(spec, inputs, labels)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		r.Loss = float64(tensors.ToScalar[float32](m[0]))
+		loss := float64(tensors.ToScalar[float32](m[0]))
 		for _, t := range slices.Concat(inputs, labels, m) {
 			_ = t.FinalizeAll()
 		}
-		return nil
+		return loss, nil
 	}
+	if o.params {
+		if _, err := step(); err != nil {
+			return fail(err)
+		}
+		r.Params = models.CountParams(trainer.Context())
+		return r
+	}
+	if r, err = timeSteps(r, o, step); err != nil {
+		return fail(err)
+	}
+	r.Params = models.CountParams(trainer.Context())
+	return r
+}
+
+// timeSteps runs o.warmup steps, then times steps for at least o.minTime and o.minSteps (at
+// most o.maxSteps) and fills in r's median step time, CPU time per step, steps and last loss.
+func timeSteps(r result, o options, step func() (float64, error)) (result, error) {
 	t0 := time.Now()
 	for range o.warmup {
-		if err := step(); err != nil {
-			return fail(err)
+		if _, err := step(); err != nil {
+			return r, err
 		}
 	}
 	r.WarmupS = time.Since(t0).Seconds()
@@ -325,16 +497,18 @@ func runWorker(o options) (r result) {
 	start, cpu0 := time.Now(), processCPU()
 	for len(times) < o.maxSteps && (len(times) < o.minSteps || time.Since(start) < o.minTime) {
 		t := time.Now()
-		if err := step(); err != nil {
-			return fail(err)
+		loss, err := step()
+		if err != nil {
+			return r, err
 		}
+		r.Loss = loss
 		times = append(times, time.Since(t))
 	}
 	slices.Sort(times)
 	r.Steps = len(times)
 	r.MsPerStep = float64(times[len(times)/2].Microseconds()) / 1000
 	r.CPUMsPerStep = float64((processCPU() - cpu0).Microseconds()) / 1000 / float64(len(times))
-	return r
+	return r, nil
 }
 
 // keepBest adds r to results, or, if the same engine, model and batch is there already, keeps

@@ -496,3 +496,32 @@ func (l *Lesson) maml(backend backends.Backend, rng *rand.Rand, poolSize int) er
 		return ReduceAllMean(mamlTaskMSE(mamlForward(w, in[2]), in[3]))
 	})
 }
+
+// LessonConfig returns the sizes and optimizer settings of lesson model name, as read from the
+// lesson's own default configuration: bench/torch_bench.py builds its PyTorch twin from them
+// (passed as JSON), so that both follow the lesson when it changes.
+func LessonConfig(name string) (map[string]any, error) {
+	switch name {
+	case "rl":
+		c := rl.CartPoleConfigFor(false)
+		return map[string]any{"hidden": c.Hidden, "lr": c.LearningRate, "scale": []float64{1 / rl.CartPoleXLimit, 1 / 3.0, 1 / rl.CartPoleThetaLimit, 1 / 3.0}}, nil
+	case "alphago":
+		c := alphago.DefaultZeroConfig()
+		return map[string]any{"size": c.Net.Size, "channels": c.Net.Channels, "blocks": c.Net.Blocks, "planes": alphago.NumPlanes, "lr": c.LR}, nil
+	case "detection":
+		c := detection.Full()
+		return map[string]any{"channels": FCNChannels, "labels": detection.NumLabels, "size": c.Data.Size, "lr": c.LearningRate}, nil
+	case "bert":
+		c := bert.Full()
+		m := c.Model
+		return map[string]any{"vocab": m.Vocab, "seq_len": m.SeqLen, "layers": m.Layers, "dim": m.Dim, "heads": m.Heads, "ffn": m.FFN,
+			"prenorm": m.PreNorm, "max_pred": c.MaxPred, "lr": c.LR, "weight_decay": 0.01}, nil
+	case "dcgan":
+		c := dcgan.DefaultConfig()
+		return map[string]any{"zdim": c.ZDim, "gfeatures": c.GFeatures, "dfeatures": c.DFeatures, "lr": c.LearningRate, "beta1": c.Beta1}, nil
+	case "maml":
+		c := maml.Full()
+		return map[string]any{"hidden": c.Hidden, "k": c.K, "q": c.Q, "inner_steps": c.InnerSteps, "inner_lr": c.InnerLR, "meta_lr": c.MetaLR}, nil
+	}
+	return nil, fmt.Errorf("unknown lesson model %q (want one of %s)", name, strings.Join(LessonNames, ", "))
+}
