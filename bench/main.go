@@ -547,28 +547,36 @@ func printTable(w io.Writer, results []result, accuracy bool) {
 	if accuracy {
 		fmt.Fprintln(tw, "model\tbatch\tengine\ttest accuracy\tsteps\ttrain time\tms/step\t× torch\tpeak RSS MB\t× torch\t")
 	} else {
-		fmt.Fprintln(tw, "model\tbatch\tengine\tms/step\t× torch\tCPU ms/step\t× torch\tpeak RSS MB\t× torch\twarm-up s\tsteps timed\t")
+		fmt.Fprintln(tw, "model\tbatch\tengine\tms/step\t× torch\tCPU ms/step\t× torch\tpeak RSS MB\t× torch\twarm-up s\tsteps timed\tparams\t")
 	}
 	for _, r := range results {
 		t := torch[fmt.Sprint(r.Model, r.Batch)]
 		if r.Error != "" {
 			failures = append(failures, fmt.Sprintf("%s %s batch %d: %s", r.Engine, r.Model, r.Batch, r.Error))
-			fmt.Fprintf(tw, "%s\t%d\t%s\tFAILED (%d)\t\t\t\t%.0f\t\t\t\t\n", r.Model, r.Batch, r.Engine, len(failures), r.PeakRSSMB)
+			fmt.Fprintf(tw, "%s\t%d\t%s\tFAILED (%d)\t\t\t\t%.0f\t\t\t\t\t\n", r.Model, r.Batch, r.Engine, len(failures), r.PeakRSSMB)
 			continue
 		}
 		if accuracy {
 			fmt.Fprintf(tw, "%s\t%d\t%s\t%.4f\t%d\t%.0f s\t%.1f\t%s\t%.0f\t%s\t\n", r.Model, r.Batch, r.Engine, r.Accuracy,
 				r.Steps, r.TrainS, r.MsPerStep, ratio(r.MsPerStep, t.MsPerStep), r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB))
 		} else {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%.1f\t%s\t%.1f\t%s\t%.0f\t%s\t%.1f\t%d\t\n", r.Model, r.Batch, r.Engine, r.MsPerStep,
-				ratio(r.MsPerStep, t.MsPerStep), r.CPUMsPerStep, ratio(r.CPUMsPerStep, t.CPUMsPerStep),
-				r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB), r.WarmupS, r.Steps)
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\t%.1f\t%d\t%d\t\n", r.Model, r.Batch, r.Engine, ms(r.MsPerStep),
+				ratio(r.MsPerStep, t.MsPerStep), ms(r.CPUMsPerStep), ratio(r.CPUMsPerStep, t.CPUMsPerStep),
+				r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB), r.WarmupS, r.Steps, r.Params)
 		}
 	}
 	_ = tw.Flush()
 	for i, f := range failures {
 		fmt.Fprintf(w, "(%d) %s\n", i+1, truncate(f, 300))
 	}
+}
+
+// ms formats a step time: two decimals below 10 ms (the small lesson models), else one.
+func ms(v float64) string {
+	if v < 10 {
+		return fmt.Sprintf("%.2f", v)
+	}
+	return fmt.Sprintf("%.1f", v)
 }
 
 func parseInts(s string) ([]int, error) {
