@@ -1,7 +1,8 @@
 // Package models holds the GoMLX models that dl4go's benchmark (go run ./bench) compares with
 // the same models in PyTorch (bench/torch_bench.py), and the trainer they share: Adam, softmax
 // cross-entropy, accuracy metrics. Start with NewTrainer and the ModelFn values MLP, CNN and
-// Transformer.
+// Transformer; the models of the wave-1 lessons (one per lesson, built from the lessons' own
+// exported code) are NewLesson's, in lessons.go.
 package models
 
 import (
