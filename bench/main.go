@@ -339,7 +339,7 @@ func printParams(o options, self, torchScript, mnistDir string, engines []string
 	}
 	_ = tw.Flush()
 	if mismatch {
-		return errors.New("parameter counts differ (or a count failed)")
+		return errors.New("parameter counts differ between engines")
 	}
 	return nil
 }
