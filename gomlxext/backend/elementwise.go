@@ -2,6 +2,7 @@ package backend
 
 import (
 	"math"
+	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/shapeinference"
@@ -99,12 +100,18 @@ func (b *Builder) broadcastKernel(fn binaryFn, lhs, rhs backends.Op) (backends.O
 	if os.Size() < threshold {
 		return nil, false, nil
 	}
-	plan, ok := newBroadcastPlan(ls.Dimensions, rs.Dimensions, os.Dimensions)
-	if !ok {
+	if _, ok := newBroadcastPlan(ls.Dimensions, rs.Dimensions, os.Dimensions, false); !ok {
 		return nil, false, nil
 	}
+	// The plan's tables are made at the first run: an op that turns out
+	// dead (a Mul the contraction rewrite replaces) never pays for them.
+	var once sync.Once
+	var plan broadcastPlan
 	outs, err := st.customOp("broadcast", []*handle{lhs.(*handle), rhs.(*handle)}, []shapes.Shape{os}, false,
-		func(in, out [][]float32) { plan.run(fn, in[0], in[1], out[0]) })
+		func(in, out [][]float32) {
+			once.Do(func() { plan, _ = newBroadcastPlan(ls.Dimensions, rs.Dimensions, os.Dimensions, true) })
+			plan.run(fn, in[0], in[1], out[0])
+		})
 	if err != nil {
 		return nil, false, err
 	}
@@ -121,8 +128,9 @@ type broadcastPlan struct {
 }
 
 // newBroadcastPlan plans out = f(l, r) for operands of the output's rank
-// (or rank 0) whose axes are either the output's or 1.
-func newBroadcastPlan(l, r, out []int) (broadcastPlan, bool) {
+// (or rank 0) whose axes are either the output's or 1; ok is false for
+// other operands. Without tables, it only checks them.
+func newBroadcastPlan(l, r, out []int, tables bool) (p broadcastPlan, ok bool) {
 	n := len(out)
 	norm := func(d []int) ([]int, bool) {
 		if len(d) == 0 {
@@ -157,9 +165,12 @@ func newBroadcastPlan(l, r, out []int) (broadcastPlan, bool) {
 	if !ok1 || !ok2 {
 		return broadcastPlan{}, false
 	}
+	if !tables {
+		return broadcastPlan{}, true
+	}
 	// The inner run: trailing axes along which both operands keep one
 	// pattern (each contiguous, or each broadcast).
-	p := broadcastPlan{inner: 1}
+	p = broadcastPlan{inner: 1}
 	kind := func(s []int, i int) int { return min(s[i], 1) }
 	k := n
 	for k > 0 && (out[k-1] == 1 || p.inner == 1 ||

@@ -210,7 +210,8 @@ func (b *Builder) ReduceSum(x backends.Op, axes ...int) (backends.Op, error) {
 	return b.Builder.ReduceSum(x, axes...)
 }
 
-// reduceSumKernel sums a large float32 x over axes on the SIMD kernel, as
+// reduceSumKernel sums a large float32 x over axes in a Go kernel: adjacent
+// reduced axes with reduceKernel, others on the SIMD kernel, as
 // out[kept] = ones[reduced] · x[reduced, kept] (read in x's own layout);
 // simplego's ReduceSum walks an index iterator per element.
 func (b *Builder) reduceSumKernel(x backends.Op, axes []int) (backends.Op, bool, error) {
@@ -247,6 +248,9 @@ func (b *Builder) reduceSumKernel(x backends.Op, axes []int) (backends.Op, bool,
 	}
 	if K < 8 {
 		return nil, false, nil
+	}
+	if out, ok, err := b.reduceKernel(st, x, xs, reduced, keptDims); ok || err != nil {
+		return out, ok, err
 	}
 	onesFlat := make([]float32, K)
 	for i := range onesFlat {

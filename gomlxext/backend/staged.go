@@ -539,6 +539,11 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 	for _, h := range s.handles {
 		h.call, h.op = nil, nil
 	}
+	for _, c := range s.customs {
+		if !c.live {
+			c.run = nil // and whatever tables it holds
+		}
+	}
 	s.handles = nil
 	for _, st := range s.stages {
 		st.b, st.imports = nil, nil

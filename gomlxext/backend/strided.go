@@ -1,6 +1,8 @@
 package backend
 
 import (
+	"sync"
+
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -72,9 +74,13 @@ func (b *Builder) copyKernel(name string, x backends.Op, out, strides []int) (ba
 	if !ok || !st.kernel || xs.DType != dtypes.Float32 || prod(out) < min(minElementwise, st.minMACs) {
 		return nil, false, nil
 	}
-	plan := newCopyPlan(out, strides)
+	var once sync.Once // the plan's tables are made at the first run
+	var plan copyPlan
 	outs, err := st.customOp(name, []*handle{x.(*handle)}, []shapes.Shape{shapes.Make(dtypes.Float32, out...)}, false,
-		func(in, out [][]float32) { plan.run(in[0], out[0]) })
+		func(in, o [][]float32) {
+			once.Do(func() { plan = newCopyPlan(out, strides) })
+			plan.run(in[0], o[0])
+		})
 	if err != nil {
 		return nil, false, err
 	}

@@ -1,0 +1,116 @@
+package backend
+
+import (
+	"runtime"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+)
+
+// mkn views a reduction as out[m, n] = Σ_k x[m, k, n]: x's axes merged
+// into one run of kept axes (M), then the reduced ones (K), then kept ones
+// (N). ok is false when the reduced axes are not adjacent (after dropping
+// axes of size 1).
+func mkn(dims []int, reduced []bool) (m, k, n int, ok bool) {
+	m, k, n = 1, 1, 1
+	state := 0 // 0: before the reduced axes, 1: in them, 2: after
+	for a, d := range dims {
+		if d == 1 {
+			continue
+		}
+		switch {
+		case reduced[a] && state == 2:
+			return 0, 0, 0, false
+		case reduced[a]:
+			state = 1
+			k *= d
+		case state == 0:
+			m *= d
+		default:
+			state = 2
+			n *= d
+		}
+	}
+	return m, k, n, true
+}
+
+// reduceMKN computes out[m, n] = Σ_k x[m, k, n] on all CPUs. Sums of
+// contiguous runs (n = 1) accumulate in float64.
+func reduceMKN(x, out []float32, m, k, n int) {
+	if n == 1 {
+		if m >= runtime.NumCPU() {
+			parallelFor(m, k, func(i int) { out[i] = float32(sum64(x[i*k : (i+1)*k])) })
+			return
+		}
+		// Few long runs: partial sums of chunks, then their totals.
+		const chunk = 1 << 14
+		per := (k + chunk - 1) / chunk
+		partial := make([]float64, m*per)
+		parallelFor(m*per, chunk, func(t int) {
+			i, c := t/per, t%per
+			partial[t] = sum64(x[i*k+c*chunk : i*k+min((c+1)*chunk, k)])
+		})
+		for i := range m {
+			out[i] = float32(sum64f(partial[i*per : (i+1)*per]))
+		}
+		return
+	}
+	// Rows of n: add the k rows of each m into out[m]. Split m, or, when
+	// m is small, the columns.
+	cols := n
+	if m < runtime.NumCPU() {
+		cols = max(1024, (n+runtime.NumCPU()-1)/runtime.NumCPU())
+	}
+	per := (n + cols - 1) / cols
+	parallelFor(m*per, k*cols, func(t int) {
+		i, c := t/per, t%per
+		j0, j1 := c*cols, min((c+1)*cols, n)
+		acc := out[i*n+j0 : i*n+j1]
+		copy(acc, x[i*k*n+j0:i*k*n+j1])
+		for kk := 1; kk < k; kk++ {
+			row := x[(i*k+kk)*n+j0 : (i*k+kk)*n+j1]
+			for j, v := range row {
+				acc[j] += v
+			}
+		}
+	})
+}
+
+func sum64(v []float32) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		s0 += float64(v[i])
+		s1 += float64(v[i+1])
+		s2 += float64(v[i+2])
+		s3 += float64(v[i+3])
+	}
+	for ; i < len(v); i++ {
+		s0 += float64(v[i])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+func sum64f(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s
+}
+
+// reduceKernel sums a large float32 x over axes that are adjacent (once
+// axes of size 1 are dropped), as reduceMKN; ok is false otherwise.
+func (b *Builder) reduceKernel(st *staged, x backends.Op, xs shapes.Shape, reduced []bool, keptDims []int) (backends.Op, bool, error) {
+	m, k, n, ok := mkn(xs.Dimensions, reduced)
+	if !ok {
+		return nil, false, nil
+	}
+	outs, err := st.customOp("reduce_sum", []*handle{x.(*handle)}, []shapes.Shape{shapes.Make(dtypes.Float32, keptDims...)}, false,
+		func(in, out [][]float32) { reduceMKN(in[0], out[0], m, k, n) })
+	if err != nil {
+		return nil, false, err
+	}
+	return outs[0], true, nil
+}

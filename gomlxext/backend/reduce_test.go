@@ -1,0 +1,49 @@
+package backend
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// TestReduceMKN checks the reduction kernel's paths (many or few runs,
+// rows split by batch or by columns) against a direct float64 sum, and the
+// merging of axes into [M, K, N].
+func TestReduceMKN(t *testing.T) {
+	for _, c := range []struct{ m, k, n int }{
+		{1, 100000, 1}, {3, 50000, 1}, {64, 300, 1}, {1, 7, 5000}, {1, 3000, 3}, {5, 40, 9}, {300, 2, 2},
+	} {
+		x := make([]float32, c.m*c.k*c.n)
+		for i := range x {
+			x[i] = float32(math.Sin(float64(i)*0.37)) + 0.25
+		}
+		out := make([]float32, c.m*c.n)
+		reduceMKN(x, out, c.m, c.k, c.n)
+		for i := range c.m {
+			for j := range c.n {
+				want := 0.0
+				for kk := range c.k {
+					want += float64(x[(i*c.k+kk)*c.n+j])
+				}
+				if got := float64(out[i*c.n+j]); math.Abs(got-want) > 1e-5*(1+math.Abs(want))*math.Sqrt(float64(c.k)) {
+					t.Fatalf("%v: out[%d, %d] = %g, want %g", c, i, j, got, want)
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		dims    []int
+		reduced []bool
+		want    string
+	}{
+		{[]int{4, 5, 6}, []bool{false, true, false}, "4 5 6 true"},
+		{[]int{4, 5, 6}, []bool{true, true, true}, "1 120 1 true"},
+		{[]int{4, 1, 5, 6}, []bool{true, false, true, false}, "1 20 6 true"},
+		{[]int{4, 5, 6}, []bool{true, false, true}, "0 0 0 false"},
+	} {
+		m, k, n, ok := mkn(c.dims, c.reduced)
+		if got := fmt.Sprint(m, k, n, ok); got != c.want {
+			t.Errorf("mkn(%v, %v) = %s, want %s", c.dims, c.reduced, got, c.want)
+		}
+	}
+}
