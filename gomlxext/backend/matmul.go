@@ -2,6 +2,7 @@ package backend
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -32,6 +33,40 @@ func axisOffsets(dims, axes []int) []int {
 // contracting indices of one DotGeneral operand in its own layout.
 type dotLayout struct {
 	batch, cross, contract []int
+	// rows, when set (left operand only), is the output row of each cross
+	// index: the kernel then computes the rows in the order of cross (see
+	// inMemoryOrder).
+	rows []int
+}
+
+// inMemoryOrder returns l with its rows sorted by offset when that makes
+// more 4-row panels consecutive in memory (packed with 16-byte copies), as
+// for a convolution's weight gradient, whose rows (kernel position, input
+// channel) come channel-last in memory but not in the output's order.
+func inMemoryOrder(l dotLayout) dotLayout {
+	consecutive := func(cross []int) int {
+		c := 0
+		for i := 0; i+4 <= len(cross); i += 4 {
+			if isRun(cross[i : i+4]) {
+				c++
+			}
+		}
+		return c
+	}
+	if len(l.cross) < 8 || isRun(l.contract) {
+		return l
+	}
+	rows := axesUpTo(len(l.cross))
+	slices.SortStableFunc(rows, func(a, b int) int { return l.cross[a] - l.cross[b] })
+	sorted := make([]int, len(rows))
+	for i, r := range rows {
+		sorted[i] = l.cross[r]
+	}
+	if consecutive(sorted) <= 2*consecutive(l.cross) {
+		return l
+	}
+	l.cross, l.rows = sorted, rows
+	return l
 }
 
 // matmulF32Strided computes out[b, i, j] = Σ_kk lhs[lb[b]+li[i]+lk[kk]] ·
@@ -89,7 +124,7 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 				i0 := pi * 4
 				h := min(4, m-i0)
 				packA(aPanel, lhs, l, lContractRuns, bi, i0, h, lContractRun, lCrossRun)
-				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h)
+				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h, l.rows)
 			}
 		}()
 	}
@@ -228,7 +263,7 @@ func matmulF32(lhs, rhs, out []float32, batch, m, k, n int) {
 						}
 					}
 				}
-				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h)
+				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h, nil)
 			}
 		}()
 	}
@@ -237,8 +272,9 @@ func matmulF32(lhs, rhs, out []float32, batch, m, k, n int) {
 
 // multiplyPanel multiplies a packed 4-row panel of the left operand (aPanel,
 // k×4) by each of the np packed 16-column panels of the right one (bp) and
-// writes the h valid rows, from row i0, into o (row-major with n columns).
-func multiplyPanel(o, aPanel, bp []float32, np, k, n, i0, h int) {
+// writes the h valid rows, from row i0 (or to rows[i0+r] when rows is set),
+// into o (row-major with n columns).
+func multiplyPanel(o, aPanel, bp []float32, np, k, n, i0, h int, rows []int) {
 	var tile [64]float32
 	for p := range np {
 		if k > 0 {
@@ -247,7 +283,11 @@ func multiplyPanel(o, aPanel, bp []float32, np, k, n, i0, h int) {
 		j0 := p * 16
 		w := min(16, n-j0)
 		for r := range h {
-			copy(o[(i0+r)*n+j0:(i0+r)*n+j0+w], tile[r*16:r*16+w])
+			row := i0 + r
+			if rows != nil {
+				row = rows[row]
+			}
+			copy(o[row*n+j0:row*n+j0+w], tile[r*16:r*16+w])
 		}
 	}
 }

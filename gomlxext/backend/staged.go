@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -300,8 +301,12 @@ func (s *staged) kernelDot(lhs, rhs *handle, l, r dotLayout) (*handle, error) {
 		return nil, fmt.Errorf("dl4go backend: kernel dot layouts do not match (bug)")
 	}
 	B, M, N := len(l.batch), len(l.cross), len(r.cross)
+	var once sync.Once
 	outs, err := s.customOp("dot", []*handle{lhs, rhs}, []shapes.Shape{shapes.Make(dtypes.Float32, B, M, N)}, false,
-		func(in, out [][]float32) { matmulF32Strided(in[0], in[1], out[0], l, r) })
+		func(in, out [][]float32) {
+			once.Do(func() { l = inMemoryOrder(l) })
+			matmulF32Strided(in[0], in[1], out[0], l, r)
+		})
 	if err != nil {
 		return nil, err
 	}
