@@ -74,6 +74,10 @@ func inMemoryOrder(l dotLayout) dotLayout {
 // operands in their own layouts (the packing does the transposition).
 func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	batch, m, k, n := len(l.batch), len(l.cross), len(l.contract), len(r.cross)
+	if n == 1 {
+		matvecF32Strided(lhs, rhs, out, l, r)
+		return
+	}
 	mp, np := (m+3)/4, (n+15)/16
 	// Operands laid out as runs (consecutive offsets) pack with plain
 	// loads or copies instead of offset-table lookups.
@@ -211,6 +215,77 @@ func runsOf(offs []int) []offsetRun {
 		runs = append(runs, offsetRun{at: i, off: o, n: 1})
 	}
 	return runs
+}
+
+// matvecF32Strided is matmulF32Strided for one output column (n = 1),
+// where the 4×16 kernel would waste 15/16 of its work: the right operand is
+// gathered into a vector, and each row is a dot product with it, over runs
+// of consecutive offsets when the row has them, or four rows at a time when
+// they are consecutive in memory.
+func matvecF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
+	batch, m, k := len(l.batch), len(l.cross), len(l.contract)
+	runs := runsOf(l.contract)
+	useRuns := len(runs) <= k/4
+	v := make([]float32, k)
+	for bi := range batch {
+		for kk, ko := range r.contract {
+			v[kk] = rhs[r.batch[bi]+ko+r.cross[0]]
+		}
+		o := out[bi*m : (bi+1)*m]
+		row := func(i int) int {
+			if l.rows != nil {
+				return l.rows[i]
+			}
+			return i
+		}
+		parallelFor((m+3)/4, 4*k, func(p int) {
+			i0, h := p*4, min(4, m-p*4)
+			base := l.batch[bi] + l.cross[i0]
+			if h == 4 && !useRuns && isRun(l.cross[i0:i0+4]) {
+				var a0, a1, a2, a3 float32
+				for kk, ko := range l.contract {
+					x, w := lhs[base+ko:base+ko+4], v[kk]
+					a0 += x[0] * w
+					a1 += x[1] * w
+					a2 += x[2] * w
+					a3 += x[3] * w
+				}
+				o[row(i0)], o[row(i0+1)], o[row(i0+2)], o[row(i0+3)] = a0, a1, a2, a3
+				return
+			}
+			for i := i0; i < i0+h; i++ {
+				base := l.batch[bi] + l.cross[i]
+				var acc float32
+				if useRuns {
+					for _, run := range runs {
+						acc += dotF32(lhs[base+run.off:base+run.off+run.n], v[run.at:run.at+run.n])
+					}
+				} else {
+					for kk, ko := range l.contract {
+						acc += lhs[base+ko] * v[kk]
+					}
+				}
+				o[row(i)] = acc
+			}
+		})
+	}
+}
+
+// dotF32 is Σ a[i]·b[i] (len(b) ≥ len(a)), in four partial sums.
+func dotF32(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // matmulF32 computes out[b] = lhs[b] · rhs[b] for lhs [batch, m, k],
