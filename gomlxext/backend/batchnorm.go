@@ -29,11 +29,11 @@ func (b *Builder) BatchNormForTraining(x, scale, offset backends.Op, epsilon flo
 	axes := reduceAllBut(xs.Rank(), featureAxis)
 	n := float64(xs.Size() / xs.Dimensions[featureAxis])
 	invN := e.op(b.scalar(xs.DType, 1/n))
-	sum := e.op(b.Builder.ReduceSum(x, axes...))
-	mean := e.op(b.Builder.Mul(sum, invN))
-	centered := e.op(b.Builder.Sub(x, e.op(b.broadcastAlong(mean, xs, featureAxis))))
-	sq := e.op(b.Builder.Mul(centered, centered))
-	variance := e.op(b.Builder.Mul(e.op(b.Builder.ReduceSum(sq, axes...)), invN))
+	sum := e.op(b.ReduceSum(x, axes...))
+	mean := e.op(b.Mul(sum, invN))
+	centered := e.op(b.Sub(x, e.op(b.broadcastAlong(mean, xs, featureAxis))))
+	sq := e.op(b.Mul(centered, centered))
+	variance := e.op(b.Mul(e.op(b.ReduceSum(sq, axes...)), invN))
 	if e.err != nil {
 		return nil, nil, nil, e.wrap("BatchNormForTraining")
 	}
@@ -48,13 +48,13 @@ func (b *Builder) BatchNormForTraining(x, scale, offset backends.Op, epsilon flo
 func (b *Builder) normalize(e *errs, centered, scale, offset, variance backends.Op, epsilon float32, featureAxis int) backends.Op {
 	s := b.shape(centered)
 	eps := e.op(b.scalar(s.DType, float64(epsilon)))
-	inv := e.op(b.Builder.Rsqrt(e.op(b.Builder.Add(variance, eps))))
-	factor := e.op(b.Builder.Mul(inv, scale)) // [features]
+	inv := e.op(b.Rsqrt(e.op(b.Add(variance, eps))))
+	factor := e.op(b.Mul(inv, scale)) // [features]
 	if e.err != nil {
 		return nil
 	}
-	y := e.op(b.Builder.Mul(centered, e.op(b.broadcastAlong(factor, s, featureAxis))))
-	return e.op(b.Builder.Add(y, e.op(b.broadcastAlong(offset, s, featureAxis))))
+	y := e.op(b.Mul(centered, e.op(b.broadcastAlong(factor, s, featureAxis))))
+	return e.op(b.Add(y, e.op(b.broadcastAlong(offset, s, featureAxis))))
 }
 
 // BatchNormForInference implements backends.Builder:
@@ -65,7 +65,7 @@ func (b *Builder) BatchNormForInference(x, scale, offset, mean, variance backend
 		return nil, fmt.Errorf("dl4go backend BatchNormForInference: feature axis %d for %s", featureAxis, xs)
 	}
 	e := &errs{}
-	centered := e.op(b.Builder.Sub(x, e.op(b.broadcastAlong(mean, xs, featureAxis))))
+	centered := e.op(b.Sub(x, e.op(b.broadcastAlong(mean, xs, featureAxis))))
 	if e.err != nil {
 		return nil, e.wrap("BatchNormForInference")
 	}
@@ -87,21 +87,21 @@ func (b *Builder) BatchNormGradient(x, scale, mean, variance, gradOutput backend
 	bc := func(v backends.Op) backends.Op { return e.op(b.broadcastAlong(v, xs, featureAxis)) }
 	eps := e.op(b.scalar(xs.DType, float64(epsilon)))
 	invN := e.op(b.scalar(xs.DType, 1/n))
-	inv := e.op(b.Builder.Rsqrt(e.op(b.Builder.Add(variance, eps))))
+	inv := e.op(b.Rsqrt(e.op(b.Add(variance, eps))))
 	if e.err != nil {
 		return nil, nil, nil, e.wrap("BatchNormGradient")
 	}
-	xhat := e.op(b.Builder.Mul(e.op(b.Builder.Sub(x, bc(mean))), bc(inv)))
-	gradOffset := e.op(b.Builder.ReduceSum(gradOutput, axes...))
-	gradScale := e.op(b.Builder.ReduceSum(e.op(b.Builder.Mul(gradOutput, xhat)), axes...))
+	xhat := e.op(b.Mul(e.op(b.Sub(x, bc(mean))), bc(inv)))
+	gradOffset := e.op(b.ReduceSum(gradOutput, axes...))
+	gradScale := e.op(b.ReduceSum(e.op(b.Mul(gradOutput, xhat)), axes...))
 	if e.err != nil {
 		return nil, nil, nil, e.wrap("BatchNormGradient")
 	}
-	meanG := e.op(b.Builder.Mul(gradOffset, invN))
-	meanGX := e.op(b.Builder.Mul(gradScale, invN))
-	t := e.op(b.Builder.Sub(gradOutput, bc(meanG)))
-	t = e.op(b.Builder.Sub(t, e.op(b.Builder.Mul(xhat, bc(meanGX)))))
-	gradX := e.op(b.Builder.Mul(t, bc(e.op(b.Builder.Mul(scale, inv)))))
+	meanG := e.op(b.Mul(gradOffset, invN))
+	meanGX := e.op(b.Mul(gradScale, invN))
+	t := e.op(b.Sub(gradOutput, bc(meanG)))
+	t = e.op(b.Sub(t, e.op(b.Mul(xhat, bc(meanGX)))))
+	gradX := e.op(b.Mul(t, bc(e.op(b.Mul(scale, inv)))))
 	if e.err != nil {
 		return nil, nil, nil, e.wrap("BatchNormGradient")
 	}

@@ -90,12 +90,12 @@ func (b *Builder) scalar(dtype dtypes.DType, v float64) (backends.Op, error) {
 
 // fill returns a tensor of the given shape filled with the scalar op value.
 func (b *Builder) fill(value backends.Op, dtype dtypes.DType, dims []int) (backends.Op, error) {
-	return b.Builder.BroadcastInDim(value, shapes.Make(dtype, dims...), nil)
+	return b.BroadcastInDim(value, shapes.Make(dtype, dims...), nil)
 }
 
 // broadcastAlong broadcasts a rank-1 op v to shape, along axis.
 func (b *Builder) broadcastAlong(v backends.Op, shape shapes.Shape, axis int) (backends.Op, error) {
-	return b.Builder.BroadcastInDim(v, shape, []int{axis})
+	return b.BroadcastInDim(v, shape, []int{axis})
 }
 
 // errs chains op construction, keeping the first error.
