@@ -48,6 +48,15 @@
 // generated digits: the lesson's metric is the fraction with a top probability ≥ MinProb (0.9), and
 // the share of each digit among them shows whether G covers all ten digits (no mode collapse).
 //
+// # What it reaches
+//
+// DefaultConfig (6000 iterations of batch 16, ≈ 10 minutes on 2 cores) measured 53.7% confident
+// samples with every digit at ≥ 5.4% of them — recognisable but wobbly, speckled digits, short of
+// the lesson's 80% target (the judge is confident on 93.6% of real MNIST test digits); QuickConfig
+// (300 iterations) measured 34.6%. The samples are drawn with batch statistics in G's batch norm,
+// like the training batches; drawing them with the moving averages measured the same fractions
+// (within a point) at every stage tried.
+//
 // Training is checkpointed under <user cache>/dl4go/dcgan/<Config.Key()>; interrupting the
 // kernel saves a checkpoint and running the cell again resumes from it.
 package dcgan
