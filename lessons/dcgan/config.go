@@ -36,9 +36,9 @@ type Config struct {
 // DefaultConfig is the full experiment: G 7×7×128 → 14×14×64 → 28×28×1 (the classic MNIST DCGAN
 // widths), D 28×28×1 → 14×14×32 → 7×7×64 → 1, 6000 iterations of batch 16 (1.6 passes over
 // MNIST). With Adam's learning rate fixed at 2e-4 the samples improve with the number of updates
-// more than with the batch size; measured on 2 cores, the confident fraction grew at the same rate
-// per CPU-second with a wider D (64), a wider G (128) or batch 32, so the small batch buys the most
-// updates. Measured with the pure-Go engine (2 cores shared with other jobs): ≈ 0.08 s/iteration,
+// more than with the batch size; measured on 2 cores, the confident fraction grew no faster per
+// CPU-second with a wider G (128) and slower with a wider D (64) or batch 32, so the small batch
+// buys the most updates. Measured with the pure-Go engine (2 cores shared with other jobs): ≈ 0.08 s/iteration,
 // 480 s CPU (≈ 10 min wall); of 1000 samples 43.9% were confident digits at iteration 1500, 49.6%
 // at 2500, 52.2% at 4000 and 53.7% at 6000 (smallest digit share 5.4%) — short of the lesson's 80%
 // target: the curve flattens, and the judge itself is confident on 93.6% of real MNIST test digits.
