@@ -17,6 +17,10 @@
 // (kernel_amd64.s, about 10× simplego's DotGeneral per core), on all CPUs.
 // simplego cannot run foreign kernels inside its executor, hence the stages.
 // At Compile, only the ops the outputs need are replayed into the stages.
+// Memory: each intermediate value is freed after its last use, or donated to
+// the stage that uses it last (simplego then reuses it in place); inputs
+// GoMLX donates (a training step's old weights) go back to simplego's
+// buffer pool after the run; a kernel's tables are built at its first run.
 // Without AVX2+FMA (or on other architectures), or with "dl4go:nokernel",
 // everything runs inside simplego.
 //
@@ -44,7 +48,12 @@
 //     DotGeneral of x and y.
 //   - DotGeneral and Dot on float32 (≥ 32k multiply-adds): the SIMD kernel,
 //     reading both operands in their own layouts.
-//   - Large float32 ReduceSum: ones · x on the SIMD kernel.
+//   - Large float32 ReduceSum: over adjacent axes, a parallel Go kernel
+//     (reduce.go); otherwise ones · x on the SIMD kernel.
+//   - One-column products (a layer with one output channel): dot products
+//     instead of 4×16 tiles. Products whose rows are consecutive in memory
+//     but not in output order (convolution weight gradients) are computed in
+//     memory order.
 //   - Transpose that moves no data (the identity, or moving axes of size 1):
 //     a Reshape. Other large float32 Transposes and BroadcastInDims: strided
 //     copies in runs, on all CPUs (strided.go).
