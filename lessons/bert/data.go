@@ -7,6 +7,28 @@ import (
 	"github.com/dl4go/dl4go/data/text"
 )
 
+// splitSections groups the book's paragraphs, in order, into sections of at least n sentences
+// (a few pages each): the "documents" of BERT's NSP, from which a random B is drawn. The last
+// heldOut fraction of the sections (the end of the book) is held out for evaluation. With n 0
+// every paragraph is a document (text.Corpus.Split).
+func splitSections(book *text.Corpus, n int, heldOut float64) (train, test *text.Corpus) {
+	if n <= 0 {
+		return book.Split(heldOut)
+	}
+	var sections []text.Document
+	var cur text.Document
+	for _, d := range book.Documents {
+		cur.Sentences = append(cur.Sentences, d.Sentences...)
+		if len(cur.Sentences) >= n {
+			sections, cur = append(sections, cur), text.Document{}
+		}
+	}
+	if len(cur.Sentences) > 0 {
+		sections = append(sections, cur)
+	}
+	return (&text.Corpus{Name: book.Name, Documents: sections}).Split(heldOut)
+}
+
 // encodedCorpus is a corpus as WordPiece ids: docs[d][s] is sentence s of document d.
 type encodedCorpus struct {
 	docs [][][]int
@@ -74,17 +96,18 @@ func (e *encodedCorpus) spanPair(rng *rand.Rand, i, seqLen int) (a, b []int, isN
 	doc := e.flat[sp[0]]
 	budget := seqLen - 3
 	a = doc[max(0, sp[1]-budget/2):sp[1]]
-	nb := budget - len(a)
+	b = doc[sp[1]:min(len(doc), sp[1]+budget-len(a))]
 	if rng.IntN(2) == 0 {
-		return a, doc[sp[1]:min(len(doc), sp[1]+nb)], 1
+		return a, b, 1
 	}
 	d := rng.IntN(len(e.flat))
 	for (d == sp[0] || len(e.flat[d]) < minSpan) && len(e.flat) > 1 {
 		d = rng.IntN(len(e.flat))
 	}
+	// The random B is as long as the real one: its length tells nothing.
 	other := e.flat[d]
-	start := rng.IntN(max(1, len(other)-minSpan+1))
-	return a, other[start:min(len(other), start+nb)], 0
+	start := rng.IntN(max(1, len(other)-len(b)+1))
+	return a, other[start:min(len(other), start+len(b))], 0
 }
 
 // pack lays out [CLS] a [SEP] b [SEP] and pads to seqLen; b may be nil (a single segment).

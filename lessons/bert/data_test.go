@@ -1,6 +1,7 @@
 package bert
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
+	"github.com/dl4go/dl4go/data/text"
 	"github.com/dl4go/dl4go/gomlxext"
 )
 
@@ -150,6 +152,46 @@ func TestAttentionIsBidirectional(t *testing.T) {
 			}
 			if q < 4 && right < 0.05 {
 				t.Errorf("query %d head %d gives only %g to tokens on its right", q, h, right)
+			}
+		}
+	}
+}
+
+// TestSplitSections checks how the book is cut into documents: consecutive paragraphs grouped
+// into sections of at least n sentences, the last ones held out, no sentence lost or reordered.
+func TestSplitSections(t *testing.T) {
+	book := &text.Corpus{Name: "toy"}
+	s := 0
+	for p := range 100 {
+		var d text.Document
+		for range 1 + p%4 { // paragraphs of 1 to 4 sentences.
+			d.Sentences = append(d.Sentences, fmt.Sprintf("sentence %d.", s))
+			s++
+		}
+		book.Documents = append(book.Documents, d)
+	}
+	for _, c := range []struct {
+		n         int
+		heldOut   float64
+		wantTrain int
+		wantTest  int
+	}{
+		{0, 0.1, 90, 10},  // paragraphs; the last 10% held out.
+		{10, 0.1, 23, 2},  // 25 sections of 10 sentences; the last 2 held out.
+		{10, 0.25, 19, 6}, // the last quarter.
+	} {
+		train, test := splitSections(book, c.n, c.heldOut)
+		if len(train.Documents) != c.wantTrain || len(test.Documents) != c.wantTest {
+			t.Errorf("n=%d heldOut=%g: %d train / %d held-out documents, want %d / %d",
+				c.n, c.heldOut, len(train.Documents), len(test.Documents), c.wantTrain, c.wantTest)
+		}
+		all := append(train.Sentences(), test.Sentences()...)
+		if len(all) != s {
+			t.Errorf("n=%d: %d sentences, want %d", c.n, len(all), s)
+		}
+		for _, d := range append(train.Documents, test.Documents...) {
+			if len(d.Sentences) < c.n {
+				t.Errorf("n=%d: a document of %d sentences", c.n, len(d.Sentences))
 			}
 		}
 	}

@@ -5,8 +5,9 @@
 // Start with Run(Size()), which does the whole lesson and returns an Outcome (Summary, Result);
 // the notebook walks through the same steps one at a time:
 //
-//   - Text: Isaac Newton's Opticks from the Go installation (package data/text), split into
-//     paragraphs of sentences, the last 10% held out. Japanese text is segmented into words with
+//   - Text: Isaac Newton's Opticks from the Go installation (package data/text), its paragraphs
+//     grouped into sections of 40 sentences (a few pages each; Config.Split): the "documents" of
+//     BERT, the last 10% of them (the end of the book) held out. Japanese text is segmented into words with
 //     kagome (Wakati, like the report's MeCab -Owakati; data/text/ja), and Aozora Bunko files in
 //     Shift_JIS are read with LoadJapanese.
 //   - Tokens: LearnWordPiece learns a WordPiece vocabulary ("refract", "##ion") from the training
@@ -15,10 +16,12 @@
 //     blocks (multi-head self-attention with no causal mask, feed-forward, residuals and
 //     LayerNorm — the encoder of lesson 10), an MLM head tied to the token embeddings, an NSP head
 //     on [CLS].
-//   - Pre-training: RunPretrain trains both objectives on "[CLS] A [SEP] B [SEP]" inputs: 15% of the
-//     tokens chosen, 80% replaced by [MASK], 10% by a random token, 10% left; B follows A half of
-//     the time. It saves GoMLX checkpoints (gomlxext.Fit) under the user cache, so an interrupted
-//     run resumes. Pretrained.Evaluate measures held-out MLM top-1 accuracy against the
+//   - Pre-training: RunPretrain trains both objectives on "[CLS] A [SEP] B [SEP]" inputs of 128
+//     tokens: 15% of the tokens chosen, 80% replaced by [MASK], 10% by a random token, 10% left;
+//     half of the time B is the text that follows A, half of the time a span of the same length
+//     from another section (so that only the content tells them apart: whether the words run on
+//     across the cut, and whether B repeats A's words). It saves GoMLX checkpoints (gomlxext.Fit)
+//     under the user cache, so an interrupted run resumes. Pretrained.Evaluate measures held-out MLM top-1 accuracy against the
 //     unigram-frequency baseline, and NSP accuracy; ProbeSentence gives the top-k tokens for a
 //     masked word and the attention maps.
 //   - Transfer: Pretrained.RunTask compares fine-tuning, a frozen encoder with a trained head

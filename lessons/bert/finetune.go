@@ -18,14 +18,11 @@ import (
 )
 
 // The downstream task (下流タスク): intruder-word detection. Each input is the start of one
-// Opticks sentence; in half of them, IntruderWords words were replaced by words drawn at random
+// Opticks sentence; in half of them, TaskConfig.Intruders words were replaced by words drawn at random
 // from the book (by frequency: "the", "of", "light", …). The classifier says whether the sentence
 // is intact (1) or has intruders (0). It is a small cousin of GLUE's CoLA (is this sentence
 // acceptable English?): telling which words fit their context is exactly what masked-LM
 // pre-training practised, and no single word gives the answer away.
-
-// IntruderWords is the number of words replaced in a corrupted sentence.
-const IntruderWords = 2
 
 // TaskExample is one input of the downstream task.
 type TaskExample struct {
@@ -42,7 +39,7 @@ func taskWords(s string, maxWords int) []string {
 
 // makeTask builds a balanced task set from sentences: every sentence (of at least 6 words) gives
 // its intact start and a corrupted copy; wordPool is what intruders are drawn from.
-func makeTask(rng *rand.Rand, sentences []string, wordPool []string, v *Vocab, seqLen, maxWords int) []TaskExample {
+func makeTask(rng *rand.Rand, sentences []string, wordPool []string, v *Vocab, seqLen, maxWords, intruders int) []TaskExample {
 	var out []TaskExample
 	for _, s := range sentences {
 		ws := taskWords(s, maxWords)
@@ -50,7 +47,7 @@ func makeTask(rng *rand.Rand, sentences []string, wordPool []string, v *Vocab, s
 			continue
 		}
 		bad := append([]string(nil), ws...)
-		for _, i := range rng.Perm(len(ws))[:IntruderWords] {
+		for _, i := range rng.Perm(len(ws))[:intruders] {
 			for {
 				w := wordPool[rng.IntN(len(wordPool))]
 				if w != ws[i] {
@@ -118,6 +115,8 @@ func (m Method) String() string {
 type TaskConfig struct {
 	TrainSentences int     // training sentences (each gives 2 examples); the test set is all held-out sentences.
 	MaxWords       int     // words kept from the start of each sentence.
+	Intruders      int     // words replaced in a corrupted sentence.
+	SeqLen         int     // input length ([CLS] words [SEP] [PAD]…), at most the model's SeqLen (0: the model's).
 	Steps          int     // training steps of each method.
 	Batch          int     // examples per step.
 	LR             float64 // Adam's learning rate.
@@ -175,12 +174,16 @@ func (p *Pretrained) runTask(tc TaskConfig) (*TaskOutcome, error) {
 	trainSents := p.Train.Sentences()
 	rng.Shuffle(len(trainSents), func(i, j int) { trainSents[i], trainSents[j] = trainSents[j], trainSents[i] })
 	pool := wordPool(p.Train.Sentences())
-	trainSet := makeTask(rng, trainSents[:min(tc.TrainSentences, len(trainSents))], pool, p.Vocab, m.SeqLen, tc.MaxWords)
+	if tc.SeqLen <= 0 || tc.SeqLen > m.SeqLen {
+		tc.SeqLen = m.SeqLen
+	}
+	tc.Intruders = max(1, tc.Intruders)
+	trainSet := makeTask(rng, trainSents[:min(tc.TrainSentences, len(trainSents))], pool, p.Vocab, tc.SeqLen, tc.MaxWords, tc.Intruders)
 	testSents := p.Test.Sentences()
 	if tc.TestSentences > 0 {
 		testSents = testSents[:min(tc.TestSentences, len(testSents))]
 	}
-	testSet := makeTask(rng, testSents, pool, p.Vocab, m.SeqLen, tc.MaxWords)
+	testSet := makeTask(rng, testSents, pool, p.Vocab, tc.SeqLen, tc.MaxWords, tc.Intruders)
 	out := &TaskOutcome{Config: tc, Train: len(trainSet), Test: len(testSet)}
 	out.Samples = testSet[:min(4, len(testSet))]
 	var live *plotting.Live

@@ -37,7 +37,7 @@ const (
 )
 
 // embed returns the input vectors [B, L, d]: token embedding + segment (A/B) embedding + learned
-// position embedding, layer-normalized, as in BERT. tokens and segments are int32 [B, L].
+// position embedding, layer-normalized, as in BERT. tokens and segments are int32 [B, L], L ≤ SeqLen.
 func (m Model) embed(ctx *context.Context, tokens, segments *graph.Node) *graph.Node {
 	g := tokens.Graph()
 	ctx = ctx.In(scopeEncoder).In("embeddings")
@@ -45,6 +45,9 @@ func (m Model) embed(ctx *context.Context, tokens, segments *graph.Node) *graph.
 	x := graph.Gather(m.tokenTable(ctx, g), graph.ExpandAxes(tokens, -1))
 	x = graph.Add(x, layers.Embedding(ctx.In("segment").WithInitializer(init), segments, dtypes.Float32, 2, m.Dim))
 	pos := ctx.In("position").VariableWithValue("table", sinusoids(m.SeqLen, m.Dim, 0.1)).ValueGraph(g)
+	if l := tokens.Shape().Dimensions[1]; l < m.SeqLen { // a shorter input uses the first l positions.
+		pos = graph.Slice(pos, graph.AxisRange(0, l))
+	}
 	x = graph.Add(x, graph.ExpandAxes(pos, 0))
 	return layers.LayerNormalization(ctx.In("norm"), x, -1).Done()
 }

@@ -27,6 +27,7 @@ type NextTokenConfig struct {
 	Frozen   bool    // freeze the encoder (the report's setting).
 	Prompt   string  // where generation starts.
 	Generate int     // tokens to generate (greedy).
+	SeqLen   int     // window length, at most the model's SeqLen (0: the model's).
 }
 
 // NextTokenOutcome is what the next-word model reached.
@@ -129,6 +130,9 @@ func (p *Pretrained) runNextToken(nc NextTokenConfig) (*NextTokenOutcome, error)
 	trainS, testS := p.train.stream(), p.test.stream()
 	rng := rand.New(rand.NewPCG(p.Config.Seed, 5))
 	l := m.SeqLen
+	if nc.SeqLen > 0 && nc.SeqLen < l {
+		l = nc.SeqLen
+	}
 	for s := range nc.Steps {
 		in, next, w := windows(rng, trainS, nc.Batch, l, s%2 == 1) // half the batches end early, like prompts.
 		res, err := step.Exec(tensors.FromFlatDataAndDimensions(in, nc.Batch, l),

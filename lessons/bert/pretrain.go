@@ -97,6 +97,7 @@ func pretrainLosses(labels, pred []*graph.Node) (mlmLoss, mlmAcc, nspLoss, nspAc
 	return
 }
 
+// pretrainLoss is BERT's pre-training loss: MLM loss + NSP loss.
 func pretrainLoss(labels, pred []*graph.Node) *graph.Node {
 	ml, _, nl, _ := pretrainLosses(labels, pred)
 	return graph.Add(ml, nl)
