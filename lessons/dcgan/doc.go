@@ -35,7 +35,8 @@
 //
 // # DCGAN's rules (Generator, Discriminator)
 //
-// Transposed convolutions (TransposedConv) up-sample in G, strided convolutions down-sample in D:
+// Transposed convolutions (gomlxext/layers.TransposedConv) up-sample in G, strided convolutions
+// down-sample in D:
 // no pooling. ReLU inside G and tanh at its output (images live in [−1, 1], MNIST is rescaled to
 // match); LeakyReLU (0.2) in D. Batch normalisation in both (not on D's input layer). No fully
 // connected layers, except the projection of z to G's first 7×7 map (z has no spatial layout to

@@ -3,6 +3,8 @@ package dcgan_test
 import (
 	"fmt"
 
+	gomlxlayers "github.com/dl4go/dl4go/gomlxext/layers"
+
 	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/lessons/dcgan"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -13,11 +15,11 @@ import (
 )
 
 // The generator's two stride-2 transposed convolutions double the resolution each: 7 → 14 → 28.
-func ExampleTransposedConv() {
+func ExampleGenerator_upsampling() {
 	x := tensors.FromShape(shapes.Make(dtypes.Float32, 1, 7, 7, 64))
 	y, err := context.ExecOnce(gomlxext.MustBackend(), context.New(), func(ctx *context.Context, x *graph.Node) *graph.Node {
-		y := dcgan.TransposedConv(ctx.In("up1"), x, 32, 4, 2, 1)
-		return dcgan.TransposedConv(ctx.In("up2"), y, 1, 4, 2, 1)
+		y := gomlxlayers.TransposedConv(ctx.In("up1"), x, 32, 4, 2, 1)
+		return gomlxlayers.TransposedConv(ctx.In("up2"), y, 1, 4, 2, 1)
 	}, x)
 	if err != nil {
 		panic(err)

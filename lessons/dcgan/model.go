@@ -1,7 +1,9 @@
 package dcgan
 
 import (
+	gomlxlayers "github.com/dl4go/dl4go/gomlxext/layers"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
@@ -34,9 +36,9 @@ func Generator(ctx *context.Context, cfg Config, z *Node) *Node {
 	x := layers.Dense(ctx.In("project"), z, false, 7*7*c0) // [batch, 7·7·c0]
 	x = Reshape(x, batch, 7, 7, c0)
 	x = activations.Relu(batchnorm.New(ctx.In("project_bn"), x, -1).Done())
-	x = TransposedConv(ctx.In("tconv1"), x, cfg.GFeatures, 4, 2, 1) // [batch, 14, 14, GFeatures]
+	x = gomlxlayers.TransposedConv(ctx.In("tconv1"), x, cfg.GFeatures, 4, 2, 1) // [batch, 14, 14, GFeatures]
 	x = activations.Relu(batchnorm.New(ctx.In("tconv1_bn"), x, -1).Done())
-	x = TransposedConv(ctx.In("tconv2"), x, 1, 4, 2, 1) // [batch, 28, 28, 1]
+	x = gomlxlayers.TransposedConv(ctx.In("tconv2"), x, 1, 4, 2, 1) // [batch, 28, 28, 1]
 	return Tanh(x)
 }
 
@@ -72,3 +74,6 @@ func conv(ctx *context.Context, x *Node, channels, kernel, stride, padding int, 
 	}
 	return y
 }
+
+// shapeOf returns the shape with x's dtype and the given dimensions.
+func shapeOf(x *Node, dims ...int) shapes.Shape { return shapes.Make(x.DType(), dims...) }
