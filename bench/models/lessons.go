@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dl4go/dl4go/gomlxext"
+
 	"github.com/dl4go/dl4go/data/shapes"
 	"github.com/dl4go/dl4go/lessons/alphago"
 	"github.com/dl4go/dl4go/lessons/bert"
@@ -326,24 +328,6 @@ func (l *Lesson) bert(backend backends.Backend, rng *rand.Rand, poolSize int) er
 
 // --- dcgan: lesson 15, DCGAN on MNIST (lessons/dcgan) ----------------------------------------------
 
-// dcganFreeze mirrors lessons/dcgan/gan.go's unexported freeze: it marks the trainable variables
-// under scope as not trainable (so the optimizer built next leaves them alone) and returns the
-// function that restores them.
-func dcganFreeze(ctx *context.Context, scope string) (restore func()) {
-	var frozen []*context.Variable
-	for v := range ctx.IterVariables() {
-		if v.Trainable && strings.HasPrefix(v.Scope(), "/"+scope) {
-			v.Trainable = false
-			frozen = append(frozen, v)
-		}
-	}
-	return func() {
-		for _, v := range frozen {
-			v.Trainable = true
-		}
-	}
-}
-
 // dcgan: batch = images per step, real and fake each (the lesson's Batch is 64). One step is the
 // lesson's iteration (lessons/dcgan/train.go): fake = G(z) in training mode, one discriminator
 // update on real and fake, one generator update (non-saturating loss) through the frozen D on new
@@ -386,7 +370,7 @@ func (l *Lesson) dcgan(backend backends.Backend, rng *rand.Rand, poolSize int) e
 	gStep, err := context.NewExec(backend, ctx, func(ctx *context.Context, z *Node) *Node {
 		ctx.SetTraining(z.Graph(), true)
 		loss := ReduceAllMean(Softplus(Neg(dcgan.Discriminator(ctx, cfg, dcgan.Generator(ctx, cfg, z)))))
-		restore := dcganFreeze(ctx, dcgan.DiscriminatorScope)
+		restore := gomlxext.Freeze(ctx, dcgan.DiscriminatorScope)
 		gOpt.UpdateGraph(ctx, loss.Graph(), loss)
 		restore()
 		return loss

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/dl4go/dl4go/gomlxext"
+
 	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -99,7 +101,7 @@ func updateDiscriminator(ctx *context.Context, cfg Config, opt optimizers.Interf
 func updateGenerator(ctx *context.Context, cfg Config, opt optimizers.Interface, z *Node) []*Node {
 	logits := Discriminator(ctx, cfg, Generator(ctx, cfg, z))
 	loss := ReduceAllMean(Softplus(Neg(logits)))
-	restore := freeze(ctx, DiscriminatorScope)
+	restore := gomlxext.Freeze(ctx, DiscriminatorScope)
 	opt.UpdateGraph(ctx, loss.Graph(), loss)
 	restore()
 	return []*Node{loss, ReduceAllMean(Sigmoid(logits))}
@@ -131,24 +133,6 @@ func probeGradients(ctx *context.Context, cfg Config, z *Node) []*Node {
 		return Sqrt(sum)
 	}
 	return []*Node{norm(Gradient(nonSat, vars...)), norm(Gradient(sat, vars...)), ReduceAllMean(Sigmoid(logits))}
-}
-
-// freeze marks the trainable variables under scope as not trainable, so that an optimizer built
-// next leaves them alone, and returns the function that restores them. (Batch norm marks its scale
-// and offset trainable each time it is built, so freeze is called after the model is built.)
-func freeze(ctx *context.Context, scope string) (restore func()) {
-	var frozen []*context.Variable
-	for v := range ctx.IterVariables() {
-		if v.Trainable && strings.HasPrefix(v.Scope(), "/"+scope) {
-			v.Trainable = false
-			frozen = append(frozen, v)
-		}
-	}
-	return func() {
-		for _, v := range frozen {
-			v.Trainable = true
-		}
-	}
 }
 
 // noise returns n noise vectors z ~ N(0, I), [n, ZDim], drawn from a stream fixed by (seed, stream).
