@@ -37,6 +37,21 @@ type dotLayout struct {
 	// index: the kernel then computes the rows in the order of cross (see
 	// inMemoryOrder).
 	rows []int
+	// runs, when set (left operand only), are the stretches of consecutive
+	// contract offsets, when there are few enough to read the rows by (see
+	// prepared).
+	runs []offsetRun
+}
+
+// prepared returns the left operand's layout l with the tables the kernel
+// reads it by, made once per kernel call site: rows in memory order and
+// the runs of its contraction offsets.
+func prepared(l dotLayout) dotLayout {
+	l = inMemoryOrder(l)
+	if runs := runsOf(l.contract); len(runs) <= len(l.contract)/4 {
+		l.runs = runs
+	}
+	return l
 }
 
 // inMemoryOrder returns l with its rows sorted by offset when that makes
@@ -84,9 +99,7 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	lContractRun, lCrossRun, rCrossRun := isRun(l.contract), isRun(l.cross), isRun(r.cross)
 	var lContractRuns []offsetRun
 	if !lContractRun && !lCrossRun {
-		if runs := runsOf(l.contract); len(runs) <= k/4 {
-			lContractRuns = runs
-		}
+		lContractRuns = l.runs
 	}
 	bPacked := getScratch(batch * np * k * 16)
 	defer putScratch(bPacked)
@@ -224,8 +237,8 @@ func runsOf(offs []int) []offsetRun {
 // they are consecutive in memory.
 func matvecF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	batch, m, k := len(l.batch), len(l.cross), len(l.contract)
-	runs := runsOf(l.contract)
-	useRuns := len(runs) <= k/4
+	runs := l.runs
+	useRuns := runs != nil
 	v := make([]float32, k)
 	for bi := range batch {
 		for kk, ko := range r.contract {

@@ -304,7 +304,7 @@ func (s *staged) kernelDot(lhs, rhs *handle, l, r dotLayout) (*handle, error) {
 	var once sync.Once
 	outs, err := s.customOp("dot", []*handle{lhs, rhs}, []shapes.Shape{shapes.Make(dtypes.Float32, B, M, N)}, false,
 		func(in, out [][]float32) {
-			once.Do(func() { l = inMemoryOrder(l) })
+			once.Do(func() { l = prepared(l) })
 			matmulF32Strided(in[0], in[1], out[0], l, r)
 		})
 	if err != nil {
