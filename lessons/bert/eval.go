@@ -74,12 +74,7 @@ func (p *Pretrained) materialize() error {
 // on cfg.EvalBatches batches of held-out sequences (a fixed random stream). The result is cached
 // next to the checkpoint.
 func (p *Pretrained) Evaluate() (PretrainEval, error) {
-	var ev PretrainEval
-	err := p.cached(fmt.Sprintf("eval-%d.json", p.Config.EvalBatches), &ev, func() (err error) {
-		ev, err = p.evaluate()
-		return err
-	})
-	return ev, err
+	return cached(p, fmt.Sprintf("eval-%d.json", p.Config.EvalBatches), p.evaluate)
 }
 
 func (p *Pretrained) evaluate() (PretrainEval, error) {

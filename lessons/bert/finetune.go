@@ -156,15 +156,7 @@ func (o *TaskOutcome) Result(m Method) MethodResult {
 // RunTask trains the three methods on the intruder-word task and measures their test accuracy on
 // sentences from the held-out end of the book. The result is cached next to the checkpoint.
 func (p *Pretrained) RunTask(tc TaskConfig) (*TaskOutcome, error) {
-	out := &TaskOutcome{}
-	err := p.cached("task-v2-"+hashOf(tc)+".json", out, func() error {
-		r, err := p.runTask(tc)
-		if err == nil {
-			*out = *r
-		}
-		return err
-	})
-	return out, err
+	return cached(p, "task-v2-"+hashOf(tc)+".json", func() (*TaskOutcome, error) { return p.runTask(tc) })
 }
 
 func (p *Pretrained) runTask(tc TaskConfig) (*TaskOutcome, error) {

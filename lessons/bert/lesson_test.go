@@ -73,12 +73,11 @@ func TestCached(t *testing.T) {
 	p := &Pretrained{Checkpoint: t.TempDir()}
 	runs := 0
 	get := func() *NextTokenOutcome {
-		out := &NextTokenOutcome{}
-		if err := p.cached("x.json", out, func() error {
+		out, err := cached(p, "x.json", func() (*NextTokenOutcome, error) {
 			runs++
-			*out = NextTokenOutcome{Generated: "the rays", InnerAcc: 0.5}
-			return nil
-		}); err != nil {
+			return &NextTokenOutcome{Generated: "the rays", InnerAcc: 0.5}, nil
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		return out

@@ -92,15 +92,7 @@ func windows(rng *rand.Rand, s []int, n, l int, cut bool) (in, next []int32, w [
 // greedily from the prompt, one token at a time, each time reading the prediction at the last
 // real position. The result is cached next to the checkpoint.
 func (p *Pretrained) RunNextToken(nc NextTokenConfig) (*NextTokenOutcome, error) {
-	out := &NextTokenOutcome{}
-	err := p.cached("next-v2-"+hashOf(nc)+".json", out, func() error {
-		r, err := p.runNextToken(nc)
-		if err == nil {
-			*out = *r
-		}
-		return err
-	})
-	return out, err
+	return cached(p, "next-v2-"+hashOf(nc)+".json", func() (*NextTokenOutcome, error) { return p.runNextToken(nc) })
 }
 
 func (p *Pretrained) runNextToken(nc NextTokenConfig) (*NextTokenOutcome, error) {

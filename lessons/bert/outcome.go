@@ -14,30 +14,31 @@ import (
 	"github.com/dl4go/dl4go/lessons"
 )
 
-// cached loads v (a pointer) from name in the checkpoint folder if an earlier run saved it there, else runs
-// compute and saves v. Without a checkpoint folder it just runs compute.
-func (p *Pretrained) cached(name string, v any, compute func() error) error {
+// cached returns the result saved as name in p's checkpoint folder by an earlier run, or else runs
+// compute and saves its result there. Without a checkpoint folder it just runs compute.
+func cached[T any](p *Pretrained, name string, compute func() (T, error)) (T, error) {
+	var v T
 	if p.Checkpoint == "" {
 		return compute()
 	}
 	path := filepath.Join(p.Checkpoint, name)
 	b, err := os.ReadFile(path)
-	if err == nil && json.Unmarshal(b, v) == nil {
-		return nil
+	if err == nil && json.Unmarshal(b, &v) == nil {
+		return v, nil
 	}
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("bert: read %s: %w", path, err)
+		return v, fmt.Errorf("bert: read %s: %w", path, err)
 	}
-	if err := compute(); err != nil { // compute fills *v.
-		return err
+	if v, err = compute(); err != nil {
+		return v, err
 	}
 	if b, err = json.Marshal(v); err != nil {
-		return fmt.Errorf("bert: save %s: %w", name, err)
+		return v, fmt.Errorf("bert: save %s: %w", name, err)
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
-		return fmt.Errorf("bert: save %s: %w", path, err)
+		return v, fmt.Errorf("bert: save %s: %w", path, err)
 	}
-	return nil
+	return v, nil
 }
 
 func hashOf(v any) string {
