@@ -2,7 +2,6 @@ package models
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -22,7 +21,6 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
-	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 )
 
@@ -402,47 +400,10 @@ func (l *Lesson) dcgan(backend backends.Backend, rng *rand.Rand, poolSize int) e
 
 // --- maml: lesson 20, second-order MAML on sine regression (lessons/maml) --------------------------
 
-// The MAML functions below mirror lessons/maml/model.go's unexported initParams, params,
-// perTask, forward, taskMSE and sgdStep (second order: no StopGradient).
-
-var mamlNames = []string{"w1", "b1", "w2", "b2", "w3", "b3"}
-
-func mamlInit(ctx *context.Context, hidden int, rng *rand.Rand) {
-	dense := func(in, out int) [][]float32 {
-		w := make([][]float32, in)
-		for i := range w {
-			w[i] = make([]float32, out)
-			for j := range w[i] {
-				v := rng.NormFloat64()
-				for math.Abs(v) > 2 {
-					v = rng.NormFloat64()
-				}
-				w[i][j] = float32(0.01 * v)
-			}
-		}
-		return w
-	}
-	values := []any{dense(1, hidden), make([]float32, hidden), dense(hidden, hidden), make([]float32, hidden),
-		dense(hidden, 1), make([]float32, 1)}
-	mctx := ctx.In("mlp").Checked(false)
-	for i, name := range mamlNames {
-		mctx.VariableWithValue(name, values[i])
-	}
-}
-
-func mamlForward(w []*Node, x *Node) *Node {
-	layer := func(h, wt, b *Node) *Node { return Add(Einsum("tni,tij->tnj", h, wt), InsertAxes(b, 1)) }
-	h := activations.Relu(layer(x, w[0], w[1]))
-	h = activations.Relu(layer(h, w[2], w[3]))
-	return layer(h, w[4], w[5])
-}
-
-func mamlTaskMSE(pred, y *Node) *Node { return ReduceMean(Square(Sub(pred, y)), 1, 2) }
-
 // maml: batch = tasks per meta-batch (the lesson's MetaBatch is 25), each with K support and Q
 // query points of a random sine. One step: InnerSteps second-order SGD steps (α = InnerLR) per
 // task on its support points, then Adam (MetaLR, without the lesson's cosine decay) on the mean
-// query MSE, differentiating through the inner steps.
+// query MSE, differentiating through the inner steps (maml.QueryLoss, the lesson's own).
 func (l *Lesson) maml(backend backends.Backend, rng *rand.Rand, poolSize int) error {
 	cfg := maml.Full()
 	t := l.Batch
@@ -463,21 +424,9 @@ func (l *Lesson) maml(backend backends.Backend, rng *rand.Rand, poolSize int) er
 				tensors.FromFlatDataAndDimensions(flat[2], t, cfg.Q, 1), tensors.FromFlatDataAndDimensions(flat[3], t, cfg.Q, 1)}
 		})
 	}
-	mamlInit(l.ctx, cfg.Hidden, rng)
+	maml.InitParams(l.ctx, cfg.Hidden, rng.Uint64())
 	return l.trainStep(backend, optimizers.Adam().LearningRate(cfg.MetaLR).Done(), func(ctx *context.Context, in []*Node) *Node {
-		g := in[0].Graph()
-		scope := ctx.In("mlp").Scope()
-		w := make([]*Node, len(mamlNames))
-		for i, name := range mamlNames {
-			w[i] = BroadcastPrefix(ctx.GetVariableByScopeAndName(scope, name).ValueGraph(g), t)
-		}
-		for range cfg.InnerSteps {
-			grads := Gradient(ReduceSum(mamlTaskMSE(mamlForward(w, in[0]), in[1])), w...)
-			for i := range w {
-				w[i] = Sub(w[i], MulScalar(grads[i], cfg.InnerLR))
-			}
-		}
-		return ReduceAllMean(mamlTaskMSE(mamlForward(w, in[2]), in[3]))
+		return maml.QueryLoss(ctx, in[0], in[1], in[2], in[3], cfg.InnerSteps, cfg.InnerLR, false)
 	})
 }
 

@@ -20,14 +20,14 @@ var paramNames = []string{"w1", "b1", "w2", "b2", "w3", "b3"}
 // mlpScope is the context scope holding the shared (meta-learned) initial weights.
 const mlpScope = "mlp"
 
-// initParams creates the MLP's variables in ctx (scope "mlp") as the original MAML code does:
+// InitParams creates the MLP's variables in ctx (scope "mlp") as the original MAML code does:
 // weights from a normal distribution with standard deviation 0.01 truncated at 2σ, drawn from a
 // fixed seed, and zero biases. (Larger, He-style weights make the loss so curved for inputs up to
 // |x| = 5 that inner SGD steps with α = 0.01 diverge.) Variables already present, e.g. loaded from
 // a checkpoint, are kept.
 //
 // Shapes: w1 [1, hidden], b1 [hidden], w2 [hidden, hidden], b2 [hidden], w3 [hidden, 1], b3 [1].
-func initParams(ctx *context.Context, hidden int, seed uint64) {
+func InitParams(ctx *context.Context, hidden int, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 0x4d414d4c))
 	dense := func(in, out int) [][]float32 {
 		w := make([][]float32, in)
@@ -54,6 +54,17 @@ func initParams(ctx *context.Context, hidden int, seed uint64) {
 	}
 }
 
+// QueryLoss is (first- or second-order) MAML's meta-training loss for the shared weights in ctx
+// (made by InitParams): each task's copy of them takes steps inner SGD steps with learning rate
+// alpha on its support points xs, ys [tasks, K, 1], and the loss is the mean query MSE of the
+// adapted copies on xq, yq [tasks, Q, 1] (a scalar). Its gradient for the shared weights is the
+// meta-gradient; with firstOrder, the inner gradients are held constant (FOMAML).
+func QueryLoss(ctx *context.Context, xs, ys, xq, yq *graph.Node, steps int, alpha float64, firstOrder bool) *graph.Node {
+	w := perTask(params(ctx, xs.Graph()), xs.Shape().Dimensions[0])
+	adapted := adapt(w, xs, ys, steps, alpha, firstOrder)
+	return graph.ReduceAllMean(taskMSE(forward(adapted, xq), yq))
+}
+
 // params returns the shared weights of ctx as graph values, in paramNames order.
 func params(ctx *context.Context, g *graph.Graph) []*graph.Node {
 	out := make([]*graph.Node, len(paramNames))
@@ -61,7 +72,7 @@ func params(ctx *context.Context, g *graph.Graph) []*graph.Node {
 	for i, name := range paramNames {
 		v := ctx.GetVariableByScopeAndName(scope, name)
 		if v == nil {
-			panic(fmt.Sprintf("maml: variable %s/%s missing: call initParams first", scope, name))
+			panic(fmt.Sprintf("maml: variable %s/%s missing: call InitParams first", scope, name))
 		}
 		out[i] = v.ValueGraph(g)
 	}

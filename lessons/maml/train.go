@@ -73,8 +73,7 @@ func metaStepFn(m Method, cfg Config) func(ctx *context.Context, xs, ys, xq, yq 
 		w := perTask(shared, cfg.MetaBatch)
 		switch m {
 		case MAML, FOMAML:
-			adapted := adapt(w, xs, ys, cfg.InnerSteps, cfg.InnerLR, m == FOMAML)
-			loss := graph.ReduceAllMean(taskMSE(forward(adapted, xq), yq))
+			loss := QueryLoss(ctx, xs, ys, xq, yq, cfg.InnerSteps, cfg.InnerLR, m == FOMAML)
 			opt.UpdateGraph(ctx, g, loss)
 			return loss
 		case Reptile:
@@ -144,7 +143,7 @@ func newTrainer(backend backends.Backend, m Method, cfg Config, dir string) (*tr
 			return nil, err
 		}
 	}
-	initParams(t.ctx, cfg.Hidden, cfg.Seed)
+	InitParams(t.ctx, cfg.Hidden, cfg.Seed)
 	done := int(optimizers.GetGlobalStep(t.ctx))
 	if len(t.history) > done {
 		t.history = t.history[:done]
