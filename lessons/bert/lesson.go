@@ -51,11 +51,11 @@ type Config struct {
 
 // Full is the lesson's real experiment (the notebook default): BERT-mini with 128 positions
 // pre-trained for 2000 steps of 16 sequences (about 30 passes over the training text).
-// Measured on 2 shared cores with the pure-Go engine: pre-training 10.4 CPU-minutes (about 310
-// CPU-ms a step), evaluation, task and next-token experiments about 2 more; held-out MLM top-1
-// 0.136 against the unigram baseline's 0.043 (3.2×); NSP 0.76 on the last training batches but
-// 0.56 on the held-out end of the book, short of the 0.75 asserted (see the notebook); the
-// intruder-word task: fine-tuned 0.58, frozen 0.57, from scratch 0.50 (454 test examples).
+// Measured on 2 idle cores with the pure-Go engine: pre-training 4 min 31 s, the whole lesson
+// 5 min 34 s (7.8 CPU-minutes); held-out MLM top-1 0.138 against the unigram baseline's 0.043
+// (3.2×); NSP 0.76 on the last training batches but 0.57 on the held-out end of the book, short
+// of the 0.75 asserted (see the notebook); the intruder-word task: fine-tuned 0.58, frozen 0.57,
+// from scratch 0.50 (454 test examples).
 func Full() Config {
 	return Config{
 		Name:    "full",
