@@ -94,15 +94,7 @@ func buildFrontkernel(t *testing.T, dir string) string {
 // TestSignalInterrupt: with interrupt_mode "signal", Jupyter sends SIGINT to the
 // kernel process; the front stops the running shell command and lives on.
 func TestSignalInterrupt(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipped in -short mode")
-	}
-	dir := gonbTools(t)
-	tmp := t.TempDir()
-	bin := buildFrontkernel(t, tmp)
-	ci, _ := wire.NewLoopbackConnection()
-	connFile := filepath.Join(tmp, "kernel.json")
-	ci.Write(connFile)
+	dir, tmp, bin, connFile, ci := frontkernelOnLoopback(t)
 	cmd := exec.Command(bin, "-f", connFile)
 	cmd.Env = append(os.Environ(), "DL4GO_GONB_DIR="+dir, "DL4GO_HISTORY="+filepath.Join(tmp, "h.jsonl"))
 	if err := cmd.Start(); err != nil {
@@ -144,15 +136,7 @@ func TestSignalInterrupt(t *testing.T) {
 
 // TestParentDeath: a kernel whose parent (Jupyter) dies shuts down and stops GoNB.
 func TestParentDeath(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipped in -short mode")
-	}
-	dir := gonbTools(t)
-	tmp := t.TempDir()
-	bin := buildFrontkernel(t, tmp)
-	ci, _ := wire.NewLoopbackConnection()
-	connFile := filepath.Join(tmp, "kernel.json")
-	ci.Write(connFile)
+	dir, tmp, bin, connFile, _ := frontkernelOnLoopback(t)
 	pidFile := filepath.Join(tmp, "pid")
 	// A shell parent that starts the kernel in the background, reports its pid and exits.
 	parent := exec.Command("/bin/sh", "-c", `"$0" -f "$1" & echo $! > "$2"; sleep 3`, bin, connFile, pidFile)
@@ -174,4 +158,21 @@ func TestParentDeath(t *testing.T) {
 	}
 	syscall.Kill(pid, syscall.SIGKILL)
 	t.Fatalf("kernel %d still running 10 s after its parent exited", pid)
+}
+
+// frontkernelOnLoopback builds the front kernel and writes a loopback connection file for it,
+// skipping the test in -short mode; it returns the GoNB tools folder, a temporary folder, the
+// kernel binary, the connection file and its contents.
+func frontkernelOnLoopback(t *testing.T) (dir, tmp, bin, connFile string, ci wire.ConnectionInfo) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipped in -short mode")
+	}
+	dir = gonbTools(t)
+	tmp = t.TempDir()
+	bin = buildFrontkernel(t, tmp)
+	ci, _ = wire.NewLoopbackConnection()
+	connFile = filepath.Join(tmp, "kernel.json")
+	ci.Write(connFile)
+	return dir, tmp, bin, connFile, ci
 }
