@@ -36,8 +36,12 @@ type JudgeConfig struct {
 	CheckpointDir string
 }
 
-// DefaultJudgeConfig trains the judge for 1.3 passes over MNIST (≈ 98.5% test accuracy).
-func DefaultJudgeConfig() JudgeConfig { return JudgeConfig{Steps: 1200, Batch: 64, Seed: 1} }
+// DefaultJudgeConfig trains the judge for 6.4 passes over MNIST. Measured: 98.92% test accuracy,
+// confident (top probability ≥ 0.9) on 97.4% of the real test digits. A judge trained for 1.3
+// passes reached 98.41% but was confident on only 93.6% of real digits: it would mark down good
+// samples for its own doubt (on the same 1000 full-size samples it counted 57.5% confident, this
+// one 73.8%).
+func DefaultJudgeConfig() JudgeConfig { return JudgeConfig{Steps: 6000, Batch: 64, Seed: 1} }
 
 // QuickJudgeConfig trains it briefly (≈ 97.5%) and tests it on 2000 images, for the quick size.
 func QuickJudgeConfig() JudgeConfig {
@@ -51,10 +55,12 @@ func (c JudgeConfig) Key() string { return fmt.Sprintf("judge-n%d-b%d-s%d", c.St
 // hidden layer) used to judge generated digits: a sample is "confident" when the judge gives some
 // digit a probability of at least MinProb. Conditional GAN (lesson 16) reuses it.
 type Judge struct {
-	// Accuracy is the judge's accuracy on the 10000 MNIST test images.
-	Accuracy float64
-	ctx      *context.Context
-	probs    *context.Exec
+	// Accuracy is the judge's accuracy on the MNIST test images, and RealConfident the fraction of
+	// them it is confident about (top probability ≥ MinProb): the most a generator that drew
+	// perfect MNIST digits could score.
+	Accuracy, RealConfident float64
+	ctx                     *context.Context
+	probs                   *context.Exec
 }
 
 // JudgeModel is the judge's network: images [batch, 28, 28] in [0, 1] → logits [batch, 10].
@@ -121,33 +127,49 @@ func newJudge(backend backends.Backend, cfg JudgeConfig) (*Judge, error) {
 	if cfg.TestImages > 0 && cfg.TestImages < nTest {
 		nTest = cfg.TestImages
 	}
-	accFile := ""
+	scoreFile := ""
 	if dir != "" {
-		accFile = filepath.Join(dir, fmt.Sprintf("test-accuracy-%d.txt", nTest))
-		if b, err := os.ReadFile(accFile); err == nil {
-			if acc, err := strconv.ParseFloat(strings.TrimSpace(string(b)), 64); err == nil {
-				j.Accuracy = acc
-				return j, nil
-			}
+		scoreFile = filepath.Join(dir, fmt.Sprintf("test-score-%d.txt", nTest))
+		if acc, conf, ok := readScore(scoreFile); ok {
+			j.Accuracy, j.RealConfident = acc, conf
+			return j, nil
 		}
 	}
-	p, err := j.Probabilities(testSet.Images[:nTest*28*28])
+	images := testSet.Images[:nTest*28*28]
+	s, err := j.Score(images, MinProb)
 	if err != nil {
 		return nil, err
 	}
 	correct := 0
 	for i, label := range testSet.Labels[:nTest] {
-		if argmax(p[i*10:(i+1)*10]) == int(label) {
+		if s.Labels[i] == int(label) {
 			correct++
 		}
 	}
-	j.Accuracy = float64(correct) / float64(nTest)
-	if accFile != "" {
-		if err := os.WriteFile(accFile, []byte(strconv.FormatFloat(j.Accuracy, 'g', -1, 64)+"\n"), 0o644); err != nil {
+	j.Accuracy, j.RealConfident = float64(correct)/float64(nTest), s.Confident
+	if scoreFile != "" {
+		line := strconv.FormatFloat(j.Accuracy, 'g', -1, 64) + " " + strconv.FormatFloat(j.RealConfident, 'g', -1, 64) + "\n"
+		if err := os.WriteFile(scoreFile, []byte(line), 0o644); err != nil {
 			return nil, fmt.Errorf("dcgan: judge: %w", err)
 		}
 	}
 	return j, nil
+}
+
+// readScore reads the judge's cached test accuracy and confident fraction; ok is false when
+// the file is missing or malformed (the judge is then measured again).
+func readScore(path string) (accuracy, confident float64, ok bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, 0, false
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 2 {
+		return 0, 0, false
+	}
+	accuracy, err1 := strconv.ParseFloat(f[0], 64)
+	confident, err2 := strconv.ParseFloat(f[1], 64)
+	return accuracy, confident, err1 == nil && err2 == nil
 }
 
 // Probabilities returns the judge's class probabilities [n, 10] (flat) for images [n, 28, 28]

@@ -29,8 +29,9 @@ type Outcome struct {
 	// Samples are the judged samples [Config.Samples, 28, 28] in [0, 1], and Score the judge's verdict.
 	Samples []float32
 	Score   Score
-	// JudgeAccuracy is the judge's MNIST test accuracy.
-	JudgeAccuracy float64
+	// JudgeAccuracy is the judge's MNIST test accuracy, and JudgeRealConfident the fraction of the
+	// real test digits it is confident about (the score of a perfect generator).
+	JudgeAccuracy, JudgeRealConfident float64
 	// Interpolation is a row of InterpolationSteps images [n, 28, 28]: G(z) for z moving on a
 	// straight line between two noise vectors.
 	Interpolation []float32
@@ -62,7 +63,7 @@ func RunDCGAN(cfg Config) (Outcome, error) {
 	if err != nil {
 		return out, err
 	}
-	out.JudgeAccuracy = judge.Accuracy
+	out.JudgeAccuracy, out.JudgeRealConfident = judge.Accuracy, judge.RealConfident
 	if !cfg.Quiet {
 		out.Grid = plotting.NewLivePicture("fixed noise G(z)")
 	}

@@ -23,6 +23,9 @@ func TestQuickOutcome(t *testing.T) {
 	if out.JudgeAccuracy < 0.9 {
 		t.Errorf("quick judge accuracy %.4f < 0.9", out.JudgeAccuracy)
 	}
+	if out.JudgeRealConfident <= out.Score.Confident {
+		t.Errorf("the judge is confident on %.3f of real digits, no more than on %.3f of the samples", out.JudgeRealConfident, out.Score.Confident)
+	}
 	if out.Score.Confident < QuickConfident {
 		t.Errorf("confident samples %.3f < %.2f", out.Score.Confident, QuickConfident)
 	}
