@@ -19,9 +19,6 @@ type Config struct {
 	// every paragraph a document.
 	Section int
 	HeldOut float64 // fraction of the documents (the end of the book) kept for evaluation.
-	// Far is how many documents away in the book NSP's random B comes from, at least (0: any
-	// other document).
-	Far     int
 	MaxPred int     // masked positions per sequence (15% of SeqLen).
 	Batch   int     // sequences per pre-training step.
 	Steps   int     // pre-training steps.
