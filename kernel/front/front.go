@@ -39,6 +39,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -120,6 +121,13 @@ type front struct {
 	ready  chan struct{}
 	stop   chan struct{}
 	stopMu sync.Once
+	// answerShutdown, once a shutdown_request arrived, sends the front's shutdown_reply unless
+	// GoNB's was already forwarded, and stops the front.
+	answerShutdown atomic.Pointer[func()]
+	// shutdownMu serializes the one shutdown_reply (GoNB's or the front's) with the return of
+	// Serve, which closes the Jupyter sockets.
+	shutdownMu       sync.Mutex
+	shutdownAnswered bool
 
 	execQueue chan queuedExec
 
@@ -242,6 +250,12 @@ func Serve(ctx context.Context, connectionFile string, opts Options) error {
 		case <-f.stop:
 			return nil
 		default:
+		}
+		if answer := f.answerShutdown.Load(); answer != nil {
+			// GoNB exited on the shutdown_request, maybe before its reply reached us: answer
+			// now, while the Jupyter sockets are still open.
+			(*answer)()
+			return nil
 		}
 		return fmt.Errorf("front: GoNB exited: %v", f.cmdErr)
 	}
@@ -569,12 +583,18 @@ func (f *front) readBackend(ctx context.Context, from, to *lockedSocket, ch wire
 			delete(f.controlReqs, pid)
 		}
 		f.mu.Unlock()
-		if err := dest.send(fr.Sign(f.key)); err != nil {
-			f.logf("%s: forward %s: %v", ch, m.Header.MsgType, err)
-		}
 		if m.Header.MsgType == "shutdown_reply" {
-			f.shutdown()
+			f.replyToShutdown(func() { f.forward(dest, ch, fr, m) })
+			continue
 		}
+		f.forward(dest, ch, fr, m)
+	}
+}
+
+// forward sends GoNB's message m (frames fr) to Jupyter on dest.
+func (f *front) forward(dest *lockedSocket, ch wire.Channel, fr wire.Frames, m *wire.Message) {
+	if err := dest.send(fr.Sign(f.key)); err != nil {
+		f.logf("%s: forward %s: %v", ch, m.Header.MsgType, err)
 	}
 }
 
@@ -659,18 +679,35 @@ func (f *front) forwardShutdown(s *lockedSocket, ch wire.Channel, fr wire.Frames
 		}
 	default:
 	}
-	time.AfterFunc(wait, func() {
+	answer := func() {
 		var c struct {
 			Restart bool `json:"restart"`
 		}
 		_ = m.Unmarshal(&c)
+		f.replyToShutdown(func() {
+			f.reply(s, m, "shutdown_reply", map[string]any{"status": "ok", "restart": c.Restart})
+		})
+	}
+	f.answerShutdown.Store(&answer)
+	time.AfterFunc(wait, func() {
 		select {
 		case <-f.stop:
 		default:
-			f.reply(s, m, "shutdown_reply", map[string]any{"status": "ok", "restart": c.Restart})
-			f.shutdown()
+			answer()
 		}
 	})
+}
+
+// replyToShutdown sends the shutdown_reply with send unless one was sent already (GoNB's or the
+// front's), then stops the front.
+func (f *front) replyToShutdown(send func()) {
+	f.shutdownMu.Lock()
+	if !f.shutdownAnswered {
+		f.shutdownAnswered = true
+		send()
+	}
+	f.shutdownMu.Unlock()
+	f.shutdown()
 }
 
 // watchParent shuts the kernel down when the process that started it exits.
