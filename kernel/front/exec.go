@@ -634,8 +634,13 @@ func runtimeFailure(stderr, code string, count int, interrupted bool) *errorCont
 		}
 		if frames == 0 {
 			// GoNB marks cell frames per write to its stderr pipe, so a frame split
-			// across two writes stays unmarked: point at the cell's panicking calls.
-			e.Traceback = append(e.Traceback, callsInCell(code, count, rePanicCalls)...)
+			// across two writes stays unmarked: point at the cell's panicking calls or,
+			// in a cell of one line (an expression), at that line.
+			calls := callsInCell(code, count, rePanicCalls)
+			if len(calls) == 0 {
+				calls = onlyLine(code, count)
+			}
+			e.Traceback = append(e.Traceback, calls...)
 		}
 	} else {
 		e.Ename = "ExitError"
@@ -672,6 +677,21 @@ func callsInCell(code string, count int, re *regexp.Regexp) []string {
 		if re.MatchString(l) {
 			tb = append(tb, fmt.Sprintf("  Cell[%d]: Line %d: %s", count, i+1, strings.TrimSpace(l)))
 		}
+	}
+	return tb
+}
+
+// onlyLine returns a traceback line for the cell's one non-blank line, or nil when it has
+// more than one.
+func onlyLine(code string, count int) []string {
+	var tb []string
+	for i, l := range strings.Split(code, "\n") {
+		if strings.TrimSpace(l) != "" {
+			tb = append(tb, fmt.Sprintf("  Cell[%d]: Line %d: %s", count, i+1, strings.TrimSpace(l)))
+		}
+	}
+	if len(tb) != 1 {
+		return nil
 	}
 	return tb
 }

@@ -106,6 +106,13 @@ func TestRuntimeFailure(t *testing.T) {
 			traceback: []string{"panic: boom", "Cell[4]: Line 3: panic(\"boom\")", "exit status 2"},
 		},
 		{
+			name:   "runtime error in a one-line cell whose frame GoNB did not mark",
+			stderr: "panic: runtime error: index out of range [21] with length 2\n\ngoroutine 1 [running]:\nexit status 2\n",
+			code:   "\n\n[]int{1, 2}[x]",
+			ename:  "panic", evalue: "runtime error: index out of range [21] with length 2",
+			traceback: []string{"goroutine 1 [running]:", "Cell[4]: Line 3: []int{1, 2}[x]", "exit status 2"},
+		},
+		{
 			name:   "runtime error",
 			stderr: "before\npanic: runtime error: index out of range [5] with length 2\n\ngoroutine 1 [running]:\nmain.main()\n\t " + marker + " /tmp/x/main.go:9\nexit status 2\n",
 			code:   "%%\nxs := []int{1, 2}\nfmt.Println(xs[5])",
