@@ -590,6 +590,7 @@ var (
 	reGoNBFrame  = regexp.MustCompile(`\x1b\[7m\[\[ Cell \[(\d+)\] Line (\d+) \]\]\x1b\[0m`)
 	reANSI       = regexp.MustCompile(`\x1b\[[0-9;]*m`)
 	rePanicCalls = regexp.MustCompile(`\bpanic\s*\(`)
+	reNonBlank   = regexp.MustCompile(`\S`)
 	reFatalCalls = regexp.MustCompile(`\b(log\.(Fatal|Panic)\w*|os\.Exit|klog\.(Fatal|Exit)\w*|must\.\w+)\s*\(`)
 )
 
@@ -637,8 +638,8 @@ func runtimeFailure(stderr, code string, count int, interrupted bool) *errorCont
 			// across two writes stays unmarked: point at the cell's panicking calls or,
 			// in a cell of one line (an expression), at that line.
 			calls := callsInCell(code, count, rePanicCalls)
-			if len(calls) == 0 {
-				calls = onlyLine(code, count)
+			if lines := callsInCell(code, count, reNonBlank); len(calls) == 0 && len(lines) == 1 { // a one-line cell
+				calls = lines
 			}
 			e.Traceback = append(e.Traceback, calls...)
 		}
@@ -677,21 +678,6 @@ func callsInCell(code string, count int, re *regexp.Regexp) []string {
 		if re.MatchString(l) {
 			tb = append(tb, fmt.Sprintf("  Cell[%d]: Line %d: %s", count, i+1, strings.TrimSpace(l)))
 		}
-	}
-	return tb
-}
-
-// onlyLine returns a traceback line for the cell's one non-blank line, or nil when it has
-// more than one.
-func onlyLine(code string, count int) []string {
-	var tb []string
-	for i, l := range strings.Split(code, "\n") {
-		if strings.TrimSpace(l) != "" {
-			tb = append(tb, fmt.Sprintf("  Cell[%d]: Line %d: %s", count, i+1, strings.TrimSpace(l)))
-		}
-	}
-	if len(tb) != 1 {
-		return nil
 	}
 	return tb
 }
