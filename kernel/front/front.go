@@ -137,6 +137,32 @@ type front struct {
 	execs       map[string]*execState // by the msg_id GoNB sees
 	own         map[string]chan *wire.Message
 	current     *execState
+	// inputAsked is when the last input_request from GoNB was forwarded to Jupyter.
+	inputAsked time.Time
+}
+
+// inputReplyHold is how long after GoNB's input_request the front holds back the
+// input_reply. GoNB v0.11.1 (internal/kernel/messages.go, PromptInput) sends
+// input_request before it registers the callback that takes the reply, and
+// drops a reply that arrives in between, leaving the cell waiting for input
+// forever. No person answers a prompt this fast; a client that answers at once
+// (a test, a script) would lose the race when GoNB's goroutine is descheduled
+// right after its send.
+const inputReplyHold = 250 * time.Millisecond
+
+// holdInputReply waits until inputReplyHold has passed since the last
+// input_request, or until the front stops.
+func (f *front) holdInputReply() {
+	f.mu.Lock()
+	wait := inputReplyHold - time.Since(f.inputAsked)
+	f.mu.Unlock()
+	if wait <= 0 {
+		return
+	}
+	select {
+	case <-time.After(wait):
+	case <-f.stop:
+	}
 }
 
 // Serve runs the front for the connection file until shutdown_request, ctx is
@@ -502,6 +528,9 @@ func (f *front) forwardLoop(ctx context.Context, ch wire.Channel, pending chan q
 		if ch == wire.Control {
 			f.routeToControl(m.Header.MsgID)
 		}
+		if m.Header.MsgType == "input_reply" {
+			f.holdInputReply()
+		}
 		if err := f.backendSocket(ch).send(fr.Sign(f.gkey)); err != nil {
 			f.logf("%s: forward %s: %v", ch, m.Header.MsgType, err)
 		}
@@ -586,6 +615,11 @@ func (f *front) readBackend(ctx context.Context, from, to *lockedSocket, ch wire
 		if m.Header.MsgType == "shutdown_reply" {
 			f.replyToShutdown(func() { f.forward(dest, ch, fr, m) })
 			continue
+		}
+		if m.Header.MsgType == "input_request" {
+			f.mu.Lock()
+			f.inputAsked = time.Now()
+			f.mu.Unlock()
 		}
 		f.forward(dest, ch, fr, m)
 	}

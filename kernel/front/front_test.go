@@ -3,6 +3,7 @@ package front
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,7 +16,25 @@ import (
 // startFront runs Serve with real GoNB on a fresh connection and returns a client.
 func startFront(t testing.TB) (*testClient, wire.ConnectionInfo, string) {
 	t.Helper()
+	return startFrontWrapped(t, nil)
+}
+
+// startFrontWrapped is startFront with GoNB's command passed through wrap
+// (when not nil) before it starts.
+func startFrontWrapped(t testing.TB, wrap func(*exec.Cmd) *exec.Cmd) (*testClient, wire.ConnectionInfo, string) {
+	t.Helper()
 	dir := gonbTools(t)
+	startBackend := gonbCommand(dir)
+	if wrap != nil {
+		inner := startBackend
+		startBackend = func(ctx context.Context, connFile string) (*exec.Cmd, error) {
+			cmd, err := inner(ctx, connFile)
+			if err != nil {
+				return nil, err
+			}
+			return wrap(cmd), nil
+		}
+	}
 	ci, err := wire.NewLoopbackConnection()
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +51,7 @@ func startFront(t testing.TB) (*testClient, wire.ConnectionInfo, string) {
 	done := make(chan error, 1)
 	go func() {
 		done <- Serve(ctx, connFile, Options{
-			StartBackend: gonbCommand(dir),
+			StartBackend: startBackend,
 			Backend:      "test",
 			HistoryPath:  histPath,
 			Logf: func(format string, args ...any) {

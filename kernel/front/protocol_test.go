@@ -2,6 +2,7 @@ package front
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -331,5 +332,41 @@ func TestShutdown(t *testing.T) {
 	}
 	if gonb.ProcessState == nil {
 		t.Error("GoNB still running after Serve returned")
+	}
+}
+
+// TestInputReplyRightAway answers GoNB's input prompts at once while every
+// write GoNB makes returns late (strace delays the syscalls' exit). GoNB
+// registers the callback for the input_reply only after its input_request is
+// sent, so without the front's hold the reply arrives first, is dropped, and
+// the cell waits for input forever.
+func TestInputReplyRightAway(t *testing.T) {
+	if err := exec.Command("strace", "-f", "-qq", "-o", os.DevNull, "true").Run(); err != nil {
+		t.Skipf("strace cannot trace here (%v); install Debian's strace to run this test", err)
+	}
+	c, _, _ := startFrontWrapped(t, func(cmd *exec.Cmd) *exec.Cmd {
+		args := append([]string{"-f", "-qq", "-o", os.DevNull, "-e", "trace=write,sendmsg,sendto",
+			"-e", "inject=write,sendmsg,sendto:delay_exit=20000", cmd.Path}, cmd.Args[1:]...)
+		traced := exec.Command("strace", args...)
+		traced.Env, traced.Stdout, traced.Stderr = cmd.Env, cmd.Stdout, cmd.Stderr
+		return traced
+	})
+	for i := range 3 {
+		content := executeContent("%with_inputs\n!read x && echo got $x")
+		content["allow_stdin"] = true
+		req := c.send(c.shell, "execute_request", content)
+		select {
+		case ir := <-c.stdinCh:
+			reply := wire.NewMessage("input_reply", ir, c.session, map[string]any{"value": fmt.Sprint("gopher", i)})
+			reply.Identities = nil
+			if err := wire.Send(c.stdin, reply, c.key); err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Fatalf("cell %d: no input_request", i)
+		}
+		if e := c.collect(req, 20*time.Second); e.Status() != "ok" || !strings.Contains(e.Stdout, fmt.Sprint("got gopher", i)) {
+			t.Fatalf("cell %d: got %s", i, e)
+		}
 	}
 }
