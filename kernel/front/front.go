@@ -702,6 +702,18 @@ func (f *front) readBackendIOPub(ctx context.Context) {
 // forwardShutdown passes a shutdown_request to GoNB on the same channel and stops
 // after GoNB's reply (see readBackend), or after 3 s without one.
 func (f *front) forwardShutdown(s *lockedSocket, ch wire.Channel, fr wire.Frames, m *wire.Message) {
+	answer := func() {
+		var c struct {
+			Restart bool `json:"restart"`
+		}
+		_ = m.Unmarshal(&c)
+		f.replyToShutdown(func() {
+			f.reply(s, m, "shutdown_reply", map[string]any{"status": "ok", "restart": c.Restart})
+		})
+	}
+	// Stored before GoNB sees the request: GoNB may exit at once, and Serve must then know that
+	// a shutdown_reply is owed rather than report GoNB's death.
+	f.answerShutdown.Store(&answer)
 	wait := time.Duration(0)
 	if ch == wire.Control {
 		f.routeToControl(m.Header.MsgID)
@@ -713,16 +725,6 @@ func (f *front) forwardShutdown(s *lockedSocket, ch wire.Channel, fr wire.Frames
 		}
 	default:
 	}
-	answer := func() {
-		var c struct {
-			Restart bool `json:"restart"`
-		}
-		_ = m.Unmarshal(&c)
-		f.replyToShutdown(func() {
-			f.reply(s, m, "shutdown_reply", map[string]any{"status": "ok", "restart": c.Restart})
-		})
-	}
-	f.answerShutdown.Store(&answer)
 	time.AfterFunc(wait, func() {
 		select {
 		case <-f.stop:
