@@ -44,7 +44,10 @@ type Config struct {
 // curve flattens (about 67% at 6000–8000 iterations, 71–74% from 12000 to 20000), and neither a
 // moving average of G's weights (71.5%), one-sided label smoothing, nor a last phase with less
 // gradient noise (2000 more iterations at batch 32: 73.5%; 1000 at batch 64: 72.1%; 2000–3000 at a
-// learning rate of 5e-5 or 2e-5: 71.8%, 72.9%) helped.
+// learning rate of 5e-5 or 2e-5: 71.8%, 72.9%) helped. Deeper networks (about 40% more time per
+// iteration) moved it little: an extra 3×3 layer in G at 14×14 gave 74.3% at 10000 iterations,
+// 76.3% at 12000 and 74.5% at 14000; G ending in 16 channels at 28×28 and a 3×3 layer, 75.0% at
+// 12000; an extra 3×3 layer in D at 14×14, 70.7% at 10000.
 func DefaultConfig() Config {
 	return Config{
 		ZDim: 32, GFeatures: 64, DFeatures: 32, Batch: 8,
