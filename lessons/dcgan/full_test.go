@@ -15,8 +15,8 @@ func TestFullOutcome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("judge accuracy %.4f, confident on %.3f of real digits; confident %.3f; shares %.3f; min share %.3f; %v/iteration; wall %v (resumed at %d)",
-		out.JudgeAccuracy, out.JudgeRealConfident, out.Score.Confident, out.Score.Share, out.Score.MinShare(), out.StepTime, out.Wall, out.StartStep)
+	t.Logf("judge accuracy %.4f, confident on %.3f of real digits and %.3f of noise; confident %.3f; shares %.3f; min share %.3f; %v/iteration; wall %v (resumed at %d)",
+		out.JudgeAccuracy, out.JudgeRealConfident, out.JudgeNoiseConfident, out.Score.Confident, out.Score.Share, out.Score.MinShare(), out.StepTime, out.Wall, out.StartStep)
 	if out.JudgeAccuracy < 0.98 {
 		t.Errorf("judge accuracy %.4f < 0.98", out.JudgeAccuracy)
 	}

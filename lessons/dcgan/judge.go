@@ -3,6 +3,7 @@ package dcgan
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -61,8 +62,11 @@ type Judge struct {
 	// them it is confident about (top probability ≥ MinProb): the most a generator that drew
 	// perfect MNIST digits could score.
 	Accuracy, RealConfident float64
-	ctx                     *context.Context
-	probs                   *context.Exec
+	// NoiseConfident is the fraction of NoiseImages images of uniform noise it is confident about:
+	// a judge that took noise for digits would make any generator look good.
+	NoiseConfident float64
+	ctx            *context.Context
+	probs          *context.Exec
 }
 
 // JudgeModel is the judge's network: images [batch, 28, 28] in [0, 1] → logits [batch, 10].
@@ -134,7 +138,7 @@ func newJudge(backend backends.Backend, cfg JudgeConfig) (*Judge, error) {
 		scoreFile = filepath.Join(dir, fmt.Sprintf("test-score-%d.txt", nTest))
 		if acc, conf, ok := readScore(scoreFile); ok {
 			j.Accuracy, j.RealConfident = acc, conf
-			return j, nil
+			return j, j.scoreNoise()
 		}
 	}
 	images := testSet.Images[:nTest*28*28]
@@ -155,7 +159,26 @@ func newJudge(backend backends.Backend, cfg JudgeConfig) (*Judge, error) {
 			return nil, fmt.Errorf("dcgan: judge: %w", err)
 		}
 	}
-	return j, nil
+	return j, j.scoreNoise()
+}
+
+// NoiseImages is the number of uniform-noise images the judge is tried on (Judge.NoiseConfident).
+const NoiseImages = 1000
+
+// scoreNoise measures NoiseConfident on NoiseImages images whose pixels are drawn uniformly from
+// [0, 1] with a fixed seed.
+func (j *Judge) scoreNoise() error {
+	rng := rand.New(rand.NewPCG(3, 3))
+	images := make([]float32, NoiseImages*28*28)
+	for i := range images {
+		images[i] = rng.Float32()
+	}
+	s, err := j.Score(images, MinProb)
+	if err != nil {
+		return err
+	}
+	j.NoiseConfident = s.Confident
+	return nil
 }
 
 // readScore reads the judge's cached test accuracy and confident fraction; ok is false when

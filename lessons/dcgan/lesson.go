@@ -30,8 +30,10 @@ type Outcome struct {
 	Samples []float32
 	Score   Score
 	// JudgeAccuracy is the judge's MNIST test accuracy, and JudgeRealConfident the fraction of the
-	// real test digits it is confident about (the score of a perfect generator).
-	JudgeAccuracy, JudgeRealConfident float64
+	// real test digits it is confident about (the score of a perfect generator);
+	// JudgeNoiseConfident the fraction of uniform-noise images it is confident about (the score of
+	// a generator that learned nothing).
+	JudgeAccuracy, JudgeRealConfident, JudgeNoiseConfident float64
 	// Interpolation is a row of InterpolationSteps images [n, 28, 28]: G(z) for z moving on a
 	// straight line between two noise vectors.
 	Interpolation []float32
@@ -63,7 +65,7 @@ func RunDCGAN(cfg Config) (Outcome, error) {
 	if err != nil {
 		return out, err
 	}
-	out.JudgeAccuracy, out.JudgeRealConfident = judge.Accuracy, judge.RealConfident
+	out.JudgeAccuracy, out.JudgeRealConfident, out.JudgeNoiseConfident = judge.Accuracy, judge.RealConfident, judge.NoiseConfident
 	if !cfg.Quiet {
 		out.Grid = plotting.NewLivePicture("fixed noise G(z)")
 	}

@@ -18,13 +18,16 @@ func TestQuickOutcome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("judge accuracy %.4f; confident %.3f; shares %.2f; %v/iteration; wall %v",
-		out.JudgeAccuracy, out.Score.Confident, out.Score.Share, out.StepTime, out.Wall)
+	t.Logf("judge accuracy %.4f, confident on %.3f of noise; confident %.3f; shares %.2f; %v/iteration; wall %v",
+		out.JudgeAccuracy, out.JudgeNoiseConfident, out.Score.Confident, out.Score.Share, out.StepTime, out.Wall)
 	if out.JudgeAccuracy < 0.9 {
 		t.Errorf("quick judge accuracy %.4f < 0.9", out.JudgeAccuracy)
 	}
 	if out.JudgeRealConfident <= out.Score.Confident {
 		t.Errorf("the judge is confident on %.3f of real digits, no more than on %.3f of the samples", out.JudgeRealConfident, out.Score.Confident)
+	}
+	if out.JudgeNoiseConfident >= out.Score.Confident {
+		t.Errorf("the judge is confident on %.3f of noise images, no less than on %.3f of the samples", out.JudgeNoiseConfident, out.Score.Confident)
 	}
 	if out.Score.Confident < QuickConfident {
 		t.Errorf("confident samples %.3f < %.2f", out.Score.Confident, QuickConfident)
