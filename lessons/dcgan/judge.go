@@ -133,33 +133,44 @@ func newJudge(backend backends.Backend, cfg JudgeConfig) (*Judge, error) {
 	if cfg.TestImages > 0 && cfg.TestImages < nTest {
 		nTest = cfg.TestImages
 	}
-	scoreFile := ""
+	scoreFile, cached := "", false
 	if dir != "" {
 		scoreFile = filepath.Join(dir, fmt.Sprintf("test-score-%d.txt", nTest))
-		if acc, conf, ok := readScore(scoreFile); ok {
-			j.Accuracy, j.RealConfident = acc, conf
-			return j, j.scoreNoise()
+		j.Accuracy, j.RealConfident, cached = readScore(scoreFile)
+	}
+	if !cached {
+		if err := j.scoreTest(testSet, nTest, scoreFile); err != nil {
+			return nil, err
 		}
 	}
-	images := testSet.Images[:nTest*28*28]
-	s, err := j.Score(images, MinProb)
-	if err != nil {
+	if err := j.scoreNoise(); err != nil {
 		return nil, err
 	}
+	return j, nil
+}
+
+// scoreTest measures Accuracy and RealConfident on the first n images of the MNIST test set and
+// saves them in scoreFile (unless it is empty).
+func (j *Judge) scoreTest(testSet *mnist.Set, n int, scoreFile string) error {
+	s, err := j.Score(testSet.Images[:n*28*28], MinProb)
+	if err != nil {
+		return err
+	}
 	correct := 0
-	for i, label := range testSet.Labels[:nTest] {
+	for i, label := range testSet.Labels[:n] {
 		if s.Labels[i] == int(label) {
 			correct++
 		}
 	}
-	j.Accuracy, j.RealConfident = float64(correct)/float64(nTest), s.Confident
-	if scoreFile != "" {
-		line := strconv.FormatFloat(j.Accuracy, 'g', -1, 64) + " " + strconv.FormatFloat(j.RealConfident, 'g', -1, 64) + "\n"
-		if err := os.WriteFile(scoreFile, []byte(line), 0o644); err != nil {
-			return nil, fmt.Errorf("dcgan: judge: %w", err)
-		}
+	j.Accuracy, j.RealConfident = float64(correct)/float64(n), s.Confident
+	if scoreFile == "" {
+		return nil
 	}
-	return j, j.scoreNoise()
+	line := strconv.FormatFloat(j.Accuracy, 'g', -1, 64) + " " + strconv.FormatFloat(j.RealConfident, 'g', -1, 64) + "\n"
+	if err := os.WriteFile(scoreFile, []byte(line), 0o644); err != nil {
+		return fmt.Errorf("dcgan: judge: %w", err)
+	}
+	return nil
 }
 
 // NoiseImages is the number of uniform-noise images the judge is tried on (Judge.NoiseConfident).
