@@ -23,8 +23,9 @@
 // cell with stop_on_error the queued ones are aborted, as IPython does. A cell
 // program clears its output with a display_data of [ClearOutputMIME].
 //
-// Messages with a missing or wrong signature, and replayed msg_ids, are dropped
-// and logged.
+// An input_reply waits until 250 ms after GoNB's input_request (GoNB drops a reply
+// that comes sooner; see inputReplyHold). Messages with a missing or wrong
+// signature, and replayed msg_ids, are dropped and logged.
 package front
 
 import (
