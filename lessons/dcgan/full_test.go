@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestFullOutcome runs the notebook's full experiment (about 7 minutes on 2 cores, or resumes it
+// TestFullOutcome runs the notebook's full experiment (about 12 minutes on 2 cores, or resumes it
 // from its checkpoint) and asserts the full outcome. It runs only with DL4GO_FULL=1.
 func TestFullOutcome(t *testing.T) {
 	if os.Getenv("DL4GO_FULL") != "1" {

@@ -40,10 +40,11 @@ type JudgeConfig struct {
 // DefaultJudgeConfig trains the judge for 6.4 passes over MNIST. Measured: 98.92% test accuracy,
 // confident (top probability ≥ 0.9) on 98.1% of the 10000 real test digits. A judge trained for 1.3
 // passes reached 98.41% but was confident on only about 94% of real digits: it would mark down good
-// samples for its own doubt (on the same 1000 full-size samples it counted 57.5% confident, this
-// one 73.8%). A judge trained as long on digits randomly turned (±12°), scaled (±10%) and shifted
-// (±2 pixels) reached 99.00% but was less sure of real digits (97.5%) and of the samples (65.2%),
-// and was confident on 24.7% of uniform-noise images, against 0.2% for this one.
+// samples for its own doubt (on the same 1000 samples of an earlier, shallower generator it counted
+// 57.5% confident, this one 73.8%). A judge trained as long on digits randomly turned (±12°),
+// scaled (±10%) and shifted (±2 pixels) reached 99.00% but was less sure of real digits (97.5%)
+// and of those samples (65.2%), and was confident on 24.7% of uniform-noise images, against 0.2%
+// for this one.
 func DefaultJudgeConfig() JudgeConfig { return JudgeConfig{Steps: 6000, Batch: 64, Seed: 1} }
 
 // QuickJudgeConfig trains it briefly (≈ 97.5%) and tests it on 2000 images, for the quick size.
