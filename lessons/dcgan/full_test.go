@@ -5,8 +5,9 @@ import (
 	"testing"
 )
 
-// TestFullOutcome runs the notebook's full experiment (about 12 minutes on 2 cores, or resumes it
-// from its checkpoint) and asserts the full outcome. It runs only with DL4GO_FULL=1.
+// TestFullOutcome runs the notebook's full experiment (about 12 minutes on 2 cores) and asserts the
+// full outcome. It runs only with DL4GO_FULL=1. Like every test it trains in a fresh cache
+// directory, unless $DL4GO_CACHE_DIR names one: then it resumes from its checkpoint there.
 func TestFullOutcome(t *testing.T) {
 	if os.Getenv("DL4GO_FULL") != "1" {
 		t.Skip("set DL4GO_FULL=1 to run the full-size experiment")
