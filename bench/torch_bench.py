@@ -212,35 +212,41 @@ class Bert(nn.Module):
 
 
 class Generator(nn.Module):
-    """lessons/dcgan/model.go Generator: project z → 7×7×2g, BN-ReLU, two ×2 transposed convs, tanh."""
+    """lessons/dcgan/model.go Generator: project z → 7×7×2g, BN-ReLU, two ×2 transposed convs with a 3×3 conv
+    (BN-ReLU) between them, tanh."""
 
     def __init__(self, c):
         super().__init__()
         g, self.c0 = c["gfeatures"], 2 * c["gfeatures"]
         self.project, self.project_bn = nn.Linear(c["zdim"], 49 * self.c0, bias=False), bn2d(self.c0, 0.01)
         self.tconv1, self.tconv1_bn = nn.ConvTranspose2d(self.c0, g, 4, 2, 1, bias=False), bn2d(g, 0.01)
+        self.conv, self.conv_bn = nn.Conv2d(g, g, 3, 1, 1, bias=False), bn2d(g, 0.01)
         self.tconv2 = nn.ConvTranspose2d(g, 1, 4, 2, 1, bias=False)
 
     def forward(self, z):
         x = F.relu(self.project_bn(self.project(z).view(-1, self.c0, 7, 7)))
         x = F.relu(self.tconv1_bn(self.tconv1(x)))
+        x = F.relu(self.conv_bn(self.conv(x)))
         return torch.tanh(self.tconv2(x))
 
 
 class Discriminator(nn.Module):
-    """lessons/dcgan/model.go Discriminator: stride-2 convs, LeakyReLU 0.2, BN on the second, 7×7 conv to a logit."""
+    """lessons/dcgan/model.go Discriminator: three stride-2 convs (28 → 14 → 7 → 4), LeakyReLU 0.2, BN on all but
+    the first, 4×4 conv to a logit."""
 
     def __init__(self, c):
         super().__init__()
         d = c["dfeatures"]
         self.conv1 = nn.Conv2d(1, d, 4, 2, 1)
         self.conv2, self.conv2_bn = nn.Conv2d(d, 2 * d, 4, 2, 1, bias=False), bn2d(2 * d, 0.01)
-        self.conv3 = nn.Conv2d(2 * d, 1, 7)
+        self.conv3, self.conv3_bn = nn.Conv2d(2 * d, 4 * d, 3, 2, 1, bias=False), bn2d(4 * d, 0.01)
+        self.logit = nn.Conv2d(4 * d, 1, 4)
 
     def forward(self, x):
         h = F.leaky_relu(self.conv1(x), 0.2)
         h = F.leaky_relu(self.conv2_bn(self.conv2(h)), 0.2)
-        return self.conv3(h).flatten()
+        h = F.leaky_relu(self.conv3_bn(self.conv3(h)), 0.2)
+        return self.logit(h).flatten()
 
 
 class DCGAN(nn.Module):

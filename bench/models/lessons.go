@@ -326,7 +326,7 @@ func (l *Lesson) bert(backend backends.Backend, rng *rand.Rand, poolSize int) er
 
 // --- dcgan: lesson 15, DCGAN on MNIST (lessons/dcgan) ----------------------------------------------
 
-// dcgan: batch = images per step, real and fake each (the lesson's Batch is 64). One step is the
+// dcgan: batch = images per step, real and fake each (the lesson's Batch is 8). One step is the
 // lesson's iteration (lessons/dcgan/train.go): fake = G(z) in training mode, one discriminator
 // update on real and fake, one generator update (non-saturating loss) through the frozen D on new
 // noise; two Adams (lr, β1 from dcgan.DefaultConfig). Real images are synthetic, in [0, 1].

@@ -45,8 +45,8 @@ func wantParams(t *testing.T) map[string]int {
 
 	g := dcgan.DefaultConfig()
 	z, gf, df := g.ZDim, g.GFeatures, g.DFeatures
-	dcganN := z*49*2*gf + bn(2*gf) + 16*2*gf*gf + bn(gf) + 16*gf + // generator
-		16*df + df + 16*df*2*df + bn(2*df) + 49*2*df + 1 // discriminator
+	dcganN := z*49*2*gf + bn(2*gf) + 16*2*gf*gf + bn(gf) + 9*gf*gf + bn(gf) + 16*gf + // generator
+		16*df + df + 16*df*2*df + bn(2*df) + 9*2*df*4*df + bn(4*df) + 16*4*df + 1 // discriminator
 
 	mh := maml.Full().Hidden
 	mamlN := mh + mh + mh*mh + mh + mh + 1
