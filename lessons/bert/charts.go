@@ -15,7 +15,7 @@ func (p *Pretrained) LossChart() (*plotting.Chart, error) {
 }
 
 // AccuracyChart draws the pre-training accuracies per step (smoothed): MLM top-1 at the masked
-// positions and NSP, with the held-out values of ev as flat reference lines.
+// positions and NSP, with the held-out values of ev (both NSP accuracies) as flat reference lines.
 func (p *Pretrained) AccuracyChart(ev PretrainEval) (*plotting.Chart, error) {
 	h := p.History
 	flat := func(v float64) []float64 {
@@ -28,6 +28,7 @@ func (p *Pretrained) AccuracyChart(ev PretrainEval) (*plotting.Chart, error) {
 	return plotting.Line("BERT-mini pre-training accuracy (training batches; flat: held-out)", h.Step, []plotting.Series{
 		{Name: "MLM top-1", Y: h.MLMAcc}, {Name: "NSP", Y: h.NSPAcc},
 		{Name: "held-out MLM", Y: flat(ev.MLMAcc)}, {Name: "held-out NSP", Y: flat(ev.NSPAcc)},
+		{Name: "held-out NSP, random B held out too", Y: flat(ev.NSPWithinAcc)},
 		{Name: fmt.Sprintf("unigram baseline (%q)", ev.UnigramTok), Y: flat(ev.Unigram)},
 	}, plotting.WithAxisNames("step", "accuracy"), plotting.WithSmoothing(25), plotting.WithRange(0, 1))
 }

@@ -111,6 +111,39 @@ func TestSpanPair(t *testing.T) {
 	}
 }
 
+// TestSpanPairWithOthers checks held-out pairs drawn as in pre-training: A and a real B from the
+// held-out documents, a random B from any other document, held-out or not.
+func TestSpanPairWithOthers(t *testing.T) {
+	all := toyCorpus()
+	held := newEncodedCorpus(toyCorpus().docs[:2]).withOthers(all.flat[2:])
+	rng := rand.New(rand.NewPCG(7, 8))
+	fromHeld, fromOthers := 0, 0
+	for range 1000 {
+		i := rng.IntN(len(held.splits))
+		a, b, isNext := held.spanPair(rng, i, 32)
+		docA, docB := (a[0]-MASK-1)/60, (b[0]-MASK-1)/60
+		switch {
+		case docA >= 2:
+			t.Fatalf("A comes from document %d, not from the held-out ones", docA)
+		case isNext == 1 && b[0] != a[len(a)-1]+1:
+			t.Fatalf("a real B does not continue A")
+		case isNext == 0 && docB == docA:
+			t.Fatalf("a random B comes from A's own document %d", docA)
+		case isNext == 0 && docB < 2:
+			fromHeld++
+		case isNext == 0:
+			fromOthers++
+		}
+	}
+	// 19 documents besides A's: 1 held out, 18 others.
+	if fromHeld == 0 || fromOthers < 10*fromHeld {
+		t.Errorf("random B's: %d from the other held-out document, %d from the others; want about 1 in 19 held out", fromHeld, fromOthers)
+	}
+	if len(held.flat) != 2 || held.others == nil || all.others != nil {
+		t.Errorf("withOthers changed its receiver or lost documents")
+	}
+}
+
 // TestAttentionIsBidirectional checks the encoder's attention weights on a padded input: each
 // row sums to 1, [PAD] keys get no weight, and tokens attend to their right as well as their left.
 func TestAttentionIsBidirectional(t *testing.T) {

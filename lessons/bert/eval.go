@@ -18,9 +18,16 @@ type PretrainEval struct {
 	MLMAcc     float64 // top-1 accuracy at the masked positions of held-out sequences.
 	Unigram    float64 // accuracy of always guessing the most frequent training token there.
 	UnigramTok string  // that token.
-	NSPAcc     float64 // next-sentence accuracy on held-out pairs (half real, half random).
-	Masked     int     // masked positions evaluated.
-	Pairs      int     // sentence pairs evaluated.
+	// NSPAcc is the next-sentence accuracy on held-out pairs, half of them real: A and its real
+	// continuation come from the held-out text, a random B from any other section of the book,
+	// as pre-training draws them.
+	NSPAcc float64
+	// NSPWithinAcc is the same with every random B drawn from the held-out text too. On Opticks
+	// that is the Queries, one kind of text on related subjects, so a random B is rarely off-topic:
+	// only whether the words run on across the cut and whether B repeats A's words tell it apart.
+	NSPWithinAcc float64
+	Masked       int // masked positions evaluated.
+	Pairs        int // sentence pairs evaluated for each NSP accuracy.
 }
 
 // Ratio returns MLMAcc / Unigram: how many times better than the frequency baseline.
@@ -71,10 +78,11 @@ func (p *Pretrained) materialize() error {
 }
 
 // Evaluate measures MLM top-1 accuracy (against the unigram-frequency baseline) and NSP accuracy
-// on cfg.EvalBatches batches of held-out sequences (a fixed random stream). The result is cached
-// next to the checkpoint.
+// on cfg.EvalBatches batches of held-out sequences (fixed random streams), and NSP accuracy again
+// with every random B from the held-out text (PretrainEval.NSPWithinAcc). The result is cached next
+// to the checkpoint.
 func (p *Pretrained) Evaluate() (PretrainEval, error) {
-	return cached(p, fmt.Sprintf("eval-%d.json", p.Config.EvalBatches), p.evaluate)
+	return cached(p, fmt.Sprintf("eval-v2-%d.json", p.Config.EvalBatches), p.evaluate)
 }
 
 func (p *Pretrained) evaluate() (PretrainEval, error) {
@@ -87,46 +95,62 @@ func (p *Pretrained) evaluate() (PretrainEval, error) {
 	top := p.mostFrequentToken()
 	ev.UnigramTok = p.Vocab.Tokens[top]
 	m := p.Config.Model
-	rng := rand.New(rand.NewPCG(p.Config.Seed, 1<<40))
-	hits, uni, nsp := 0, 0, 0
-	for range p.Config.EvalBatches {
-		exs := make([]Example, p.Config.Batch)
-		for i := range exs {
-			exs[i] = p.test.pretrainExample(rng, m, p.Config.MaxPred)
-		}
-		in, _ := batchTensors(exs)
-		out, err := exec.Exec(in[0], in[1], in[2])
-		if err != nil {
-			return ev, fmt.Errorf("bert: evaluate: %w", err)
-		}
-		mlm := tensors.MustCopyFlatData[float32](out[0])
-		ns := tensors.MustCopyFlatData[float32](out[1])
-		for _, t := range out {
-			t.FinalizeAll()
-		}
-		for i, e := range exs {
-			for k, w := range e.Weights {
-				if w == 0 {
-					continue
+	// Each pass draws EvalBatches batches from corpus and counts NSP hits; see counts MLM too.
+	pass := func(corpus *encodedCorpus, stream uint64, see func(e Example, mlm []float32)) (nspHits int, err error) {
+		rng := rand.New(rand.NewPCG(p.Config.Seed, stream))
+		for range p.Config.EvalBatches {
+			exs := make([]Example, p.Config.Batch)
+			for i := range exs {
+				exs[i] = corpus.pretrainExample(rng, m, p.Config.MaxPred)
+			}
+			in, _ := batchTensors(exs)
+			out, err := exec.Exec(in[0], in[1], in[2])
+			if err != nil {
+				return 0, fmt.Errorf("bert: evaluate: %w", err)
+			}
+			mlm := tensors.MustCopyFlatData[float32](out[0])
+			ns := tensors.MustCopyFlatData[float32](out[1])
+			for _, t := range out {
+				t.FinalizeAll()
+			}
+			for i, e := range exs {
+				if see != nil {
+					see(e, mlm[i*len(e.Weights)*m.Vocab:(i+1)*len(e.Weights)*m.Vocab])
 				}
-				ev.Masked++
-				row := mlm[(i*len(e.Weights)+k)*m.Vocab : (i*len(e.Weights)+k+1)*m.Vocab]
-				if argmax(row) == e.Targets[k] {
-					hits++
-				}
-				if e.Targets[k] == top {
-					uni++
+				if argmax(ns[2*i:2*i+2]) == e.IsNext {
+					nspHits++
 				}
 			}
-			ev.Pairs++
-			if argmax(ns[2*i:2*i+2]) == e.IsNext {
-				nsp++
-			}
 		}
+		return nspHits, nil
 	}
+	hits, uni := 0, 0
+	within, err := pass(p.test, 1<<40, func(e Example, mlm []float32) {
+		for k, w := range e.Weights {
+			if w == 0 {
+				continue
+			}
+			ev.Masked++
+			if argmax(mlm[k*m.Vocab:(k+1)*m.Vocab]) == e.Targets[k] {
+				hits++
+			}
+			if e.Targets[k] == top {
+				uni++
+			}
+		}
+	})
+	if err != nil {
+		return ev, err
+	}
+	book, err := pass(p.test.withOthers(p.train.flat), 1<<40+1, nil)
+	if err != nil {
+		return ev, err
+	}
+	ev.Pairs = p.Config.EvalBatches * p.Config.Batch
 	ev.MLMAcc = float64(hits) / float64(ev.Masked)
 	ev.Unigram = float64(uni) / float64(ev.Masked)
-	ev.NSPAcc = float64(nsp) / float64(ev.Pairs)
+	ev.NSPAcc = float64(book) / float64(ev.Pairs)
+	ev.NSPWithinAcc = float64(within) / float64(ev.Pairs)
 	return ev, nil
 }
 

@@ -54,7 +54,7 @@ func TestResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if math.Abs(ev1.MLMAcc-ev2.MLMAcc) > 1e-9 || math.Abs(ev1.NSPAcc-ev2.NSPAcc) > 1e-9 {
+	if math.Abs(ev1.MLMAcc-ev2.MLMAcc) > 1e-9 || math.Abs(ev1.NSPAcc-ev2.NSPAcc) > 1e-9 || math.Abs(ev1.NSPWithinAcc-ev2.NSPWithinAcc) > 1e-9 {
 		t.Errorf("restored model evaluates differently: %+v vs %+v", ev1, ev2)
 	}
 	// Training further resumes at step 4, not 0.

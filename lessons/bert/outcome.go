@@ -121,7 +121,8 @@ func (o *Outcome) Summary() string {
 	e := o.Eval
 	fmt.Fprintf(&b, "held-out MLM top-1 %.3f vs unigram baseline %.3f (always %q): %.2f× (%d masked tokens)\n",
 		e.MLMAcc, e.Unigram, e.UnigramTok, e.Ratio(), e.Masked)
-	fmt.Fprintf(&b, "held-out NSP accuracy %.3f (%d pairs, half real)\n", e.NSPAcc, e.Pairs)
+	fmt.Fprintf(&b, "held-out NSP accuracy %.3f with a random B from anywhere in the book, %.3f with one from the held-out text (%d pairs each, half real)\n",
+		e.NSPAcc, e.NSPWithinAcc, e.Pairs)
 	if o.Task != nil {
 		fmt.Fprintf(&b, "intruder-word task (%d train / %d test examples), test accuracy after %d steps:\n", o.Task.Train, o.Task.Test, o.Task.Config.Steps)
 		for _, r := range o.Task.Methods {
