@@ -19,11 +19,13 @@
 //   - Pre-training: RunPretrain trains both objectives on "[CLS] A [SEP] B [SEP]" inputs of 128
 //     tokens: 15% of the tokens chosen, 80% replaced by [MASK], 10% by a random token, 10% left;
 //     half of the time B is the text that follows A, half of the time a span of the same length
-//     from another section (so that only the content tells them apart: whether the words run on
-//     across the cut, and whether B repeats A's words). It saves GoMLX checkpoints (gomlxext.Fit)
-//     under the user cache, so an interrupted run resumes. Pretrained.Evaluate measures held-out MLM top-1 accuracy against the
-//     unigram-frequency baseline, and NSP accuracy; ProbeSentence gives the top-k tokens for a
-//     masked word and the attention maps.
+//     from another section (so that only the content tells them apart: the subject, whether the
+//     words run on across the cut, whether B repeats A's words). It saves GoMLX checkpoints
+//     (gomlxext.Fit) under the user cache, so an interrupted run resumes. Pretrained.Evaluate
+//     measures held-out MLM top-1 accuracy against the unigram-frequency baseline, and NSP accuracy twice: with random
+//     B's from anywhere in the book, and from the held-out text only, where the topic no longer
+//     gives them away (NSP learns topic more than continuity, as ALBERT's authors argued).
+//     ProbeSentence gives the top-k tokens for a masked word and the attention maps.
 //   - Transfer: Pretrained.RunTask compares fine-tuning, a frozen encoder with a trained head
 //     (feature-based), and training from scratch on intruder-word detection (is this Opticks
 //     sentence intact, or were two words replaced?).
