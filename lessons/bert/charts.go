@@ -33,6 +33,20 @@ func (p *Pretrained) AccuracyChart(ev PretrainEval) (*plotting.Chart, error) {
 	}, plotting.WithAxisNames("step", "accuracy"), plotting.WithSmoothing(25), plotting.WithRange(0, 1))
 }
 
+// Chart draws, for each source of random B's, NSP's accuracy on held-out pairs, the share of random
+// B's it rejects and the share of real B's it accepts.
+func (ss NSPSources) Chart() (*plotting.Chart, error) {
+	var names []string
+	var acc, rejected, accepted []float64
+	for _, s := range ss {
+		names = append(names, s.From)
+		acc, rejected, accepted = append(acc, s.Accuracy), append(rejected, s.RandomRejected), append(accepted, s.RealAccepted)
+	}
+	return plotting.Bar("Held-out NSP by where the random B comes from", names, []plotting.Series{
+		{Name: "accuracy", Y: acc}, {Name: "random B rejected", Y: rejected}, {Name: "real B accepted", Y: accepted},
+	}, plotting.WithAxisNames("random B from", "share of pairs"), plotting.WithRange(0, 1))
+}
+
 // AttentionChart draws the attention weights of one head of one layer for the probed sentence:
 // row = the token attending (query), column = the token attended to (key). Rows look both left
 // and right: BERT's attention is bidirectional.

@@ -36,26 +36,21 @@ type encodedCorpus struct {
 	// point where a document can be cut into a span A before and a span B after.
 	flat   [][]int
 	splits [][2]int
-	// others are more documents a random B may come from, besides flat's: for the held-out text,
-	// the training documents, so that held-out pairs are drawn as pre-training draws them (a random
-	// B from any other section of the book; see withOthers).
-	others [][]int
+	// randomFrom are the documents a random B comes from, never A's own; nil means flat's. For
+	// the held-out text it is the whole book, so that held-out pairs are drawn as pre-training
+	// draws them (see withRandomFrom).
+	randomFrom [][]int
 }
 
-// withOthers returns e with others as further documents for random B's (e itself is unchanged).
-func (e *encodedCorpus) withOthers(others [][]int) *encodedCorpus {
+// withRandomFrom returns e with docs as the documents random B's come from (e is unchanged).
+func (e *encodedCorpus) withRandomFrom(docs [][]int) *encodedCorpus {
 	c := *e
-	c.others = others
+	c.randomFrom = docs
 	return &c
 }
 
-// doc returns document d of flat followed by others.
-func (e *encodedCorpus) doc(d int) []int {
-	if d < len(e.flat) {
-		return e.flat[d]
-	}
-	return e.others[d-len(e.flat)]
-}
+// sameDoc reports whether a and b are the same document (the same backing array).
+func sameDoc(a, b []int) bool { return len(a) > 0 && len(b) > 0 && &a[0] == &b[0] }
 
 // minSpan is the fewest tokens of A and of B around a split point.
 const minSpan = 4
@@ -107,7 +102,7 @@ type Example struct {
 
 // spanPair builds an NSP pair from split point i: A is the text just before it (up to half of
 // the L−3 token budget); with probability ½ B is the text just after it, otherwise text from a
-// random position of another document (of flat or others). As in BERT, A and B are spans of text
+// random position of another document (of randomFrom). As in BERT, A and B are spans of text
 // ("sentences" in the paper's loose sense): both may start or end mid-sentence, so only the
 // content tells whether B continues A.
 func (e *encodedCorpus) spanPair(rng *rand.Rand, i, seqLen int) (a, b []int, isNext int) {
@@ -119,13 +114,16 @@ func (e *encodedCorpus) spanPair(rng *rand.Rand, i, seqLen int) (a, b []int, isN
 	if rng.IntN(2) == 0 {
 		return a, b, 1
 	}
-	n := len(e.flat) + len(e.others)
-	d := rng.IntN(n)
-	for (d == sp[0] || len(e.doc(d)) < minSpan) && n > 1 {
-		d = rng.IntN(n)
+	pool := e.randomFrom
+	if pool == nil {
+		pool = e.flat
+	}
+	d := rng.IntN(len(pool))
+	for (sameDoc(pool[d], doc) || len(pool[d]) < minSpan) && len(pool) > 1 {
+		d = rng.IntN(len(pool))
 	}
 	// The random B is as long as the real one: its length tells nothing.
-	other := e.doc(d)
+	other := pool[d]
 	start := rng.IntN(max(1, len(other)-len(b)+1))
 	return a, other[start:min(len(other), start+len(b))], 0
 }

@@ -111,16 +111,19 @@ func TestSpanPair(t *testing.T) {
 	}
 }
 
-// TestSpanPairWithOthers checks held-out pairs drawn as in pre-training: A and a real B from the
-// held-out documents, a random B from any other document, held-out or not.
-func TestSpanPairWithOthers(t *testing.T) {
+// TestSpanPairRandomFrom checks held-out pairs drawn as in pre-training: A and a real B from the
+// held-out documents, a random B from any other document of the book, held-out or not; and, with a
+// narrower pool, random B's from that pool only.
+func TestSpanPairRandomFrom(t *testing.T) {
 	all := toyCorpus()
-	held := newEncodedCorpus(toyCorpus().docs[:2]).withOthers(all.flat[2:])
+	held := newEncodedCorpus(toyCorpus().docs[:2])
+	book := held.withRandomFrom(append(append([][]int(nil), held.flat...), all.flat[2:]...))
+	firstThree := held.withRandomFrom(all.flat[2:5])
 	rng := rand.New(rand.NewPCG(7, 8))
-	fromHeld, fromOthers := 0, 0
+	fromHeld, fromRest := 0, 0
 	for range 1000 {
 		i := rng.IntN(len(held.splits))
-		a, b, isNext := held.spanPair(rng, i, 32)
+		a, b, isNext := book.spanPair(rng, i, 32)
 		docA, docB := (a[0]-MASK-1)/60, (b[0]-MASK-1)/60
 		switch {
 		case docA >= 2:
@@ -132,15 +135,20 @@ func TestSpanPairWithOthers(t *testing.T) {
 		case isNext == 0 && docB < 2:
 			fromHeld++
 		case isNext == 0:
-			fromOthers++
+			fromRest++
+		}
+		if _, b, isNext := firstThree.spanPair(rng, i, 32); isNext == 0 {
+			if d := (b[0] - MASK - 1) / 60; d < 2 || d > 4 {
+				t.Fatalf("a random B from document %d, outside the pool 2…4", d)
+			}
 		}
 	}
 	// 19 documents besides A's: 1 held out, 18 others.
-	if fromHeld == 0 || fromOthers < 10*fromHeld {
-		t.Errorf("random B's: %d from the other held-out document, %d from the others; want about 1 in 19 held out", fromHeld, fromOthers)
+	if fromHeld == 0 || fromRest < 10*fromHeld {
+		t.Errorf("random B's: %d from the other held-out document, %d from the rest; want about 1 in 19 held out", fromHeld, fromRest)
 	}
-	if len(held.flat) != 2 || held.others == nil || all.others != nil {
-		t.Errorf("withOthers changed its receiver or lost documents")
+	if held.randomFrom != nil || len(book.flat) != 2 {
+		t.Errorf("withRandomFrom changed its receiver or the held-out documents")
 	}
 }
 

@@ -94,44 +94,15 @@ func (p *Pretrained) evaluate() (PretrainEval, error) {
 	defer exec.Finalize()
 	top := p.mostFrequentToken()
 	ev.UnigramTok = p.Vocab.Tokens[top]
-	m := p.Config.Model
-	// Each pass draws EvalBatches batches from corpus and counts NSP hits; see counts MLM too.
-	pass := func(corpus *encodedCorpus, stream uint64, see func(e Example, mlm []float32)) (nspHits int, err error) {
-		rng := rand.New(rand.NewPCG(p.Config.Seed, stream))
-		for range p.Config.EvalBatches {
-			exs := make([]Example, p.Config.Batch)
-			for i := range exs {
-				exs[i] = corpus.pretrainExample(rng, m, p.Config.MaxPred)
-			}
-			in, _ := batchTensors(exs)
-			out, err := exec.Exec(in[0], in[1], in[2])
-			if err != nil {
-				return 0, fmt.Errorf("bert: evaluate: %w", err)
-			}
-			mlm := tensors.MustCopyFlatData[float32](out[0])
-			ns := tensors.MustCopyFlatData[float32](out[1])
-			for _, t := range out {
-				t.FinalizeAll()
-			}
-			for i, e := range exs {
-				if see != nil {
-					see(e, mlm[i*len(e.Weights)*m.Vocab:(i+1)*len(e.Weights)*m.Vocab])
-				}
-				if argmax(ns[2*i:2*i+2]) == e.IsNext {
-					nspHits++
-				}
-			}
-		}
-		return nspHits, nil
-	}
+	v := p.Config.Model.Vocab
 	hits, uni := 0, 0
-	within, err := pass(p.test, 1<<40, func(e Example, mlm []float32) {
+	within, err := p.evalPass(exec, p.test, 0, func(e Example, mlm []float32) {
 		for k, w := range e.Weights {
 			if w == 0 {
 				continue
 			}
 			ev.Masked++
-			if argmax(mlm[k*m.Vocab:(k+1)*m.Vocab]) == e.Targets[k] {
+			if argmax(mlm[k*v:(k+1)*v]) == e.Targets[k] {
 				hits++
 			}
 			if e.Targets[k] == top {
@@ -142,16 +113,122 @@ func (p *Pretrained) evaluate() (PretrainEval, error) {
 	if err != nil {
 		return ev, err
 	}
-	book, err := pass(p.test.withOthers(p.train.flat), 1<<40+1, nil)
+	book, err := p.evalPass(exec, p.test.withRandomFrom(p.wholeBook()), 1, nil)
 	if err != nil {
 		return ev, err
 	}
 	ev.Pairs = p.Config.EvalBatches * p.Config.Batch
 	ev.MLMAcc = float64(hits) / float64(ev.Masked)
 	ev.Unigram = float64(uni) / float64(ev.Masked)
-	ev.NSPAcc = float64(book) / float64(ev.Pairs)
-	ev.NSPWithinAcc = float64(within) / float64(ev.Pairs)
+	ev.NSPAcc = book.accuracy()
+	ev.NSPWithinAcc = within.accuracy()
 	return ev, nil
+}
+
+// wholeBook returns every document of the book: the held-out ones, then the training ones.
+func (p *Pretrained) wholeBook() [][]int {
+	return append(append([][]int(nil), p.test.flat...), p.train.flat...)
+}
+
+// nspCounts counts NSP decisions on real pairs and on pairs with a random B.
+type nspCounts struct{ real, realHits, random, randomHits int }
+
+func (c nspCounts) accuracy() float64 {
+	return float64(c.realHits+c.randomHits) / float64(c.real+c.random)
+}
+
+// evalPass draws cfg.EvalBatches batches from corpus with the random stream number stream, runs
+// the model on them and counts its NSP decisions; see, if not nil, gets each example with its MLM
+// logits [P·V].
+func (p *Pretrained) evalPass(exec *context.Exec, corpus *encodedCorpus, stream uint64, see func(e Example, mlm []float32)) (nspCounts, error) {
+	var c nspCounts
+	m := p.Config.Model
+	rng := rand.New(rand.NewPCG(p.Config.Seed, 1<<40+stream))
+	for range p.Config.EvalBatches {
+		exs := make([]Example, p.Config.Batch)
+		for i := range exs {
+			exs[i] = corpus.pretrainExample(rng, m, p.Config.MaxPred)
+		}
+		in, _ := batchTensors(exs)
+		out, err := exec.Exec(in[0], in[1], in[2])
+		if err != nil {
+			return c, fmt.Errorf("bert: evaluate: %w", err)
+		}
+		mlm := tensors.MustCopyFlatData[float32](out[0])
+		ns := tensors.MustCopyFlatData[float32](out[1])
+		for _, t := range out {
+			t.FinalizeAll()
+		}
+		for i, e := range exs {
+			if see != nil {
+				see(e, mlm[i*len(e.Weights)*m.Vocab:(i+1)*len(e.Weights)*m.Vocab])
+			}
+			hit := argmax(ns[2*i:2*i+2]) == e.IsNext
+			if e.IsNext == 1 {
+				c.real++
+				if hit {
+					c.realHits++
+				}
+			} else {
+				c.random++
+				if hit {
+					c.randomHits++
+				}
+			}
+		}
+	}
+	return c, nil
+}
+
+// NSPSource is how NSP does on held-out pairs when every random B comes from one part of the book.
+type NSPSource struct {
+	From     string  // where the random B's come from.
+	Accuracy float64 // NSP accuracy, about half of the pairs real.
+	// RealAccepted is the share of the real pairs judged "B follows A"; RandomRejected the share
+	// of the pairs with a random B judged "B does not follow A".
+	RealAccepted, RandomRejected float64
+}
+
+// NSPSources are NSP's results for several sources of random B's (Pretrained.NSPBySource).
+type NSPSources []NSPSource
+
+// NSPBySource measures NSP on held-out pairs four times, drawing the random B's from the held-out
+// text, from the three training sections just before it, from the first three sections of the
+// book, and from anywhere in the book (as pre-training does). If NSP judged continuity, where the
+// random B comes from would not matter; if it judges topic, random B's are easier to reject the
+// further their subject is from A's. The result is cached next to the checkpoint.
+func (p *Pretrained) NSPBySource() (NSPSources, error) {
+	return cached(p, fmt.Sprintf("nsp-sources-v1-%d.json", p.Config.EvalBatches), p.nspBySource)
+}
+
+func (p *Pretrained) nspBySource() (NSPSources, error) {
+	exec, err := p.predictExec()
+	if err != nil {
+		return nil, err
+	}
+	defer exec.Finalize()
+	k := min(3, len(p.train.flat))
+	sources := []struct {
+		from   string
+		docs   [][]int
+		stream uint64
+	}{ // streams 0 and 1 are Evaluate's: the first and the last bar equal its two NSP accuracies.
+		{"the held-out text", p.test.flat, 0},
+		{fmt.Sprintf("the %d training sections before it", k), p.train.flat[len(p.train.flat)-k:], 2},
+		{fmt.Sprintf("the first %d sections of the book", k), p.train.flat[:k], 3},
+		{"anywhere in the book", p.wholeBook(), 1},
+	}
+	var out NSPSources
+	for _, s := range sources {
+		c, err := p.evalPass(exec, p.test.withRandomFrom(s.docs), s.stream, nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, NSPSource{From: s.from, Accuracy: c.accuracy(),
+			RealAccepted:   float64(c.realHits) / float64(max(1, c.real)),
+			RandomRejected: float64(c.randomHits) / float64(max(1, c.random))})
+	}
+	return out, nil
 }
 
 // mostFrequentToken returns the most frequent non-special token of the training text.

@@ -19,6 +19,13 @@ func TestQuickOutcome(t *testing.T) {
 	if len(out.Task.Methods) != len(Methods) || out.Next == nil || out.NextTune == nil || out.Next.Generated == "" {
 		t.Errorf("incomplete outcome: %+v", out)
 	}
+	// NSP by source: its first and last sources are Evaluate's two NSP measurements, pair for pair.
+	if n := len(out.NSP); n != 4 || out.NSP[0].Accuracy != out.Eval.NSPWithinAcc || out.NSP[n-1].Accuracy != out.Eval.NSPAcc {
+		t.Errorf("NSP by source %+v does not match the evaluation %+v", out.NSP, out.Eval)
+	}
+	if _, err := out.NSP.Chart(); err != nil {
+		t.Error(err)
+	}
 	if r := out.Result(); !r.OK() {
 		t.Errorf("quick outcome not reached: %s", r)
 	}

@@ -50,6 +50,7 @@ func hashOf(v any) string {
 type Outcome struct {
 	Config   Config
 	Eval     PretrainEval
+	NSP      NSPSources // held-out NSP by where the random B comes from.
 	Task     *TaskOutcome
 	Next     *NextTokenOutcome // the report's setting: frozen encoder.
 	NextTune *NextTokenOutcome // the same with the encoder trained too.
@@ -60,7 +61,7 @@ type Outcome struct {
 }
 
 // Run runs the whole lesson at cfg's size: pre-training (or restoring it), the held-out MLM/NSP
-// evaluation, the downstream task with its three methods and the next-token experiment, frozen
+// evaluation and NSP by source of the random B's, the downstream task with its three methods and the next-token experiment, frozen
 // and not. Results are cached next to the checkpoint, so every notebook cell can call Run cheaply
 // once it has run.
 func Run(cfg Config) (*Outcome, error) {
@@ -71,6 +72,9 @@ func Run(cfg Config) (*Outcome, error) {
 	}
 	out := &Outcome{Config: p.Config, PretrainTime: p.TrainTime}
 	if out.Eval, err = p.Evaluate(); err != nil {
+		return nil, err
+	}
+	if out.NSP, err = p.NSPBySource(); err != nil {
 		return nil, err
 	}
 	if out.Task, err = p.RunTask(cfg.Task); err != nil {
@@ -123,6 +127,9 @@ func (o *Outcome) Summary() string {
 		e.MLMAcc, e.Unigram, e.UnigramTok, e.Ratio(), e.Masked)
 	fmt.Fprintf(&b, "held-out NSP accuracy %.3f with a random B from anywhere in the book, %.3f with one from the held-out text (%d pairs each, half real)\n",
 		e.NSPAcc, e.NSPWithinAcc, e.Pairs)
+	for _, s := range o.NSP {
+		fmt.Fprintf(&b, "  random B from %-36s NSP %.3f: random B rejected %.3f, real B accepted %.3f\n", s.From, s.Accuracy, s.RandomRejected, s.RealAccepted)
+	}
 	if o.Task != nil {
 		fmt.Fprintf(&b, "intruder-word task (%d train / %d test examples), test accuracy after %d steps:\n", o.Task.Train, o.Task.Test, o.Task.Config.Steps)
 		for _, r := range o.Task.Methods {
