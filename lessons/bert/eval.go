@@ -198,7 +198,7 @@ type NSPSources []NSPSource
 // random B comes from would not matter; if it judges topic, random B's are easier to reject the
 // further their subject is from A's. The result is cached next to the checkpoint.
 func (p *Pretrained) NSPBySource() (NSPSources, error) {
-	return cached(p, fmt.Sprintf("nsp-sources-v1-%d.json", p.Config.EvalBatches), p.nspBySource)
+	return cached(p, fmt.Sprintf("nsp-sources-v2-%d.json", p.Config.EvalBatches), p.nspBySource)
 }
 
 func (p *Pretrained) nspBySource() (NSPSources, error) {
@@ -214,8 +214,8 @@ func (p *Pretrained) nspBySource() (NSPSources, error) {
 		stream uint64
 	}{ // streams 0 and 1 are Evaluate's: the first and the last bar equal its two NSP accuracies.
 		{"the held-out text", p.test.flat, 0},
-		{fmt.Sprintf("the %d training sections before it", k), p.train.flat[len(p.train.flat)-k:], 2},
-		{fmt.Sprintf("the first %d sections of the book", k), p.train.flat[:k], 3},
+		{fmt.Sprintf("the %d sections before it", k), p.train.flat[len(p.train.flat)-k:], 2},
+		{fmt.Sprintf("the book's first %d sections", k), p.train.flat[:k], 3},
 		{"anywhere in the book", p.wholeBook(), 1},
 	}
 	var out NSPSources

@@ -128,7 +128,7 @@ func (o *Outcome) Summary() string {
 	fmt.Fprintf(&b, "held-out NSP accuracy %.3f with a random B from anywhere in the book, %.3f with one from the held-out text (%d pairs each, half real)\n",
 		e.NSPAcc, e.NSPWithinAcc, e.Pairs)
 	for _, s := range o.NSP {
-		fmt.Fprintf(&b, "  random B from %-36s NSP %.3f: random B rejected %.3f, real B accepted %.3f\n", s.From, s.Accuracy, s.RandomRejected, s.RealAccepted)
+		fmt.Fprintf(&b, "  random B from %-27s NSP %.3f: random B rejected %.3f, real B accepted %.3f\n", s.From, s.Accuracy, s.RandomRejected, s.RealAccepted)
 	}
 	if o.Task != nil {
 		fmt.Fprintf(&b, "intruder-word task (%d train / %d test examples), test accuracy after %d steps:\n", o.Task.Train, o.Task.Test, o.Task.Config.Steps)
