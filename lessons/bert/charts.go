@@ -27,8 +27,8 @@ func (p *Pretrained) AccuracyChart(ev PretrainEval) (*plotting.Chart, error) {
 	}
 	return plotting.Line("BERT-mini pre-training accuracy (training batches; flat: held-out)", h.Step, []plotting.Series{
 		{Name: "MLM top-1", Y: h.MLMAcc}, {Name: "NSP", Y: h.NSPAcc},
-		{Name: "held-out MLM", Y: flat(ev.MLMAcc)}, {Name: "held-out NSP", Y: flat(ev.NSPAcc)},
-		{Name: "held-out NSP, random B held out too", Y: flat(ev.NSPWithinAcc)},
+		{Name: "held-out MLM", Y: flat(ev.MLMAcc)}, {Name: "held-out NSP", Y: flat(ev.NSPAcc())},
+		{Name: "held-out NSP, random B held out too", Y: flat(ev.NSPWithinAcc())},
 		{Name: fmt.Sprintf("unigram baseline (%q)", ev.UnigramTok), Y: flat(ev.Unigram)},
 	}, plotting.WithAxisNames("step", "accuracy"), plotting.WithSmoothing(25), plotting.WithRange(0, 1))
 }

@@ -23,10 +23,10 @@
 //     words run on across the cut, whether B repeats A's words). It saves GoMLX checkpoints
 //     (gomlxext.Fit) under the user cache, so an interrupted run resumes. Pretrained.Evaluate
 //     measures held-out MLM top-1 accuracy against the unigram-frequency baseline, and NSP accuracy
-//     twice: with random B's from anywhere in the book, and from the held-out text only, where the
-//     topic no longer gives them away; Pretrained.NSPBySource shows that NSP learned topic more
-//     than continuity, as ALBERT's authors argued. ProbeSentence gives the top-k tokens for a
-//     masked word and the attention maps.
+//     with random B's from anywhere in the book (as in pre-training) and from three narrower parts
+//     of it down to the held-out text alone, where the topic no longer gives them away: NSP learned
+//     topic more than continuity, as ALBERT's authors argued. ProbeSentence gives the top-k tokens
+//     for a masked word and the attention maps.
 //   - Transfer: Pretrained.RunTask compares fine-tuning, a frozen encoder with a trained head
 //     (feature-based), and training from scratch on intruder-word detection (is this Opticks
 //     sentence intact, or were two words replaced?).

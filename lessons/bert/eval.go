@@ -18,17 +18,35 @@ type PretrainEval struct {
 	MLMAcc     float64 // top-1 accuracy at the masked positions of held-out sequences.
 	Unigram    float64 // accuracy of always guessing the most frequent training token there.
 	UnigramTok string  // that token.
-	// NSPAcc is the next-sentence accuracy on held-out pairs, half of them real: A and its real
-	// continuation come from the held-out text, a random B from any other section of the book,
-	// as pre-training draws them.
-	NSPAcc float64
-	// NSPWithinAcc is the same with every random B drawn from the held-out text too. On Opticks
-	// that is the Queries, one kind of text on related subjects, so a random B is rarely off-topic:
-	// only whether the words run on across the cut and whether B repeats A's words tell it apart.
-	NSPWithinAcc float64
-	Masked       int // masked positions evaluated.
-	Pairs        int // sentence pairs evaluated for each NSP accuracy.
+	// NSP is the next-sentence accuracy on held-out pairs, about half of them real, with the random
+	// B's drawn from four places (see Pretrained.Evaluate); NSPAcc and NSPWithinAcc pick the last and
+	// the first.
+	NSP    NSPSources
+	Masked int // masked positions evaluated.
+	Pairs  int // sentence pairs evaluated for each source of random B's.
 }
+
+// NSPAcc returns the next-sentence accuracy on held-out pairs drawn as pre-training draws them: A
+// and its real continuation from the held-out text, a random B from any other section of the book.
+func (e PretrainEval) NSPAcc() float64 { return e.NSP[len(e.NSP)-1].Accuracy }
+
+// NSPWithinAcc returns the next-sentence accuracy with every random B drawn from the held-out text
+// too. On Opticks that is the Queries, one kind of text on related subjects, so a random B is
+// rarely off-topic: only whether the words run on across the cut and whether B repeats A's words
+// tell it apart.
+func (e PretrainEval) NSPWithinAcc() float64 { return e.NSP[0].Accuracy }
+
+// NSPSource is how NSP does on held-out pairs when every random B comes from one part of the book.
+type NSPSource struct {
+	From     string  // where the random B's come from.
+	Accuracy float64 // NSP accuracy, about half of the pairs real.
+	// RealAccepted is the share of the real pairs judged "B follows A"; RandomRejected the share
+	// of the pairs with a random B judged "B does not follow A".
+	RealAccepted, RandomRejected float64
+}
+
+// NSPSources are NSP's results for several sources of random B's.
+type NSPSources []NSPSource
 
 // Ratio returns MLMAcc / Unigram: how many times better than the frequency baseline.
 func (e PretrainEval) Ratio() float64 { return e.MLMAcc / e.Unigram }
@@ -77,12 +95,15 @@ func (p *Pretrained) materialize() error {
 	return nil
 }
 
-// Evaluate measures MLM top-1 accuracy (against the unigram-frequency baseline) and NSP accuracy
-// on cfg.EvalBatches batches of held-out sequences (fixed random streams), and NSP accuracy again
-// with every random B from the held-out text (PretrainEval.NSPWithinAcc). The result is cached next
-// to the checkpoint.
+// Evaluate measures MLM top-1 accuracy (against the unigram-frequency baseline) on cfg.EvalBatches
+// batches of held-out sequences, and NSP accuracy on held-out pairs four times, drawing the random
+// B's from the held-out text, from the three training sections just before it, from the first three
+// sections of the book, and from anywhere in the book (as pre-training does: PretrainEval.NSPAcc).
+// If NSP judged whether B continues A, where the random B comes from would not matter; if it judges
+// topic, random B's are easier to reject the further their subject is from A's. Each pass draws its
+// own fixed random stream. The result is cached next to the checkpoint.
 func (p *Pretrained) Evaluate() (PretrainEval, error) {
-	return cached(p, fmt.Sprintf("eval-v2-%d.json", p.Config.EvalBatches), p.evaluate)
+	return cached(p, fmt.Sprintf("eval-v3-%d.json", p.Config.EvalBatches), p.evaluate)
 }
 
 func (p *Pretrained) evaluate() (PretrainEval, error) {
@@ -113,28 +134,39 @@ func (p *Pretrained) evaluate() (PretrainEval, error) {
 	if err != nil {
 		return ev, err
 	}
-	book, err := p.evalPass(exec, p.test.withRandomFrom(p.wholeBook()), 1, nil)
-	if err != nil {
-		return ev, err
+	k := min(3, len(p.train.flat))
+	others := []struct {
+		from   string
+		docs   [][]int
+		stream uint64
+	}{ // stream 0 is the MLM pass's; the whole book keeps stream 1, as when it was the only other.
+		{fmt.Sprintf("the %d sections before it", k), p.train.flat[len(p.train.flat)-k:], 2},
+		{fmt.Sprintf("the book's first %d sections", k), p.train.flat[:k], 3},
+		{"anywhere in the book", append(append([][]int(nil), p.test.flat...), p.train.flat...), 1},
+	}
+	ev.NSP = NSPSources{within.source("the held-out text")}
+	for _, o := range others {
+		c, err := p.evalPass(exec, p.test.withRandomFrom(o.docs), o.stream, nil)
+		if err != nil {
+			return ev, err
+		}
+		ev.NSP = append(ev.NSP, c.source(o.from))
 	}
 	ev.Pairs = p.Config.EvalBatches * p.Config.Batch
 	ev.MLMAcc = float64(hits) / float64(ev.Masked)
 	ev.Unigram = float64(uni) / float64(ev.Masked)
-	ev.NSPAcc = book.accuracy()
-	ev.NSPWithinAcc = within.accuracy()
 	return ev, nil
-}
-
-// wholeBook returns every document of the book: the held-out ones, then the training ones.
-func (p *Pretrained) wholeBook() [][]int {
-	return append(append([][]int(nil), p.test.flat...), p.train.flat...)
 }
 
 // nspCounts counts NSP decisions on real pairs and on pairs with a random B.
 type nspCounts struct{ real, realHits, random, randomHits int }
 
-func (c nspCounts) accuracy() float64 {
-	return float64(c.realHits+c.randomHits) / float64(c.real+c.random)
+// source returns the counts as the NSP result for random B's from "from".
+func (c nspCounts) source(from string) NSPSource {
+	return NSPSource{From: from,
+		Accuracy:       float64(c.realHits+c.randomHits) / float64(max(1, c.real+c.random)),
+		RealAccepted:   float64(c.realHits) / float64(max(1, c.real)),
+		RandomRejected: float64(c.randomHits) / float64(max(1, c.random))}
 }
 
 // evalPass draws cfg.EvalBatches batches from corpus with the random stream number stream, runs
@@ -178,57 +210,6 @@ func (p *Pretrained) evalPass(exec *context.Exec, corpus *encodedCorpus, stream 
 		}
 	}
 	return c, nil
-}
-
-// NSPSource is how NSP does on held-out pairs when every random B comes from one part of the book.
-type NSPSource struct {
-	From     string  // where the random B's come from.
-	Accuracy float64 // NSP accuracy, about half of the pairs real.
-	// RealAccepted is the share of the real pairs judged "B follows A"; RandomRejected the share
-	// of the pairs with a random B judged "B does not follow A".
-	RealAccepted, RandomRejected float64
-}
-
-// NSPSources are NSP's results for several sources of random B's (Pretrained.NSPBySource).
-type NSPSources []NSPSource
-
-// NSPBySource measures NSP on held-out pairs four times, drawing the random B's from the held-out
-// text, from the three training sections just before it, from the first three sections of the
-// book, and from anywhere in the book (as pre-training does). If NSP judged continuity, where the
-// random B comes from would not matter; if it judges topic, random B's are easier to reject the
-// further their subject is from A's. The result is cached next to the checkpoint.
-func (p *Pretrained) NSPBySource() (NSPSources, error) {
-	return cached(p, fmt.Sprintf("nsp-sources-v2-%d.json", p.Config.EvalBatches), p.nspBySource)
-}
-
-func (p *Pretrained) nspBySource() (NSPSources, error) {
-	exec, err := p.predictExec()
-	if err != nil {
-		return nil, err
-	}
-	defer exec.Finalize()
-	k := min(3, len(p.train.flat))
-	sources := []struct {
-		from   string
-		docs   [][]int
-		stream uint64
-	}{ // streams 0 and 1 are Evaluate's: the first and the last bar equal its two NSP accuracies.
-		{"the held-out text", p.test.flat, 0},
-		{fmt.Sprintf("the %d sections before it", k), p.train.flat[len(p.train.flat)-k:], 2},
-		{fmt.Sprintf("the book's first %d sections", k), p.train.flat[:k], 3},
-		{"anywhere in the book", p.wholeBook(), 1},
-	}
-	var out NSPSources
-	for _, s := range sources {
-		c, err := p.evalPass(exec, p.test.withRandomFrom(s.docs), s.stream, nil)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, NSPSource{From: s.from, Accuracy: c.accuracy(),
-			RealAccepted:   float64(c.realHits) / float64(max(1, c.real)),
-			RandomRejected: float64(c.randomHits) / float64(max(1, c.random))})
-	}
-	return out, nil
 }
 
 // mostFrequentToken returns the most frequent non-special token of the training text.
