@@ -48,6 +48,16 @@ type NSPSource struct {
 // NSPSources are NSP's results for several sources of random B's.
 type NSPSources []NSPSource
 
+// String returns one line per source: its accuracy, random B's rejected and real B's accepted.
+func (ss NSPSources) String() string {
+	var b strings.Builder
+	for _, s := range ss {
+		fmt.Fprintf(&b, "random B from %-27s NSP %.3f: random B rejected %.3f, real B accepted %.3f\n",
+			s.From, s.Accuracy, s.RandomRejected, s.RealAccepted)
+	}
+	return b.String()
+}
+
 // Ratio returns MLMAcc / Unigram: how many times better than the frequency baseline.
 func (e PretrainEval) Ratio() float64 { return e.MLMAcc / e.Unigram }
 

@@ -122,9 +122,7 @@ func (o *Outcome) Summary() string {
 	fmt.Fprintf(&b, "held-out MLM top-1 %.3f vs unigram baseline %.3f (always %q): %.2f× (%d masked tokens)\n",
 		e.MLMAcc, e.Unigram, e.UnigramTok, e.Ratio(), e.Masked)
 	fmt.Fprintf(&b, "held-out NSP by where the random B comes from (%d pairs each, about half real):\n", e.Pairs)
-	for _, s := range e.NSP {
-		fmt.Fprintf(&b, "  random B from %-27s NSP %.3f: random B rejected %.3f, real B accepted %.3f\n", s.From, s.Accuracy, s.RandomRejected, s.RealAccepted)
-	}
+	b.WriteString("  " + strings.ReplaceAll(strings.TrimSuffix(e.NSP.String(), "\n"), "\n", "\n  ") + "\n")
 	if o.Task != nil {
 		fmt.Fprintf(&b, "intruder-word task (%d train / %d test examples), test accuracy after %d steps:\n", o.Task.Train, o.Task.Test, o.Task.Config.Steps)
 		for _, r := range o.Task.Methods {
