@@ -3,15 +3,8 @@ package front
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"html"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,92 +12,14 @@ import (
 	"github.com/dl4go/dl4go/kernel/wire"
 )
 
-// cellKind says how the front rewrites a cell before GoNB runs it.
-type cellKind int
-
-const (
-	plainCell cellKind = iota // sent as is
-	exprCell                  // a lone expression: its value becomes execute_result
-	stmtCell                  // a lone call to a printing function: run as a %% statement
-	helpCell                  // "?name" or "name?": the documentation, as a pager payload
-)
-
-// helpTarget returns the expression of a "?name" / "name?" cell.
-func helpTarget(code string) (string, bool) {
-	t := strings.TrimSpace(code)
-	if strings.Contains(t, "\n") || len(t) < 2 {
-		return "", false
-	}
-	var e string
-	switch {
-	case strings.HasPrefix(t, "?"):
-		e = strings.TrimLeft(t, "?")
-	case strings.HasSuffix(t, "?"):
-		e = strings.TrimRight(t, "?")
-	default:
-		return "", false
-	}
-	e = strings.TrimSpace(e)
-	if _, err := parser.ParseExpr(e); err != nil || e == "" {
-		return "", false
-	}
-	return e, true
-}
-
-// statementPackages are packages whose calls are run for their effect, not displayed.
-var statementPackages = map[string]bool{"fmt": true, "log": true, "os": true, "gonbui": true, "plotting": true, "klog": true}
-
-// classify decides whether code is a lone Go expression.
-func classify(code string) cellKind {
-	trimmed := strings.TrimSpace(code)
-	if trimmed == "" {
-		return plainCell
-	}
-	for _, line := range strings.Split(trimmed, "\n") {
-		l := strings.TrimSpace(line)
-		if strings.HasPrefix(l, "%") || strings.HasPrefix(l, "!") {
-			return plainCell
-		}
-	}
-	if _, ok := helpTarget(trimmed); ok {
-		return helpCell
-	}
-	fset := token.NewFileSet()
-	if _, err := parser.ParseFile(fset, "cell.go", "package main\n"+trimmed, parser.SkipObjectResolution); err == nil {
-		return plainCell // declarations
-	}
-	expr, err := parser.ParseExprFrom(fset, "cell.go", trimmed, parser.SkipObjectResolution)
-	if err != nil {
-		return plainCell
-	}
-	if call, ok := expr.(*ast.CallExpr); ok {
-		switch fn := call.Fun.(type) {
-		case *ast.Ident:
-			if fn.Name == "println" || fn.Name == "print" || fn.Name == "panic" {
-				return stmtCell
-			}
-		case *ast.SelectorExpr:
-			if x, ok := fn.X.(*ast.Ident); ok && statementPackages[x.Name] {
-				return stmtCell
-			}
-		}
-	}
-	return exprCell
-}
-
-// exprProgram wraps an expression so that the cell program writes its value to path.
-func exprProgram(expr, path string) string {
-	return "%%\nfunc(vs ...any) { var s string; for i, v := range vs { if i > 0 { s += \" \" }; " +
-		"if t, ok := v.(string); ok { s += fmt.Sprintf(\"%q\", t) } else { s += fmt.Sprintf(\"%v\", v) } }; " +
-		"_ = os.WriteFile(" + strconv.Quote(path) + ", []byte(s), 0o600) }(" + strings.TrimSpace(expr) + ")\n"
-}
-
 // ClearOutputMIME is the MIME type of a display_data that the front turns into a
 // clear_output message (content: {"wait": bool}, or a JSON string of it). Cell
 // programs send it with gonbui.SendData to clear their output area, e.g. for
 // live charts.
 const ClearOutputMIME = "application/vnd.dl4go.clear-output+json"
 
+// execState is one execute_request on its way through GoNB: what the front sent,
+// what GoNB reported so far, and the error or result the front will publish.
 type execState struct {
 	orig       *wire.Message
 	origHeader []byte // raw header frame of the request, the parent of everything
@@ -136,14 +51,10 @@ type execState struct {
 	failed      bool // the reply said "error"
 }
 
-type errorContent struct {
-	Ename     string   `json:"ename"`
-	Evalue    string   `json:"evalue"`
-	Traceback []string `json:"traceback"`
-}
-
+// stderrTail is how much of a cell's stderr the front keeps to read its failure.
 const stderrTail = 64 << 10
 
+// queuedExec is a request from Jupyter waiting for GoNB, stamped with its arrival.
 type queuedExec struct {
 	fr      wire.Frames
 	m       *wire.Message
@@ -534,236 +445,4 @@ func (f *front) finishReply(st *execState, fr wire.Frames, m *wire.Message) {
 		delete(f.execs, st.id2)
 	}
 	f.mu.Unlock()
-}
-
-func isCompileReport(h string) bool {
-	return strings.Contains(h, "gonb-err-location") || strings.Contains(h, "gonb-cell-line-info") ||
-		(strings.HasPrefix(h, "<pre>") && strings.Contains(h, "main.go:"))
-}
-
-var (
-	reErrEntry = regexp.MustCompile(`(?s)(?:<span class="gonb-cell-line-info">([^<]*)</span>\s*)?<span class="gonb-err-location">([^<]*)</span>([^<]*)(?:<div class="gonb-err-context">(.*?)</div>\s*</div>)?`)
-	reErrLine  = regexp.MustCompile(`(?s)<div class="gonb-err-line">(.*?)(?:</div>|$)`)
-	reTags     = regexp.MustCompile(`<[^>]*>`)
-)
-
-// compileError turns GoNB's HTML compile report into an error whose traceback
-// names the cell lines, or nil when there is no report.
-func compileError(report string) *errorContent {
-	if report == "" {
-		return nil
-	}
-	e := &errorContent{Ename: "CompileError"}
-	for _, mm := range reErrEntry.FindAllStringSubmatch(report, -1) {
-		cellInfo := strings.TrimSpace(html.UnescapeString(mm[1]))
-		msg := strings.TrimSpace(html.UnescapeString(mm[3]))
-		loc := strings.TrimSpace(html.UnescapeString(mm[2]))
-		entry := msg
-		if cellInfo != "" {
-			entry = cellInfo + ": " + msg
-		} else if loc != "" {
-			entry = loc + " " + msg
-		}
-		if ctx := reErrLine.FindStringSubmatch(mm[4]); ctx != nil {
-			entry += "\n    " + strings.TrimSpace(html.UnescapeString(reTags.ReplaceAllString(ctx[1], "")))
-		}
-		if e.Evalue == "" {
-			e.Evalue = entry
-			if i := strings.Index(entry, "\n"); i >= 0 {
-				e.Evalue = entry[:i]
-			}
-		}
-		e.Traceback = append(e.Traceback, entry)
-	}
-	if len(e.Traceback) == 0 {
-		text := strings.TrimSpace(html.UnescapeString(reTags.ReplaceAllString(report, "")))
-		e.Evalue = text
-		e.Traceback = strings.Split(text, "\n")
-	}
-	return e
-}
-
-var (
-	reCrashStart = regexp.MustCompile(`(?m)^(panic: |fatal error: )`)
-	reExitOnly   = regexp.MustCompile(`^(?:\^C\n)?(?:exit status \d+|signal: [^\n]+)\n?$`)
-	reExit       = regexp.MustCompile(`(?m)^(?:\^C\n)?(exit status (\d+)|signal: ([^\n]+))\n?\z`)
-	reGoNBFrame  = regexp.MustCompile(`\x1b\[7m\[\[ Cell \[(\d+)\] Line (\d+) \]\]\x1b\[0m`)
-	reANSI       = regexp.MustCompile(`\x1b\[[0-9;]*m`)
-	rePanicCalls = regexp.MustCompile(`\bpanic\s*\(`)
-	reNonBlank   = regexp.MustCompile(`\S`)
-	reFatalCalls = regexp.MustCompile(`\b(log\.(Fatal|Panic)\w*|os\.Exit|klog\.(Fatal|Exit)\w*|must\.\w+)\s*\(`)
-)
-
-// runtimeFailure reads the end of a cell's stderr: GoNB ends it with "exit status N"
-// or "signal: S" when the program (or a shell command) failed.
-func runtimeFailure(stderr, code string, count int, interrupted bool) *errorContent {
-	mm := reExit.FindStringSubmatchIndex(stderr)
-	if mm == nil {
-		if interrupted {
-			return &errorContent{Ename: "Interrupted", Evalue: "the cell was interrupted", Traceback: []string{"Interrupted"}}
-		}
-		return nil
-	}
-	exitLine := stderr[mm[2]:mm[3]]
-	before := strings.TrimRight(stderr[:mm[0]], "\n")
-	e := &errorContent{}
-	if loc := reCrashStart.FindAllStringIndex(before, -1); loc != nil {
-		i := loc[0][0]
-		trace := before[i:]
-		first := strings.SplitN(trace, "\n", 2)[0]
-		e.Ename = "panic"
-		if strings.HasPrefix(first, "fatal error: ") {
-			e.Ename = "fatal error"
-		}
-		e.Evalue = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(first, "panic: "), "fatal error: "), " [recovered]")
-		e.Traceback = append(e.Traceback, first)
-		// Frames: keep the function lines and the cell locations GoNB marked.
-		lines := strings.Split(trace, "\n")
-		frames := 0
-		for j := 1; j < len(lines); j++ {
-			l := lines[j]
-			if m := reGoNBFrame.FindStringSubmatch(l); m != nil {
-				fn := ""
-				if j > 0 {
-					fn = strings.TrimSpace(lines[j-1])
-				}
-				e.Traceback = append(e.Traceback, fmt.Sprintf("  Cell[%s]: Line %s, in %s%s", m[1], m[2], fn, cellLineText(code, count, m[1], m[2])))
-				frames++
-			} else if strings.HasPrefix(l, "goroutine ") {
-				e.Traceback = append(e.Traceback, l)
-			}
-		}
-		if frames == 0 {
-			// GoNB marks cell frames per write to its stderr pipe, so a frame split
-			// across two writes stays unmarked: point at the cell's panicking calls or,
-			// in a cell of one line (an expression), at that line.
-			calls := callsInCell(code, count, rePanicCalls)
-			if lines := callsInCell(code, count, reNonBlank); len(calls) == 0 && len(lines) == 1 { // a one-line cell
-				calls = lines
-			}
-			e.Traceback = append(e.Traceback, calls...)
-		}
-	} else {
-		e.Ename = "ExitError"
-		if exitLine != "" && strings.HasPrefix(exitLine, "signal: ") {
-			e.Ename = "Signal"
-		}
-		last := ""
-		for _, l := range strings.Split(before, "\n") {
-			if s := strings.TrimSpace(reANSI.ReplaceAllString(l, "")); s != "" {
-				last = s
-			}
-		}
-		e.Evalue = exitLine
-		if last != "" {
-			e.Evalue = last + " (" + exitLine + ")"
-		}
-		if last != "" {
-			e.Traceback = append(e.Traceback, last)
-		}
-		e.Traceback = append(e.Traceback, callsInCell(code, count, reFatalCalls)...)
-	}
-	if interrupted || strings.HasPrefix(stderr[mm[0]:], "^C") {
-		e.Ename = "Interrupted"
-		e.Evalue = "the cell was interrupted (" + exitLine + ")"
-	}
-	e.Traceback = append(e.Traceback, exitLine)
-	return e
-}
-
-// callsInCell returns a traceback line for each line of the cell's code that re matches.
-func callsInCell(code string, count int, re *regexp.Regexp) []string {
-	var tb []string
-	for i, l := range strings.Split(code, "\n") {
-		if re.MatchString(l) {
-			tb = append(tb, fmt.Sprintf("  Cell[%d]: Line %d: %s", count, i+1, strings.TrimSpace(l)))
-		}
-	}
-	return tb
-}
-
-// cellLineText returns ": <source line>" when the frame is in the current cell.
-func cellLineText(code string, count int, cell, line string) string {
-	if strconv.Itoa(count) != cell {
-		return ""
-	}
-	n, _ := strconv.Atoi(line)
-	lines := strings.Split(code, "\n")
-	if n < 1 || n > len(lines) {
-		return ""
-	}
-	return ": " + strings.TrimSpace(lines[n-1])
-}
-
-// inspect asks GoNB (gopls) for the documentation of expr, as a %% statement,
-// and returns the mime bundle, with text/plain always present; nil if none.
-func (f *front) inspect(expr string) map[string]any {
-	code := completePrefix + expr
-	req := wire.NewMessage("inspect_request", nil, f.session, map[string]any{
-		"code": code, "cursor_pos": len([]rune(code)), "detail_level": 0})
-	ch := f.expectOwn(req.Header.MsgID)
-	defer f.forgetOwnLater(req.Header.MsgID)
-	if err := f.sendBackend(&f.gShell, req); err != nil {
-		f.logf("inspect: %v", err)
-		return nil
-	}
-	timeout := time.After(15 * time.Second)
-	for {
-		select {
-		case m := <-ch:
-			if m.Header.MsgType != "inspect_reply" {
-				continue
-			}
-			var r struct {
-				Found bool           `json:"found"`
-				Data  map[string]any `json:"data"`
-			}
-			if m.Unmarshal(&r) != nil || !r.Found || len(r.Data) == 0 {
-				return nil
-			}
-			if _, ok := r.Data["text/plain"]; !ok {
-				for _, k := range []string{"text/markdown", "text/html"} {
-					if v, ok := r.Data[k].(string); ok {
-						r.Data["text/plain"] = html.UnescapeString(reTags.ReplaceAllString(v, ""))
-						break
-					}
-				}
-			}
-			return r.Data
-		case <-timeout:
-			f.logf("inspect %s: no reply within 15 s", expr)
-			return nil
-		}
-	}
-}
-
-// lineOffset is the number of lines the front put before the user's code.
-func (st *execState) lineOffset() int {
-	if st.kind == exprCell || st.kind == stmtCell {
-		return strings.Count(completePrefix, "\n")
-	}
-	return 0
-}
-
-var reCellLine = regexp.MustCompile(`Cell\[(\d+)\]: Line (\d+)`)
-
-// shiftLines maps "Cell[count]: Line N" of a rewritten cell back to the user's lines.
-func (e *errorContent) shiftLines(count, offset int) {
-	if e == nil || offset == 0 {
-		return
-	}
-	fix := func(s string) string {
-		return reCellLine.ReplaceAllStringFunc(s, func(m string) string {
-			sm := reCellLine.FindStringSubmatch(m)
-			if sm[1] != strconv.Itoa(count) {
-				return m
-			}
-			n, _ := strconv.Atoi(sm[2])
-			return fmt.Sprintf("Cell[%s]: Line %d", sm[1], max(1, n-offset))
-		})
-	}
-	e.Evalue = fix(e.Evalue)
-	for i, t := range e.Traceback {
-		e.Traceback[i] = fix(t)
-	}
 }

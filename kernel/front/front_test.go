@@ -2,6 +2,7 @@ package front
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -165,4 +166,10 @@ func TestFront(t *testing.T) {
 
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
+}
+
+// jsonString is v as JSON, for comparing parts of replies.
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -2,9 +2,7 @@ package front
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -12,27 +10,6 @@ import (
 
 	"github.com/dl4go/dl4go/kernel/wire"
 )
-
-func runtimeVersion() string { return runtime.Version() }
-
-// setProcessGroup puts GoNB in its own process group (so a terminal's Ctrl+C or
-// Jupyter's group signal reaches only the front) and ties it to the front's life.
-func setProcessGroup(cmd *exec.Cmd) {
-	if cmd.SysProcAttr == nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{}
-	}
-	cmd.SysProcAttr.Setpgid = true
-	setParentDeathSignal(cmd.SysProcAttr)
-}
-
-// killOrphans kills what is left of GoNB's process group (gopls, a cell
-// program) once GoNB itself has exited.
-func killOrphans(pid int) { _ = syscall.Kill(-pid, syscall.SIGKILL) }
-
-func killGroup(pid int) {
-	_ = syscall.Kill(-pid, syscall.SIGKILL)
-	_ = syscall.Kill(pid, syscall.SIGKILL)
-}
 
 // interrupt stops the running cell: GoNB is told (it signals its cell program),
 // every process under GoNB except gopls gets SIGINT, and whatever still runs the

@@ -1,0 +1,180 @@
+package front
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/dl4go/dl4go/kernel/wire"
+	"github.com/go-zeromq/zmq4"
+)
+
+// startBackend writes GoNB's private connection file and starts it.
+func (f *front) startBackend(ctx context.Context) error {
+	dir, err := os.MkdirTemp("", "dl4go-front-")
+	if err != nil {
+		return fmt.Errorf("front: temp dir: %w", err)
+	}
+	f.tmpDir = dir
+	gci, err := wire.NewLoopbackConnection()
+	if err != nil {
+		return fmt.Errorf("front: %w", err)
+	}
+	gci.KernelName = "gonb"
+	f.gci, f.gkey = gci, gci.SigningKey()
+	path := filepath.Join(dir, "gonb-connection.json")
+	if err := gci.Write(path); err != nil {
+		return fmt.Errorf("front: %w", err)
+	}
+	cmd, err := f.opts.StartBackend(ctx, path)
+	if err != nil {
+		return fmt.Errorf("front: start GoNB: %w", err)
+	}
+	if cmd.Stdout == nil {
+		cmd.Stdout = os.Stderr
+	}
+	if cmd.Stderr == nil {
+		cmd.Stderr = os.Stderr
+	}
+	setProcessGroup(cmd)
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("front: start GoNB %s: %w", cmd.Path, err)
+	}
+	f.cmd = cmd
+	go func() {
+		f.cmdErr = cmd.Wait()
+		killOrphans(cmd.Process.Pid)
+		close(f.cmdDone)
+	}()
+	return nil
+}
+
+// connectBackend dials GoNB's channels and waits until its iopub carries the
+// status of a kernel_info_request.
+func (f *front) connectBackend(ctx context.Context) error {
+	id := "dl4go-front-" + f.session[:8]
+	opts := []zmq4.Option{zmq4.WithDialerRetry(50 * time.Millisecond), zmq4.WithDialerMaxRetries(1200)}
+	var err error
+	dial := func(ch wire.Channel) zmq4.Socket {
+		if err != nil {
+			return nil
+		}
+		var s zmq4.Socket
+		s, err = wire.Dial(ctx, f.gci, ch, id, opts...)
+		return s
+	}
+	f.gIOPub = dial(wire.IOPub)
+	f.gShell.s, f.gControl.s, f.gStdin.s = dial(wire.Shell), dial(wire.Control), dial(wire.Stdin)
+	if err != nil {
+		return fmt.Errorf("front: connect to GoNB: %w", err)
+	}
+	go f.readBackendIOPub(ctx)
+	go f.readBackend(ctx, &f.gShell, &f.jShell, wire.Shell)
+	go f.readBackend(ctx, &f.gControl, &f.jControl, wire.Control)
+	go f.readBackend(ctx, &f.gStdin, &f.jStdin, wire.Stdin)
+
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		req := wire.NewMessage("kernel_info_request", nil, f.session, nil)
+		ch := f.expectOwn(req.Header.MsgID)
+		if err := f.sendBackend(&f.gShell, req); err != nil {
+			return err
+		}
+		timer := time.NewTimer(500 * time.Millisecond)
+	wait:
+		for {
+			select {
+			case m := <-ch:
+				if m.Header.MsgType == "status" {
+					timer.Stop()
+					f.forgetOwnLater(req.Header.MsgID)
+					return nil
+				}
+			case <-timer.C:
+				break wait
+			case <-f.cmdDone:
+				return fmt.Errorf("front: GoNB exited before answering: %v", f.cmdErr)
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		f.forgetOwnLater(req.Header.MsgID)
+	}
+	return errors.New("front: GoNB did not answer kernel_info_request within 2 minutes")
+}
+
+func (f *front) expectOwn(id string) chan *wire.Message {
+	ch := make(chan *wire.Message, 16)
+	f.mu.Lock()
+	f.own[id] = ch
+	f.mu.Unlock()
+	return ch
+}
+
+// forgetOwnLater keeps swallowing late replies to an own request for a while.
+func (f *front) forgetOwnLater(id string) {
+	time.AfterFunc(30*time.Second, func() {
+		f.mu.Lock()
+		delete(f.own, id)
+		f.mu.Unlock()
+	})
+}
+
+func (f *front) sendBackend(s *lockedSocket, m *wire.Message) error {
+	frames, err := m.Encode(f.gkey)
+	if err != nil {
+		return err
+	}
+	if err := s.send(frames); err != nil {
+		return fmt.Errorf("front: send %s to GoNB: %w", m.Header.MsgType, err)
+	}
+	return nil
+}
+
+// stopBackend asks GoNB to exit (SIGTERM), then kills its process group.
+func (f *front) stopBackend() {
+	if f.cmd == nil || f.cmd.Process == nil {
+		return
+	}
+	select {
+	case <-f.cmdDone:
+		return
+	default:
+	}
+	_ = f.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-f.cmdDone:
+	case <-time.After(3 * time.Second):
+		killGroup(f.cmd.Process.Pid)
+		<-f.cmdDone
+	}
+	for _, s := range []zmq4.Socket{f.gShell.s, f.gControl.s, f.gStdin.s, f.gIOPub} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// setProcessGroup puts GoNB in its own process group (so a terminal's Ctrl+C or
+// Jupyter's group signal reaches only the front) and ties it to the front's life.
+func setProcessGroup(cmd *exec.Cmd) {
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.Setpgid = true
+	setParentDeathSignal(cmd.SysProcAttr)
+}
+
+// killOrphans kills what is left of GoNB's process group (gopls, a cell
+// program) once GoNB itself has exited.
+func killOrphans(pid int) { _ = syscall.Kill(-pid, syscall.SIGKILL) }
+
+func killGroup(pid int) {
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+}

@@ -1,0 +1,199 @@
+package front
+
+import (
+	"fmt"
+	"html"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// errorContent is the content of an error message and of an execute_reply's error fields.
+type errorContent struct {
+	Ename     string   `json:"ename"`
+	Evalue    string   `json:"evalue"`
+	Traceback []string `json:"traceback"`
+}
+
+// isCompileReport tells GoNB's HTML compile report from other HTML a cell displays.
+func isCompileReport(h string) bool {
+	return strings.Contains(h, "gonb-err-location") || strings.Contains(h, "gonb-cell-line-info") ||
+		(strings.HasPrefix(h, "<pre>") && strings.Contains(h, "main.go:"))
+}
+
+var (
+	reErrEntry = regexp.MustCompile(`(?s)(?:<span class="gonb-cell-line-info">([^<]*)</span>\s*)?<span class="gonb-err-location">([^<]*)</span>([^<]*)(?:<div class="gonb-err-context">(.*?)</div>\s*</div>)?`)
+	reErrLine  = regexp.MustCompile(`(?s)<div class="gonb-err-line">(.*?)(?:</div>|$)`)
+	reTags     = regexp.MustCompile(`<[^>]*>`)
+)
+
+// compileError turns GoNB's HTML compile report into an error whose traceback
+// names the cell lines, or nil when there is no report.
+func compileError(report string) *errorContent {
+	if report == "" {
+		return nil
+	}
+	e := &errorContent{Ename: "CompileError"}
+	for _, mm := range reErrEntry.FindAllStringSubmatch(report, -1) {
+		cellInfo := strings.TrimSpace(html.UnescapeString(mm[1]))
+		msg := strings.TrimSpace(html.UnescapeString(mm[3]))
+		loc := strings.TrimSpace(html.UnescapeString(mm[2]))
+		entry := msg
+		if cellInfo != "" {
+			entry = cellInfo + ": " + msg
+		} else if loc != "" {
+			entry = loc + " " + msg
+		}
+		if ctx := reErrLine.FindStringSubmatch(mm[4]); ctx != nil {
+			entry += "\n    " + strings.TrimSpace(html.UnescapeString(reTags.ReplaceAllString(ctx[1], "")))
+		}
+		if e.Evalue == "" {
+			e.Evalue = entry
+			if i := strings.Index(entry, "\n"); i >= 0 {
+				e.Evalue = entry[:i]
+			}
+		}
+		e.Traceback = append(e.Traceback, entry)
+	}
+	if len(e.Traceback) == 0 {
+		text := strings.TrimSpace(html.UnescapeString(reTags.ReplaceAllString(report, "")))
+		e.Evalue = text
+		e.Traceback = strings.Split(text, "\n")
+	}
+	return e
+}
+
+var (
+	reCrashStart = regexp.MustCompile(`(?m)^(panic: |fatal error: )`)
+	reExitOnly   = regexp.MustCompile(`^(?:\^C\n)?(?:exit status \d+|signal: [^\n]+)\n?$`)
+	reExit       = regexp.MustCompile(`(?m)^(?:\^C\n)?(exit status (\d+)|signal: ([^\n]+))\n?\z`)
+	reGoNBFrame  = regexp.MustCompile(`\x1b\[7m\[\[ Cell \[(\d+)\] Line (\d+) \]\]\x1b\[0m`)
+	reANSI       = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+	rePanicCalls = regexp.MustCompile(`\bpanic\s*\(`)
+	reNonBlank   = regexp.MustCompile(`\S`)
+	reFatalCalls = regexp.MustCompile(`\b(log\.(Fatal|Panic)\w*|os\.Exit|klog\.(Fatal|Exit)\w*|must\.\w+)\s*\(`)
+)
+
+// runtimeFailure reads the end of a cell's stderr: GoNB ends it with "exit status N"
+// or "signal: S" when the program (or a shell command) failed.
+func runtimeFailure(stderr, code string, count int, interrupted bool) *errorContent {
+	mm := reExit.FindStringSubmatchIndex(stderr)
+	if mm == nil {
+		if interrupted {
+			return &errorContent{Ename: "Interrupted", Evalue: "the cell was interrupted", Traceback: []string{"Interrupted"}}
+		}
+		return nil
+	}
+	exitLine := stderr[mm[2]:mm[3]]
+	before := strings.TrimRight(stderr[:mm[0]], "\n")
+	e := &errorContent{}
+	if loc := reCrashStart.FindAllStringIndex(before, -1); loc != nil {
+		i := loc[0][0]
+		trace := before[i:]
+		first := strings.SplitN(trace, "\n", 2)[0]
+		e.Ename = "panic"
+		if strings.HasPrefix(first, "fatal error: ") {
+			e.Ename = "fatal error"
+		}
+		e.Evalue = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(first, "panic: "), "fatal error: "), " [recovered]")
+		e.Traceback = append(e.Traceback, first)
+		// Frames: keep the function lines and the cell locations GoNB marked.
+		lines := strings.Split(trace, "\n")
+		frames := 0
+		for j := 1; j < len(lines); j++ {
+			l := lines[j]
+			if m := reGoNBFrame.FindStringSubmatch(l); m != nil {
+				fn := ""
+				if j > 0 {
+					fn = strings.TrimSpace(lines[j-1])
+				}
+				e.Traceback = append(e.Traceback, fmt.Sprintf("  Cell[%s]: Line %s, in %s%s", m[1], m[2], fn, cellLineText(code, count, m[1], m[2])))
+				frames++
+			} else if strings.HasPrefix(l, "goroutine ") {
+				e.Traceback = append(e.Traceback, l)
+			}
+		}
+		if frames == 0 {
+			// GoNB marks cell frames per write to its stderr pipe, so a frame split
+			// across two writes stays unmarked: point at the cell's panicking calls or,
+			// in a cell of one line (an expression), at that line.
+			calls := callsInCell(code, count, rePanicCalls)
+			if lines := callsInCell(code, count, reNonBlank); len(calls) == 0 && len(lines) == 1 { // a one-line cell
+				calls = lines
+			}
+			e.Traceback = append(e.Traceback, calls...)
+		}
+	} else {
+		e.Ename = "ExitError"
+		if exitLine != "" && strings.HasPrefix(exitLine, "signal: ") {
+			e.Ename = "Signal"
+		}
+		last := ""
+		for _, l := range strings.Split(before, "\n") {
+			if s := strings.TrimSpace(reANSI.ReplaceAllString(l, "")); s != "" {
+				last = s
+			}
+		}
+		e.Evalue = exitLine
+		if last != "" {
+			e.Evalue = last + " (" + exitLine + ")"
+		}
+		if last != "" {
+			e.Traceback = append(e.Traceback, last)
+		}
+		e.Traceback = append(e.Traceback, callsInCell(code, count, reFatalCalls)...)
+	}
+	if interrupted || strings.HasPrefix(stderr[mm[0]:], "^C") {
+		e.Ename = "Interrupted"
+		e.Evalue = "the cell was interrupted (" + exitLine + ")"
+	}
+	e.Traceback = append(e.Traceback, exitLine)
+	return e
+}
+
+// callsInCell returns a traceback line for each line of the cell's code that re matches.
+func callsInCell(code string, count int, re *regexp.Regexp) []string {
+	var tb []string
+	for i, l := range strings.Split(code, "\n") {
+		if re.MatchString(l) {
+			tb = append(tb, fmt.Sprintf("  Cell[%d]: Line %d: %s", count, i+1, strings.TrimSpace(l)))
+		}
+	}
+	return tb
+}
+
+// cellLineText returns ": <source line>" when the frame is in the current cell.
+func cellLineText(code string, count int, cell, line string) string {
+	if strconv.Itoa(count) != cell {
+		return ""
+	}
+	n, _ := strconv.Atoi(line)
+	lines := strings.Split(code, "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return ": " + strings.TrimSpace(lines[n-1])
+}
+
+var reCellLine = regexp.MustCompile(`Cell\[(\d+)\]: Line (\d+)`)
+
+// shiftLines maps "Cell[count]: Line N" of a rewritten cell back to the user's lines.
+func (e *errorContent) shiftLines(count, offset int) {
+	if e == nil || offset == 0 {
+		return
+	}
+	fix := func(s string) string {
+		return reCellLine.ReplaceAllStringFunc(s, func(m string) string {
+			sm := reCellLine.FindStringSubmatch(m)
+			if sm[1] != strconv.Itoa(count) {
+				return m
+			}
+			n, _ := strconv.Atoi(sm[2])
+			return fmt.Sprintf("Cell[%s]: Line %d", sm[1], max(1, n-offset))
+		})
+	}
+	e.Evalue = fix(e.Evalue)
+	for i, t := range e.Traceback {
+		e.Traceback[i] = fix(t)
+	}
+}
