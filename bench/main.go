@@ -53,8 +53,10 @@ type result struct {
 	Accuracy     float64 `json:"accuracy"`
 	TrainS       float64 `json:"train_s"`
 	Torch        string  `json:"torch,omitempty"`
-	Error        string  `json:"error,omitempty"`
-	PeakRSSMB    float64 `json:"peak_rss_mb"` // filled in by the parent.
+	// BLAS is the BLAS library the PyTorch process loaded (its dense layers run on it).
+	BLAS      string  `json:"blas,omitempty"`
+	Error     string  `json:"error,omitempty"`
+	PeakRSSMB float64 `json:"peak_rss_mb"` // filled in by the parent.
 	// Params is the model's trainable parameter count (GoMLX: trainable variables; PyTorch:
 	// parameters), printed to check that both sides build the same architecture.
 	Params int `json:"params"`
@@ -70,6 +72,7 @@ const (
 type options struct {
 	models, engines, batches string
 	python                   string
+	torchBLAS                string
 	threads                  int
 	warmup, minSteps         int
 	maxSteps                 int
@@ -92,6 +95,7 @@ func main() {
 	flag.StringVar(&o.batches, "batches", defaultBatches, "batch sizes (with -accuracy: the first one, default 64)")
 	flag.StringVar(&o.python, "python", "/usr/bin/python3", `Python with PyTorch (Debian: apt-get install -y python3-torch); "" skips PyTorch`)
 	flag.IntVar(&o.threads, "threads", 2, "PyTorch threads (torch.set_num_threads)")
+	flag.StringVar(&o.torchBLAS, "torch-blas", "auto", `BLAS for PyTorch's dense layers: "auto" (Debian's OpenBLAS, pthread or openmp variant, when installed), "openblas-pthread", "openblas-openmp", "system" (whatever libblas.so.3 is), or a directory holding libblas.so.3`)
 	flag.IntVar(&o.warmup, "warmup", 2, "steps run before timing (the first compiles the graph)")
 	flag.IntVar(&o.minSteps, "min-steps", 5, "fewest timed steps")
 	flag.IntVar(&o.maxSteps, "max-steps", 200, "most timed steps")
@@ -167,6 +171,11 @@ func run(o options) error {
 		}
 	}
 	torchScript := filepath.Join(sourceDir(), "torch_bench.py")
+	if o.python != "" {
+		if o.torchBLAS, err = blasDir(o.torchBLAS); err != nil {
+			return err
+		}
+	}
 	if o.params {
 		return printParams(o, self, torchScript, mnistDir, engines)
 	}
@@ -190,7 +199,7 @@ func run(o options) error {
 						if o.accuracy {
 							args = append(args, "--epochs", strconv.Itoa(o.epochs))
 						}
-						cmd = torchCommand(o.python, args)
+						cmd = torchCommand(o, args)
 					} else {
 						cmd = goCommand(o, self, engine, model, batch, mnistDir)
 					}
@@ -205,9 +214,10 @@ func run(o options) error {
 			}
 		}
 	}
-	header := fmt.Sprintf("dl4go bench, %s: %d CPUs (GOMAXPROCS %d), load average %s at start, %s at end; %s; PyTorch threads %d, OMP_WAIT_POLICY=%s; took %s",
+	header := fmt.Sprintf("dl4go bench, %s: %d CPUs (GOMAXPROCS %d), load average %s at start, %s at end; %s; PyTorch threads %d, OMP_WAIT_POLICY=%s, BLAS %s; took %s",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOMAXPROCS(0), load0, loadAvg(),
-		gomlxVersion(), o.threads, cmp.Or(os.Getenv("OMP_WAIT_POLICY"), "PASSIVE"), time.Since(start).Round(time.Second))
+		gomlxVersion(), o.threads, cmp.Or(os.Getenv("OMP_WAIT_POLICY"), "PASSIVE"), torchBLASUsed(results),
+		time.Since(start).Round(time.Second))
 	fmt.Println(header)
 	fmt.Println()
 	printTable(os.Stdout, results, o.accuracy)
@@ -276,14 +286,75 @@ func shapesFile(n int) (string, error) {
 	return path, os.Rename(tmp, path)
 }
 
-func torchCommand(python string, args []string) *exec.Cmd {
-	cmd := exec.Command(python, args...)
+func torchCommand(o options, args []string) *exec.Cmd {
+	cmd := exec.Command(o.python, args...)
+	cmd.Env = os.Environ()
 	if os.Getenv("OMP_WAIT_POLICY") == "" {
 		// OpenMP's default spin-waiting makes 2-thread PyTorch ~100× slower on a busy
 		// machine (measured: 250–360 ms/step instead of 3 ms for the MLP).
-		cmd.Env = append(os.Environ(), "OMP_WAIT_POLICY=PASSIVE")
+		cmd.Env = append(cmd.Env, "OMP_WAIT_POLICY=PASSIVE")
+	}
+	if o.torchBLAS != "" {
+		// Debian's torch (BLAS_INFO=generic) links libblas.so.3 and does not set OpenBLAS's
+		// thread count: both are set here.
+		cmd.Env = append(cmd.Env, "LD_LIBRARY_PATH="+strings.Trim(o.torchBLAS+":"+os.Getenv("LD_LIBRARY_PATH"), ":"),
+			"OPENBLAS_NUM_THREADS="+strconv.Itoa(o.threads))
 	}
 	return cmd
+}
+
+// blasDir resolves the -torch-blas flag to a directory holding libblas.so.3 for PyTorch's
+// LD_LIBRARY_PATH, or "" for the system's libblas.so.3. Debian's python3-torch links
+// libblas.so.3 (BLAS_INFO=generic); with only the reference BLAS (libblas3) behind it, its
+// dense layers ran 5–20× slower than on OpenBLAS (MLP batch 64: 12.5 against 2.3 ms/step),
+// which made every dl4go ratio look better than it is.
+func blasDir(flag string) (string, error) {
+	variant := func(name string) string {
+		m, _ := filepath.Glob(filepath.Join("/usr/lib", "*", name, "libblas.so.3"))
+		if len(m) == 0 {
+			return ""
+		}
+		return filepath.Dir(m[0])
+	}
+	switch flag {
+	case "system":
+		return "", nil
+	case "auto":
+		for _, name := range autoBLAS {
+			if d := variant(name); d != "" {
+				return d, nil
+			}
+		}
+		fmt.Fprintln(os.Stderr, "bench: no OpenBLAS found: PyTorch's dense layers run on the system's libblas.so.3, "+
+			"which is 5–20× slower if it is the reference BLAS; install it with `apt-get install -y libopenblas0-pthread`")
+		return "", nil
+	case "openblas-pthread", "openblas-openmp":
+		if d := variant(flag); d != "" {
+			return d, nil
+		}
+		return "", fmt.Errorf("-torch-blas %s: not installed (apt-get install -y lib%s)", flag, strings.Replace(flag, "-", "0-", 1))
+	}
+	if _, err := os.Stat(filepath.Join(flag, "libblas.so.3")); err != nil {
+		return "", fmt.Errorf("-torch-blas %s: %w", flag, err)
+	}
+	return flag, nil
+}
+
+// autoBLAS are the OpenBLAS variants -torch-blas auto looks for, best first.
+var autoBLAS = []string{"openblas-pthread", "openblas-openmp"}
+
+// torchBLASUsed names the BLAS libraries the PyTorch runs loaded, for the header.
+func torchBLASUsed(results []result) string {
+	var libs []string
+	for _, r := range results {
+		if r.BLAS != "" && !slices.Contains(libs, r.BLAS) {
+			libs = append(libs, r.BLAS)
+		}
+	}
+	if len(libs) == 0 {
+		return "?"
+	}
+	return strings.Join(libs, ", ")
 }
 
 func goCommand(o options, self, engine, model string, batch int, mnistDir string) *exec.Cmd {
@@ -321,7 +392,7 @@ func printParams(o options, self, torchScript, mnistDir string, engines []string
 				if err != nil {
 					return err
 				}
-				cmd = torchCommand(o.python, append(args, "--params"))
+				cmd = torchCommand(o, append(args, "--params"))
 			} else {
 				cmd = goCommand(o, self, engine, model, 8, mnistDir)
 			}
@@ -454,33 +525,71 @@ func runWorker(o options) (r result) {
 		return r
 	}
 
-	step := func() (float64, error) {
-		spec, inputs, labels, err := ds.Yield()
-		if err != nil {
-			return 0, err
-		}
-		m, err := trainer.TrainStep(spec, inputs, labels)
-		if err != nil {
-			return 0, err
-		}
-		loss := float64(tensors.ToScalar[float32](m[0]))
-		for _, t := range slices.Concat(inputs, labels, m) {
-			_ = t.FinalizeAll()
-		}
-		return loss, nil
-	}
 	if o.params {
-		if _, err := step(); err != nil {
+		if _, err := train.NewLoop(trainer).RunSteps(ds, 1); err != nil {
 			return fail(err)
 		}
 		r.Params = models.CountParams(trainer.Context())
 		return r
 	}
-	if r, err = timeSteps(r, o, step); err != nil {
+	if r, err = timeLoop(r, o, trainer, ds); err != nil {
 		return fail(err)
 	}
 	r.Params = models.CountParams(trainer.Context())
 	return r
+}
+
+// errTimed stops timeLoop's training loop once enough steps are timed.
+var errTimed = errors.New("timed enough steps")
+
+// timeLoop trains the way a user does, with GoMLX's train.Loop over the dataset ds: o.warmup
+// steps, then steps timed from one OnStep hook to the next (so a step includes the dataset's
+// Yield, the trainer's step and the loop's own work) for at least o.minTime and o.minSteps, at
+// most o.maxSteps. It fills in r's median step time, CPU time per step, steps and last loss.
+func timeLoop(r result, o options, trainer *train.Trainer, ds train.Dataset) (result, error) {
+	o.warmup = max(1, o.warmup) // the first hook call starts the clock
+	loop := train.NewLoop(trainer)
+	t0 := time.Now()
+	var (
+		times      []time.Duration
+		last       time.Time
+		start      time.Time
+		cpu0, cpu1 time.Duration
+		seen       int
+	)
+	loop.OnStep("bench", train.Priority(0), func(_ *train.Loop, m []*tensors.Tensor) error {
+		now := time.Now()
+		seen++
+		switch {
+		case seen < o.warmup:
+			return nil
+		case seen == o.warmup:
+			r.WarmupS = now.Sub(t0).Seconds()
+			start, cpu0 = now, processCPU()
+		default:
+			times = append(times, now.Sub(last))
+		}
+		last = now
+		if len(m) > 0 {
+			r.Loss = float64(tensors.ToScalar[float32](m[0]))
+		}
+		if len(times) >= o.maxSteps || (len(times) >= o.minSteps && now.Sub(start) >= o.minTime) {
+			cpu1 = processCPU()
+			return errTimed
+		}
+		return nil
+	})
+	if _, err := loop.RunSteps(ds, o.warmup+o.maxSteps+1); !errors.Is(err, errTimed) {
+		if err == nil {
+			err = errors.New("training loop ended before the steps were timed (bug)")
+		}
+		return r, err
+	}
+	slices.Sort(times)
+	r.Steps = len(times)
+	r.MsPerStep = float64(times[len(times)/2].Microseconds()) / 1000
+	r.CPUMsPerStep = float64((cpu1 - cpu0).Microseconds()) / 1000 / float64(len(times))
+	return r, nil
 }
 
 // timeSteps runs o.warmup steps, then times steps for at least o.minTime and o.minSteps (at

@@ -424,6 +424,23 @@ class TokenBatches:
         return torch.where(keep, labels[:, None], noise), labels
 
 
+def blas_library():
+    """The BLAS shared library this process loaded (torch's matmuls run on it), from /proc/self/maps.
+
+    Debian's python3-torch links libblas.so.3 (BLAS_INFO=generic): with only the reference BLAS
+    (libblas3) installed, its dense layers run 5-20x slower than with OpenBLAS.
+    """
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                path = line.split()[-1]
+                if "blas" in os.path.basename(path):
+                    return os.path.realpath(path)
+    except OSError:
+        pass
+    return ""
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--model", required=True, choices=["mlp", "cnn", "transformer"] + sorted(LESSONS))
@@ -444,7 +461,8 @@ def main():
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
-    out = {"engine": "torch", "torch": torch.__version__, "threads": a.threads, "model": a.model, "batch": a.batch}
+    out = {"engine": "torch", "torch": torch.__version__, "threads": a.threads, "model": a.model, "batch": a.batch,
+           "blas": blas_library()}
     if a.model in LESSONS:
         cfg = json.loads(a.config)
         model = LESSONS[a.model](cfg)
