@@ -33,6 +33,7 @@ import (
 	"github.com/dl4go/dl4go/bench/models"
 	"github.com/dl4go/dl4go/data/mnist"
 	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/plotting"
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/train"
@@ -506,7 +507,7 @@ func runWorker(o options) (r result) {
 	if o.accuracy {
 		steps := o.epochs * mnist.TrainSize / r.Batch
 		t0 := time.Now()
-		fit, err := gomlxext.Fit(trainer, ds, gomlxext.FitOptions{Steps: steps, Title: o.engines + " " + o.models})
+		fit, err := gomlxext.Fit(trainer, ds, gomlxext.FitOptions{Steps: steps, Progress: plotting.NewLive(o.engines+" "+o.models, steps, "loss")})
 		if err != nil {
 			return fail(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dl4go/dl4go/internal/atomicfile"
 	"github.com/dl4go/dl4go/notebook"
 )
 
@@ -91,7 +92,7 @@ func Site(dir string, pages []Summary) error {
 		fmt.Fprintf(&b, "<td class=\"time\">%s</td><td class=\"run\">%s</td></tr>\n", esc(runTime), esc(run))
 	}
 	b.WriteString("</tbody>\n</table>\n</main>\n<footer>Built by dl4go export.</footer>\n</body>\n</html>\n")
-	return notebook.WriteFileAtomic(filepath.Join(dir, IndexFile), []byte(b.String()), 0o644)
+	return atomicfile.Write(filepath.Join(dir, IndexFile), []byte(b.String()), 0o644)
 }
 
 // BuildSite exports every notebook (*.ipynb) in dir to a page beside it
@@ -169,7 +170,7 @@ func ExportFile(nbPath, pagePath string, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("export %s: %w", nbPath, err)
 	}
-	if err := notebook.WriteFileAtomic(pagePath, page, 0o644); err != nil {
+	if err := atomicfile.Write(pagePath, page, 0o644); err != nil {
 		return Summary{}, err
 	}
 	s := Summarize(nb, opts.Name)

@@ -30,14 +30,14 @@ func ExampleFit() {
 	if err != nil {
 		panic(err)
 	}
-	// In a lesson: dir, err := gomlxext.CheckpointDir("mnist", "logreg-b64").
+	// In a lesson the kit gives the folder: run.Part("classifier") (see package lessons).
 	dir, err := os.MkdirTemp("", "dl4go-example")
 	if err != nil {
 		panic(err)
 	}
 	defer os.RemoveAll(dir)
 	res, err := gomlxext.Fit(trainer, set.Dataset(64).Shuffle(1).Infinite(),
-		gomlxext.FitOptions{Steps: 20, CheckpointDir: dir, Quiet: true})
+		gomlxext.FitOptions{Steps: 20, CheckpointDir: dir})
 	if err != nil {
 		panic(err)
 	}

@@ -4,30 +4,36 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
 	"github.com/gomlx/gomlx/pkg/ml/train"
-
-	"github.com/dl4go/dl4go/plotting"
 )
 
 // ErrInterrupted is returned (wrapped) by Fit when the run was stopped by Ctrl-C / a kernel
 // interrupt or by FitOptions.Stop. The checkpoint, if any, holds the last completed step.
 var ErrInterrupted = errors.New("training interrupted")
 
-// Progress receives the training values after each step (e.g. "loss", "~loss", "~acc").
-// *plotting.Live is the default; Fit calls Done on it (if it has one) at the end.
+// Progress receives the training values after each step (e.g. "loss", "~loss", "~acc"). The
+// engine draws nothing itself: a view attaches from outside, as GoMLX's progress bar attaches to
+// a train.Loop — plotting.Live is the one the lessons use:
+//
+//	live := plotting.NewLive("MNIST MLP", steps, "loss")
+//	res, err := gomlxext.Fit(trainer, ds, gomlxext.FitOptions{Steps: steps, Progress: live})
+//	live.Done()
 type Progress interface {
 	Update(step int, values map[string]float64)
+}
+
+// Resumer is implemented by a Progress that wants to know where a resumed run starts (so that
+// its rate and ETA count from there); Fit calls Resumed before the first Update.
+type Resumer interface {
+	Resumed(step int)
 }
 
 // Seeker is implemented by datasets whose stream can be positioned at a global step (e.g.
@@ -41,19 +47,14 @@ type FitOptions struct {
 	// Steps is the global step to train to: a resumed run only does the steps that remain.
 	Steps int
 	// CheckpointDir, if not empty, is where checkpoints are loaded from (resuming the run) and saved
-	// to: every EveryN steps, at the end, and when interrupted. Use CheckpointDir(lesson, key).
+	// to (see Checkpoints): every EveryN steps, at the end, and when interrupted.
 	CheckpointDir string
 	// EveryN is the checkpoint period in steps; 0 means Steps/10 (at least 1).
 	EveryN int
 	// Keep is how many checkpoints to keep; 0 means 2.
 	Keep int
-	// Title names the run in the progress view; default "training".
-	Title string
-	// Progress receives each step's values. Nil means a plotting.Live view (a chart that
-	// updates in a notebook cell; a progress line on stderr elsewhere) unless Quiet is set.
+	// Progress, if not nil, receives each step's values.
 	Progress Progress
-	// Quiet disables the default progress view.
-	Quiet bool
 	// Stop, when closed, interrupts the run like Ctrl-C: a checkpoint is saved and Fit returns
 	// ErrInterrupted.
 	Stop <-chan struct{}
@@ -78,17 +79,15 @@ type FitResult struct {
 	Last map[string]float64
 	// MedianStep is the median wall time of a training step in this call.
 	MedianStep time.Duration
-	// Chart is the live view's final chart, when the default progress view was used.
-	Chart *plotting.Chart
 	// Checkpoint is the directory checkpoints were saved to, if any.
 	Checkpoint string
 }
 
 // Fit trains with trainer on ds up to global step opts.Steps, using GoMLX's train.Loop. With a
-// CheckpointDir it first loads the latest checkpoint there (variables, optimizer state, global step)
-// and continues from it, positioning ds with SeekStep when ds implements Seeker; it saves every
-// EveryN steps, at the end and on interrupt (SIGINT/SIGTERM, or opts.Stop). ds must yield at least
-// the remaining steps' batches (e.g. an infinite dataset).
+// CheckpointDir it first loads the latest valid checkpoint there (variables, optimizer state,
+// global step; see Checkpoints) and continues from it, positioning ds with SeekStep when ds
+// implements Seeker; it saves every EveryN steps, at the end and on interrupt (SIGINT/SIGTERM,
+// or opts.Stop). ds must yield at least the remaining steps' batches (e.g. an infinite dataset).
 //
 // The values reported per step are "loss" (the batch loss, regularization included) and the
 // trainer's other train metrics by short name (e.g. "~loss", the moving average, and "~acc").
@@ -97,15 +96,11 @@ func Fit(trainer *train.Trainer, ds train.Dataset, opts FitOptions) (res FitResu
 		return res, fmt.Errorf("gomlxext.Fit: Steps must be positive, got %d", opts.Steps)
 	}
 	ctx := trainer.Context()
-	var ckpt *checkpoints.Handler
+	var ckpt *Checkpoint
 	if opts.CheckpointDir != "" {
-		keep := opts.Keep
-		if keep <= 0 {
-			keep = 2
-		}
-		ckpt, err = checkpoints.Build(ctx).Dir(opts.CheckpointDir).Keep(keep).Done()
+		ckpt, err = Checkpoints(ctx, opts.CheckpointDir).Keep(opts.Keep).Done()
 		if err != nil {
-			return res, fmt.Errorf("gomlxext.Fit: load checkpoints from %s: %w", opts.CheckpointDir, err)
+			return res, fmt.Errorf("gomlxext.Fit: %w", err)
 		}
 		res.Checkpoint = opts.CheckpointDir
 	}
@@ -119,25 +114,13 @@ func Fit(trainer *train.Trainer, ds train.Dataset, opts FitOptions) (res FitResu
 		if s, ok := ds.(Seeker); ok {
 			s.SeekStep(int64(start))
 		}
+		if r, ok := opts.Progress.(Resumer); ok {
+			r.Resumed(start)
+		}
 	}
 
-	progress := opts.Progress
-	var live *plotting.Live
-	if progress == nil && !opts.Quiet {
-		title := opts.Title
-		if title == "" {
-			title = "training"
-		}
-		if start > 0 {
-			title += fmt.Sprintf(" (resumed at step %d)", start)
-		}
-		live = plotting.NewLive(title, opts.Steps, "loss")
-		progress = live
-	}
-
-	interrupts := make(chan os.Signal, 1)
-	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(interrupts)
+	stop := WatchInterrupt()
+	defer stop.Release()
 
 	loop := train.NewLoop(trainer)
 	names := metricNames(trainer)
@@ -146,8 +129,8 @@ func Fit(trainer *train.Trainer, ds train.Dataset, opts FitOptions) (res FitResu
 		if ckpt == nil || step == lastSaved {
 			return nil
 		}
-		if err := ckpt.Save(); err != nil {
-			return fmt.Errorf("save checkpoint at step %d in %s: %w", step, opts.CheckpointDir, err)
+		if err := ckpt.Save(nil); err != nil {
+			return fmt.Errorf("at step %d: %w", step, err)
 		}
 		lastSaved = step
 		return nil
@@ -167,17 +150,16 @@ func Fit(trainer *train.Trainer, ds train.Dataset, opts FitOptions) (res FitResu
 		}
 		res.History = append(res.History, StepValues{Step: step, Values: values})
 		res.Last, res.GlobalStep = values, step
-		if progress != nil {
-			progress.Update(step, values)
+		if opts.Progress != nil {
+			opts.Progress.Update(step, values)
 		}
 		select {
-		case <-interrupts:
-			interrupted = true
 		case <-opts.Stop:
-			interrupted = true
+			stop.Request()
 		default:
 		}
-		if interrupted {
+		if stop.Requested() {
+			interrupted = true
 			if err := save(step); err != nil {
 				return err
 			}
@@ -191,11 +173,6 @@ func Fit(trainer *train.Trainer, ds train.Dataset, opts FitOptions) (res FitResu
 
 	_, err = loop.RunToGlobalStep(ds, opts.Steps)
 	res.MedianStep = loop.MedianTrainStepDuration()
-	if d, ok := progress.(interface{ Done() *plotting.Chart }); ok {
-		res.Chart = d.Done()
-	} else if d, ok := progress.(interface{ Done() }); ok {
-		d.Done()
-	}
 	if err != nil {
 		if interrupted {
 			where := ""

@@ -77,7 +77,7 @@ func TestFitResume(t *testing.T) {
 	const total, half = 60, 30
 
 	// Reference: one uninterrupted run.
-	ref, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: total, Quiet: true})
+	ref, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: total})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,11 +91,11 @@ func TestFitResume(t *testing.T) {
 
 	// The same run, stopped half way by a new process (fresh context and trainer), then resumed.
 	dir := t.TempDir()
-	a, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: half, CheckpointDir: dir, EveryN: 7, Quiet: true})
+	a, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: half, CheckpointDir: dir, EveryN: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: total, CheckpointDir: dir, Quiet: true})
+	b, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: total, CheckpointDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestFitResume(t *testing.T) {
 	}
 
 	// Already done: nothing to run.
-	c, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: total, CheckpointDir: dir, Quiet: true})
+	c, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: total, CheckpointDir: dir})
 	if err != nil || c.StartStep != total || len(c.History) != 0 {
 		t.Errorf("rerun of a finished run: start %d, %d steps, err %v", c.StartStep, len(c.History), err)
 	}
@@ -129,7 +129,7 @@ func TestFitInterrupt(t *testing.T) {
 	if res.GlobalStep != 12 || len(rec.steps) != 12 {
 		t.Fatalf("interrupted at step %d after %d updates, want 12", res.GlobalStep, len(rec.steps))
 	}
-	again, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: 40, CheckpointDir: dir, Quiet: true})
+	again, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: 40, CheckpointDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,13 +138,10 @@ func TestFitInterrupt(t *testing.T) {
 	}
 }
 
-func TestFitDefaultProgress(t *testing.T) {
-	res, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: 5, Title: "tiny"})
+func TestFitMetricNames(t *testing.T) {
+	res, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: 5})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if res.Chart == nil {
-		t.Error("default progress view returned no chart")
 	}
 	for _, k := range []string{"loss", "~loss"} {
 		if _, ok := res.Last[k]; !ok {
@@ -156,11 +153,33 @@ func TestFitDefaultProgress(t *testing.T) {
 	}
 }
 
+// resumeRecorder is a Progress that records where Fit said the run resumed.
+type resumeRecorder struct {
+	recorder
+	resumed int
+}
+
+func (r *resumeRecorder) Resumed(step int) { r.resumed = step }
+
+func TestFitTellsProgressWhereItResumed(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: 10, CheckpointDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	rec := &resumeRecorder{recorder: recorder{stopAt: -1}}
+	if _, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: 15, CheckpointDir: dir, Progress: rec}); err != nil {
+		t.Fatal(err)
+	}
+	if rec.resumed != 10 || len(rec.steps) != 5 || rec.steps[0] != 11 {
+		t.Errorf("Resumed(%d), then %d updates from step %v; want Resumed(10) and 5 updates from 11", rec.resumed, len(rec.steps), rec.steps)
+	}
+}
+
 func TestFitErrors(t *testing.T) {
 	if _, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{}); err == nil {
 		t.Error("Fit with Steps 0: no error")
 	}
-	if _, err := Fit(newLinearTrainer(t), &emptyData{}, FitOptions{Steps: 3, Quiet: true}); err == nil {
+	if _, err := Fit(newLinearTrainer(t), &emptyData{}, FitOptions{Steps: 3}); err == nil {
 		t.Error("Fit on an empty dataset: no error")
 	}
 }

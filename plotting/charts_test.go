@@ -1,6 +1,7 @@
 package plotting
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -214,8 +215,10 @@ func TestBadInput(t *testing.T) {
 		}},
 		{"audio nan", "sample 1 is NaN", func() error { _, e := Audio([]float32{0, float32(nan)}, 8000); return e }},
 		{"audio rate", "sample rate 0", func() error { _, e := Audio([]float32{0}, 0); return e }},
-		{"show nil", "Show(nil)", func() error { return Show(nil) }},
-		{"show other", "cannot display int", func() error { return Show(3) }},
+		{"display nil", "Display(nil)", func() error { return Display(nil) }},
+		{"display other", "cannot display int", func() error { return Display(3) }},
+		{"show passes an error on", "boom", func() error { return showErr(errors.New("boom")) }},
+		{"show stops on a render error", "cannot display int", func() error { return showErr(nil, 3) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -227,6 +230,32 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("error %q does not contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// showErr calls Show and returns what it panicked with.
+func showErr(items ...any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err, _ = r.(error)
+		}
+	}()
+	Show(items...)
+	return nil
+}
+
+func TestShowPairs(t *testing.T) {
+	var shown []string
+	restore := fakeNotebook(t, &shown)
+	defer restore()
+	cs, err := sampleCharts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	Show(cs["line"], nil) // a chart's (value, nil error) pair
+	Show(cs["bar"], cs["tree"])
+	if n := len(shown); n != 4 { // the library once, then three charts
+		t.Errorf("Show sent %d outputs, want 4", n)
 	}
 }
 
@@ -243,10 +272,10 @@ func TestShowOutsideNotebook(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range cs {
-		if err := Show(c); err != nil {
+		if err := Display(c); err != nil {
 			t.Error(err)
 		}
-		if err := Show(c.Echarts()); err != nil {
+		if err := Display(c.Echarts()); err != nil {
 			t.Error(err)
 		}
 	}
@@ -264,12 +293,12 @@ func TestShowNotebookSendsLibraryOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"line", "bar", "tree"} {
-		if err := Show(cs[name]); err != nil {
+		if err := Display(cs[name]); err != nil {
 			t.Fatal(err)
 		}
 	}
 	libSent = false // a new cell is a new process: only the marker file remains
-	if err := Show(cs["graph"]); err != nil {
+	if err := Display(cs["graph"]); err != nil {
 		t.Fatal(err)
 	}
 	if len(shown) != 5 {

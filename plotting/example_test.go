@@ -21,11 +21,10 @@ func ExampleLine() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(plotting.Show(c))
+	plotting.Show(c) // in a cell: the chart; here, only rendered (it would stop on an error)
 	h, _ := c.HTML()
 	fmt.Println(strings.Contains(h, `"name":"REINFORCE (avg 20)"`), strings.Contains(h, "<style"))
 	// Output:
-	// <nil>
 	// true false
 }
 

@@ -124,24 +124,50 @@ var (
 	}
 )
 
-// Show displays v in the current GoNB cell. v may be a [*Chart], any
-// go-echarts chart (render.Renderer), a [*Picture], an image.Image, a
-// [*Sound] or any [Fragment]. The first chart of a kernel session also sends
-// the echarts library (see the package doc).
+// Show displays each item in the current GoNB cell, and is how every notebook shows things:
 //
-// Outside a notebook Show displays nothing: it renders v and returns the
-// error, if any, so tests can call it.
-func Show(v any) error {
+//	plotting.Show(out.LossChart())   // LossChart returns (*plotting.Chart, error)
+//	plotting.Show(pic, chart)
+//
+// An item may be a [*Chart], any go-echarts chart (render.Renderer), a [*Picture], an
+// image.Image, a [*Sound] or any [Fragment]; an item of type error — so a chart's
+// (value, error) pair can be passed straight in — stops the cell with that error when it is not
+// nil. Show cannot be ignored by mistake: like must.M, it panics on any error (the one passed in,
+// or one met while rendering), which stops the cell and shows the error. Code that handles
+// errors itself calls [Display].
+//
+// Outside a notebook Show displays nothing but still renders each item, so tests and scripts
+// see the same errors.
+func Show(items ...any) {
+	for _, it := range items {
+		if err, ok := it.(error); ok {
+			panic(err)
+		}
+	}
+	for _, it := range items {
+		if it == nil {
+			continue // the nil error of a (value, error) pair
+		}
+		if err := Display(it); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// Display displays v in the current GoNB cell, as [Show] does, and returns the error instead of
+// stopping the cell. The first chart of a kernel session also sends the echarts library (see the
+// package doc). Outside a notebook it renders v and returns the error, if any.
+func Display(v any) error {
 	switch x := v.(type) {
 	case nil:
-		return fmt.Errorf("plotting: Show(nil)")
+		return fmt.Errorf("plotting: Display(nil)")
 	case *Chart:
 		return showChart(x)
 	case render.Renderer:
 		return showChart(FromEcharts(x))
 	case *Picture:
 		if x == nil {
-			return fmt.Errorf("plotting: Show of a nil *Picture")
+			return fmt.Errorf("plotting: display of a nil *Picture")
 		}
 		b, err := x.PNG()
 		if err != nil {
@@ -173,7 +199,7 @@ func Show(v any) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("plotting: Show cannot display %T", v)
+	return fmt.Errorf("plotting: cannot display %T", v)
 }
 
 func showChart(c *Chart) error {

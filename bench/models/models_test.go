@@ -27,7 +27,7 @@ func TestMLPLearnsMNIST(t *testing.T) {
 		t.Fatal(err)
 	}
 	const steps = 300
-	res, err := gomlxext.Fit(trainer, trainSet.Dataset(64).Shuffle(1).Infinite(), gomlxext.FitOptions{Steps: steps, Quiet: true})
+	res, err := gomlxext.Fit(trainer, trainSet.Dataset(64).Shuffle(1).Infinite(), gomlxext.FitOptions{Steps: steps})
 	if err != nil {
 		t.Fatal(err)
 	}

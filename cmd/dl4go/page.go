@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/dl4go/dl4go/export"
+	"github.com/dl4go/dl4go/internal/atomicfile"
 	"github.com/dl4go/dl4go/notebook"
 )
 
@@ -16,7 +17,7 @@ func writePage(nb *notebook.Notebook, path string) error {
 	if err != nil {
 		return err
 	}
-	return notebook.WriteFileAtomic(path, page, 0o644)
+	return atomicfile.Write(path, page, 0o644)
 }
 
 // writeSite writes dir/index.html listing the pages.

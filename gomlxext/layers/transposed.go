@@ -2,8 +2,17 @@
 // layers package lacks. They are built from ordinary graph ops, so they run, and differentiate,
 // on every backend.
 //
-// Start with TransposedConv (a learned up-sampling layer, as in DCGAN's generator and the FCN
-// of the detection lesson) and TransposedConvolve, the op under it.
+// Layers are builders in GoMLX's style — the layer, then its options, then Done:
+//
+//	y := layers.TransposedConvolution(ctx, x).Channels(1).KernelSize(4).Strides(2).Padding(1).Done()
+//
+// Required settings have no default and Done panics (a programmer error) without them; the
+// shapes of the input and the output are in each builder's doc. Every layer a lesson adds here
+// follows that form, with its test. Plain ops with no variables (TransposedConvolve) are
+// functions. Import the package as is, or as xlayers beside GoMLX's own layers.
+//
+// Start with TransposedConvolution (a learned up-sampling layer, as in DCGAN's generator and the
+// FCN of the detection lesson) and TransposedConvolve, the op under it.
 package layers
 
 import (
@@ -12,19 +21,92 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph-building style.
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
 )
 
-// TransposedConv is a learned 2D transposed convolution ("deconvolution") of x [batch, H, W, inC]
-// to [batch, (H−1)·stride + kernel − 2·padding, (W−1)·stride + kernel − 2·padding, channels],
-// with a kernel variable "weights" [kernel, kernel, inC, channels] in ctx (initialised by ctx's
-// initializer) and no bias. See TransposedConvolve.
-func TransposedConv(ctx *context.Context, x *Node, channels, kernel, stride, padding int) *Node {
-	if x.Rank() != 4 {
-		panic(fmt.Sprintf("layers.TransposedConv: x must be [batch, H, W, channels], got %s", x.Shape()))
+// TransposedConvBuilder configures a learned 2D transposed convolution; create it with
+// TransposedConvolution, set its options, then call Done.
+type TransposedConvBuilder struct {
+	ctx                      *context.Context
+	x                        *Node
+	channels, kernel, stride int
+	padding                  int
+	bias, newScope           bool
+}
+
+// TransposedConvolution prepares a learned 2D transposed convolution ("deconvolution", a learned
+// up-sampling, as in DCGAN's generator and the FCN of the detection lesson) of
+// x [batch, H, W, inC], in the style of GoMLX's layers.Convolution:
+//
+//	y := layers.TransposedConvolution(ctx, x).Channels(64).KernelSize(4).Strides(2).Padding(1).Done()
+//
+// Channels and KernelSize must be set; Strides defaults to 1, Padding to 0, and a bias is added
+// unless UseBias(false). Its variables, "weights" [kernel, kernel, inC, channels] (initialised by
+// ctx's initializer) and "biases" [channels], live in the scope "transposed_conv" below ctx
+// unless CurrentScope. See TransposedConvolve for the operation and the output size.
+func TransposedConvolution(ctx *context.Context, x *Node) *TransposedConvBuilder {
+	return &TransposedConvBuilder{ctx: ctx, x: x, stride: 1, bias: true, newScope: true}
+}
+
+// Channels sets the number of output channels (required).
+func (b *TransposedConvBuilder) Channels(n int) *TransposedConvBuilder {
+	b.channels = n
+	return b
+}
+
+// KernelSize sets the kernel's height and width (required).
+func (b *TransposedConvBuilder) KernelSize(k int) *TransposedConvBuilder {
+	b.kernel = k
+	return b
+}
+
+// Strides sets the up-sampling factor (default 1).
+func (b *TransposedConvBuilder) Strides(s int) *TransposedConvBuilder {
+	b.stride = s
+	return b
+}
+
+// Padding sets the rows and columns removed from each border of the output (default 0; 1 with a
+// 4×4 kernel and stride 2 gives exactly twice the input size).
+func (b *TransposedConvBuilder) Padding(p int) *TransposedConvBuilder {
+	b.padding = p
+	return b
+}
+
+// UseBias sets whether a learned bias is added per output channel (default true; batch norm
+// after the layer makes it redundant).
+func (b *TransposedConvBuilder) UseBias(use bool) *TransposedConvBuilder {
+	b.bias = use
+	return b
+}
+
+// CurrentScope makes the layer's variables live in ctx's own scope instead of a new
+// "transposed_conv" scope below it.
+func (b *TransposedConvBuilder) CurrentScope() *TransposedConvBuilder {
+	b.newScope = false
+	return b
+}
+
+// Done builds the layer: [batch, (H−1)·stride + kernel − 2·padding, (W−1)·stride + kernel −
+// 2·padding, channels].
+func (b *TransposedConvBuilder) Done() *Node {
+	x := b.x
+	if x.Rank() != 4 || b.channels <= 0 || b.kernel <= 0 {
+		panic(fmt.Sprintf("layers.TransposedConvolution: x must be [batch, H, W, channels] and Channels and "+
+			"KernelSize must be set (> 0): got x %s, Channels %d, KernelSize %d", x.Shape(), b.channels, b.kernel))
+	}
+	ctx := b.ctx
+	if b.newScope {
+		ctx = ctx.In("transposed_conv")
 	}
 	inC := x.Shape().Dimensions[3]
-	w := ctx.VariableWithShape("weights", shapes.Make(x.DType(), kernel, kernel, inC, channels)).ValueGraph(x.Graph())
-	return TransposedConvolve(x, w, stride, padding)
+	w := ctx.VariableWithShape("weights", shapes.Make(x.DType(), b.kernel, b.kernel, inC, b.channels)).ValueGraph(x.Graph())
+	y := TransposedConvolve(x, w, b.stride, b.padding)
+	if b.bias {
+		bias := ctx.WithInitializer(initializers.Zero).VariableWithShape("biases", shapes.Make(x.DType(), b.channels)).ValueGraph(x.Graph())
+		y = Add(y, ExpandLeftToRank(bias, 4))
+	}
+	return y
 }
 
 // TransposedConvolve is the 2D transposed convolution of x [batch, H, W, inC] with kernel

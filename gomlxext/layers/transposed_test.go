@@ -9,6 +9,7 @@ import (
 	"github.com/dl4go/dl4go/gomlxext"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph-building style.
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
 )
 
 // TestTransposedConvolve checks, for kernels, strides and paddings with and without the
@@ -60,5 +61,39 @@ func TestTransposedConvolve(t *testing.T) {
 				t.Fatalf("sub-pixel path %v, want %v", uses, c.subPixel)
 			}
 		})
+	}
+}
+
+// TestTransposedConvolutionBuilder checks the builder against the op it wraps: with the same
+// weights it gives the op's output plus the bias, and its variables live where its doc says.
+func TestTransposedConvolutionBuilder(t *testing.T) {
+	backend := gomlxext.MustBackend()
+	x := tensors.FromFlatDataAndDimensions([]float32{1, -2, 3, 0.5, 2, -1, 0, 4}, 1, 2, 2, 2)
+	for _, bias := range []bool{false, true} {
+		ctx := context.New()
+		exec := context.MustNewExec(backend, ctx, func(ctx *context.Context, x *Node) []*Node {
+			y := TransposedConvolution(ctx, x).Channels(3).KernelSize(4).Strides(2).Padding(1).UseBias(bias).Done()
+			w := ctx.In("transposed_conv").GetVariable("weights").ValueGraph(x.Graph())
+			return []*Node{y, TransposedConvolve(x, w, 2, 1)}
+		})
+		exec.MustExec(x) // creates the variables
+		b := []float32{0, 0, 0}
+		if bias {
+			b = []float32{1, 2, -3}
+			ctx.In("transposed_conv").GetVariable("biases").MustSetValue(tensors.FromFlatDataAndDimensions(b, 3))
+		}
+		out := exec.MustExec(x)
+		if got := out[0].Shape().Dimensions; fmt.Sprint(got) != "[1 4 4 3]" {
+			t.Fatalf("bias %v: output %v, want [1 4 4 3]", bias, got)
+		}
+		y, ref := tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[float32](out[1])
+		for i := range y {
+			if d := y[i] - ref[i] - b[i%3]; math.Abs(float64(d)) > 1e-5 {
+				t.Fatalf("bias %v: output[%d] = %g, op %g + bias %g", bias, i, y[i], ref[i], b[i%3])
+			}
+		}
+		if has := ctx.In("transposed_conv").GetVariable("biases") != nil; has != bias {
+			t.Errorf("UseBias(%v): biases variable present = %v", bias, has)
+		}
 	}
 }

@@ -283,15 +283,14 @@ func abs64(x float64) float64 {
 	return x
 }
 
-// Show displays the board (heat map: the agent's last search visits) and the status.
+// Show displays the board (heat map: the agent's last search visits) and the status; like
+// plotting.Show, it stops the cell if the board cannot be drawn.
 func (g *Game) Show() {
 	var probs []float32
 	if g.Last != nil {
 		probs = g.Last.Policy()
 	}
-	if pic, err := BoardPicture(g.Pos, probs); err == nil {
-		_ = plotting.Show(pic)
-	}
+	plotting.Show(BoardPicture(g.Pos, probs))
 	fmt.Println(g.Status())
 }
 

@@ -232,7 +232,7 @@ func pretrain(ctx *context.Context, cfg Config, corpus *encodedCorpus, dir strin
 	}
 	start := time.Now()
 	res, err := gomlxext.Fit(trainer, ds, gomlxext.FitOptions{
-		Steps: cfg.Steps, CheckpointDir: dir, EveryN: cfg.SaveEvery, Progress: p, Title: "pre-training",
+		Steps: cfg.Steps, CheckpointDir: dir, EveryN: cfg.SaveEvery, Progress: p,
 	})
 	took := time.Since(start)
 	hist.truncate(res.GlobalStep)

@@ -35,7 +35,7 @@
 //
 // # DCGAN's rules (Generator, Discriminator)
 //
-// Transposed convolutions (gomlxext/layers.TransposedConv) up-sample in G, strided convolutions
+// Transposed convolutions (gomlxext/layers.TransposedConvolution) up-sample in G, strided convolutions
 // down-sample in D:
 // no pooling. ReLU inside G and tanh at its output (images live in [−1, 1], MNIST is rescaled to
 // match); LeakyReLU (0.2) in D. Batch normalisation in both (not on D's input layer). No fully

@@ -3,7 +3,7 @@ package dcgan_test
 import (
 	"fmt"
 
-	gomlxlayers "github.com/dl4go/dl4go/gomlxext/layers"
+	xlayers "github.com/dl4go/dl4go/gomlxext/layers"
 
 	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/lessons/dcgan"
@@ -18,8 +18,8 @@ import (
 func ExampleGenerator_upsampling() {
 	x := tensors.FromShape(shapes.Make(dtypes.Float32, 1, 7, 7, 64))
 	y, err := context.ExecOnce(gomlxext.MustBackend(), context.New(), func(ctx *context.Context, x *graph.Node) *graph.Node {
-		y := gomlxlayers.TransposedConv(ctx.In("up1"), x, 32, 4, 2, 1)
-		return gomlxlayers.TransposedConv(ctx.In("up2"), y, 1, 4, 2, 1)
+		y := xlayers.TransposedConvolution(ctx.In("up1"), x).Channels(32).KernelSize(4).Strides(2).Padding(1).Done()
+		return xlayers.TransposedConvolution(ctx.In("up2"), y).Channels(1).KernelSize(4).Strides(2).Padding(1).Done()
 	}, x)
 	if err != nil {
 		panic(err)

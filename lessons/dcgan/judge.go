@@ -11,6 +11,7 @@ import (
 
 	"github.com/dl4go/dl4go/data/mnist"
 	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/plotting"
 	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -120,7 +121,17 @@ func newJudge(backend backends.Backend, cfg JudgeConfig) (*Judge, error) {
 		dir = ""
 	}
 	ds := trainSet.Dataset(cfg.Batch).Shuffle(cfg.Seed).Infinite()
-	if _, err := gomlxext.Fit(trainer, ds, gomlxext.FitOptions{Steps: cfg.Steps, CheckpointDir: dir, Title: "judge: MNIST classifier", Quiet: cfg.Quiet}); err != nil {
+	opts := gomlxext.FitOptions{Steps: cfg.Steps, CheckpointDir: dir}
+	var live *plotting.Live
+	if !cfg.Quiet {
+		live = plotting.NewLive("judge: MNIST classifier", cfg.Steps, "loss")
+		opts.Progress = live
+	}
+	_, err = gomlxext.Fit(trainer, ds, opts)
+	if live != nil {
+		live.Done()
+	}
+	if err != nil {
 		return nil, fmt.Errorf("dcgan: train judge: %w", err)
 	}
 	j := &Judge{ctx: ctx}

@@ -1,7 +1,7 @@
 package dcgan
 
 import (
-	gomlxlayers "github.com/dl4go/dl4go/gomlxext/layers"
+	xlayers "github.com/dl4go/dl4go/gomlxext/layers"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -37,11 +37,13 @@ func Generator(ctx *context.Context, cfg Config, z *Node) *Node {
 	x := layers.Dense(ctx.In("project"), z, false, 7*7*c0) // [batch, 7·7·c0]
 	x = Reshape(x, batch, 7, 7, c0)
 	x = activations.Relu(batchnorm.New(ctx.In("project_bn"), x, -1).Done())
-	x = gomlxlayers.TransposedConv(ctx.In("tconv1"), x, cfg.GFeatures, 4, 2, 1) // [batch, 14, 14, GFeatures]
+	x = xlayers.TransposedConvolution(ctx.In("tconv1"), x).Channels(cfg.GFeatures).KernelSize(4).Strides(2).Padding(1).
+		UseBias(false).CurrentScope().Done() // [batch, 14, 14, GFeatures]
 	x = activations.Relu(batchnorm.New(ctx.In("tconv1_bn"), x, -1).Done())
 	x = conv(ctx.In("conv"), x, cfg.GFeatures, 3, 1, 1, false) // [batch, 14, 14, GFeatures]
 	x = activations.Relu(batchnorm.New(ctx.In("conv_bn"), x, -1).Done())
-	x = gomlxlayers.TransposedConv(ctx.In("tconv2"), x, 1, 4, 2, 1) // [batch, 28, 28, 1]
+	x = xlayers.TransposedConvolution(ctx.In("tconv2"), x).Channels(1).KernelSize(4).Strides(2).Padding(1).
+		UseBias(false).CurrentScope().Done() // [batch, 28, 28, 1]
 	return Tanh(x)
 }
 

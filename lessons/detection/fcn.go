@@ -3,7 +3,7 @@ package detection
 import (
 	"fmt"
 
-	gomlxlayers "github.com/dl4go/dl4go/gomlxext/layers"
+	xlayers "github.com/dl4go/dl4go/gomlxext/layers"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -33,7 +33,7 @@ type FCN struct {
 func upsample2(ctx *context.Context, x *Node) *Node {
 	c := x.Shape().Dimensions[3]
 	kernel := ctx.VariableWithValue("kernel", bilinearKernel(4, c)).ValueGraph(x.Graph())
-	return gomlxlayers.TransposedConvolve(x, kernel, 2, 1)
+	return xlayers.TransposedConvolve(x, kernel, 2, 1)
 }
 
 // bilinearKernel is the k×k×c×c kernel [k, k, in, out] that, as a transposed convolution with

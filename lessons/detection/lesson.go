@@ -19,6 +19,7 @@ import (
 	"github.com/dl4go/dl4go/data/shapes"
 	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/lessons"
+	"github.com/dl4go/dl4go/plotting"
 )
 
 // Config sizes the lesson's two experiments (SSD-lite detection and FCN segmentation).
@@ -129,7 +130,16 @@ func fit(backend backends.Backend, cfg Config, name, title string, steps int, ds
 	}
 	tr := train.NewTrainer(backend, ctx, model, loss, optimizers.Adam().LearningRate(cfg.LearningRate).Done(), nil, nil)
 	start := time.Now()
-	res, fitErr := gomlxext.Fit(tr, ds, gomlxext.FitOptions{Steps: steps, CheckpointDir: dir, Title: title, Quiet: cfg.Quiet, EveryN: max(steps/10, 20)})
+	opts := gomlxext.FitOptions{Steps: steps, CheckpointDir: dir, EveryN: max(steps/10, 20)}
+	var live *plotting.Live
+	if !cfg.Quiet {
+		live = plotting.NewLive(title, steps, "loss")
+		opts.Progress = live
+	}
+	res, fitErr := gomlxext.Fit(tr, ds, opts)
+	if live != nil {
+		live.Done()
+	}
 	if fitErr != nil && !errors.Is(fitErr, gomlxext.ErrInterrupted) {
 		return nil, errorf("train "+name, fitErr)
 	}

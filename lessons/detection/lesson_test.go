@@ -56,7 +56,7 @@ func TestQuickOutcome(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if err := plotting.Show(v); err != nil {
+		if err := plotting.Display(v); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}

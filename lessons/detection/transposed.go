@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	gomlxlayers "github.com/dl4go/dl4go/gomlxext/layers"
+	xlayers "github.com/dl4go/dl4go/gomlxext/layers"
 
 	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
@@ -125,7 +125,7 @@ func TransposedConvEngine(backend backends.Backend, x, kernel [][]float64, strid
 	kt := tensors.FromFlatDataAndDimensions(flat32(kernel), k, k, 1, 1)
 	kr := tensors.FromFlatDataAndDimensions(flat32(Rotate180(kernel)), k, k, 1, 1)
 	exec, err := NewExec(backend, func(x, kernel, turned *Node) []*Node {
-		direct := gomlxlayers.TransposedConvolve(x, turned, stride, padding)
+		direct := xlayers.TransposedConvolve(x, turned, stride, padding)
 		// y ↦ Conv(y, kernel, stride, padding) is linear: its transpose applied to x is the
 		// gradient of <Conv(y), x> with respect to y.
 		y := Zeros(x.Graph(), shapes.Make(x.DType(), 1, oh, ow, 1))

@@ -99,7 +99,7 @@ func TestBandit(t *testing.T) {
 	for _, c := range []func() (*plotting.Chart, error){out.RewardChart, out.OptimalChart} {
 		if ch, err := c(); err != nil {
 			t.Error(err)
-		} else if err := plotting.Show(ch); err != nil {
+		} else if err := plotting.Display(ch); err != nil {
 			t.Error(err)
 		}
 	}
@@ -131,14 +131,14 @@ func TestCliff(t *testing.T) {
 	for m := range CliffMethodNames {
 		if ch, err := out.QChart(m); err != nil {
 			t.Error(err)
-		} else if err := plotting.Show(ch); err != nil {
+		} else if err := plotting.Display(ch); err != nil {
 			t.Error(err)
 		}
 	}
 	for _, c := range []func() (*plotting.Chart, error){out.ReturnsChart, out.MonteCarloChart} {
 		if ch, err := c(); err != nil {
 			t.Error(err)
-		} else if err := plotting.Show(ch); err != nil {
+		} else if err := plotting.Display(ch); err != nil {
 			t.Error(err)
 		}
 	}
