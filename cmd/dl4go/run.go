@@ -223,7 +223,7 @@ func runNotebook(ctx context.Context, in kernel.Installed, path string, nb *note
 	nb.SetRun(notebook.RunMeta{Backend: gomlxext.Choose().String(), Date: started.UTC().Format(time.RFC3339),
 		DurationS: time.Since(started).Seconds(), Quick: opts.quick})
 	if runErr == nil && nb.Lesson().Package != "" {
-		runErr = checkResult(nb)
+		runErr = checkResult(nb, nb.Lesson().ID)
 	}
 	if err := nb.WriteFile(page.nbPath); err != nil {
 		return pageInfo{}, fmt.Errorf("write %s: %w", page.nbPath, err)
@@ -235,12 +235,14 @@ func runNotebook(ctx context.Context, in kernel.Installed, path string, nb *note
 	return page, runErr
 }
 
-// checkResult requires the lesson's RESULT line in the outputs, with ok=true.
-func checkResult(nb *notebook.Notebook) error {
+// checkResult requires the lesson's RESULT line in the outputs, for lesson id, with ok=true.
+func checkResult(nb *notebook.Notebook, id string) error {
 	r, found := export.FindResult(nb)
 	switch {
 	case !found:
 		return errors.New("no RESULT line: a lesson notebook must end by printing its RESULT line")
+	case r.Lesson != id:
+		return fmt.Errorf("the RESULT line is for lesson %s, but this notebook is lesson %s: %s", r.Lesson, id, r.Line)
 	case !r.OK:
 		return fmt.Errorf("the lesson's outcome was not reached: %s", r.Line)
 	}

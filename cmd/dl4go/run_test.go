@@ -139,6 +139,7 @@ func TestRunFailures(t *testing.T) {
 		{"cell error", []string{"%%\nfmt.Println(undefinedVariable)", "%%\nfmt.Println(\"never runs\")"}, false, "cell 1 (index 0)"},
 		{"missing RESULT", []string{"import \"fmt\"\n%%\nfmt.Println(\"no result\")"}, true, "no RESULT line"},
 		{"failed RESULT", []string{"import \"fmt\"\n%%\nfmt.Println(\"RESULT lesson=99 metric=m value=1 threshold=2 ok=false\")"}, true, "outcome was not reached"},
+		{"another lesson's RESULT", []string{"import \"fmt\"\n%%\nfmt.Println(\"RESULT lesson=15 metric=m value=3 threshold=2 ok=true\")"}, true, "is for lesson 15, but this notebook is lesson 99"},
 		{"kernel death", []string{"import \"fmt\"\n%%\nfmt.Println(\"before\")", "!kill -9 $PPID"}, false, "kernel died"},
 	}
 	for _, tt := range tests {
