@@ -72,11 +72,19 @@
 // kernel sizes (GoMLX's shifts the input gradient by one) and defined for
 // input dilation (transposed convolution). See vjp.go.
 //
-// # FFT
+// # Complex values and FFT
 //
-// The backend FFT op needs complex dtypes, which simplego lacks. Use RFFT,
-// IRFFT and DFT from this package: real/imaginary pairs, one DotGeneral
-// each, differentiable, on any backend.
+// simplego has no complex dtypes. Here a complex64 or complex128 op is kept
+// as two float ops, its real and imaginary parts (complex.go), so GoMLX's
+// complex graph functions work: Complex, Real, Imag, Conj, Abs, arithmetic,
+// reshapes and slices, ReduceSum, DotGeneral, and the FFT op — graph.FFT,
+// InverseFFT, RealFFT and InverseRealFFT, forward and backward (GoMLX's
+// gradients), over one or more trailing axes, on a Go kernel that is
+// O(n log n) for every length (radix-2, Bluestein's algorithm otherwise;
+// fftkernel.go). Complex tensors go in and come out as usual. The RFFT,
+// IRFFT and DFT helpers of this package do the same on real/imaginary pairs
+// with O(n²) DotGenerals, for backends without complex dtypes (plain
+// simplego).
 //
 // # Configuration
 //
@@ -99,6 +107,7 @@ import (
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 )
 
 // Name is the name under which the backend is registered in GoMLX ("dl4go").
@@ -177,6 +186,7 @@ func (b *Backend) Capabilities() backends.Capabilities {
 	for _, op := range addedOps {
 		c.Operations[op] = true
 	}
+	c.DTypes[dtypes.Complex64], c.DTypes[dtypes.Complex128] = true, true
 	return c
 }
 
@@ -192,6 +202,11 @@ var addedOps = []backends.OpType{
 	backends.OpTypeBatchNormGradient,
 	backends.OpTypeDynamicSlice,
 	backends.OpTypeDynamicUpdateSlice,
+	backends.OpTypeFFT,
+	backends.OpTypeComplex,
+	backends.OpTypeReal,
+	backends.OpTypeImag,
+	backends.OpTypeConj,
 }
 
 // Builder implements backends.Backend: it returns a *Builder wrapping simplego's.

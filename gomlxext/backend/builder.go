@@ -43,6 +43,10 @@ func newBuilder(inner backends.Builder, rewrite bool) *Builder {
 
 // Compile implements backends.Builder, dropping the side tables.
 func (b *Builder) Compile(outputs []backends.Op, shardings []*backends.ShardingSpec) (backends.Executable, error) {
+	outputs, err := b.complexOutputs(outputs)
+	if err != nil {
+		return nil, err
+	}
 	b.views, b.products = nil, nil
 	return b.Builder.Compile(outputs, shardings)
 }
@@ -50,6 +54,9 @@ func (b *Builder) Compile(outputs []backends.Op, shardings []*backends.ShardingS
 // shape returns the shape of op, panicking on a programmer error (an op
 // that is not from this builder: it was already checked by simplego).
 func (b *Builder) shape(op backends.Op) shapes.Shape {
+	if c, ok := cplx(op); ok {
+		return c.shape // an op without a complex path then fails in staged, saying so
+	}
 	s, err := b.Builder.OpShape(op)
 	if err != nil {
 		panic(fmt.Sprintf("dl4go backend: shape of op: %v", err))

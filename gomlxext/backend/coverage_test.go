@@ -166,6 +166,28 @@ var opCases = []opCase{
 		re, im := backend.RFFT(x[0])
 		return Concatenate([]*Node{re, im}, -1)
 	}},
+	{name: "FFT (complex)", shapes: [][]int{{2, 8}, {2, 8}}, goFails: true, fn: func(x []*Node) *Node {
+		return realImag(FFT(Complex(x[0], x[1])))
+	}},
+	{name: "InverseFFT/n=5 (Bluestein)", shapes: [][]int{{2, 5}, {2, 5}}, goFails: true, fn: func(x []*Node) *Node {
+		return realImag(InverseFFT(Complex(x[0], x[1])))
+	}},
+	{name: "RealFFT", shapes: [][]int{{2, 8}}, goFails: true, fn: func(x []*Node) *Node { return realImag(RealFFT(x[0])) }},
+	{name: "RealFFT/n=7", shapes: [][]int{{3, 7}}, goFails: true, fn: func(x []*Node) *Node { return realImag(RealFFT(x[0])) }},
+	{name: "InverseRealFFT/n=8", shapes: [][]int{{2, 5}, {2, 5}}, goFails: true, fn: func(x []*Node) *Node {
+		return InverseRealFFT(Complex(x[0], x[1]), 8)
+	}},
+	{name: "InverseRealFFT/n=7", shapes: [][]int{{2, 4}, {2, 4}}, goFails: true, fn: func(x []*Node) *Node {
+		return InverseRealFFT(Complex(x[0], x[1]), 7)
+	}},
+	{name: "FFT/power spectrum |FFT(x)|", shapes: [][]int{{3, 12}}, goFails: true, fn: func(x []*Node) *Node {
+		return Abs(FFT(ConvertDType(x[0], complexOf(x[0].DType()))))
+	}},
+	{name: "Complex/Real/Imag/Conj/Abs/Neg", shapes: [][]int{{3, 4}, {3, 4}}, goFails: true, fn: func(x []*Node) *Node {
+		z := Complex(x[0], x[1])
+		w := Sub(Conj(Transpose(Reshape(z, 4, 3), 0, 1)), Neg(Slice(Concatenate([]*Node{z, z}, 1), AxisRange(), AxisRange(2, 6))))
+		return Concatenate([]*Node{Abs(Add(z, w)), Real(MulScalar(w, 2)), Imag(ReduceSum(Reshape(w, 3, 2, 2), 2))}, 1)
+	}},
 	{name: "CumSum", shapes: [][]int{{3, 5}}, fn: func(x []*Node) *Node { return CumSum(x[0], 1) }},
 	{name: "Broadcast/bias+ReLU (Sign in the gradient)", shapes: [][]int{{2, 3, 4}, {4}}, fn: func(x []*Node) *Node {
 		return activations.Relu(Add(x[0], Reshape(x[1], 1, 1, 4)))
@@ -179,6 +201,17 @@ var opCases = []opCase{
 		return Add(Max(y, x[1]), Min(x[1], Div(x[0], AddScalar(Square(x[1]), 1))))
 	}},
 	{name: "CumSum/long (simplego ReduceWindow)", shapes: [][]int{{2, 40}}, fn: func(x []*Node) *Node { return CumSum(x[0], 1) }},
+}
+
+// realImag concatenates the real and imaginary parts of a complex node along its last axis.
+func realImag(z *Node) *Node { return Concatenate([]*Node{Real(z), Imag(z)}, -1) }
+
+// complexOf is the complex dtype with parts of float dtype f.
+func complexOf(f dtypes.DType) dtypes.DType {
+	if f == dtypes.Float32 {
+		return dtypes.Complex64
+	}
+	return dtypes.Complex128
 }
 
 // randInputs returns deterministic float64 inputs with distinct values (no ties for max).

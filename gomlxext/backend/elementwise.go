@@ -70,6 +70,9 @@ func (b *Builder) Min(lhs, rhs backends.Op) (backends.Op, error) {
 // binary builds fn(lhs, rhs) on the broadcast kernel when it applies, else
 // with inner (simplego's op).
 func (b *Builder) binary(fn binaryFn, lhs, rhs backends.Op, inner func(lhs, rhs backends.Op) (backends.Op, error)) (backends.Op, error) {
+	if anyComplex(lhs, rhs) {
+		return b.complexBinary(fn, lhs, rhs)
+	}
 	if out, ok, err := b.broadcastKernel(fn, lhs, rhs); ok || err != nil {
 		return out, err
 	}
@@ -389,7 +392,12 @@ const (
 )
 
 // Exp implements backends.Builder.
-func (b *Builder) Exp(x backends.Op) (backends.Op, error) { return b.unary(fnExp, x, b.Builder.Exp) }
+func (b *Builder) Exp(x backends.Op) (backends.Op, error) {
+	if c, ok := cplx(x); ok {
+		return b.complexExp(c)
+	}
+	return b.unary(fnExp, x, b.Builder.Exp)
+}
 
 // Log implements backends.Builder.
 func (b *Builder) Log(x backends.Op) (backends.Op, error) { return b.unary(fnLog, x, b.Builder.Log) }

@@ -8,11 +8,12 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/graph"
 )
 
-// The backend FFT op needs complex dtypes, which simplego does not have. The
-// functions below compute discrete Fourier transforms on real/imaginary pairs
-// of float tensors as one DotGeneral with a constant cos/sin matrix: exact,
-// differentiable through GoMLX autodiff, on any backend, and fast enough for
-// frame sizes up to about 1024 (cost O(n²) per frame).
+// The functions below compute discrete Fourier transforms on real/imaginary
+// pairs of float tensors as one DotGeneral with a constant cos/sin matrix:
+// exact, differentiable through GoMLX autodiff, on any backend, including
+// those without complex dtypes (plain simplego), at O(n²) per frame. On
+// dl4go (and XLA) prefer GoMLX's own graph.RealFFT, FFT and their inverses:
+// O(n log n), on complex tensors.
 
 // dftMatrix returns the [n, m] matrices cos(2πjk/n) and -sin(2πjk/n) for
 // j < n, k < m, as constants of dtype.

@@ -13,6 +13,9 @@ import (
 // between elements), then start/end padding; negative start/end crop.
 // It is composed from Reshape, Concatenate and Slice.
 func (b *Builder) Pad(x, fillValue backends.Op, axesConfig ...backends.PadAxis) (backends.Op, error) {
+	if anyComplex(x, fillValue) {
+		return b.complexPad(x, fillValue, axesConfig)
+	}
 	xs := b.shape(x)
 	if len(axesConfig) > xs.Rank() {
 		return nil, fmt.Errorf("dl4go backend Pad: %d axes configs for operand %s", len(axesConfig), xs)
@@ -103,6 +106,9 @@ func (b *Builder) sliceAxis(e *errs, x backends.Op, axis, start, end int) backen
 
 // Reverse implements backends.Builder with a Gather of reversed indices.
 func (b *Builder) Reverse(x backends.Op, axes ...int) (backends.Op, error) {
+	if c, ok := cplx(x); ok {
+		return b.parts("Reverse", c, func(p backends.Op) (backends.Op, error) { return b.Reverse(p, axes...) })
+	}
 	xs := b.shape(x)
 	rev := []int{}
 	for _, a := range axes {
@@ -155,6 +161,9 @@ func (b *Builder) Reverse(x backends.Op, axes ...int) (backends.Op, error) {
 // DynamicSlice implements backends.Builder with a Gather (which clamps the
 // start indices the same way).
 func (b *Builder) DynamicSlice(operand backends.Op, startIndices []backends.Op, sliceDims []int) (backends.Op, error) {
+	if c, ok := cplx(operand); ok {
+		return b.complexDynamicSlice(c, startIndices, sliceDims)
+	}
 	xs := b.shape(operand)
 	if len(startIndices) != xs.Rank() || len(sliceDims) != xs.Rank() {
 		return nil, fmt.Errorf("dl4go backend DynamicSlice: operand %s needs %d start indices and slice dims, got %d and %d",
@@ -193,6 +202,9 @@ func (b *Builder) stackIndices(e *errs, idx []backends.Op) backends.Op {
 // (element-wise ScatterSum: simplego's scatter of partial windows misplaces
 // rows), and a scattered 0/1 mask selects between update and operand.
 func (b *Builder) DynamicUpdateSlice(operand, update backends.Op, startIndices []backends.Op) (backends.Op, error) {
+	if anyComplex(operand, update) {
+		return b.complexDynamicUpdateSlice(operand, update, startIndices)
+	}
 	xs, us := b.shape(operand), b.shape(update)
 	r := xs.Rank()
 	if len(startIndices) != r || us.Rank() != r {

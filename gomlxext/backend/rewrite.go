@@ -39,6 +39,9 @@ func (b *Builder) viewOf(op backends.Op) view {
 // Reshape implements backends.Builder, recording a view when the reshape
 // only inserts or removes axes of size 1.
 func (b *Builder) Reshape(x backends.Op, dims ...int) (backends.Op, error) {
+	if c, ok := cplx(x); ok {
+		return b.parts("Reshape", c, func(p backends.Op) (backends.Op, error) { return b.Reshape(p, dims...) })
+	}
 	out, err := b.Builder.Reshape(x, dims...)
 	if err != nil || b.views == nil {
 		return out, err
@@ -89,6 +92,9 @@ func (b *Builder) Reshape(x backends.Op, dims ...int) (backends.Op, error) {
 // a Reshape, which simplego runs as a copy or not at all, instead of an
 // element-by-element transpose.
 func (b *Builder) Transpose(x backends.Op, permutation ...int) (backends.Op, error) {
+	if c, ok := cplx(x); ok {
+		return b.parts("Transpose", c, func(p backends.Op) (backends.Op, error) { return b.Transpose(p, permutation...) })
+	}
 	var out backends.Op
 	var err error
 	var ok bool
@@ -136,6 +142,10 @@ func (b *Builder) reshapeOnly(x backends.Op, permutation []int) ([]int, bool) {
 
 // BroadcastInDim implements backends.Builder, recording a view.
 func (b *Builder) BroadcastInDim(x backends.Op, outputShape shapes.Shape, broadcastAxes []int) (backends.Op, error) {
+	if c, ok := cplx(x); ok {
+		part := shapes.Make(partDType(outputShape.DType), outputShape.Dimensions...)
+		return b.parts("BroadcastInDim", c, func(p backends.Op) (backends.Op, error) { return b.BroadcastInDim(p, part, broadcastAxes) })
+	}
 	out, ok, err := b.broadcastInDimKernel(x, outputShape, broadcastAxes)
 	if !ok && err == nil {
 		out, err = b.Builder.BroadcastInDim(x, outputShape, broadcastAxes)
@@ -192,6 +202,9 @@ func (b *Builder) Mul(lhs, rhs backends.Op) (backends.Op, error) {
 // materialises an outer product and the reduction contracts an axis both
 // operands vary along, it emits a DotGeneral of the views' sources instead.
 func (b *Builder) ReduceSum(x backends.Op, axes ...int) (backends.Op, error) {
+	if c, ok := cplx(x); ok {
+		return b.parts("ReduceSum", c, func(p backends.Op) (backends.Op, error) { return b.ReduceSum(p, axes...) })
+	}
 	if b.rewrite && b.products != nil {
 		if p, ok := b.products[x]; ok {
 			out, ok, err := b.contraction(x, p[0], p[1], axes)

@@ -76,6 +76,9 @@ type customOp struct {
 	inputs  []*handle
 	outputs []*handle
 	run     func(in, out [][]float32)
+	// runAny, when set, replaces run for kernels on other dtypes (float64,
+	// complex64, ...): it gets the flat slices of inputs and outputs.
+	runAny func(in, out []any)
 	// zero: outputs must start zeroed (buffers come from simplego's pools).
 	zero bool
 }
@@ -117,6 +120,9 @@ func (s *staged) inputs(ops ...backends.Op) ([]backends.Op, error) {
 	for i, op := range ops {
 		h, ok := op.(*handle)
 		if !ok || h == nil {
+			if c, ok := op.(*cvalue); ok {
+				return nil, fmt.Errorf("dl4go backend: input #%d is %s: this op does not take complex values on dl4go", i, c.shape)
+			}
 			return nil, fmt.Errorf("dl4go backend: input #%d (%T) is not an op of this builder", i, op)
 		}
 		if h.stage == ci {
@@ -195,8 +201,16 @@ func (s *staged) OpShape(op backends.Op) (shapes.Shape, error) {
 	return h.shape, nil
 }
 
-// Parameter implements backends.Builder.
+// Parameter implements backends.Builder. A complex parameter gets no
+// simplego op: only a kernel (Builder's split into real and imaginary
+// parts) reads it.
 func (s *staged) Parameter(name string, shape shapes.Shape, sharding *backends.ShardingSpec) (backends.Op, error) {
+	if shape.DType.IsComplex() {
+		h := s.newHandle(nil, shape)
+		h.user = len(s.params)
+		s.params = append(s.params, h)
+		return h, nil
+	}
 	op, err := s.cur().Parameter(name, shape, sharding)
 	if err != nil {
 		return nil, err
@@ -327,6 +341,27 @@ func (s *staged) customOp(name string, inputs []*handle, outShapes []shapes.Shap
 		p, err := s.cur().Parameter(fmt.Sprintf("%s#%d.%d", name, len(s.customs), i), shape, nil)
 		if err != nil {
 			return nil, fmt.Errorf("dl4go backend %s: %w", name, err)
+		}
+		h := s.newHandle(p, shape)
+		h.cop = c
+		c.outputs = append(c.outputs, h)
+	}
+	s.customs = append(s.customs, c)
+	return c.outputs, nil
+}
+
+// customOpAny is customOp for a kernel on flat slices of any dtype (run
+// gets []float64, []complex64, ... as the handles' dtypes say).
+func (s *staged) customOpAny(name string, inputs []*handle, outShapes []shapes.Shape, run func(in, out []any)) ([]*handle, error) {
+	s.newStage()
+	c := &customOp{after: len(s.stages) - 2, name: name, inputs: inputs, runAny: run}
+	for i, shape := range outShapes {
+		var p backends.Op
+		if !shape.DType.IsComplex() {
+			var err error
+			if p, err = s.cur().Parameter(fmt.Sprintf("%s#%d.%d", name, len(s.customs), i), shape, nil); err != nil {
+				return nil, fmt.Errorf("dl4go backend %s: %w", name, err)
+			}
 		}
 		h := s.newHandle(p, shape)
 		h.cop = c
@@ -546,7 +581,7 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 	}
 	for _, c := range s.customs {
 		if !c.live {
-			c.run = nil // and whatever tables it holds
+			c.run, c.runAny = nil, nil // and whatever tables they hold
 		}
 	}
 	s.handles = nil
@@ -703,6 +738,9 @@ func (e *executable) release(step int, values map[*handle]backends.Buffer) {
 // runCustom runs a Go kernel on the float32 buffers of its inputs.
 func (e *executable) runCustom(c *customOp, values map[*handle]backends.Buffer) ([]backends.Buffer, error) {
 	be := e.s.be
+	if c.runAny != nil {
+		return e.runCustomAny(c, values)
+	}
 	in := make([][]float32, len(c.inputs))
 	for i, h := range c.inputs {
 		b := values[h]
@@ -730,7 +768,7 @@ func (e *executable) runCustom(c *customOp, values map[*handle]backends.Buffer) 
 			clear(outFlats[i])
 		}
 	}
-	if err := runKernel(c, in, outFlats); err != nil {
+	if err := runKernel(c, in, outFlats, nil); err != nil {
 		for _, o := range outs {
 			_ = be.BufferFinalize(o)
 		}
@@ -739,19 +777,62 @@ func (e *executable) runCustom(c *customOp, values map[*handle]backends.Buffer) 
 	return outs, nil
 }
 
+// runCustomAny runs a Go kernel on flat slices of any dtype.
+func (e *executable) runCustomAny(c *customOp, values map[*handle]backends.Buffer) ([]backends.Buffer, error) {
+	be := e.s.be
+	in := make([]any, len(c.inputs))
+	for i, h := range c.inputs {
+		b := values[h]
+		if b == nil {
+			return nil, fmt.Errorf("dl4go backend %s: input #%d not computed (bug)", c.name, i)
+		}
+		flat, err := be.BufferData(b)
+		if err != nil {
+			return nil, fmt.Errorf("dl4go backend %s: %w", c.name, err)
+		}
+		in[i] = flat
+	}
+	outs := make([]backends.Buffer, len(c.outputs))
+	outFlats := make([]any, len(c.outputs))
+	finalize := func() {
+		for _, o := range outs {
+			if o != nil {
+				_ = be.BufferFinalize(o)
+			}
+		}
+	}
+	for i, h := range c.outputs {
+		b, flat, err := be.NewSharedBuffer(0, h.shape)
+		if err != nil {
+			finalize()
+			return nil, fmt.Errorf("dl4go backend %s: %w", c.name, err)
+		}
+		outs[i], outFlats[i] = b, flat
+	}
+	if err := runKernel(c, nil, nil, func() { c.runAny(in, outFlats) }); err != nil {
+		finalize()
+		return nil, err
+	}
+	return outs, nil
+}
+
 // runKernel runs c's Go kernel, turning a panic (a bug in a kernel) into an
 // error that names the kernel and its operand sizes.
-func runKernel(c *customOp, in, out [][]float32) (err error) {
+func runKernel(c *customOp, in, out [][]float32, run func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			sizes := make([]int, len(in))
-			for i, v := range in {
-				sizes[i] = len(v)
+			sizes := make([]int, len(c.inputs))
+			for i, h := range c.inputs {
+				sizes[i] = h.shape.Size()
 			}
 			err = fmt.Errorf("dl4go backend: kernel %q failed on inputs of %v elements (a bug, please report it): %v\n%s",
 				c.name, sizes, r, debug.Stack())
 		}
 	}()
-	c.run(in, out)
+	if run != nil {
+		run()
+	} else {
+		c.run(in, out)
+	}
 	return nil
 }
