@@ -40,10 +40,22 @@ type Choice struct {
 	Reason string
 	// Plugin is the path of the PJRT plugin found, when Config selects XLA because of it.
 	Plugin string
+	// XLA describes the PJRT plugin Config selects (found, or named by $GOMLX_BACKEND), from
+	// dl4go's install record, without loading it; its Path is empty when Config is not XLA or the
+	// plugin was not found.
+	XLA XLAPlugin
 }
 
-// String returns "<config> (<reason>)", e.g. "dl4go (no PJRT plugin installed: dl4go's pure-Go backend)".
-func (c Choice) String() string { return fmt.Sprintf("%s (%s)", c.Config, c.Reason) }
+// String returns "<config> (<reason>)", e.g. "dl4go (no PJRT plugin installed: dl4go's pure-Go
+// backend)"; for XLA it adds the plugin's source and versions when known, e.g. "xla:cpu (PJRT
+// plugin installed at /home/u/.local/lib/go-xla/pjrt_c_api_cpu_plugin.so; xla_cpu_pjrt 0.0.1
+// (wheel), PJRT C API 0.81, StableHLO 1.13.3)".
+func (c Choice) String() string {
+	if c.XLA.Path != "" && (c.XLA.Source != "" || c.XLA.PJRTVersion != "") {
+		return fmt.Sprintf("%s (%s; %s)", c.Config, c.Reason, c.XLA)
+	}
+	return fmt.Sprintf("%s (%s)", c.Config, c.Reason)
+}
 
 // Choose decides which backend to use, without creating it and without touching the network:
 //
@@ -59,12 +71,19 @@ func Choose() Choice {
 // choose is Choose with its inputs made explicit, for tests.
 func choose(lookup func(string) (string, bool), pluginDirs []string, withXLA, withDL4Go, withGPU bool) Choice {
 	if cfg, ok := lookup(backends.ConfigEnvVar); ok && cfg != "" {
-		return Choice{Config: cfg, Reason: "set by $" + backends.ConfigEnvVar}
+		c := Choice{Config: cfg, Reason: "set by $" + backends.ConfigEnvVar}
+		if _, isXLA := xlaConfigPlugin(cfg); isXLA {
+			if path, err := findXLAPlugin(lookup, pluginDirs, withGPU); err == nil {
+				c.XLA = DescribeXLAPlugin(path)
+			}
+		}
+		return c
 	}
 	var note string
 	if name, path := findPlugin(pluginDirs, withGPU); path != "" {
 		if withXLA {
-			return Choice{Config: "xla:" + name, Reason: "PJRT plugin installed at " + path, Plugin: path}
+			return Choice{Config: "xla:" + name, Reason: "PJRT plugin installed at " + path, Plugin: path,
+				XLA: DescribeXLAPlugin(path)}
 		}
 		note = "; a PJRT plugin is installed but this build has no XLA backend (it needs cgo)"
 	}
