@@ -1,12 +1,14 @@
 package kernel
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,6 +34,13 @@ type InstallOptions struct {
 	DataDir string
 	// Logf reports progress; nil is silent.
 	Logf func(format string, args ...any)
+	// Tools are the packages to build, from [Tools] (nil: all of them).
+	// `dl4go run` leaves out gopls, which only completion and inspection use.
+	Tools []string
+	// BuildLine, if set, receives each line of `go build -v` as it comes: a
+	// package being compiled, or a "go: downloading" line. The build's
+	// output is still part of Install's error when the build fails.
+	BuildLine func(line string)
 }
 
 // FindRoot returns the dl4go checkout: $DL4GO_ROOT if set, else the first
@@ -90,19 +99,31 @@ func Install(opts InstallOptions) (Installed, error) {
 		return Installed{}, fmt.Errorf("create kernel directory: %w", err)
 	}
 
-	logf("building dl4go, GoNB, gopls and goimports (pinned by %s/go.mod) into %s", root, bin)
+	tools := opts.Tools
+	if tools == nil {
+		tools = Tools
+	}
+	names := make([]string, len(tools))
+	for i, t := range tools {
+		names[i] = filepath.Base(t)
+	}
+	logf("building %s (pinned by %s/go.mod) into %s", strings.Join(names, ", "), root, bin)
 	staging, err := os.MkdirTemp(dir, ".build-")
 	if err != nil {
 		return Installed{}, fmt.Errorf("create build directory: %w", err)
 	}
 	defer os.RemoveAll(staging)
-	cmd := exec.Command("go", append([]string{"build", "-o", staging + string(filepath.Separator)}, Tools...)...)
+	args := []string{"build", "-o", staging + string(filepath.Separator)}
+	if opts.BuildLine != nil {
+		args = append(args, "-v")
+	}
+	cmd := exec.Command("go", append(args, tools...)...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN=local")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := runBuild(cmd, opts.BuildLine); err != nil {
 		return Installed{}, fmt.Errorf("go build the kernel tools: %w\n%s", err, bytes.TrimSpace(out))
 	}
-	for _, t := range Tools {
+	for _, t := range tools {
 		name := exe(filepath.Base(t))
 		if err := os.Rename(filepath.Join(staging, name), filepath.Join(bin, name)); err != nil {
 			return Installed{}, fmt.Errorf("install %s: %w", name, err)
@@ -129,6 +150,31 @@ func Install(opts InstallOptions) (Installed, error) {
 	}
 	logf("installed kernelspec %q (%s) in %s", Name, DisplayName, dir)
 	return Installed{Dir: dir, Spec: spec}, nil
+}
+
+// runBuild runs cmd and returns its combined output, passing each line to
+// line (when not nil) as it is written.
+func runBuild(cmd *exec.Cmd, line func(string)) ([]byte, error) {
+	if line == nil {
+		return cmd.CombinedOutput()
+	}
+	var out bytes.Buffer
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tee := io.TeeReader(pr, &out)
+		sc := bufio.NewScanner(tee)
+		for sc.Scan() {
+			line(sc.Text())
+		}
+		_, _ = io.Copy(io.Discard, tee) // after a line longer than the scanner's buffer
+	}()
+	err := cmd.Run()
+	pw.Close()
+	<-done
+	return out.Bytes(), err
 }
 
 // Uninstall removes the dl4go kernelspec from a Jupyter data directory.
