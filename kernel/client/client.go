@@ -130,6 +130,9 @@ func Start(ctx context.Context, opts Options) (*Kernel, error) {
 		return nil, fmt.Errorf("start kernel: no kernel_info_reply: %w", err)
 	}
 	k.StartupTime = time.Since(started)
+	// The kernel has read its connection file: remove it now, so that it
+	// is gone even if this process dies without calling Shutdown.
+	os.RemoveAll(dir)
 	if err := reply.Unmarshal(&k.Info); err != nil {
 		k.kill()
 		return nil, fmt.Errorf("start kernel: %w", err)
