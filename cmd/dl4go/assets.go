@@ -2,30 +2,31 @@ package main
 
 import (
 	"context"
-	"errors"
 	"sort"
 	"time"
 
 	"github.com/dl4go/dl4go/assets"
 )
 
-// installAssets fetches the pinned offline assets (echarts, KaTeX) into the user cache.
-func installAssets() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+// assetResult is the outcome of fetching one pinned asset package.
+type assetResult struct {
+	name, dir string
+	err       error
+}
+
+// fetchAssets fetches the pinned offline assets (echarts, KaTeX) into the user cache.
+func fetchAssets() []assetResult {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	names := make([]string, 0, len(assets.Packages))
 	for n := range assets.Packages {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	var errs []error
+	var out []assetResult
 	for _, n := range names {
 		dir, err := assets.Ensure(ctx, n)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		progressf("offline asset %s %s in %s", n, assets.Packages[n].Version, dir)
+		out = append(out, assetResult{name: n, dir: dir, err: err})
 	}
-	return errors.Join(errs...)
+	return out
 }

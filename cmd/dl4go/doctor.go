@@ -80,13 +80,20 @@ func doctor() []check {
 	default:
 		checks = append(checks, check{name: "kernel", ok: true, info: fmt.Sprintf("%q in %s", kernel.DisplayName, in.Dir)})
 		var missing []string
+		gopls := false
 		for _, t := range kernel.Tools {
-			if _, err := os.Stat(filepath.Join(in.BinDir(), filepath.Base(t))); err != nil {
+			_, err := os.Stat(filepath.Join(in.BinDir(), filepath.Base(t)))
+			switch {
+			case filepath.Base(t) == "gopls":
+				gopls = err == nil
+			case err != nil:
 				missing = append(missing, filepath.Base(t))
 			}
 		}
 		checks = append(checks, check{name: "tools", ok: len(missing) == 0,
-			info: "GoNB, gopls, goimports in " + in.BinDir() + missingNote(missing), fix: "go run ./cmd/dl4go install"})
+			info: "dl4go, GoNB, goimports in " + in.BinDir() + missingNote(missing), fix: "go run ./cmd/dl4go install"})
+		checks = append(checks, check{name: "gopls", ok: gopls, info: goplsInfo(gopls, in.BinDir()),
+			fix: "go run ./cmd/dl4go install (dl4go run installs the kernel without it: a headless run needs no completion)"})
 	}
 
 	if j, err := exec.LookPath("jupyter"); err != nil {
@@ -112,6 +119,13 @@ func doctor() []check {
 		}
 	}
 	return checks
+}
+
+func goplsInfo(found bool, dir string) string {
+	if found {
+		return "in " + dir + ": completion and inspection in Jupyter"
+	}
+	return "not in " + dir + ": Jupyter cells run, but completion and inspection are off"
 }
 
 func missingNote(missing []string) string {

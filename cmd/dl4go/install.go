@@ -1,10 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
 
+	"github.com/dl4go/dl4go/assets"
 	"github.com/dl4go/dl4go/kernel"
 )
 
@@ -35,26 +42,100 @@ func installCommand(args []string) int {
 	if err != nil {
 		return fail(1, "%v", err)
 	}
-	if _, err := install(dir); err != nil {
+	if _, err := install(dir, nil); err != nil {
 		return fail(1, "%v", err)
 	}
 	return 0
 }
 
-// install installs the kernel from the checkout around the working directory.
-func install(dataDir string) (kernel.Installed, error) {
+// install installs the kernel from the checkout around the working
+// directory, building tools (nil: all of kernel.Tools) with a progress meter
+// while the offline assets download.
+func install(dataDir string, tools []string) (kernel.Installed, error) {
 	root, err := kernel.FindRoot(".")
 	if err != nil {
 		return kernel.Installed{}, err
 	}
-	in, err := kernel.Install(kernel.InstallOptions{Root: root, DataDir: dataDir, Logf: progressf})
+	assetsDone := make(chan []assetResult, 1)
+	go func() { assetsDone <- fetchAssets() }()
+
+	m := startMeter("dl4go: building the kernel tools", 0, 30*time.Second)
+	n, err := packagesToBuild(root, tools, m.note)
+	if err != nil {
+		m.printf("dl4go: cannot count the packages to compile (%v); building anyway", err)
+	} else if n > len(tools) || (tools == nil && n > len(kernel.Tools)) { // more than relinking the binaries
+		m.setTotal(n)
+		m.printf("dl4go: %d packages to compile (about %s on %d cores; once: Go's build cache keeps them)",
+			n, buildEstimate(n), runtime.NumCPU())
+	}
+	logf := func(format string, args ...any) { m.printf("dl4go: "+format, args...) }
+	in, err := kernel.Install(kernel.InstallOptions{Root: root, DataDir: dataDir, Tools: tools, Logf: logf,
+		BuildLine: func(line string) {
+			if strings.HasPrefix(line, "go: ") {
+				m.note(line)
+			} else if !strings.Contains(line, " ") {
+				m.step(line) // go build -v: the import path of a package being compiled
+			}
+		}})
+	took := m.elapsed()
+	m.finish()
 	if err != nil {
 		return in, err
 	}
-	if err := installAssets(); err != nil {
-		progressf("offline assets: %v (charts will load echarts from its CDN until `dl4go install` succeeds online)", err)
+	progressf("kernel tools ready in %s", roundDuration(took))
+	for _, r := range <-assetsDone {
+		if r.err != nil {
+			progressf("offline assets: %v (charts load echarts from its CDN until `dl4go install` succeeds online)", r.err)
+		} else {
+			progressf("offline asset %s %s in %s", r.name, assets.Packages[r.name].Version, r.dir)
+		}
 	}
 	return in, nil
+}
+
+// packagesToBuild counts the packages (standard library included) that
+// building tools compiles, i.e. those Go's build cache lacks; "go:
+// downloading" lines go to note as modules arrive.
+func packagesToBuild(root string, tools []string, note func(string)) (int, error) {
+	if tools == nil {
+		tools = kernel.Tools
+	}
+	cmd := exec.Command("go", append([]string{"list", "-deps", "-f", "{{if .Stale}}{{.ImportPath}}{{end}}"}, tools...)...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN=local")
+	var stderr bytes.Buffer
+	cmd.Stderr = io.MultiWriter(&stderr, lineWriter(note))
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, fmt.Errorf("go list: %w: %s", err, firstLine(stderr.String()))
+	}
+	return bytes.Count(out, []byte("\n")), nil
+}
+
+// secondsPerPackage is the measured mean CPU time of compiling one package of
+// the kernel tools and their dependencies (standard library included) on
+// these machines' AMD EPYC cores; see buildEstimate.
+const secondsPerPackage = 0.5
+
+// buildEstimate is the expected wall time to compile n packages on this machine's cores.
+func buildEstimate(n int) time.Duration {
+	d := time.Duration(float64(n) * secondsPerPackage / float64(max(1, min(runtime.NumCPU(), 8))) * float64(time.Second))
+	if d < time.Minute {
+		return d.Round(10 * time.Second)
+	}
+	return d.Round(30 * time.Second)
+}
+
+// lineWriter is an io.Writer that calls f for each complete line written to it.
+type lineWriter func(string)
+
+func (f lineWriter) Write(p []byte) (int, error) {
+	for _, l := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		if l != "" {
+			f(l)
+		}
+	}
+	return len(p), nil
 }
 
 func progressf(format string, args ...any) {

@@ -6,12 +6,19 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/kernel"
 	"github.com/dl4go/dl4go/kernel/front"
 )
+
+// noGoplsEnv, set to 1 in the kernel's environment, keeps GoNB from starting
+// gopls. `dl4go run` sets it: a headless run never asks for completion, and
+// gopls would load the module's packages on the cores the lesson trains on.
+const noGoplsEnv = "DL4GO_KERNEL_NO_GOPLS"
 
 func init() {
 	register("kernel", "the kernel process Jupyter starts through kernel.json (-f CONNECTION_FILE)", kernelCommand)
@@ -51,6 +58,25 @@ func kernelCommand(args []string) int {
 		return broken(err)
 	}
 	defer w.Close()
+	// GoNB and the go commands it runs keep their temporary files (GoNB's
+	// module, the cells' named pipes, go build's work) in a directory of the
+	// kernel's, removed with the shim directory even when GoNB was killed.
+	tmp := filepath.Join(w.ShimDir, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		return broken(fmt.Errorf("create the kernel's temporary directory: %w", err))
+	}
+	w.Env = append(w.Env, "TMPDIR="+tmp)
+	if os.Getenv(noGoplsEnv) == "1" {
+		// GoNB starts the first gopls on its PATH, and the shim directory
+		// comes first: a gopls there that exits at once stands in for it.
+		stub := "#!/bin/sh\n# dl4go run: a headless run asks for no completion (" + noGoplsEnv + "=1)\nexit 0\n"
+		if err := os.WriteFile(filepath.Join(w.ShimDir, "gopls"), []byte(stub), 0o755); err != nil {
+			return broken(fmt.Errorf("write the gopls stand-in: %w", err))
+		}
+	}
+	// A write to a closed stderr (dl4go run or Jupyter gone) must fail, not
+	// kill the kernel before it stops GoNB and its children.
+	signal.Ignore(syscall.SIGPIPE)
 
 	becomeSubreaper()
 	defer reapOrphans()

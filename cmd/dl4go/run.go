@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/dl4go/dl4go/export"
@@ -26,16 +27,36 @@ func init() {
 type runOptions struct {
 	quick   bool
 	outDir  string
-	timeout time.Duration
+	timeout time.Duration // 0: from each notebook's listed time (cellLimit)
 	site    string
 }
+
+// Exit statuses of `dl4go run` beyond 0 (success), 1 (a failed cell or
+// lesson outcome) and 2 (bad input): 128 + the signal's number, as shells
+// report a process a signal stopped.
+const (
+	exitHangup     = 129 // SIGHUP: the terminal closed
+	exitInterrupt  = 130 // SIGINT: Ctrl+C
+	exitPipeClosed = 141 // SIGPIPE: whoever read our output has gone
+	exitTerminated = 143 // SIGTERM
+)
+
+// stopped is the cause of a run's context when a signal stops it.
+type stopped struct {
+	sig    os.Signal
+	status int
+	what   string // "interrupted (Ctrl+C)"
+}
+
+func (s *stopped) Error() string { return s.what }
 
 func runCommand(args []string) int {
 	fs := flag.NewFlagSet("dl4go run", flag.ContinueOnError)
 	var opts runOptions
 	fs.BoolVar(&opts.quick, "quick", false, "run at the quick size (sets "+lessons.QuickEnvVar+"=1 for the kernel)")
 	fs.StringVar(&opts.outDir, "out", "build", "`DIR` for the executed notebooks and HTML pages")
-	fs.DurationVar(&opts.timeout, "timeout", 15*time.Minute, "longest a single cell may run")
+	fs.DurationVar(&opts.timeout, "timeout", 0, "longest a single cell may run (default: from the notebook's listed time, "+
+		fmt.Sprintf("%d× it plus %s; %s for a notebook that lists none)", limitFactor, limitMargin, defaultCellLimit))
 	fs.StringVar(&opts.site, "site", "", "also write a site index of the pages into `DIR`")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: dl4go run [--quick] [--out DIR] [--timeout DUR] [--site DIR] [ID|PATH ...]")
@@ -43,6 +64,9 @@ func runCommand(args []string) int {
 	}
 	if status, ok := parseFlags(fs, args); !ok {
 		return status
+	}
+	if opts.timeout < 0 {
+		return fail(2, "--timeout %s is negative: give the longest a cell may run, e.g. --timeout 30m", opts.timeout)
 	}
 	paths, err := resolveNotebooks(fs.Args())
 	if err != nil {
@@ -54,13 +78,19 @@ func runCommand(args []string) int {
 		if nbs[i], err = notebook.Read(p); err != nil {
 			return fail(2, "%v", err)
 		}
+		if _, _, err := cellLimit(nbs[i], opts); err != nil {
+			return fail(2, "%s: %v", p, err)
+		}
 	}
+	ctx, stop := signalContext()
+	defer stop()
 	in, err := ensureKernel()
 	if err != nil {
+		if s := stoppedBy(ctx); s != nil {
+			return fail(s.status, "%s while installing the kernel; run the same command again to finish it", s.what)
+		}
 		return fail(1, "%v", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	status := 0
 	var pages []pageInfo
 	for i, p := range paths {
@@ -68,12 +98,17 @@ func runCommand(args []string) int {
 		if page.htmlPath != "" {
 			pages = append(pages, page)
 		}
+		if s := stoppedBy(ctx); s != nil {
+			fmt.Fprintf(os.Stderr, "dl4go: %s: %v\n", filepath.Base(p), err)
+			if nbs[i].Lesson().Package != "" {
+				fmt.Fprintf(os.Stderr, "dl4go: run the same command again to resume: finished training reloads from the cache "+
+					"(%s) and an interrupted training continues from its last checkpoint\n", cacheDirForHelp())
+			}
+			return s.status
+		}
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "dl4go: %s: FAILED: %v\n", filepath.Base(p), err)
 			status = 1
-		}
-		if ctx.Err() != nil {
-			return fail(1, "interrupted")
 		}
 	}
 	if opts.site != "" {
@@ -84,8 +119,84 @@ func runCommand(args []string) int {
 	return status
 }
 
+// signalContext returns a context that ends, with a *stopped cause, on
+// SIGINT, SIGTERM, SIGHUP or SIGPIPE (asking for SIGPIPE makes a write to a
+// closed stdout or stderr fail instead of killing dl4go before it stops the
+// kernel).
+func signalContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
+	go func() {
+		for sig := range sigs {
+			switch sig {
+			case os.Interrupt:
+				cancel(&stopped{sig, exitInterrupt, "interrupted (Ctrl+C)"})
+			case syscall.SIGTERM:
+				cancel(&stopped{sig, exitTerminated, "terminated (SIGTERM)"})
+			case syscall.SIGHUP:
+				cancel(&stopped{sig, exitHangup, "stopped: the terminal closed (SIGHUP)"})
+			case syscall.SIGPIPE:
+				cancel(&stopped{sig, exitPipeClosed, "stopped: the output pipe closed"})
+			}
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(sigs)
+		cancel(nil)
+	}
+}
+
+// stoppedBy returns the signal that ended ctx, or nil.
+func stoppedBy(ctx context.Context) *stopped {
+	var s *stopped
+	if errors.As(context.Cause(ctx), &s) {
+		return s
+	}
+	return nil
+}
+
+// cacheDirForHelp names the training cache for messages.
+func cacheDirForHelp() string {
+	if d := os.Getenv(gomlxext.CacheDirEnv); d != "" {
+		return d
+	}
+	return "~/.cache/dl4go"
+}
+
+// The per-cell time limit of a lesson notebook: limitFactor times its listed
+// run time (metadata dl4go.time_full or time_quick) plus limitMargin for a
+// first compile on a fresh machine; defaultCellLimit for a notebook that lists none.
+const (
+	limitFactor      = 3
+	limitMargin      = 5 * time.Minute
+	defaultCellLimit = 15 * time.Minute
+)
+
+// cellLimit returns the longest a cell of nb may run and how it was chosen.
+func cellLimit(nb *notebook.Notebook, opts runOptions) (time.Duration, string, error) {
+	if opts.timeout > 0 {
+		return opts.timeout, "--timeout", nil
+	}
+	meta, field := nb.Lesson().TimeFull, "time_full"
+	if opts.quick {
+		meta, field = nb.Lesson().TimeQuick, "time_quick"
+	}
+	if meta == "" {
+		return defaultCellLimit, "the default for a notebook without a listed time", nil
+	}
+	listed, err := time.ParseDuration(meta)
+	if err != nil || listed <= 0 {
+		return 0, "", fmt.Errorf("metadata dl4go.%s is %q, not a duration such as \"2m\" or \"45s\": fix the notebook's metadata", field, meta)
+	}
+	return time.Duration(limitFactor)*listed + limitMargin,
+		fmt.Sprintf("%d× the listed %s + %s", limitFactor, meta, limitMargin), nil
+}
+
 // ensureKernel returns the installed kernel, installing it for the user on
-// first use or when it wires another checkout.
+// first use or when it wires another checkout. A first install builds what
+// `dl4go run` needs (not gopls: `dl4go install` adds it for Jupyter).
 func ensureKernel() (kernel.Installed, error) {
 	root, err := kernel.FindRoot(".")
 	if err != nil {
@@ -101,13 +212,31 @@ func ensureKernel() (kernel.Installed, error) {
 	}
 	switch {
 	case errors.Is(err, kernel.ErrNotInstalled):
-		progressf("first use: installing the %s kernel into %s", kernel.Name, dataDir)
+		progressf("first use: installing the %s kernel into %s (once; `dl4go install` later adds gopls for completion in Jupyter)", kernel.Name, dataDir)
 	case err != nil:
 		return kernel.Installed{}, err
 	default:
 		progressf("updating the %s kernel in %s for %s", kernel.Name, dataDir, root)
 	}
-	return install(dataDir)
+	return install(dataDir, runTools(in))
+}
+
+// runTools are the tools `dl4go run` builds: all but gopls, unless the
+// installed kernel has gopls already (then it is rebuilt, to stay in step).
+func runTools(in kernel.Installed) []string {
+	var tools []string
+	for _, t := range kernel.Tools {
+		if filepath.Base(t) == "gopls" && in.Dir != "" {
+			if _, err := os.Stat(filepath.Join(in.BinDir(), "gopls")); err == nil {
+				tools = append(tools, t)
+			}
+			continue
+		}
+		if filepath.Base(t) != "gopls" {
+			tools = append(tools, t)
+		}
+	}
+	return tools
 }
 
 // staleKernel reports whether the installed launcher is older than the kernel's sources.
@@ -154,10 +283,15 @@ func runNotebook(ctx context.Context, in kernel.Installed, path string, nb *note
 			return pageInfo{}, fmt.Errorf("--out %s would overwrite the source notebook: choose another directory", opts.outDir)
 		}
 	}
+	limit, why, err := cellLimit(nb, opts)
+	if err != nil {
+		return pageInfo{}, err
+	}
 	env := os.Environ()
 	for k, v := range in.Spec.Env {
 		env = append(env, k+"="+v)
 	}
+	env = append(env, noGoplsEnv+"=1")
 	if opts.quick {
 		env = append(env, lessons.QuickEnvVar+"=1")
 	}
@@ -176,6 +310,7 @@ func runNotebook(ctx context.Context, in kernel.Installed, path string, nb *note
 			codeCells++
 		}
 	}
+	fmt.Fprintf(os.Stderr, "%-16s %d code cells; each may run %s (%s)\n", name, codeCells, limit, why)
 	n := 0
 	for idx, c := range nb.Cells {
 		if c.CellType != notebook.Code {
@@ -186,9 +321,11 @@ func runNotebook(ctx context.Context, in kernel.Installed, path string, nb *note
 		if strings.TrimSpace(c.Source) == "" {
 			continue
 		}
-		cctx, cancel := context.WithTimeout(ctx, opts.timeout)
+		m := startMeter(fmt.Sprintf("%-16s cell %2d/%-2d running", name, n, codeCells), 0, time.Minute)
+		cctx, cancel := context.WithTimeout(ctx, limit)
 		reply, err := k.Execute(cctx, c.Source)
 		cancel()
+		m.finish()
 		if reply != nil {
 			c.Outputs = reply.Outputs
 			if reply.ExecutionCount > 0 {
@@ -197,10 +334,13 @@ func runNotebook(ctx context.Context, in kernel.Installed, path string, nb *note
 			}
 		}
 		state := "ok"
-		switch {
+		switch s := stoppedBy(ctx); {
+		case s != nil:
+			state = "interrupted"
+			runErr = fmt.Errorf("%s at cell %d/%d (index %d)", s.what, n, codeCells, idx)
 		case errors.Is(err, client.ErrTimeout):
 			state = "timeout"
-			runErr = fmt.Errorf("cell %d (index %d) ran past --timeout %s", n, idx, opts.timeout)
+			runErr = fmt.Errorf("cell %d (index %d) ran past its %s limit (%s); pass --timeout to allow more", n, idx, limit, why)
 		case errors.Is(err, client.ErrKernelDied):
 			state = "kernel died"
 			runErr = fmt.Errorf("cell %d (index %d): %w", n, idx, err)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/internal/testkernel"
@@ -240,5 +241,36 @@ func TestLessonNotebooksQuick(t *testing.T) {
 				t.Errorf("dl4go run --quick %s: exit %d\n%s", p, status, tail(stderr, 4000))
 			}
 		})
+	}
+}
+
+func TestCellLimit(t *testing.T) {
+	lesson := func(full, quick string) *notebook.Notebook {
+		return &notebook.Notebook{Metadata: map[string]any{"dl4go": map[string]any{"id": "99", "time_full": full, "time_quick": quick}}}
+	}
+	tests := []struct {
+		nb      *notebook.Notebook
+		opts    runOptions
+		want    time.Duration
+		wantErr string
+	}{
+		{lesson("2m", "45s"), runOptions{}, 11 * time.Minute, ""},
+		{lesson("2m", "45s"), runOptions{quick: true}, 7*time.Minute + 15*time.Second, ""},
+		{lesson("13m", "45s"), runOptions{}, 44 * time.Minute, ""},
+		{lesson("2m", "45s"), runOptions{timeout: time.Minute}, time.Minute, ""},
+		{&notebook.Notebook{Metadata: map[string]any{}}, runOptions{}, defaultCellLimit, ""},
+		{lesson("two minutes", ""), runOptions{}, 0, `dl4go.time_full is "two minutes"`},
+	}
+	for _, tt := range tests {
+		got, _, err := cellLimit(tt.nb, tt.opts)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("cellLimit(%v): error %v, want one with %q", tt.nb.Metadata, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("cellLimit(%v, %+v) = %s, %v; want %s", tt.nb.Metadata, tt.opts, got, err, tt.want)
+		}
 	}
 }
