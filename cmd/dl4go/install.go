@@ -115,7 +115,7 @@ func packagesToBuild(root string, tools []string, note func(string)) (int, error
 // secondsPerPackage is the measured mean CPU time of compiling one package of
 // the kernel tools and their dependencies (standard library included) on
 // these machines' AMD EPYC cores; see buildEstimate.
-const secondsPerPackage = 0.5
+const secondsPerPackage = 0.25
 
 // buildEstimate is the expected wall time to compile n packages on this machine's cores.
 func buildEstimate(n int) time.Duration {
