@@ -8,6 +8,7 @@
 // and inspection pass through unchanged. The front itself answers what GoNB lacks:
 //
 //   - is_complete_request, parsed with go/scanner and go/parser ([IsComplete]);
+//   - comm_info_request, from the comms opened and not closed, either side;
 //   - history_request, from a per-user history file ([History]);
 //   - kernel_info_request, with a banner naming dl4go, GoNB, GoMLX and the backend;
 //   - interrupt_request (and SIGINT): GoNB is told, every process of the running
@@ -25,7 +26,11 @@
 //
 // An input_reply waits until 250 ms after GoNB's input_request (GoNB drops a reply
 // that comes sooner; see inputReplyHold). Messages with a missing or wrong
-// signature, and replayed msg_ids, are dropped and logged.
+// signature, and replays (however the signature's hex is spelled), are dropped
+// and logged. A request that breaks the messaging spec (a missing field, a
+// wrong type, content that is not an object) never reaches GoNB, which would
+// crash on it: it gets a "BadRequest" error reply, or is dropped and logged
+// where the spec has no reply; fields the spec gives a default get it.
 //
 // # Where things are
 //
@@ -43,7 +48,12 @@
 //     Jupyter's messages, routing them (answered here, queued as an execution, or
 //     passed to GoNB in order), GoNB's replies back to the right Jupyter socket,
 //     publishing on iopub, the heartbeat and the input_reply hold.
+//   - validate.go: every request from Jupyter checked against the messaging spec
+//     (types, required fields, defaults) before the front or GoNB acts on it; a bad
+//     one gets an error reply or is dropped and logged (FuzzFrontRequest tests it).
 //   - replay.go: the replay guard (which keys identify a message already seen).
+//   - comms.go: comm messages pass through both ways; comm_info_request is
+//     answered here (GoNB does not) from the comms seen open.
 //
 // Cells:
 //   - cell.go: classifying a cell (plain, lone expression, printing statement,

@@ -423,7 +423,8 @@ func (f *front) finishReply(st *execState, fr wire.Frames, m *wire.Message) {
 			content["traceback"] = []string{content["evalue"].(string)}
 		}
 	}
-	if _, ok := content["user_expressions"]; !ok && content["status"] == "ok" {
+	if _, ok := content["user_expressions"]; !ok {
+		// Every reply carries it, as ipykernel's do (GoNB's error replies lack it).
 		content["user_expressions"] = map[string]any{}
 	}
 	data, _ := json.Marshal(content)

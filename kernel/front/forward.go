@@ -78,26 +78,40 @@ func (f *front) readJupyter(ctx context.Context, s *lockedSocket, ch wire.Channe
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
-		fr, err := wire.Split(msg.Frames)
-		if err != nil {
-			f.logf("%s: dropped malformed message: %v", ch, err)
-			continue
-		}
-		if err := fr.Verify(f.key); err != nil {
-			f.logf("%s: dropped message with a missing or wrong signature", ch)
-			continue
-		}
-		m, err := fr.Decoded()
-		if err != nil {
-			f.logf("%s: dropped undecodable message: %v", ch, err)
-			continue
-		}
-		if !f.replay.add(replayKey(fr, m)) {
-			f.logf("%s: dropped replayed message %s (%s)", ch, m.Header.MsgID, m.Header.MsgType)
-			continue
-		}
-		f.handleJupyter(s, ch, fr, m, pending)
+		f.receive(s, ch, msg.Frames, pending)
 	}
+}
+
+// receive handles one message from Jupyter on channel ch (socket s): it drops
+// it unless it is well-formed, correctly signed and new, answers it with an
+// error unless it follows the messaging spec (see checkRequest), and otherwise
+// answers it or queues it for GoNB on pending.
+func (f *front) receive(s *lockedSocket, ch wire.Channel, frames [][]byte, pending chan queuedExec) {
+	fr, err := wire.Split(frames)
+	if err != nil {
+		f.logf("%s: dropped malformed message: %v", ch, err)
+		return
+	}
+	if err := fr.Verify(f.key); err != nil {
+		f.logf("%s: dropped message with a missing or wrong signature", ch)
+		return
+	}
+	m, err := fr.Decoded()
+	if err != nil {
+		f.logf("%s: dropped undecodable message: %v", ch, err)
+		return
+	}
+	if !f.replay.add(f.replayKey(fr, m)) {
+		f.logf("%s: dropped replayed message %s (%s)", ch, m.Header.MsgID, m.Header.MsgType)
+		return
+	}
+	content, err := checkRequest(ch, m)
+	if err != nil {
+		f.rejectRequest(s, ch, m, err)
+		return
+	}
+	m.Content, fr.Content = content, content
+	f.handleJupyter(s, ch, fr, m, pending)
 }
 
 func (f *front) backendSocket(ch wire.Channel) *lockedSocket {
@@ -132,6 +146,15 @@ func (f *front) handleJupyter(s *lockedSocket, ch wire.Channel, fr wire.Frames, 
 	case "shutdown_request":
 		f.forwardShutdown(s, ch, fr, m)
 		return
+	case "comm_info_request":
+		var c struct {
+			TargetName string `json:"target_name"`
+		}
+		_ = m.Unmarshal(&c)
+		f.replyLocal(s, m, "comm_info_reply", f.comms.info(c.TargetName))
+		return
+	case "comm_open", "comm_close":
+		f.comms.track(m)
 	}
 	pending <- queuedExec{fr: fr, m: m, arrived: time.Now()}
 }
@@ -155,23 +178,30 @@ func (f *front) forwardLoop(ctx context.Context, ch wire.Channel, pending chan q
 		case <-ctx.Done():
 			return
 		}
-		fr, m := q.fr, q.m
-		if m.Header.MsgType == "execute_request" && ch == wire.Shell {
-			f.execQueue <- q
-			continue
-		}
-		if m.Header.MsgType == "complete_request" {
-			fr = f.wrapComplete(fr, m)
-		}
-		if ch == wire.Control {
-			f.routeToControl(m.Header.MsgID)
-		}
-		if m.Header.MsgType == "input_reply" {
-			f.holdInputReply()
-		}
-		if err := f.backendSocket(ch).send(fr.Sign(f.gkey)); err != nil {
-			f.logf("%s: forward %s: %v", ch, m.Header.MsgType, err)
-		}
+		f.forwardOne(ch, q)
+	}
+}
+
+// forwardOne passes one message that arrived on ch to GoNB: an execute_request on
+// shell joins the execution queue (see runExecs), the rest go to GoNB's socket of
+// the same channel.
+func (f *front) forwardOne(ch wire.Channel, q queuedExec) {
+	fr, m := q.fr, q.m
+	if m.Header.MsgType == "execute_request" && ch == wire.Shell {
+		f.execQueue <- q
+		return
+	}
+	if m.Header.MsgType == "complete_request" {
+		fr = f.wrapComplete(fr, m)
+	}
+	if ch == wire.Control {
+		f.routeToControl(m.Header.MsgID)
+	}
+	if m.Header.MsgType == "input_reply" {
+		f.holdInputReply()
+	}
+	if err := f.backendSocket(ch).send(fr.Sign(f.gkey)); err != nil {
+		f.logf("%s: forward %s: %v", ch, m.Header.MsgType, err)
 	}
 }
 
@@ -328,6 +358,9 @@ func (f *front) readBackendIOPub(ctx context.Context) {
 		}
 		if m == nil {
 			continue
+		}
+		if t := m.Header.MsgType; t == "comm_open" || t == "comm_close" {
+			f.comms.track(m)
 		}
 		if st != nil {
 			f.execIOPub(st, fr, m)

@@ -56,14 +56,15 @@ var HelpLinks = []map[string]string{
 }
 
 type front struct {
-	opts    Options
-	logf    func(string, ...any)
-	ci, gci wire.ConnectionInfo
-	key     []byte // Jupyter side
-	gkey    []byte // GoNB side
-	session string
-	goVer   string
-	tmpDir  string
+	opts     Options
+	logf     func(string, ...any)
+	ci, gci  wire.ConnectionInfo
+	connFile string // Jupyter's connection file
+	key      []byte // Jupyter side
+	gkey     []byte // GoNB side
+	session  string
+	goVer    string
+	tmpDir   string
 
 	jShell, jControl, jStdin, jIOPub lockedSocket
 	jHB                              zmq4.Socket
@@ -75,6 +76,7 @@ type front struct {
 	cmdErr  error
 
 	hist   *History
+	comms  commTable
 	replay *replayGuard
 	ready  chan struct{}
 	stop   chan struct{}
@@ -95,8 +97,35 @@ type front struct {
 	execs       map[string]*execState // by the msg_id GoNB sees
 	own         map[string]chan *wire.Message
 	current     *execState
+	// inspectTimeout bounds the wait for GoNB's inspect_reply to a "?name" cell.
+	inspectTimeout time.Duration
 	// inputAsked is when the last input_request from GoNB was forwarded to Jupyter.
 	inputAsked time.Time
+}
+
+// Sizes of the front's queues and memories.
+const (
+	execQueueSize = 10000   // execute_requests waiting for GoNB
+	replayMemory  = 1 << 16 // messages the replay guard remembers
+)
+
+// newFront returns a front for connection ci with no sockets, GoNB or history
+// yet; queueSize and remember size its execution queue and replay guard.
+func newFront(opts Options, ci wire.ConnectionInfo, queueSize, remember int) *front {
+	f := &front{opts: opts, ci: ci, key: ci.SigningKey(), session: wire.NewID(),
+		ready: make(chan struct{}), stop: make(chan struct{}), cmdDone: make(chan struct{}),
+		execQueue: make(chan queuedExec, queueSize), execs: map[string]*execState{}, wrapped: map[string]int{},
+		controlReqs: map[string]bool{}, own: map[string]chan *wire.Message{}, replay: newReplayGuard(remember),
+		inspectTimeout: 15 * time.Second}
+	f.logf = opts.Logf
+	if f.logf == nil {
+		l := log.New(os.Stderr, "dl4go front: ", log.LstdFlags)
+		f.logf = l.Printf
+	}
+	if f.opts.InterruptGrace <= 0 {
+		f.opts.InterruptGrace = 2 * time.Second
+	}
+	return f
 }
 
 // Serve runs the front for the connection file until shutdown_request, ctx is
@@ -109,17 +138,8 @@ func Serve(ctx context.Context, connectionFile string, opts Options) error {
 	if err != nil {
 		return err
 	}
-	f := &front{opts: opts, ci: ci, key: ci.SigningKey(), session: wire.NewID(),
-		ready: make(chan struct{}), stop: make(chan struct{}), cmdDone: make(chan struct{}),
-		execQueue: make(chan queuedExec, 10000), execs: map[string]*execState{}, wrapped: map[string]int{}, controlReqs: map[string]bool{}, own: map[string]chan *wire.Message{}, replay: newReplayGuard(1 << 16)}
-	f.logf = opts.Logf
-	if f.logf == nil {
-		l := log.New(os.Stderr, "dl4go front: ", log.LstdFlags)
-		f.logf = l.Printf
-	}
-	if f.opts.InterruptGrace <= 0 {
-		f.opts.InterruptGrace = 2 * time.Second
-	}
+	f := newFront(opts, ci, execQueueSize, replayMemory)
+	f.connFile = connectionFile
 	f.goVer = goVersion()
 	hpath := opts.HistoryPath
 	if hpath == "" {

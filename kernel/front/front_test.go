@@ -129,6 +129,9 @@ func TestFront(t *testing.T) {
 		if !strings.Contains(tb, "Line 3") || !strings.Contains(e.Reply["evalue"].(string), "mismatched types") {
 			t.Errorf("traceback does not name cell line 3: %v / %v", tb, e.Reply)
 		}
+		if ue, ok := e.Reply["user_expressions"].(map[string]any); !ok || len(ue) != 0 {
+			t.Errorf("the error reply's user_expressions: %v, want {} as in every reply", e.Reply["user_expressions"])
+		}
 	})
 	t.Run("panic", func(t *testing.T) {
 		e := c.execute("%%\nfmt.Println(\"before\")\npanic(\"boom\")", 60*time.Second)

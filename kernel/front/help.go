@@ -43,7 +43,7 @@ func (f *front) inspect(expr string) map[string]any {
 		f.logf("inspect: %v", err)
 		return nil
 	}
-	timeout := time.After(15 * time.Second)
+	timeout := time.After(f.inspectTimeout)
 	for {
 		select {
 		case m := <-ch:
@@ -67,7 +67,7 @@ func (f *front) inspect(expr string) map[string]any {
 			}
 			return r.Data
 		case <-timeout:
-			f.logf("inspect %s: no reply within 15 s", expr)
+			f.logf("inspect %s: no reply within %v", expr, f.inspectTimeout)
 			return nil
 		}
 	}

@@ -2,6 +2,7 @@ package front
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -85,6 +86,49 @@ func TestFrontProtocol(t *testing.T) {
 		}
 		if data, _ := os.ReadFile(marker + "-replay"); string(data) != "x" {
 			t.Fatalf("cell ran %d times", len(data))
+		}
+	})
+
+	t.Run("malformed requests", func(t *testing.T) {
+		// Each of these, forwarded as is, made GoNB panic and took the kernel down.
+		for _, bad := range []struct {
+			sock    zmq4.Socket
+			replies chan *wire.Message
+			msgType string
+			content string
+		}{
+			{c.shell, c.shellCh, "execute_request", `{"code": 42}`},
+			{c.shell, c.shellCh, "execute_request", `null`},
+			{c.shell, c.shellCh, "execute_request", `{}`},
+			{c.shell, c.shellCh, "inspect_request", `{"code": "fmt.Println", "cursor_pos": 99}`},
+			{c.shell, c.shellCh, "complete_request", `{"code": 7, "cursor_pos": 0}`},
+			{c.control, c.controlCh, "shutdown_request", `[]`},
+		} {
+			req := c.send(bad.sock, bad.msgType, json.RawMessage(bad.content))
+			rep, err := c.reply(bad.replies, req, 5*time.Second)
+			if err != nil {
+				t.Fatalf("%s %s: %v", bad.msgType, bad.content, err)
+			}
+			var r map[string]any
+			rep.Unmarshal(&r)
+			if r["status"] != "error" || r["ename"] != "BadRequest" || !strings.HasSuffix(rep.Header.MsgType, "_reply") {
+				t.Errorf("%s %s: %s %v, want an error reply", bad.msgType, bad.content, rep.Header.MsgType, r)
+			}
+		}
+		// Dropped: there is no reply to send.
+		c.send(c.stdin, "input_reply", json.RawMessage(`{"value": null}`))
+		c.send(c.shell, "comm_msg", json.RawMessage(`{"comm_id": 1}`))
+		// Fields the spec gives defaults may be left out: GoNB gets them filled in.
+		req := c.send(c.shell, "inspect_request", map[string]any{"code": "%%\nfmt.Println", "cursor_pos": 9})
+		if rep, err := c.reply(c.shellCh, req, 30*time.Second); err != nil || rep.Header.MsgType != "inspect_reply" {
+			t.Errorf("inspect_request without detail_level: %v %v", rep, err)
+		}
+		req = c.send(c.shell, "execute_request", map[string]any{"code": "%%\nfmt.Println(\"defaults\")"})
+		if e := c.collect(req, 60*time.Second); e.Status() != "ok" || e.Stdout != "defaults\n" {
+			t.Fatalf("execute_request with only code: %s", e)
+		}
+		if e := c.execute("%%\nfmt.Println(\"alive\")", 60*time.Second); e.Status() != "ok" || e.Stdout != "alive\n" {
+			t.Fatalf("after malformed requests: %s", e)
 		}
 	})
 

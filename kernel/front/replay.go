@@ -6,15 +6,18 @@ import (
 	"github.com/dl4go/dl4go/kernel/wire"
 )
 
-// replayKey identifies a message for replay detection: its signature (a replay is
-// byte-identical), or msg_id and date on unsigned connections. msg_id alone is not
-// unique: jupyter_client's KernelManager and its client count ids separately
-// within one session.
-func replayKey(fr wire.Frames, m *wire.Message) string {
-	if len(fr.Signature) > 0 {
-		return string(fr.Signature)
+// replayKey identifies a message for replay detection. On a signed connection
+// it is the signature the front computes itself (the verified one, in canonical
+// lower-case hex, whatever the case of the hex digits the sender used): a
+// replay is byte-identical in the signed frames, and any change to them fails
+// verification. On an unsigned connection it is session, msg_id and date.
+// msg_id alone is not unique: jupyter_client's KernelManager and its client
+// count ids separately within one session.
+func (f *front) replayKey(fr wire.Frames, m *wire.Message) string {
+	if len(f.key) > 0 {
+		return string(fr.Digest(f.key))
 	}
-	return m.Header.MsgID + "|" + m.Header.Date
+	return m.Header.Session + "|" + m.Header.MsgID + "|" + m.Header.Date
 }
 
 // replayGuard remembers the last n message keys.
