@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"syscall"
 	"time"
 
@@ -27,7 +28,7 @@ func (f *front) startBackend(ctx context.Context) error {
 	}
 	gci.KernelName = "gonb"
 	f.gci, f.gkey = gci, gci.SigningKey()
-	path := filepath.Join(dir, "gonb-connection.json")
+	path := filepath.Join(dir, backendConnectionName(f.connFile))
 	if err := gci.Write(path); err != nil {
 		return fmt.Errorf("front: %w", err)
 	}
@@ -52,6 +53,21 @@ func (f *front) startBackend(ctx context.Context) error {
 		close(f.cmdDone)
 	}()
 	return nil
+}
+
+// reJupyterKernelID is how Jupyter names connection files (jupyter_client's
+// KernelManager: "kernel-<kernel id>.json") and how GoNB reads the kernel id
+// from its own (internal/kernel/kernel.go, reExtractJupyterSessionId).
+var reJupyterKernelID = regexp.MustCompile(`^kernel-([0-9a-f-]+)\.json$`)
+
+// backendConnectionName names GoNB's connection file after Jupyter's, so that
+// GoNB knows the Jupyter kernel id: its widgets' JavaScript connects to
+// /api/kernels/<id>/channels and GoNB accepts only a comm_open naming that id.
+func backendConnectionName(jupyterConnectionFile string) string {
+	if m := reJupyterKernelID.FindStringSubmatch(filepath.Base(jupyterConnectionFile)); m != nil {
+		return "kernel-" + m[1] + ".json"
+	}
+	return "gonb-connection.json"
 }
 
 // connectBackend dials GoNB's channels and waits until its iopub carries the

@@ -31,6 +31,7 @@ type testClient struct {
 	shellCh               chan *wire.Message
 	controlCh             chan *wire.Message
 	stdinCh               chan *wire.Message
+	kernelID              string // the Jupyter kernel id in the connection file's name
 }
 
 func dialClient(t testing.TB, ctx context.Context, ci wire.ConnectionInfo) *testClient {

@@ -41,7 +41,8 @@ func startFrontWrapped(t testing.TB, wrap func(*exec.Cmd) *exec.Cmd) (*testClien
 		t.Fatal(err)
 	}
 	tmp := t.TempDir()
-	connFile := filepath.Join(tmp, "kernel.json")
+	kernelID := wire.NewID()
+	connFile := filepath.Join(tmp, "kernel-"+kernelID+".json") // as Jupyter names it
 	if err := ci.Write(connFile); err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +65,7 @@ func startFrontWrapped(t testing.TB, wrap func(*exec.Cmd) *exec.Cmd) (*testClien
 		})
 	}()
 	c := dialClient(t, ctx, ci)
+	c.kernelID = kernelID
 	t.Cleanup(func() {
 		c.Close()
 		cancel()
