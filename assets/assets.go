@@ -1,6 +1,7 @@
-// Package assets fetches the pinned JavaScript libraries dl4go embeds in
-// notebooks and offline pages (echarts for charts, KaTeX for exported
-// formulas) into the user cache, so that nothing is loaded from a CDN.
+// Package assets fetches the pinned JavaScript libraries and fonts dl4go
+// embeds in notebooks and offline pages (echarts for charts, KaTeX for
+// exported formulas, Noto Sans JP for Japanese text) into the user cache, so
+// that nothing is loaded from a CDN.
 //
 // Start with [Ensure]: it returns the directory holding a package's files,
 // downloading the npm registry tarball with net/http the first time
@@ -47,10 +48,11 @@ type Package struct {
 	Files     map[string]string // path inside the package (without "package/") → sha256 hex
 }
 
-// Packages lists the pinned packages by name ("echarts", "katex").
+// Packages lists the pinned packages by name ("echarts", "katex", "noto-sans-jp").
 var Packages = map[string]*Package{
-	"echarts": echartsPkg,
-	"katex":   katexPkg,
+	"echarts":      echartsPkg,
+	"katex":        katexPkg,
+	"noto-sans-jp": notoSansJPPkg,
 }
 
 // Root returns the directory holding all packages: $DL4GO_ASSETS_DIR if set,
@@ -225,7 +227,13 @@ func download(ctx context.Context, url string) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
-	return io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	// The largest pinned tarball is Noto Sans JP's, 79 MB (every weight and subset).
+	const limit = 128 << 20
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err == nil && len(data) > limit {
+		return nil, fmt.Errorf("GET %s: larger than %d MiB", url, limit>>20)
+	}
+	return data, err
 }
 
 // checkIntegrity verifies an npm "sha512-<base64>" integrity string.

@@ -44,3 +44,19 @@ var katexPkg = &Package{
 		"dist/fonts/KaTeX_Typewriter-Regular.woff2":  "71d517d67827787cfabdf186914cc3358eda539e37931941f2b2fd4a21f68c0b",
 	},
 }
+
+// notoSansJPPkg is Noto Sans JP (SIL Open Font License 1.1) as Fontsource
+// packs it: the "japanese" unicode-range file holds every kana, kanji and
+// full-width form of the font in one WOFF2. Exported pages embed a subset of
+// it with exactly the characters they use; pictures drawn in Go use it for
+// Japanese labels.
+var notoSansJPPkg = &Package{
+	Name:      "noto-sans-jp",
+	Version:   "5.3.0",
+	Tarball:   "https://registry.npmjs.org/@fontsource/noto-sans-jp/-/noto-sans-jp-5.3.0.tgz",
+	Integrity: "sha512-OZbBzZ8LrFRs2RFT2Cc0HUV2C2ZeSfyEXhDJWR0EZuZaraJfRubpvrFmUnCljuBDEkw8Vn6CE/+nf9dj9b+0lg==",
+	Files: map[string]string{
+		"files/noto-sans-jp-japanese-400-normal.woff2": "4a7b928d4d75e7fc0bace614030664a7ea7eb7d2f754fd2b2da9c3c0ed350570",
+		"LICENSE": "18aabf190848725e2576eefb5c29ba06aac1029d02132252a7f312eac2e50cf3",
+	},
+}
