@@ -8,7 +8,7 @@ const pageCSS = `
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0 auto; max-width: 60rem; padding: 1rem 1.25rem 3rem; color: var(--fg);
-  font: 16px/1.6 system-ui, -apple-system, "Segoe UI", "Hiragino Sans", "Noto Sans CJK JP", "Noto Sans", sans-serif; }
+  font: 16px/1.6 "` + CJKFamily + `", system-ui, -apple-system, "Segoe UI", "Hiragino Sans", "Noto Sans CJK JP", "Noto Sans", sans-serif; }
 a { color: #0969da; }
 h1, h2, h3, h4 { line-height: 1.25; margin: 1.5em 0 .5em; }
 header.lesson h1 { margin-top: .5em; font-size: 2rem; }
@@ -29,8 +29,8 @@ nav.toc ul { list-style: none; padding-left: 0; margin: .5rem 0 0; }
 nav.toc li.h2 { padding-left: 1rem; } nav.toc li.h3 { padding-left: 2rem; }
 .cell { margin: 1rem 0; }
 .cell.code .input { position: relative; }
-.prompt { display: block; font: 12px/1.2 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--muted); }
-pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Noto Sans Mono CJK JP", monospace; font-size: .875rem; }
+.prompt { display: block; font: 12px/1.2 "` + CJKFamily + `", ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--muted); }
+pre, code { font-family: "` + CJKFamily + `", ui-monospace, SFMono-Regular, Menlo, Consolas, "Noto Sans Mono CJK JP", monospace; font-size: .875rem; }
 pre { overflow-x: auto; padding: .6rem .8rem; border-radius: 6px; margin: .25rem 0; }
 .input pre.chroma { background: var(--bg-code); border: 1px solid var(--line); }
 .outputs { border-left: 3px solid var(--line); padding-left: .5rem; margin-left: .1rem; }

@@ -41,6 +41,10 @@ type Options struct {
 	// carry, and is added if chart outputs need a library they lack. Empty:
 	// the first copy found in the outputs is used.
 	ChartLibrary string
+	// CJKFont, if set, embeds in the page a subset of this Japanese font
+	// with exactly the characters the page needs it for (see LoadCJKFont),
+	// for the text and the charts. Nil: Japanese text needs a system font.
+	CJKFont *CJKFont
 	// Name names the notebook (e.g. its file name) where its metadata has
 	// no title.
 	Name string
@@ -246,11 +250,32 @@ func (p *pageBuilder) build() ([]byte, error) {
 		return nil, fmt.Errorf("page summary: %w", err)
 	}
 	withMath := p.md.math > 0 && p.opts.KaTeX != nil
+	var page strings.Builder // what the body shows, which the font subset covers
+	if p.opts.IndexHref != "" {
+		fmt.Fprintf(&page, "<nav class=\"up\"><a href=\"%s\">← all lessons</a></nav>\n", esc(p.opts.IndexHref))
+	}
+	page.WriteString(p.header(sum, title, intro))
+	page.WriteString(p.toc())
+	page.WriteString("<main>\n")
+	page.WriteString(body.String())
+	page.WriteString("</main>\n")
+	name := p.opts.Name
+	if name == "" {
+		name = "a notebook"
+	}
+	fmt.Fprintf(&page, "<footer>Exported by dl4go from %s.</footer>\n", esc(filepath.Base(name)))
+	var fontCSS, cjkChars string
+	if p.opts.CJKFont != nil {
+		if fontCSS, cjkChars, err = p.opts.CJKFont.fontFace(title, page.String()); err != nil {
+			return nil, err
+		}
+	}
+
 	out.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 	out.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	out.WriteString("<meta name=\"generator\" content=\"dl4go export\">\n")
 	fmt.Fprintf(&out, "<title>%s</title>\n", esc(title))
-	out.WriteString("<style>\n" + pageCSS + chromaCSS())
+	out.WriteString("<style>\n" + fontCSS + pageCSS + chromaCSS())
 	if withMath {
 		out.WriteString(p.opts.KaTeX.CSS)
 	}
@@ -258,19 +283,14 @@ func (p *pageBuilder) build() ([]byte, error) {
 	fmt.Fprintf(&out, "<script type=\"application/json\" id=\"dl4go-summary\">%s</script>\n", summaryJSON)
 	out.WriteString(p.scripts.head(p.opts.ChartLibrary))
 	out.WriteString("</head>\n<body>\n")
-	if p.opts.IndexHref != "" {
-		fmt.Fprintf(&out, "<nav class=\"up\"><a href=\"%s\">← all lessons</a></nav>\n", esc(p.opts.IndexHref))
+	out.WriteString(page.String())
+	if cjkChars != "" {
+		chars, err := json.Marshal(cjkChars)
+		if err != nil {
+			return nil, err
+		}
+		out.WriteString("<script>\n" + fmt.Sprintf(cjkChartsJS, scriptSafe(string(chars))) + "\n</script>\n")
 	}
-	out.WriteString(p.header(sum, title, intro))
-	out.WriteString(p.toc())
-	out.WriteString("<main>\n")
-	out.WriteString(body.String())
-	out.WriteString("</main>\n")
-	name := p.opts.Name
-	if name == "" {
-		name = "a notebook"
-	}
-	fmt.Fprintf(&out, "<footer>Exported by dl4go from %s.</footer>\n", esc(filepath.Base(name)))
 	if withMath {
 		out.WriteString("<script>\n" + scriptSafe(p.opts.KaTeX.JS) + "\n</script>\n")
 		out.WriteString("<script>\n" + renderMathJS + "\n</script>\n")

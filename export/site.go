@@ -44,13 +44,10 @@ func ReadSummary(path string) (s Summary, ok bool, err error) {
 
 // Site writes dir/index.html listing exactly the given pages, in the order
 // given: each with its titles, pass/fail badge, metric, run time and a link.
-func Site(dir string, pages []Summary) error {
+// Of opts it uses CJKFont (for the Japanese titles).
+func Site(dir string, pages []Summary, opts Options) error {
 	esc := html.EscapeString
 	var b strings.Builder
-	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-	b.WriteString("<meta name=\"generator\" content=\"dl4go export\">\n<title>dl4go lessons</title>\n")
-	b.WriteString("<style>\n" + pageCSS + "\n</style>\n</head>\n<body>\n")
 	b.WriteString("<header class=\"lesson\"><h1>dl4go lessons</h1>\n")
 	pass, fail := 0, 0
 	for _, p := range pages {
@@ -91,8 +88,22 @@ func Site(dir string, pages []Summary) error {
 		}
 		fmt.Fprintf(&b, "<td class=\"time\">%s</td><td class=\"run\">%s</td></tr>\n", esc(runTime), esc(run))
 	}
-	b.WriteString("</tbody>\n</table>\n</main>\n<footer>Built by dl4go export.</footer>\n</body>\n</html>\n")
-	return atomicfile.Write(filepath.Join(dir, IndexFile), []byte(b.String()), 0o644)
+	b.WriteString("</tbody>\n</table>\n</main>\n<footer>Built by dl4go export.</footer>\n")
+	var fontCSS string
+	if opts.CJKFont != nil {
+		var err error
+		if fontCSS, _, err = opts.CJKFont.fontFace(b.String()); err != nil {
+			return err
+		}
+	}
+	var page strings.Builder
+	page.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+	page.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+	page.WriteString("<meta name=\"generator\" content=\"dl4go export\">\n<title>dl4go lessons</title>\n")
+	page.WriteString("<style>\n" + fontCSS + pageCSS + "\n</style>\n</head>\n<body>\n")
+	page.WriteString(b.String())
+	page.WriteString("</body>\n</html>\n")
+	return atomicfile.Write(filepath.Join(dir, IndexFile), []byte(page.String()), 0o644)
 }
 
 // BuildSite exports every notebook (*.ipynb) in dir to a page beside it
@@ -145,7 +156,7 @@ func BuildSite(dir string, opts Options) ([]Summary, error) {
 		}
 		return a.Href < b.Href
 	})
-	if err := Site(dir, pages); err != nil {
+	if err := Site(dir, pages, opts); err != nil {
 		return nil, err
 	}
 	return pages, nil
