@@ -14,7 +14,8 @@ type assetResult struct {
 	err       error
 }
 
-// fetchAssets fetches the pinned offline assets (echarts, KaTeX) into the user cache.
+// fetchAssets fetches the pinned offline assets (echarts, KaTeX, the Japanese
+// font) into the user cache.
 func fetchAssets() []assetResult {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

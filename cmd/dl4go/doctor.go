@@ -39,7 +39,7 @@ func doctorCommand(args []string) int {
 			mark = "FAIL"
 			failed++
 		}
-		fmt.Printf("[%s] %-10s %s\n", mark, c.name, c.info)
+		fmt.Printf("[%s] %-12s %s\n", mark, c.name, c.info)
 		if !c.ok && c.fix != "" {
 			fmt.Printf("       fix: %s\n", c.fix)
 		}
@@ -111,9 +111,18 @@ func doctor() []check {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if dir, err := assets.Dir(n); err != nil {
-			checks = append(checks, check{name: n, info: err.Error(),
-				fix: "go run ./cmd/dl4go install (needs the npm registry once); until then charts load from the CDN"})
+		dir, err := assets.Dir(n)
+		for f := range assets.Packages[n].Files { // present, with its pinned hash
+			if err == nil {
+				_, err = assets.Path(n, f)
+			}
+		}
+		if err != nil {
+			fix := "go run ./cmd/dl4go install (needs the npm registry once)"
+			if n == "echarts" {
+				fix += "; until then charts load from the CDN"
+			}
+			checks = append(checks, check{name: n, info: err.Error(), fix: fix})
 		} else {
 			checks = append(checks, check{name: n, ok: true, info: assets.Packages[n].Version + " in " + dir})
 		}

@@ -121,10 +121,10 @@ var (
 )
 
 // exportPageOptions returns the options every exported page uses: KaTeX for
-// formulas and the echarts library for charts, both from the offline assets
-// (fetched into the user cache by `dl4go install`, or now if missing). A
-// missing asset is reported once on stderr; pages still open offline
-// (formulas then show as TeX source).
+// formulas, the Japanese font for Japanese text and the echarts library for
+// charts, all from the offline assets (fetched into the user cache by `dl4go
+// install`, or now if missing). A missing asset is reported once on stderr;
+// pages still open offline (formulas then show as TeX source).
 func exportPageOptions() export.Options {
 	exportOptsOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -135,6 +135,13 @@ func exportPageOptions() export.Options {
 			fmt.Fprintf(os.Stderr, "dl4go: warning: %v; formulas are shown as TeX source\n", err)
 		} else {
 			exportOpts.KaTeX = k
+		}
+		if dir, err := assets.Ensure(ctx, "noto-sans-jp"); err != nil {
+			fmt.Fprintf(os.Stderr, "dl4go: warning: the Japanese font is not available offline (%v); Japanese text needs a CJK font on the reader's machine (run `dl4go install`)\n", err)
+		} else if f, err := export.LoadCJKFont(dir); err != nil {
+			fmt.Fprintf(os.Stderr, "dl4go: warning: %v; Japanese text needs a CJK font on the reader's machine\n", err)
+		} else {
+			exportOpts.CJKFont = f
 		}
 		if _, err := plotting.LibraryJS(); err != nil {
 			fmt.Fprintf(os.Stderr, "dl4go: warning: echarts not available offline (%v); charts draw only from a library copy the notebook carries (run `dl4go install`)\n", err)

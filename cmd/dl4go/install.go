@@ -85,7 +85,7 @@ func install(dataDir string, tools []string) (kernel.Installed, error) {
 	progressf("kernel tools ready in %s", roundDuration(took))
 	for _, r := range <-assetsDone {
 		if r.err != nil {
-			progressf("offline assets: %v (charts load echarts from its CDN until `dl4go install` succeeds online)", r.err)
+			progressf("offline assets: %v (until `dl4go install` succeeds online, charts load echarts from its CDN and pages lack the Japanese font)", r.err)
 		} else {
 			progressf("offline asset %s %s in %s", r.name, assets.Packages[r.name].Version, r.dir)
 		}

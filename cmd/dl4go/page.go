@@ -30,5 +30,5 @@ func writeSite(dir string, pages []pageInfo) error {
 		}
 		sums = append(sums, s)
 	}
-	return export.Site(dir, sums)
+	return export.Site(dir, sums, exportPageOptions())
 }
