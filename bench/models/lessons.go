@@ -173,7 +173,7 @@ func rlLoss(ctx *context.Context, hidden int, states, actions, returns, mask *No
 // rl: batch = environment steps (state, action, return) in one gradient update (the lesson's
 // update covers Envs × 500 padded steps); synthetic states, random actions, returns in [0, 1).
 func (l *Lesson) rl(backend backends.Backend, rng *rand.Rand, poolSize int) error {
-	cfg := rl.CartPoleConfigFor(false)
+	cfg := rl.Full().CartPole
 	l.ctx.SetParam("hidden", cfg.Hidden)
 	b := l.Batch
 	for range poolSize {
@@ -436,7 +436,7 @@ func (l *Lesson) maml(backend backends.Backend, rng *rand.Rand, poolSize int) er
 func LessonConfig(name string) (map[string]any, error) {
 	switch name {
 	case "rl":
-		c := rl.CartPoleConfigFor(false)
+		c := rl.Full().CartPole
 		return map[string]any{"hidden": c.Hidden, "lr": c.LearningRate, "scale": []float64{1 / rl.CartPoleXLimit, 1 / 3.0, 1 / rl.CartPoleThetaLimit, 1 / 3.0}}, nil
 	case "alphago":
 		c := alphago.DefaultZeroConfig()

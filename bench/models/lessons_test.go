@@ -16,7 +16,7 @@ import (
 // the layer sizes (the same formulas torch_bench.py's PyTorch models must meet).
 func wantParams(t *testing.T) map[string]int {
 	t.Helper()
-	h := rl.CartPoleConfigFor(false).Hidden
+	h := rl.Full().CartPole.Hidden
 	// policy 4→h→2 and baseline 4→h→1, with biases.
 	rlN := (4*h + h + 2*h + 2) + (4*h + h + h + 1)
 

@@ -43,18 +43,6 @@ func DefaultBanditMethods() []BanditMethod {
 	}
 }
 
-// DefaultBanditConfig returns BanditConfigFor(lessons.Quick()).
-func DefaultBanditConfig() BanditConfig { return BanditConfigFor(quick()) }
-
-// BanditConfigFor returns the full (2000 runs × 1000 steps) or quick (300 × 1000) size.
-func BanditConfigFor(quick bool) BanditConfig {
-	c := BanditConfig{Arms: 10, Runs: 2000, Steps: 1000, Seed: 1, Methods: DefaultBanditMethods()}
-	if quick {
-		c.Runs = 300
-	}
-	return c
-}
-
 // BanditOutcome holds one curve per method, each of length Steps, averaged over the runs.
 type BanditOutcome struct {
 	Config BanditConfig

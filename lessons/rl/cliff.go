@@ -91,20 +91,6 @@ type CliffConfig struct {
 	Seed     uint64
 }
 
-// DefaultCliffConfig returns CliffConfigFor(lessons.Quick()).
-func DefaultCliffConfig() CliffConfig { return CliffConfigFor(quick()) }
-
-// CliffConfigFor returns the full (100 runs) or quick (20 runs) size: α = 0.1, ε = 0.1, γ = 1,
-// 2000 TD episodes and 10000 Monte Carlo episodes per run.
-func CliffConfigFor(quick bool) CliffConfig {
-	c := CliffConfig{Episodes: 2000, Runs: 100, Alpha: 0.1, Epsilon: 0.1, Gamma: 1,
-		MCEpisodes: 10000, MaxSteps: 200, Seed: 7}
-	if quick {
-		c.Runs = 20
-	}
-	return c
-}
-
 // Cliff methods, the index into CliffOutcome's per-method slices.
 const (
 	SARSA = iota
@@ -143,6 +129,11 @@ func (o CliffOutcome) QLearningReturn() float64 { return o.GreedyReturn[QLearnin
 func (o CliffOutcome) SARSASafe() bool {
 	return o.Reached[SARSA] && o.Env.pathSafe(o.Path[SARSA])
 }
+
+// OK reports whether the lesson's cliff results hold: Q-learning's greedy return is −13 (the
+// shortest path, along the edge) and SARSA's greedy path reaches the goal without stepping on a
+// cliff-edge cell (both for run 0, the one drawn).
+func (o CliffOutcome) OK() bool { return o.QLearningReturn() == -13 && o.SARSASafe() }
 
 // MeanOnlineReturn returns the online return of method m averaged over all episodes but the
 // first tenth (the learning phase).

@@ -3,12 +3,14 @@ package rl_test
 import (
 	"fmt"
 
+	"github.com/janpfeifer/must"
+
 	"github.com/dl4go/dl4go/lessons/rl"
 )
 
 // The cliff-walking result: Q-learning learns the shortest path along the edge, SARSA a safer one.
 func ExampleRunCliff() {
-	out, err := rl.RunCliff(rl.CliffConfigFor(true))
+	out, err := rl.RunCliff(rl.Quick().Cliff)
 	if err != nil {
 		panic(err)
 	}
@@ -26,7 +28,7 @@ func ExampleRunCliff() {
 
 // Exploration pays: ε = 0.1 finds the best arm far more often than the greedy agent.
 func ExampleRunBandit() {
-	out, err := rl.RunBandit(rl.BanditConfigFor(true))
+	out, err := rl.RunBandit(rl.Quick().Bandit)
 	if err != nil {
 		panic(err)
 	}
@@ -46,15 +48,17 @@ func ExampleCartPole() {
 	// fell after 9 steps, θ = -0.215 rad
 }
 
-// REINFORCE with a baseline balances the pole: the quick size already beats the quick threshold.
-func ExampleRunCartPole() {
-	cfg := rl.CartPoleConfigFor(true)
-	cfg.CheckpointDir = "" // always train from scratch here
-	out, err := rl.RunCartPole(cfg)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println("mean return over", len(out.EvalReturns), "episodes ≥ 100:", out.MeanReturn >= rl.CartPoleThresholdQuick)
+// A notebook's last cell: the whole lesson at its quick size (CartPole trains, or resumes, or
+// restores its finished run) and its RESULT line.
+func ExampleRun() {
+	cfg := rl.Quick()
+	cfg.Quiet = true // no live chart here; a notebook leaves it on
+	out := must.M1(rl.Run(cfg))
+	fmt.Println("Q-learning greedy return:", out.Cliff.QLearningReturn())
+	fmt.Println("CartPole mean return over", len(out.CartPole.EvalReturns), "episodes ≥ 100:", out.CartPole.MeanReturn >= 100)
+	fmt.Println(out.Result().Metric, out.Result().OK())
 	// Output:
-	// mean return over 100 episodes ≥ 100: true
+	// Q-learning greedy return: -13
+	// CartPole mean return over 100 episodes ≥ 100: true
+	// cartpole_mean_return_cliff_ok true
 }

@@ -1,13 +1,9 @@
 package rl
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/dl4go/dl4go/gomlxext"
@@ -15,7 +11,6 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:staticcheck // graph code reads like math.
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 )
@@ -33,44 +28,11 @@ type CartPoleConfig struct {
 	StopWindow   int
 	EvalEpisodes int // evaluation episodes of the trained policy (greedy: argmax_a π(a|s)).
 	Seed         uint64
-	// CheckpointDir is where training saves GoMLX checkpoints (every CheckpointEvery updates) and
-	// resumes from; "" disables checkpoints. DefaultCartPoleConfig sets it under the user cache.
-	CheckpointDir   string
-	CheckpointEvery int
 }
 
-// DefaultCartPoleConfig returns CartPoleConfigFor(lessons.Quick()).
-func DefaultCartPoleConfig() CartPoleConfig { return CartPoleConfigFor(quick()) }
-
-// CartPoleConfigFor returns the full size (train until the last 5 updates average ≥ 475, at most
-// 300 updates of 16 episodes) or the quick one (until ≥ 200 over 3 updates, at most 60), both
-// checkpointing under CartPoleCheckpointDir.
-func CartPoleConfigFor(quick bool) CartPoleConfig {
-	c := CartPoleConfig{Hidden: 64, Envs: 16, MaxIters: 300, LearningRate: 0.01, Gamma: 0.99,
-		StopReturn: 475, StopWindow: 5, EvalEpisodes: 100, Seed: 1, CheckpointEvery: 10}
-	if quick {
-		c.MaxIters, c.StopReturn, c.StopWindow = 60, 200, 3
-	}
-	c.CheckpointDir = CartPoleCheckpointDir(c)
-	return c
-}
-
-// Key names the configuration (the parts that change the trained model), used as the checkpoint
-// directory name: a changed config never resumes from another config's checkpoint.
-func (c CartPoleConfig) Key() string {
-	return fmt.Sprintf("reinforce-v1-h%d-e%d-i%d-lr%g-g%g-stop%g-%d-seed%d",
-		c.Hidden, c.Envs, c.MaxIters, c.LearningRate, c.Gamma, c.StopReturn, c.StopWindow, c.Seed)
-}
-
-// CartPoleCheckpointDir returns <user cache>/dl4go/01-rl/<cfg.Key()> (see gomlxext.CheckpointDir),
-// or "" (no checkpoints) if there is no user cache directory. Delete it to train from scratch.
-func CartPoleCheckpointDir(cfg CartPoleConfig) string {
-	dir, err := gomlxext.CheckpointDir("01-rl", cfg.Key())
-	if err != nil {
-		return ""
-	}
-	return dir
-}
+// checkpointEvery is the period, in updates, of CartPole's checkpoints (also saved at the end and
+// on interrupt).
+const checkpointEvery = 10
 
 // CartPoleOutcome is the result of RunCartPole.
 type CartPoleOutcome struct {
@@ -174,31 +136,51 @@ type trainHistory struct {
 	TrainSeconds   float64
 }
 
-// RunCartPole trains a 4-Hidden-2 policy network with REINFORCE and a learned baseline on
-// CartPole, then evaluates the greedy policy on EvalEpisodes episodes. If cfg.CheckpointDir holds
-// a checkpoint of the same configuration, training resumes from it.
-func RunCartPole(cfg CartPoleConfig) (CartPoleOutcome, error) {
-	if cfg.Hidden < 1 || cfg.Envs < 1 || cfg.MaxIters < 0 || cfg.EvalEpisodes < 1 || cfg.StopWindow < 1 {
-		return CartPoleOutcome{}, fmt.Errorf("cartpole: invalid config %+v", cfg)
+// afterUpdate, when set (by tests), is called after each training update with the run's
+// interrupt watcher, e.g. to request an interrupt at a chosen update.
+var afterUpdate func(iter int, stop *gomlxext.Interrupt)
+
+// RunCartPole trains cfg.CartPole's 4-Hidden-2 policy network with REINFORCE and a learned
+// baseline, then evaluates the greedy policy on EvalEpisodes episodes. Its checkpoints live in
+// the "cartpole" part of cfg's run (Lesson.Open): a rerun resumes from the latest one, playing
+// exactly the episodes an uninterrupted run would, and a finished run only evaluates (100
+// episodes, well under a second). A kernel interrupt (SIGINT) saves a checkpoint and returns an
+// error wrapping gomlxext.ErrInterrupted.
+func RunCartPole(cfg Config) (CartPoleOutcome, error) {
+	cp := cfg.CartPole
+	out := CartPoleOutcome{Config: cp}
+	if cp.Hidden < 1 || cp.Envs < 1 || cp.MaxIters < 0 || cp.EvalEpisodes < 1 || cp.StopWindow < 1 {
+		return out, fmt.Errorf("cartpole: invalid config %+v: Hidden, Envs, EvalEpisodes and StopWindow must be ≥ 1, MaxIters ≥ 0", cp)
 	}
 	backend, err := gomlxext.Backend()
 	if err != nil {
-		return CartPoleOutcome{}, fmt.Errorf("cartpole: %w", err)
+		return out, fmt.Errorf("cartpole: %w", err)
+	}
+	run, err := Lesson.Open(cfg)
+	if err != nil {
+		return out, err
+	}
+	dir, err := run.Part("cartpole")
+	if err != nil {
+		return out, err
 	}
 	// Unchecked: the acting graph, the training graph and the evaluation graph share the variables.
 	ctx := context.New().Checked(false)
 	ctx.SetParams(map[string]any{
-		"hidden":                     cfg.Hidden,
-		context.ParamInitialSeed:     int64(cfg.Seed),
+		"hidden":                     cp.Hidden,
+		context.ParamInitialSeed:     int64(cp.Seed),
 		optimizers.ParamOptimizer:    "adam",
-		optimizers.ParamLearningRate: cfg.LearningRate,
+		optimizers.ParamLearningRate: cp.LearningRate,
 	})
-	out := CartPoleOutcome{Config: cfg}
 	var hist trainHistory
-	var ckpt *checkpoints.Handler
-	if cfg.CheckpointDir != "" {
-		if ckpt, hist, err = openCheckpoint(ctx, cfg.CheckpointDir); err != nil {
-			return out, err
+	var ck *gomlxext.Checkpoint
+	if dir != "" {
+		if ck, err = gomlxext.Checkpoints(ctx, dir).Immediate().LoadState(&hist).Done(); err != nil {
+			return out, fmt.Errorf("cartpole: %w", err)
+		}
+		if ck.Step() != int64(len(hist.IterMeans)) {
+			return out, fmt.Errorf("cartpole: the checkpoint in %s is at step %d but its history at %d: delete the folder to start over",
+				dir, ck.Step(), len(hist.IterMeans))
 		}
 	}
 	start := len(hist.IterMeans)
@@ -214,49 +196,72 @@ func RunCartPole(cfg CartPoleConfig) (CartPoleOutcome, error) {
 	}
 
 	var live *plotting.Live // the live chart, only if there is training left to do
-	if start < cfg.MaxIters && !stopReached(hist.IterMeans, cfg) {
-		live = plotting.NewLive("CartPole: REINFORCE with baseline, mean return per update", cfg.MaxIters, "mean return")
+	if !cfg.Quiet && start < cp.MaxIters && !stopReached(hist.IterMeans, cp) {
+		live = plotting.NewLive("CartPole: REINFORCE with baseline, mean return per update", cp.MaxIters, "mean return")
 		for i, m := range hist.IterMeans { // a resumed run shows its past too
 			live.Update(i+1, map[string]float64{"mean return": m})
 		}
+		defer live.Done()
 	}
+	stop := gomlxext.WatchInterrupt()
+	defer stop.Release()
 	t0 := time.Now()
-	b := newRolloutBuffer(cfg.Envs)
-	for iter := start; iter < cfg.MaxIters && !stopReached(hist.IterMeans, cfg); iter++ {
+	save := func() error {
+		hist.TrainSeconds += time.Since(t0).Seconds()
+		t0 = time.Now()
+		if ck == nil {
+			return nil
+		}
+		if err := ck.Save(hist); err != nil {
+			return fmt.Errorf("cartpole: %w", err)
+		}
+		return nil
+	}
+	b := newRolloutBuffer(cp.Envs)
+	for iter := start; iter < cp.MaxIters && !stopReached(hist.IterMeans, cp); iter++ {
 		// Each update's episodes come from their own seeded generator, so a resumed run plays
 		// exactly the episodes an uninterrupted one would.
-		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(iter)))
+		rng := rand.New(rand.NewPCG(cp.Seed, uint64(iter)))
 		rets, err := b.play(act, rng, false, nil)
 		if err != nil {
 			return out, err
 		}
-		b.discountedReturns(cfg.Gamma)
+		b.discountedReturns(cp.Gamma)
 		if _, err := step.Exec(b.tensors()); err != nil {
 			return out, fmt.Errorf("cartpole: training step %d: %w", iter, err)
 		}
 		hist.EpisodeReturns = append(hist.EpisodeReturns, rets...)
 		hist.IterMeans = append(hist.IterMeans, mean(rets))
-		live.Update(iter+1, map[string]float64{"mean return": mean(rets)})
-		last := iter+1 == cfg.MaxIters || stopReached(hist.IterMeans, cfg)
-		if ckpt != nil && ((iter+1)%max(cfg.CheckpointEvery, 1) == 0 || last) {
-			hist.TrainSeconds += time.Since(t0).Seconds()
-			t0 = time.Now()
-			if err := saveCheckpoint(ckpt, cfg.CheckpointDir, hist); err != nil {
+		if live != nil {
+			live.Update(iter+1, map[string]float64{"mean return": mean(rets)})
+		}
+		if afterUpdate != nil {
+			afterUpdate(iter+1, stop)
+		}
+		if stop.Requested() {
+			if err := save(); err != nil {
+				return out, err
+			}
+			where := ""
+			if ck != nil {
+				where = "; run it again to resume from the checkpoint in " + dir
+			}
+			return out, fmt.Errorf("cartpole: stopped after update %d%s: %w", iter+1, where, gomlxext.ErrInterrupted)
+		}
+		if last := iter+1 == cp.MaxIters || stopReached(hist.IterMeans, cp); (iter+1)%checkpointEvery == 0 || last {
+			if err := save(); err != nil {
 				return out, err
 			}
 		}
 	}
-	if live != nil {
-		live.Done()
-	}
-	hist.TrainSeconds += time.Since(t0).Seconds()
 	out.EpisodeReturns = hist.EpisodeReturns
 	out.Iters = len(hist.IterMeans)
 	out.TrainTime = time.Duration(hist.TrainSeconds * float64(time.Second))
 
-	// Evaluation: EvalEpisodes episodes at once, greedy actions, its own seed.
-	eval := newRolloutBuffer(cfg.EvalEpisodes)
-	rng := rand.New(rand.NewPCG(cfg.Seed, math.MaxUint64))
+	// Evaluation: EvalEpisodes episodes at once, greedy actions, its own seed. Cheap, so a
+	// finished run is evaluated again from its restored weights rather than replayed.
+	eval := newRolloutBuffer(cp.EvalEpisodes)
+	rng := rand.New(rand.NewPCG(cp.Seed, math.MaxUint64))
 	if out.EvalReturns, err = eval.play(act, rng, true, &out.Trajectory); err != nil {
 		return out, err
 	}
@@ -387,52 +392,4 @@ func mean(x []float64) float64 {
 		s += v
 	}
 	return s / float64(len(x))
-}
-
-const historyFile = "history.json"
-
-// openCheckpoint loads the latest checkpoint in dir (if any) into ctx and returns its handler and
-// the training history saved beside it.
-func openCheckpoint(ctx *context.Context, dir string) (*checkpoints.Handler, trainHistory, error) {
-	var hist trainHistory
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, hist, fmt.Errorf("cartpole: checkpoint dir: %w", err)
-	}
-	h, err := checkpoints.Build(ctx).Dir(dir).Keep(2).Immediate().Done()
-	if err != nil {
-		return nil, hist, fmt.Errorf("cartpole: open checkpoint %s: %w", dir, err)
-	}
-	data, err := os.ReadFile(filepath.Join(dir, historyFile))
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return h, hist, nil
-	case err != nil:
-		return nil, hist, fmt.Errorf("cartpole: read %s: %w", historyFile, err)
-	}
-	if err := json.Unmarshal(data, &hist); err != nil {
-		return nil, hist, fmt.Errorf("cartpole: parse %s: %w", historyFile, err)
-	}
-	if got := optimizers.GetGlobalStep(ctx); got != int64(len(hist.IterMeans)) {
-		return nil, hist, fmt.Errorf("cartpole: checkpoint in %s is at step %d but its history at %d; delete the directory to start over",
-			dir, got, len(hist.IterMeans))
-	}
-	return h, hist, nil
-}
-
-func saveCheckpoint(h *checkpoints.Handler, dir string, hist trainHistory) error {
-	if err := h.Save(); err != nil {
-		return fmt.Errorf("cartpole: save checkpoint: %w", err)
-	}
-	data, err := json.Marshal(hist)
-	if err != nil {
-		return fmt.Errorf("cartpole: encode history: %w", err)
-	}
-	tmp := filepath.Join(dir, historyFile+".tmp")
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("cartpole: write history: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, historyFile)); err != nil {
-		return fmt.Errorf("cartpole: write history: %w", err)
-	}
-	return nil
 }

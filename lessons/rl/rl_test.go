@@ -1,11 +1,13 @@
 package rl
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
+	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/lessons"
 	"github.com/dl4go/dl4go/plotting"
 )
@@ -73,7 +75,7 @@ func TestCliffEnv(t *testing.T) {
 }
 
 func TestBandit(t *testing.T) {
-	out, err := RunBandit(BanditConfigFor(true))
+	out, err := RunBandit(Quick().Bandit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +108,7 @@ func TestBandit(t *testing.T) {
 }
 
 func TestCliff(t *testing.T) {
-	out, err := RunCliff(CliffConfigFor(true))
+	out, err := RunCliff(Quick().Cliff)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,8 +127,8 @@ func TestCliff(t *testing.T) {
 	if s, q := out.MeanOnlineReturn(SARSA), out.MeanOnlineReturn(QLearning); s <= q {
 		t.Errorf("online return: SARSA %.1f should beat Q-learning %.1f", s, q)
 	}
-	if !CliffOK(out) {
-		t.Error("CliffOK false")
+	if !out.OK() {
+		t.Error("CliffOutcome.OK false")
 	}
 	for m := range CliffMethodNames {
 		if ch, err := out.QChart(m); err != nil {
@@ -214,67 +216,129 @@ func TestCartPolePhysics(t *testing.T) {
 	}
 }
 
-func TestCartPoleQuick(t *testing.T) {
-	t.Setenv(lessons.QuickEnvVar, "1")
-	cfg := CartPoleConfigFor(true)
-	cfg.CheckpointDir = t.TempDir()
-	out, err := RunCartPole(cfg)
+func TestQuickOutcome(t *testing.T) {
+	cfg := Quick()
+	cfg.Quiet = true
+	out, err := Run(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("quick: %d updates, %d episodes, train %s, eval mean %.1f", out.Iters, len(out.EpisodeReturns), out.TrainTime, out.MeanReturn)
-	if out.MeanReturn < CartPoleThresholdQuick {
-		t.Errorf("mean return %.1f < %d", out.MeanReturn, CartPoleThresholdQuick)
+	cp := out.CartPole
+	t.Logf("%s\nquick: %d updates, %d episodes, train %s", out.Result(), cp.Iters, len(cp.EpisodeReturns), cp.TrainTime)
+	if !out.Result().OK() {
+		t.Errorf("quick outcome not reached: %s\n%s", out.Result(), out.Summary())
 	}
-	if len(out.EvalReturns) != cfg.EvalEpisodes || len(out.Trajectory) < 2 {
-		t.Errorf("%d evaluation returns, trajectory of %d states", len(out.EvalReturns), len(out.Trajectory))
+	if len(cp.EvalReturns) != cfg.CartPole.EvalEpisodes || len(cp.Trajectory) < 2 {
+		t.Errorf("%d evaluation returns, trajectory of %d states", len(cp.EvalReturns), len(cp.Trajectory))
 	}
-	if _, err := out.TrainingChart(); err != nil {
+	if _, err := cp.TrainingChart(); err != nil {
 		t.Error(err)
 	}
-	if _, err := out.FramesPicture(10); err != nil {
+	if _, err := cp.EvalChart(); err != nil {
 		t.Error(err)
 	}
+	if _, err := cp.FramesPicture(10); err != nil {
+		t.Error(err)
+	}
+}
 
-	// Interrupt after 3 updates, then resume: the same episodes and the same policy as the run
-	// that was never interrupted.
-	short := cfg
-	short.CheckpointDir = t.TempDir()
-	short.MaxIters = 3
-	if _, err := RunCartPole(short); err != nil {
+func TestFullOutcome(t *testing.T) {
+	lessons.SkipUnlessFull(t)
+	cfg := Full()
+	cfg.Quiet = true
+	out, err := Run(cfg)
+	if err != nil {
 		t.Fatal(err)
 	}
-	short.MaxIters = cfg.MaxIters
-	resumed, err := RunCartPole(short)
+	t.Logf("%s\n%s", out.Result(), out.Summary())
+	if !out.Result().OK() {
+		t.Errorf("full outcome not reached: %s", out.Result())
+	}
+	if !out.Cliff.Reached[MonteCarlo] {
+		t.Errorf("Monte Carlo control's greedy path does not reach the goal:\n%s", out.Cliff.Env.DrawPath(out.Cliff.Path[MonteCarlo]))
+	}
+	if s, q := out.Cliff.MeanOnlineReturn(SARSA), out.Cliff.MeanOnlineReturn(QLearning); s <= q {
+		t.Errorf("online return: SARSA %.1f should beat Q-learning %.1f", s, q)
+	}
+}
+
+// TestCartPoleResumes interrupts training after 3 updates (as a kernel interrupt would), then
+// runs again: the run resumes from the checkpoint and ends with the episodes and the policy of the
+// run that was never interrupted; a third run restores the finished run and only evaluates; a run
+// with another setting trains from scratch in its own folder.
+func TestCartPoleResumes(t *testing.T) {
+	t.Setenv(gomlxext.CacheDirEnv, t.TempDir())
+	cfg := Quick()
+	cfg.Quiet = true
+
+	whole := cfg
+	whole.CacheDir = "-" // trains from scratch, saves nothing
+	want, err := RunCartPole(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	afterUpdate = func(iter int, stop *gomlxext.Interrupt) {
+		if iter == 3 {
+			stop.Request()
+		}
+	}
+	_, err = RunCartPole(cfg)
+	afterUpdate = nil
+	if !errors.Is(err, gomlxext.ErrInterrupted) {
+		t.Fatalf("interrupted run: %v, want an error wrapping gomlxext.ErrInterrupted", err)
+	}
+	resumed, err := RunCartPole(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if resumed.ResumedFrom != 3 {
 		t.Errorf("resumed from %d, want 3", resumed.ResumedFrom)
 	}
-	if !slices.Equal(resumed.EpisodeReturns, out.EpisodeReturns) || resumed.MeanReturn != out.MeanReturn {
+	if !slices.Equal(resumed.EpisodeReturns, want.EpisodeReturns) || resumed.MeanReturn != want.MeanReturn {
 		t.Errorf("resumed run differs: %d episodes, mean %.1f; uninterrupted: %d, %.1f",
-			len(resumed.EpisodeReturns), resumed.MeanReturn, len(out.EpisodeReturns), out.MeanReturn)
+			len(resumed.EpisodeReturns), resumed.MeanReturn, len(want.EpisodeReturns), want.MeanReturn)
+	}
+
+	again, err := RunCartPole(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ResumedFrom != want.Iters || again.Iters != want.Iters || again.MeanReturn != want.MeanReturn {
+		t.Errorf("rerun of the finished run: resumed from %d, %d updates, mean %.1f; want %d, %d, %.1f (restored, evaluated)",
+			again.ResumedFrom, again.Iters, again.MeanReturn, want.Iters, want.Iters, want.MeanReturn)
+	}
+
+	other := cfg
+	other.CartPole.LearningRate *= 2
+	o, err := RunCartPole(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.ResumedFrom != 0 {
+		t.Errorf("with another learning rate: resumed from %d, want a fresh run", o.ResumedFrom)
 	}
 }
 
 func TestResult(t *testing.T) {
-	t.Setenv(lessons.QuickEnvVar, "0")
 	good := CliffOutcome{Env: NewCliff(), GreedyReturn: []float64{-17, -13, -15},
 		Reached: []bool{true, true, true}, Path: [][]int{{36, 24, 12, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 23, 35, 47}, nil, nil}}
 	bad := good
 	bad.GreedyReturn = []float64{-17, -15, -15}
 	tests := []struct {
-		cliff CliffOutcome
-		ret   float64
-		ok    bool
+		cliff     CliffOutcome
+		ret       float64
+		threshold float64
+		ok        bool
 	}{
-		{good, 500, true}, {good, 150, false}, {bad, 500, false},
+		{good, 500, 195, true}, {good, 150, 195, false}, {good, 150, 100, true}, {bad, 500, 195, false},
 	}
 	for _, tt := range tests {
-		r := Result(tt.cliff, CartPoleOutcome{MeanReturn: tt.ret})
-		if r.OK() != tt.ok {
-			t.Errorf("%v", r)
+		cfg := Full()
+		cfg.Threshold = tt.threshold
+		o := &Outcome{Config: cfg, Cliff: tt.cliff, CartPole: CartPoleOutcome{MeanReturn: tt.ret}}
+		if r := o.Result(); r.OK() != tt.ok || r.Threshold != tt.threshold || r.Lesson != "01" {
+			t.Errorf("%v: want ok=%v", r, tt.ok)
 		}
 	}
 }
