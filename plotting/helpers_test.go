@@ -3,6 +3,7 @@ package plotting
 import (
 	"fmt"
 	"io"
+	"os"
 	"testing"
 )
 
@@ -23,4 +24,14 @@ func fakeNotebook(t *testing.T, shown *[]string) (restore func()) {
 	return func() {
 		isNotebook, displayHTML, updateHTML, newID, syncOutput, notebookLibrary = oldNB, oldDisp, oldUpd, oldID, oldSync, oldLib
 	}
+}
+
+// requireAssetsOrSkip skips loudly when an offline asset cannot be had, or
+// fails when DL4GO_REQUIRE_JUPYTER=1 (CI, which reaches the npm registry).
+func requireAssetsOrSkip(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("DL4GO_REQUIRE_JUPYTER") == "1" {
+		t.Fatalf("required (DL4GO_REQUIRE_JUPYTER=1): %s", why)
+	}
+	t.Skipf("SKIPPED: %s", why)
 }

@@ -139,11 +139,17 @@ func ImageGrid(images [][]float32, height, width int, options ...PicOption) (*Pi
 			}
 		}
 		if cfg.captions != nil && cfg.captions[i] != "" {
-			drawText(out, ox+2, oy+2, cfg.captions[i], color.RGBA{255, 255, 0, 255}, color.RGBA{0, 0, 0, 255})
+			if _, err := drawText(out, ox+1, oy+1, cfg.captions[i], captionSize(th), color.RGBA{255, 255, 0, 255}, color.RGBA{0, 0, 0, 255}); err != nil {
+				return nil, fmt.Errorf("plotting.ImageGrid: caption %d: %w", i, err)
+			}
 		}
 	}
 	return &Picture{Image: out, Alt: fmt.Sprintf("%d images", n)}, nil
 }
+
+// captionSize is the label size for tiles th pixels high: a fifth of the
+// tile, 10 to 14 pixels (11 for MNIST digits at the default scale).
+func captionSize(th int) float64 { return math.Min(14, math.Max(10, math.Floor(float64(th)/5))) }
 
 // ImageGridFlat is [ImageGrid] for a flat [n, height, width, channels]
 // buffer (channels 1 or 3), e.g. a GoMLX tensor's data:
@@ -305,11 +311,17 @@ func Detections(img image.Image, dets []Detection, options ...PicOption) (*Pictu
 			tag += fmt.Sprintf("%.2f", d.Score)
 		}
 		if tag != "" {
-			ty := r.Min.Y - glyphH - 2
-			if ty < 1 {
-				ty = r.Min.Y + 3
+			_, h, err := textBox(tag, labelSize)
+			if err != nil {
+				return nil, fmt.Errorf("plotting.Detections: %w", err)
 			}
-			drawText(out, r.Min.X+1, ty, tag, color.RGBA{255, 255, 255, 255}, col)
+			ty := r.Min.Y - h - 2 // above the box, or inside it at the top of the picture
+			if ty < 0 {
+				ty = r.Min.Y + 2
+			}
+			if _, err := drawText(out, r.Min.X, ty, tag, labelSize, color.RGBA{255, 255, 255, 255}, col); err != nil {
+				return nil, fmt.Errorf("plotting.Detections: %w", err)
+			}
 		}
 	}
 	return &Picture{Image: out, Alt: fmt.Sprintf("%d detections", len(dets))}, nil
@@ -363,7 +375,7 @@ func GoBoard(size int, stones []int, probs []float64, options ...PicOption) (*Pi
 	side := 2*margin + (size-1)*cell
 	extra := 0
 	if len(probs) == size*size+1 {
-		extra = 14
+		extra = lineHeight(labelSize) + 4
 	}
 	out := image.NewRGBA(image.Rect(0, 0, side, side+extra))
 	draw.Draw(out, out.Rect, &image.Uniform{color.RGBA{220, 179, 92, 255}}, image.Point{}, draw.Src)
@@ -372,6 +384,25 @@ func GoBoard(size int, stones []int, probs []float64, options ...PicOption) (*Pi
 		p := margin + i*cell
 		fillRect(out, image.Rect(margin, p, margin+(size-1)*cell+1, p+1), ink, 1)
 		fillRect(out, image.Rect(p, margin, p+1, margin+(size-1)*cell+1), ink, 1)
+	}
+	// Coordinates as Go players write them: columns A, B, ... (no I) above,
+	// rows numbered from the bottom on the left.
+	for i := 0; i < size; i++ {
+		p := margin + i*cell
+		col := string(rune('A' + i + boolInt(i >= 8)))
+		row := fmt.Sprint(size - i)
+		for _, l := range []struct {
+			text string
+			x, y int // the label's centre
+		}{{col, p, margin / 2}, {row, margin / 2, p}} {
+			w, h, err := textBox(l.text, labelSize)
+			if err != nil {
+				return nil, fmt.Errorf("plotting.GoBoard: %w", err)
+			}
+			if _, err := drawText(out, l.x-w/2-2, l.y-h/2-1, l.text, labelSize, ink, color.RGBA{}); err != nil {
+				return nil, fmt.Errorf("plotting.GoBoard: %w", err)
+			}
+		}
 	}
 	half := cell / 2
 	for i := 0; i < size*size; i++ {
@@ -393,9 +424,18 @@ func GoBoard(size int, stones []int, probs []float64, options ...PicOption) (*Pi
 		}
 	}
 	if extra > 0 {
-		drawText(out, margin, side+2, fmt.Sprintf("pass %.1f%%", 100*probs[size*size]), ink, color.RGBA{220, 179, 92, 255})
+		if _, err := drawText(out, margin-2, side, fmt.Sprintf("pass %.1f%%", 100*probs[size*size]), labelSize, ink, color.RGBA{}); err != nil {
+			return nil, fmt.Errorf("plotting.GoBoard: %w", err)
+		}
 	}
 	return &Picture{Image: out, Alt: fmt.Sprintf("%d×%d Go board", size, size)}, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func fillDisc(img *image.RGBA, cx, cy int, r float64, c color.RGBA) {

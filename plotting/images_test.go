@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"math"
 	"strings"
 	"testing"
 )
@@ -64,17 +65,63 @@ func TestImageGridRGBAndCaption(t *testing.T) {
 	if got := at(t, p, 2+11, 2+7); got != (color.RGBA{255, 0, 0, 255}) {
 		t.Errorf("red pixel = %v", got)
 	}
-	// Caption "7" at (4,4): box from (3,3); glyph row 0 is "#####".
+	// Caption "7": its black box starts at (3,3), one pixel into the tile.
 	if got := at(t, p, 3, 3); got != (color.RGBA{0, 0, 0, 255}) {
 		t.Errorf("caption box = %v", got)
 	}
-	for x := 4; x < 9; x++ {
-		if got := at(t, p, x, 4); got != (color.RGBA{255, 255, 0, 255}) {
-			t.Errorf("caption ink at (%d,4) = %v", x, got)
+	requireAntialiasedInk(t, p, image.Rect(3, 3, 16, 14), color.RGBA{255, 255, 0, 255}, color.RGBA{0, 0, 0, 255})
+}
+
+// requireAntialiasedInk requires, inside r, pixels near the label colour ink
+// and pixels part way from the background bg to it: text drawn anti-aliased
+// with a real font, not a 1-bit bitmap.
+func requireAntialiasedInk(t *testing.T, p *Picture, r image.Rectangle, ink, bg color.RGBA) {
+	t.Helper()
+	dist := func(a, b color.RGBA) float64 {
+		d := func(x, y uint8) float64 { return float64(x) - float64(y) }
+		return math.Sqrt(d(a.R, b.R)*d(a.R, b.R) + d(a.G, b.G)*d(a.G, b.G) + d(a.B, b.B)*d(a.B, b.B))
+	}
+	full, partial := 0, 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			switch f := dist(at(t, p, x, y), bg) / dist(ink, bg); {
+			case f > 0.8:
+				full++
+			case f > 0.05:
+				partial++
+			}
 		}
 	}
-	if got := at(t, p, 4, 5); got != (color.RGBA{0, 0, 0, 255}) {
-		t.Errorf("'7' row 1 starts empty, got %v", got)
+	if full == 0 || partial == 0 {
+		t.Errorf("label in %v: %d pixels of ink %v and %d anti-aliased ones; want both", r, full, ink, partial)
+	}
+}
+
+// TestJapaneseCaption draws Japanese captions with the Japanese font: two
+// characters give two different pictures, unlike the Go font's fallback box.
+func TestJapaneseCaption(t *testing.T) {
+	if _, err := loadJapaneseFont(); err != nil {
+		requireAssetsOrSkip(t, err.Error())
+	}
+	tile := make([]float32, 28*28)
+	caption := func(s string) []uint8 {
+		p, err := ImageGrid([][]float32{tile}, 28, 28, PicCaptions([]string{s}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Image.(*image.RGBA).Pix
+	}
+	cat, dog, box := caption("猫"), caption("犬"), caption("\uE000")
+	if string(cat) == string(dog) || string(cat) == string(box) || string(dog) == string(box) {
+		t.Error("the captions 猫, 犬 and a character no font has draw the same picture")
+	}
+	p, err := ImageGrid([][]float32{tile}, 28, 28, PicCaptions([]string{"猫 0.93"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireAntialiasedInk(t, p, image.Rect(2, 2, 40, 18), color.RGBA{255, 255, 0, 255}, color.RGBA{0, 0, 0, 255})
+	if w, _, _ := textBox("猫", labelSize); w < labelSize-1 {
+		t.Errorf("猫 is %d px wide at %d px: want a full-width glyph", w, labelSize)
 	}
 }
 
@@ -116,18 +163,15 @@ func TestDetectionsPixels(t *testing.T) {
 		{22, 22, black, "inside box 2, outside mask"},
 		{20, 20, blue, "box 2 outline"},
 		{35, 35, blue, "box 2 outline"},
-		{4, 10, red, "tag background above box 1 (y = 20 - 7 - 2 - 1)"},
-		{5, 8, black, "above the tag"},
+		{4, 10, red, "tag background above box 1 (it ends 2 px above the box at y = 20)"},
+		{5, 0, black, "above the tag"},
 	}
 	for _, tc := range tests {
 		if got := at(t, p, tc.x, tc.y); got != tc.want {
 			t.Errorf("%s: pixel (%d,%d) = %v, want %v", tc.what, tc.x, tc.y, got, tc.want)
 		}
 	}
-	// Tag "A 0.50": the 'A' glyph row 0 is ".###." drawn at (5, 11).
-	if at(t, p, 5, 11) != red || at(t, p, 6, 11) != (color.RGBA{255, 255, 255, 255}) {
-		t.Errorf("tag text not drawn: %v %v", at(t, p, 5, 11), at(t, p, 6, 11))
-	}
+	requireAntialiasedInk(t, p, image.Rect(4, 1, 40, 18), color.RGBA{255, 255, 255, 255}, red)
 }
 
 func TestGoBoardPixels(t *testing.T) {
@@ -141,7 +185,7 @@ func TestGoBoardPixels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.Image.Bounds(); got != image.Rect(0, 0, 2*32+2*32, 2*32+2*32+14) {
+	if got := p.Image.Bounds(); got != image.Rect(0, 0, 2*32+2*32, 2*32+2*32+lineHeight(labelSize)+4) {
 		t.Fatalf("bounds %v", got)
 	}
 	wood := color.RGBA{220, 179, 92, 255}
@@ -175,6 +219,20 @@ func TestGoBoardPixels(t *testing.T) {
 	}
 	if got := at(t, p, 48, 32); got != (color.RGBA{40, 30, 20, 255}) {
 		t.Errorf("grid line = %v", got)
+	}
+	// Coordinates: A above the first column, 3 left of the top row, the pass probability below.
+	for _, r := range []image.Rectangle{image.Rect(24, 4, 40, 28), image.Rect(4, 24, 28, 40), image.Rect(28, 128, 100, 147)} {
+		dark := 0
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				if c := at(t, p, x, y); c != wood && c.R < 150 {
+					dark++
+				}
+			}
+		}
+		if dark < 5 {
+			t.Errorf("no label ink in %v (%d dark pixels)", r, dark)
+		}
 	}
 }
 
