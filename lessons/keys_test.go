@@ -3,6 +3,7 @@ package lessons_test
 import (
 	"github.com/dl4go/dl4go/lessons"
 	"github.com/dl4go/dl4go/lessons/example"
+	"github.com/dl4go/dl4go/lessons/gcn"
 	"github.com/dl4go/dl4go/lessons/rl"
 )
 
@@ -17,6 +18,7 @@ type entry struct {
 var lessonsByName = map[string]entry{
 	"example": {example.Lesson, example.Quick()},
 	"rl":      {rl.Lesson, rl.Quick()},
+	"gcn":     {gcn.Lesson, gcn.Quick()},
 }
 
 // notYetOnTheKit lists the lessons still being moved onto the lesson kit; each leaves the list
