@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/dl4go/dl4go/kernel/internal/procs"
 	"golang.org/x/mod/modfile"
 )
 
@@ -86,6 +87,11 @@ func Wire(root, binDir string, g GoEnv) (*Wiring, error) {
 		return nil, fmt.Errorf("create shim directory: %w", err)
 	}
 	w := &Wiring{ShimDir: shim}
+	// Removed at the next kernel start (or by GoNB's reaper) if this process dies without Close.
+	if err := procs.MarkOwner(shim); err != nil {
+		w.Close()
+		return nil, err
+	}
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
 	if err != nil && !os.IsNotExist(err) {
 		w.Close()

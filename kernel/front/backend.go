@@ -5,23 +5,39 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"syscall"
 	"time"
 
+	"github.com/dl4go/dl4go/kernel/internal/procs"
 	"github.com/dl4go/dl4go/kernel/wire"
 	"github.com/go-zeromq/zmq4"
 )
 
-// startBackend writes GoNB's private connection file and starts it.
+// staleDirPatterns are the temporary directories of dl4go kernels (the front's,
+// and kernel.Wire's shim with GoNB's files), removed at start-up and by the
+// reaper once their owner died.
+var staleDirPatterns = []string{"dl4go-front-*", "dl4go-kernel-*"}
+
+// startBackend removes the temporary directories of dead kernels, writes GoNB's
+// private connection file and starts GoNB.
 func (f *front) startBackend(ctx context.Context) error {
+	removed, err := procs.RemoveStale(os.TempDir(), staleDirPatterns...)
+	if err != nil {
+		f.logf("%v", err)
+	}
+	for _, d := range removed {
+		f.logf("removed %s, left by a kernel that died", d)
+	}
 	dir, err := os.MkdirTemp("", "dl4go-front-")
 	if err != nil {
 		return fmt.Errorf("front: temp dir: %w", err)
 	}
 	f.tmpDir = dir
+	if err := procs.MarkOwner(dir); err != nil {
+		return fmt.Errorf("front: %w", err)
+	}
 	gci, err := wire.NewLoopbackConnection()
 	if err != nil {
 		return fmt.Errorf("front: %w", err)
@@ -42,11 +58,15 @@ func (f *front) startBackend(ctx context.Context) error {
 	if cmd.Stderr == nil {
 		cmd.Stderr = os.Stderr
 	}
-	setProcessGroup(cmd)
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("front: start GoNB %s: %w", cmd.Path, err)
+	if cmd.Err != nil {
+		return fmt.Errorf("front: start GoNB: %w", cmd.Err)
 	}
-	f.cmd = cmd
+	gonbPath := cmd.Path
+	r, err := startReaped(cmd, os.TempDir())
+	if err != nil {
+		return fmt.Errorf("front: start GoNB %s: %w", gonbPath, err)
+	}
+	f.cmd, f.reaped = cmd, r
 	go func() {
 		f.cmdErr = cmd.Wait()
 		killOrphans(cmd.Process.Pid)
@@ -169,21 +189,14 @@ func (f *front) stopBackend() {
 		killGroup(f.cmd.Process.Pid)
 		<-f.cmdDone
 	}
+	if f.reaped.lifeline != nil {
+		f.reaped.lifeline.Close()
+	}
 	for _, s := range []zmq4.Socket{f.gShell.s, f.gControl.s, f.gStdin.s, f.gIOPub} {
 		if s != nil {
 			s.Close()
 		}
 	}
-}
-
-// setProcessGroup puts GoNB in its own process group (so a terminal's Ctrl+C or
-// Jupyter's group signal reaches only the front) and ties it to the front's life.
-func setProcessGroup(cmd *exec.Cmd) {
-	if cmd.SysProcAttr == nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{}
-	}
-	cmd.SysProcAttr.Setpgid = true
-	setParentDeathSignal(cmd.SysProcAttr)
 }
 
 // killOrphans kills what is left of GoNB's process group (gopls, a cell

@@ -15,6 +15,11 @@
 //     cell (shell commands too) gets SIGINT, and SIGKILL after a grace period;
 //   - heartbeats, even while GoNB compiles.
 //
+// Nothing outlives the kernel: on Linux GoNB runs under a reaper process (a
+// subreaper, in its own process group) that kills GoNB's whole tree when GoNB
+// exits or when the front dies, however it dies, and then removes the
+// temporary directories of dead kernels; the front removes them at start-up too.
+//
 // It also repairs GoNB's execution results: a panic, log.Fatal or non-zero exit
 // gives reply status "error" with one error output naming the cell lines; a compile
 // error gives one error output (GoNB's HTML report becomes its traceback); a cell
@@ -37,8 +42,11 @@
 // The kernel's life:
 //   - front.go: [Options], [Serve] (the start-up order and what ends it), the front
 //     struct holding all shared state, and kernel_info.
-//   - backend.go: the GoNB process (its private connection file, process group,
-//     start, connect, stop) and the front's own requests to GoNB (expectOwn).
+//   - backend.go: the GoNB process (its private connection file, start, connect,
+//     stop), the start-up removal of dead kernels' temporary directories, and the
+//     front's own requests to GoNB (expectOwn).
+//   - reaper_linux.go: the reaper GoNB runs under, which kills everything GoNB
+//     and the cells started when GoNB exits or the front dies, even by SIGKILL.
 //   - shutdown.go: shutdown_request (exactly one shutdown_reply, GoNB's or the
 //     front's), SIGTERM/SIGHUP/SIGINT handling and the parent-process watch.
 //   - interrupt.go: interrupt_request and SIGINT: signalling the running cell's processes.

@@ -27,7 +27,8 @@ const (
 type Options struct {
 	// StartBackend returns the GoNB command (not started) for a connection file,
 	// e.g. `gonb --kernel FILE` with goimports and gopls on its PATH. Serve starts it
-	// in its own process group and stops it at shutdown. Required.
+	// (on Linux under a reaper: a copy of this executable, see reaper_linux.go) in
+	// its own process group and stops it at shutdown. Required.
 	StartBackend func(ctx context.Context, connectionFile string) (*exec.Cmd, error)
 	// Banner is the kernel_info banner; empty gives one naming dl4go, GoNB, GoMLX,
 	// Go and Backend.
@@ -71,7 +72,8 @@ type front struct {
 	gShell, gControl, gStdin         lockedSocket
 	gIOPub                           zmq4.Socket
 
-	cmd     *exec.Cmd
+	cmd     *exec.Cmd // GoNB's reaper on Linux (see reaper_linux.go), else GoNB
+	reaped  *reaped
 	cmdDone chan struct{}
 	cmdErr  error
 

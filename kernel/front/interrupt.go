@@ -1,13 +1,10 @@
 package front
 
 import (
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
+	"github.com/dl4go/dl4go/kernel/internal/procs"
 	"github.com/dl4go/dl4go/kernel/wire"
 )
 
@@ -34,7 +31,7 @@ func (f *front) interrupt() {
 		st.interrupted = true
 		st.mu.Unlock()
 	}
-	root := f.cmd.Process.Pid
+	root := f.reaped.gonbPID
 	for _, pid := range cellProcesses(root) {
 		_ = syscall.Kill(pid, syscall.SIGINT)
 	}
@@ -57,45 +54,9 @@ func (f *front) interrupt() {
 
 // cellProcesses lists the descendants of root, except gopls and its children.
 func cellProcesses(root int) []int {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
+	var pids []int
+	for _, p := range procs.Descendants(root, func(p procs.Process) bool { return p.Comm == "gopls" }) {
+		pids = append(pids, p.PID)
 	}
-	children := map[int][]int{}
-	comm := map[int]string{}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		s := string(data)
-		open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-		if open < 0 || close < 0 || close+2 >= len(s) {
-			continue
-		}
-		fields := strings.Fields(s[close+2:])
-		if len(fields) < 2 {
-			continue
-		}
-		ppid, _ := strconv.Atoi(fields[1])
-		children[ppid] = append(children[ppid], pid)
-		comm[pid] = s[open+1 : close]
-	}
-	var out []int
-	var walk func(int)
-	walk = func(p int) {
-		for _, c := range children[p] {
-			if comm[c] == "gopls" {
-				continue
-			}
-			out = append(out, c)
-			walk(c)
-		}
-	}
-	walk(root)
-	return out
+	return pids
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dl4go/dl4go/kernel/internal/procs"
 	"github.com/dl4go/dl4go/kernel/wire"
 	"github.com/go-zeromq/zmq4"
 )
@@ -411,6 +412,50 @@ func TestInputReplyRightAway(t *testing.T) {
 		}
 		if e := c.collect(req, 20*time.Second); e.Status() != "ok" || !strings.Contains(e.Stdout, fmt.Sprint("got gopher", i)) {
 			t.Fatalf("cell %d: got %s", i, e)
+		}
+	}
+}
+
+// The temporary directories of a kernel that died (SIGKILL leaves them) are
+// removed when the next kernel starts; a live kernel's stay.
+func TestStaleDirsRemovedAtStart(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dirs := map[string]int{"dl4go-front-1": dead.Process.Pid, "dl4go-kernel-2": dead.Process.Pid, "dl4go-front-3": os.Getpid()}
+	for name, pid := range dirs {
+		os.Mkdir(filepath.Join(tmp, name), 0o700)
+		if err := procs.MarkOwnerPID(filepath.Join(tmp, name), pid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Mkdir(filepath.Join(tmp, "dl4go-front-unmarked"), 0o700)
+	ci, _ := wire.NewLoopbackConnection()
+	connFile := filepath.Join(t.TempDir(), "kernel.json")
+	ci.Write(connFile)
+	started := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, connFile, Options{HistoryPath: filepath.Join(t.TempDir(), "h.jsonl"), Logf: t.Logf,
+			StartBackend: func(ctx context.Context, path string) (*exec.Cmd, error) {
+				close(started)
+				return exec.Command("sleep", "30"), nil
+			}})
+	}()
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("StartBackend not called")
+	}
+	cancel()
+	<-done
+	for name, want := range map[string]bool{"dl4go-front-1": false, "dl4go-kernel-2": false, "dl4go-front-3": true, "dl4go-front-unmarked": true} {
+		if _, err := os.Stat(filepath.Join(tmp, name)); (err == nil) != want {
+			t.Errorf("%s exists: %v, want %v", name, err == nil, want)
 		}
 	}
 }
