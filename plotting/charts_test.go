@@ -366,3 +366,24 @@ func TestHeatmapCellText(t *testing.T) {
 		}
 	}
 }
+
+// TestLineIntegerAxis: episodes and steps get whole-number ticks; fractional
+// x keeps echarts' own.
+func TestLineIntegerAxis(t *testing.T) {
+	for _, tt := range []struct {
+		x    []float64
+		want bool
+	}{{[]float64{10, 20, 30}, true}, {nil, true}, {[]float64{5.5, 15.5, 25.5}, false}} {
+		c, err := Line("returns", tt.x, []Series{{Name: "r", Y: []float64{1, 2, 3}}}, WithAxisNames("episode", "return"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := c.HTML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(h, `"minInterval":1`); got != tt.want {
+			t.Errorf("x %v: minInterval 1 in the option = %v, want %v", tt.x, got, tt.want)
+		}
+	}
+}

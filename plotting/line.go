@@ -56,13 +56,22 @@ func Line(title string, x []float64, series []Series, options ...Option) (*Chart
 			return nil, fmt.Errorf("plotting.Line %q: x[%d] is %v", title, i, v)
 		}
 	}
+	// Whole-number x (steps, episodes): ticks at whole numbers only.
+	minInterval := 1.0
+	for _, v := range x {
+		if v != math.Trunc(v) {
+			minInterval = 0
+			break
+		}
+	}
 	line := charts.NewLine()
 	g := cfg.base(title)
 	g = append(g,
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(series) > 1 || cfg.smooth > 1), Top: "30px"}),
 		charts.WithGridOpts(opts.Grid{Top: "70px", Left: "60px", Right: "40px"}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: cfg.xName, NameLocation: "middle", NameGap: 25, Min: "dataMin", Max: "dataMax"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: cfg.xName, NameLocation: "middle", NameGap: 25, Min: "dataMin", Max: "dataMax",
+			MinInterval: minInterval}),
 	)
 	yType := "value"
 	if cfg.logY {

@@ -38,6 +38,7 @@ type Live struct {
 	lastText   time.Time
 	drawn      bool
 	done       bool
+	stopWhy    string // why a run ended before total (StopEarly)
 	displayID  string
 	notebook   bool
 	out        io.Writer
@@ -159,6 +160,18 @@ func (l *Live) Done() *Chart {
 	return c
 }
 
+// StopEarly is Done for a run that ends before its total number of steps
+// because it has reached its goal: the progress reads "stopped early at
+// 26/300 (why)" instead of an unfinished bar.
+func (l *Live) StopEarly(why string) *Chart {
+	l.mu.Lock()
+	if !l.done {
+		l.stopWhy = why
+	}
+	l.mu.Unlock()
+	return l.Done()
+}
+
 // Chart returns the chart of everything recorded so far.
 func (l *Live) Chart() (*Chart, error) {
 	l.mu.Lock()
@@ -239,18 +252,26 @@ func (l *Live) rate(now time.Time) (stepsPerSec float64, eta time.Duration) {
 func (l *Live) statusText(now time.Time, final bool) string {
 	var b strings.Builder
 	b.WriteString(l.title)
-	if l.total > 0 {
+	short := final && l.total > 0 && l.lastStep < l.total
+	switch {
+	case short && l.stopWhy != "":
+		fmt.Fprintf(&b, " stopped early at %d/%d (%s)", l.lastStep, l.total, l.stopWhy)
+	case short:
+		fmt.Fprintf(&b, " stopped at %d/%d", l.lastStep, l.total)
+	case l.total > 0:
 		frac := math.Min(1, float64(l.lastStep)/float64(l.total))
 		const w = 20
 		k := int(frac * w)
 		fmt.Fprintf(&b, " [%s%s] %3.0f%% %d/%d", strings.Repeat("#", k), strings.Repeat(".", w-k), frac*100, l.lastStep, l.total)
-	} else {
+	default:
 		fmt.Fprintf(&b, " step %d", l.lastStep)
 	}
 	sps, eta := l.rate(now)
 	fmt.Fprintf(&b, " %s step/s", fmtRate(sps))
-	if final {
+	if final && !short {
 		fmt.Fprintf(&b, " done in %s", fmtDur(now.Sub(l.start)))
+	} else if final {
+		fmt.Fprintf(&b, " after %s", fmtDur(now.Sub(l.start)))
 	} else if eta >= 0 {
 		fmt.Fprintf(&b, " ETA %s", fmtDur(eta))
 	}
@@ -282,6 +303,9 @@ func (l *Live) progressHTML(now time.Time) string {
 	frac := 0.0
 	if l.total > 0 {
 		frac = math.Min(1, float64(l.lastStep)/float64(l.total))
+	}
+	if l.done && l.stopWhy != "" {
+		frac = 1 // the goal is reached: a full bar
 	}
 	return fmt.Sprintf(`<div class="dl4go-live" style="font-family:monospace;font-size:13px;margin:4px 0">`+
 		`<div style="width:400px;height:10px;background:#e6e6e6;border-radius:5px;overflow:hidden;display:inline-block;vertical-align:middle">`+

@@ -106,3 +106,30 @@ func TestLiveResumedRate(t *testing.T) {
 		t.Errorf("rate after 10 resumed steps in 10 s: %v step/s, ETA %v; want 1 step/s, ETA 20s", sps, eta)
 	}
 }
+
+// TestLiveStopsEarly: a run that ends before its total says so, with why,
+// instead of an unfinished bar that reads "9% 26/300 ... done".
+func TestLiveStopsEarly(t *testing.T) {
+	for _, tt := range []struct {
+		why, want string
+	}{
+		{"solved", "stopped early at 26/300 (solved)"},
+		{"", "stopped at 26/300"},
+	} {
+		var buf bytes.Buffer
+		l := NewLive("cartpole", 300, "return").SetOutput(&buf)
+		for s := 1; s <= 26; s++ {
+			l.Update(s, map[string]float64{"return": float64(s)})
+		}
+		if tt.why != "" {
+			l.StopEarly(tt.why)
+		} else {
+			l.Done()
+		}
+		lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+		last := lines[len(lines)-1]
+		if !strings.Contains(last, tt.want) || strings.Contains(last, "done in") || strings.Contains(last, "9%") {
+			t.Errorf("last line %q: want %q, no percentage, no \"done in\"", last, tt.want)
+		}
+	}
+}
