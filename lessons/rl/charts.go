@@ -38,7 +38,8 @@ func steps1(n int) []float64 {
 }
 
 // blockMeans averages y over consecutive blocks of n points (the last block may be shorter) and
-// returns the block centres (1-based) as x: fewer points for long, noisy curves.
+// returns each block's last episode (1-based) as x, a whole number for the episode axis: fewer
+// points for long, noisy curves.
 func blockMeans(y []float64, n int) (x, means []float64) {
 	for i := 0; i < len(y); i += n {
 		j := min(i+n, len(y))
@@ -46,7 +47,7 @@ func blockMeans(y []float64, n int) (x, means []float64) {
 		for _, v := range y[i:j] {
 			s += v
 		}
-		x = append(x, float64(i+j+1)/2)
+		x = append(x, float64(j))
 		means = append(means, s/float64(j-i))
 	}
 	return x, means

@@ -254,6 +254,9 @@ func RunCartPole(cfg Config) (CartPoleOutcome, error) {
 			}
 		}
 	}
+	if live != nil && stopReached(hist.IterMeans, cp) {
+		live.StopEarly(fmt.Sprintf("solved: mean return ≥ %g over the last %d updates", cp.StopReturn, cp.StopWindow))
+	}
 	out.EpisodeReturns = hist.EpisodeReturns
 	out.Iters = len(hist.IterMeans)
 	out.TrainTime = time.Duration(hist.TrainSeconds * float64(time.Second))
