@@ -4,6 +4,7 @@ import (
 	"github.com/dl4go/dl4go/lessons"
 	"github.com/dl4go/dl4go/lessons/example"
 	"github.com/dl4go/dl4go/lessons/gcn"
+	"github.com/dl4go/dl4go/lessons/maml"
 	"github.com/dl4go/dl4go/lessons/rl"
 )
 
@@ -19,10 +20,11 @@ var lessonsByName = map[string]entry{
 	"example": {example.Lesson, example.Quick()},
 	"rl":      {rl.Lesson, rl.Quick()},
 	"gcn":     {gcn.Lesson, gcn.Quick()},
+	"maml":    {maml.Lesson, maml.Quick()},
 }
 
 // notYetOnTheKit lists the lessons still being moved onto the lesson kit; each leaves the list
 // when it keeps the contract, and the list goes away when it is empty.
 var notYetOnTheKit = map[string]bool{
-	"alphago": true, "bert": true, "dcgan": true, "detection": true, "docker": true, "maml": true,
+	"alphago": true, "bert": true, "dcgan": true, "detection": true, "docker": true,
 }

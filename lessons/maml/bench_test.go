@@ -19,7 +19,7 @@ func BenchmarkMetaStep(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			defer t.exec.Finalize()
+			defer t.finalize()
 			if _, err := t.runStep(); err != nil { // compile
 				b.Fatal(err)
 			}

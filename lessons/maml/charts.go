@@ -97,7 +97,7 @@ func (o *Outcome) LossChart() (*plotting.Chart, error) {
 			end := min(start+block, len(mo.Loss))
 			sum, n := 0.0, 0
 			for _, v := range mo.Loss[start:end] {
-				if v == v { // skip NaN (unknown: restored from an old checkpoint)
+				if v == v { // skip NaN (a diverged step): the mean of the rest
 					sum += v
 					n++
 				}
@@ -120,8 +120,9 @@ func (o *Outcome) LossChart() (*plotting.Chart, error) {
 		plotting.WithAxisNames("meta-step", "loss"), plotting.WithLogY())
 }
 
-// CostChart draws the measured wall time of one meta-step of each method: the compute cost the
-// report names as MAML's problem, and what FOMAML and Reptile save.
+// CostChart draws the measured wall time of one meta-step of each method (the median over its
+// meta-training): the compute cost the report names as MAML's problem, and what FOMAML and
+// Reptile save.
 func (o *Outcome) CostChart() (*plotting.Chart, error) {
 	var names []string
 	var ms []float64

@@ -20,7 +20,7 @@
 //   - The baseline is ordinary joint training on all tasks (like pre-training), fine-tuned on the
 //     K points with the same steps — the pre-training + fine-tuning recipe MAML improves on.
 //
-// Start with RunFewShot(Size()), which trains all four (checkpointed: an interrupted run resumes),
-// evaluates them on 100 new tasks and measures the compute cost of a meta-step; its Outcome draws
-// the charts and gives the lesson's Result.
+// Start with Run(Size()), which trains all four (checkpointed: an interrupted run resumes, a
+// finished one is restored and evaluated again), timing every meta-step, and evaluates them on
+// 100 new tasks; its Outcome draws the charts and gives the lesson's Result.
 package maml

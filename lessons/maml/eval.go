@@ -1,13 +1,9 @@
 package maml
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -95,128 +91,4 @@ func evaluate(backend backends.Backend, ctx *context.Context, cfg Config, set ev
 		ev.Predictions = append(ev.Predictions, curve)
 	}
 	return ev, nil
-}
-
-// historyFile holds a method's training-loss history next to its checkpoints.
-const historyFile = "loss_history.json"
-
-func loadHistory(dir string) ([]float64, error) {
-	data, err := os.ReadFile(filepath.Join(dir, historyFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("maml: load loss history: %w", err)
-	}
-	var h []*float64 // JSON has no NaN: unknown losses are null.
-	if err := json.Unmarshal(data, &h); err != nil {
-		return nil, fmt.Errorf("maml: load loss history %s: %w", dir, err)
-	}
-	return fromNullable(h), nil
-}
-
-func saveHistory(dir string, h []float64) error {
-	js := toNullable(h)
-	data, err := json.Marshal(js)
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, historyFile), data, 0o644)
-	}
-	if err != nil {
-		return fmt.Errorf("maml: save loss history in %s: %w", dir, err)
-	}
-	return nil
-}
-
-// outcomeFile holds the Outcome of a finished run, in the run's checkpoint folder.
-const outcomeFile = "outcome.json"
-
-// jsonOutcome is Outcome with the curves that may hold NaN or ±Inf (a diverged fine-tuning) stored
-// as nullable numbers, since JSON has neither.
-type jsonOutcome struct {
-	Outcome
-	Losses, MSEs [][]*float64
-	Predictions  [][][]*float64
-}
-
-// loadOutcome returns the saved Outcome of a finished run of cfg in dir, or nil if there is none.
-func loadOutcome(dir string, cfg Config) (*Outcome, error) {
-	if dir == "" {
-		return nil, nil
-	}
-	data, err := os.ReadFile(filepath.Join(dir, outcomeFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("maml: load outcome: %w", err)
-	}
-	var js jsonOutcome
-	if err := json.Unmarshal(data, &js); err != nil {
-		return nil, fmt.Errorf("maml: load outcome from %s: %w", dir, err)
-	}
-	out := js.Outcome
-	n := len(out.Methods)
-	if len(js.Losses) != n || len(js.MSEs) != n || len(js.Predictions) != n {
-		return nil, fmt.Errorf("maml: outcome in %s is corrupt: delete it to re-evaluate", dir)
-	}
-	for i := range out.Methods {
-		mo := &out.Methods[i]
-		mo.Loss, mo.MSE = fromNullable(js.Losses[i]), fromNullable(js.MSEs[i])
-		for _, p := range js.Predictions[i] {
-			mo.Predictions = append(mo.Predictions, fromNullable(p))
-		}
-		mo.Resumed = cfg.MetaSteps
-	}
-	out.Config, out.TrainSeconds, out.CheckpointLocation = cfg, 0, dir
-	return &out, nil
-}
-
-// saveOutcome writes out in dir (if dir is not empty).
-func saveOutcome(dir string, out *Outcome) error {
-	if dir == "" {
-		return nil
-	}
-	js := jsonOutcome{Outcome: *out}
-	js.Methods = append([]MethodOutcome(nil), out.Methods...)
-	for i := range js.Methods {
-		mo := &js.Methods[i]
-		js.Losses = append(js.Losses, toNullable(mo.Loss))
-		js.MSEs = append(js.MSEs, toNullable(mo.MSE))
-		var preds [][]*float64
-		for _, p := range mo.Predictions {
-			preds = append(preds, toNullable(p))
-		}
-		js.Predictions = append(js.Predictions, preds)
-		mo.Loss, mo.MSE, mo.Predictions = nil, nil, nil
-	}
-	data, err := json.Marshal(js)
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, outcomeFile), data, 0o644)
-	}
-	if err != nil {
-		return fmt.Errorf("maml: save outcome in %s: %w", dir, err)
-	}
-	return nil
-}
-
-// toNullable and fromNullable map NaN and ±Inf to JSON null, and null to NaN.
-func toNullable(h []float64) []*float64 {
-	js := make([]*float64, len(h))
-	for i := range h {
-		if !math.IsNaN(h[i]) && !math.IsInf(h[i], 0) {
-			js[i] = &h[i]
-		}
-	}
-	return js
-}
-
-func fromNullable(h []*float64) []float64 {
-	out := make([]float64, len(h))
-	for i, v := range h {
-		out[i] = nan
-		if v != nil {
-			out[i] = *v
-		}
-	}
-	return out
 }

@@ -11,9 +11,14 @@ import (
 	"github.com/dl4go/dl4go/plotting"
 )
 
-// Config sizes the few-shot sine experiment. Full and Quick give the two standard sizes.
+// Lesson describes lesson 20 to the lesson kit: its RESULT id, cache folder and source folder.
+var Lesson = lessons.Lesson{ID: "20", Name: "maml"}
+
+// Config sizes the few-shot sine experiment. Full and Quick give the two standard sizes. Every
+// exported field but the embedded Options is part of the run's key: change one and the run trains
+// afresh instead of resuming another configuration's checkpoints.
 type Config struct {
-	Name string // "full" or "quick": part of the checkpoint key.
+	lessons.Options `json:"-"`
 
 	Hidden    int // units in each of the MLP's two hidden layers (40).
 	K         int // support points per task: the "shots" (5).
@@ -32,33 +37,28 @@ type Config struct {
 	PlotSteps  []int // adaptation steps whose predictions are drawn (0, 1, 10).
 	GridPoints int   // points of the drawn curves.
 
-	CostSteps int    // meta-steps timed per method to measure compute cost (the median is kept).
 	SaveEvery int    // meta-steps between checkpoints.
 	Seed      uint64 // fixes weights, tasks and points: a run is reproducible on the same backend.
 
 	// Threshold is the largest MAML/baseline query-MSE ratio (after EvalSteps steps) that passes.
 	Threshold float64
-	// CheckpointDir is where meta-training is saved and resumed from: a folder per method below it.
-	// Empty means the user cache (see DefaultCheckpointDir); "-" disables checkpoints.
-	CheckpointDir string `json:"-"`
-	// Live shows the live training view (plotting.NewLive): progress and loss curves as they fall.
-	Live bool `json:"-"`
 }
 
 // Full is the lesson's real experiment (the notebook default).
 func Full() Config {
 	return Config{
-		Name: "full", Hidden: 40, K: 5, Q: 10, MetaBatch: 25, MetaSteps: 4000,
+		Hidden: 40, K: 5, Q: 10, MetaBatch: 25, MetaSteps: 4000,
 		InnerSteps: 2, ReptileSteps: 5, InnerLR: 0.01, MetaLR: 0.01,
 		EvalTasks: 100, EvalQ: 100, EvalSteps: 10, PlotSteps: []int{0, 1, 10}, GridPoints: 100,
-		CostSteps: 30, SaveEvery: 500, Seed: 20, Threshold: 0.5, Live: true,
+		SaveEvery: 500, Seed: 20, Threshold: 0.5,
 	}
 }
 
-// Quick is the same experiment with fewer meta-steps, for tests and CI (DL4GO_QUICK=1).
+// Quick is the same experiment with fewer meta-steps and a weaker bar, for tests and CI
+// (DL4GO_QUICK=1).
 func Quick() Config {
 	c := Full()
-	c.Name, c.MetaSteps, c.CostSteps, c.Threshold = "quick", 800, 10, 0.8
+	c.MetaSteps, c.Threshold = 800, 0.8
 	return c
 }
 
@@ -70,52 +70,34 @@ func Size() Config {
 	return Full()
 }
 
-// revision changes when the lesson's code changes what a configuration trains or measures, so that
-// checkpoints and saved outcomes of older code are not reused.
-const revision = 2
-
-// key identifies a configuration in checkpoint paths: its name and a hash of every setting.
-func (c Config) key() string {
-	return lessons.ConfigKey(c.Name, struct {
-		Config
-		Revision int
-	}{c, revision})
-}
-
-// DefaultCheckpointDir returns (and creates) the user-cache folder where cfg's meta-training is
-// saved: <user cache>/dl4go/maml/<name>-<hash of the config>. Delete it to start over.
-func DefaultCheckpointDir(cfg Config) (string, error) {
-	return gomlxext.CheckpointDir("maml", cfg.key())
-}
-
 // MethodOutcome is what one method reached.
 type MethodOutcome struct {
 	Method Method
-	// Loss is the meta-training loss of every meta-step (NaN where unknown).
+	// Loss is the meta-training loss of every meta-step.
 	Loss []float64
 	// MSE[s] is the mean query MSE over the evaluation tasks after s fine-tuning steps on K points.
 	MSE []float64
 	// Predictions[i] is the curve predicted for the demo task after Config.PlotSteps[i] steps.
 	Predictions [][]float64
-	// SecondsPerStep is the measured wall time of one meta-step (the compute cost).
+	// SecondsPerStep is the median wall time of one meta-step while training (the compute cost).
 	SecondsPerStep float64
-	// Resumed is the number of meta-steps restored from a checkpoint instead of run
-	// (MetaSteps when the whole Outcome was restored).
-	Resumed int
+	// StartStep is the meta-step this call started from: 0 for a fresh run, MetaSteps for a
+	// finished one restored from its checkpoint.
+	StartStep int
 }
 
-// Outcome is the result of RunFewShot.
+// Outcome is what Run measured.
 type Outcome struct {
 	Config  Config
 	Methods []MethodOutcome // in the order of Methods.
 	// The demo task drawn by TaskChart (the first evaluation task with amplitude ≥ 2, so that its
 	// curve is clearly visible; chosen from the task alone, never from the results): its K support
 	// points and a grid.
-	DemoTask           Task
-	DemoXS, DemoYS     []float64
-	Grid               []float64
-	TrainSeconds       float64 // wall time of the meta-training run in this call (0 when all was restored).
-	CheckpointLocation string  // where meta-training was saved ("" when disabled).
+	DemoTask       Task
+	DemoXS, DemoYS []float64
+	Grid           []float64
+	TrainSeconds   float64 // wall time of meta-training in this call (0 when all was restored).
+	Dir            string  // the run's folder, with a checkpoint folder per method ("" when nothing is saved).
 }
 
 // Method returns the outcome of method m.
@@ -134,101 +116,55 @@ func (o *Outcome) Ratio(m Method) float64 {
 	return o.Method(m).MSE[s] / o.Method(Joint).MSE[s]
 }
 
-// Result is the lesson's asserted outcome: MAML's post-adaptation MSE over the baseline's.
+// Result is the lesson's asserted outcome: MAML's post-adaptation MSE over the baseline's, against
+// the threshold of the configuration that ran.
 func (o *Outcome) Result() lessons.Result {
 	return lessons.Result{
-		Lesson: "20", Metric: "maml_over_baseline_mse", Value: o.Ratio(MAML),
+		Lesson: Lesson.ID, Metric: "maml_over_baseline_mse", Value: o.Ratio(MAML),
 		Threshold: o.Config.Threshold, LowerIsBetter: true,
 	}
 }
 
-// RunFewShot meta-trains MAML, FOMAML and Reptile and trains the joint baseline on the sine tasks
-// (round-robin, one meta-step each, so a live view shows them side by side), then fine-tunes each
-// on the K support points of cfg.EvalTasks new tasks and measures the query MSE, and times one
-// meta-step of each method.
+// Run meta-trains MAML, FOMAML and Reptile and trains the joint baseline on the sine tasks
+// (round-robin, one meta-step each, so the live view shows them side by side), timing every
+// meta-step, then fine-tunes each on the K support points of cfg.EvalTasks new tasks and measures
+// the query MSE.
 //
-// Meta-training is checkpointed every cfg.SaveEvery steps: calling RunFewShot again with the same
-// config resumes where it stopped; once a run has finished, it returns the saved Outcome at once
-// (so every notebook cell can call it).
-func RunFewShot(cfg Config) (*Outcome, error) {
+// Meta-training is checkpointed every cfg.SaveEvery steps in the run's folder (see
+// lessons.Lesson.Open): calling Run again with the same config resumes where it stopped, and a
+// finished run restores its weights and history at once and evaluates them again (a few
+// seconds), so every notebook cell can call it. An interrupt (SIGINT, the kernel's stop button)
+// saves a checkpoint and returns an error wrapping gomlxext.ErrInterrupted.
+func Run(cfg Config) (*Outcome, error) {
 	backend, err := gomlxext.Backend()
+	if err != nil {
+		return nil, fmt.Errorf("maml: %w", err)
+	}
+	run, err := Lesson.Open(cfg)
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Config: cfg}
-	root := cfg.CheckpointDir
-	if root == "" {
-		if root, err = DefaultCheckpointDir(cfg); err != nil {
-			return nil, err
-		}
-	}
-	if root == "-" {
-		root = ""
-	}
-	out.CheckpointLocation = root
-	if cached, err := loadOutcome(root, cfg); err != nil || cached != nil {
-		return cached, err
-	}
-
+	out := &Outcome{Config: cfg, Dir: run.Dir}
 	trainers := make([]*trainer, len(Methods))
 	for i, m := range Methods {
-		dir := ""
-		if root != "" {
-			dir = filepath.Join(root, m.key())
+		dir, err := run.Part(m.key())
+		if err != nil {
+			return nil, err
 		}
 		if trainers[i], err = newTrainer(backend, m, cfg, dir); err != nil {
 			return nil, err
 		}
-		defer trainers[i].exec.Finalize()
-		out.Methods = append(out.Methods, MethodOutcome{Method: m, Resumed: trainers[i].step()})
+		defer trainers[i].finalize()
+		out.Methods = append(out.Methods, MethodOutcome{Method: m, StartStep: trainers[i].step()})
 	}
-
-	var live *plotting.Live
-	if cfg.Live && trainers[0].step() < cfg.MetaSteps {
-		var names []string
-		for _, m := range Methods {
-			names = append(names, m.String())
-		}
-		live = plotting.NewLive("Meta-training loss (moving average)", cfg.MetaSteps, names...)
-	}
-	smooth := map[string]float64{}
 	start := time.Now()
-	for {
-		busy := false
-		values := map[string]float64{}
-		step := 0
-		for i, t := range trainers {
-			if t.step() >= cfg.MetaSteps {
-				continue
-			}
-			busy = true
-			loss, err := t.runStep()
-			if err != nil {
-				return nil, err
-			}
-			step = max(step, t.step())
-			name := Methods[i].String()
-			if old, ok := smooth[name]; ok {
-				loss = 0.98*old + 0.02*loss
-			}
-			smooth[name], values[name] = loss, loss
-			if t.step()%cfg.SaveEvery == 0 || t.step() == cfg.MetaSteps {
-				if err := t.save(); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if !busy {
-			break
-		}
-		if live != nil {
-			live.Update(step, values)
-		}
-	}
-	if live != nil {
-		live.Done()
+	if err := metaTrain(trainers, cfg, run.Quiet); err != nil {
+		return nil, err
 	}
 	out.TrainSeconds = time.Since(start).Seconds()
+	if out.Methods[0].StartStep == cfg.MetaSteps {
+		out.TrainSeconds = 0
+	}
 
 	set := newEvalSet(cfg)
 	demo := demoTask(set.Tasks)
@@ -243,19 +179,75 @@ func RunFewShot(cfg Config) (*Outcome, error) {
 			return nil, err
 		}
 		mo := &out.Methods[i]
-		mo.Loss, mo.MSE, mo.Predictions = t.history, ev.MSE, ev.Predictions
-	}
-	costs, err := measureCosts(backend, cfg, cfg.CostSteps)
-	if err != nil {
-		return nil, err
-	}
-	for i, c := range costs {
-		out.Methods[i].SecondsPerStep = c.Seconds()
-	}
-	if err := saveOutcome(root, out); err != nil {
-		return nil, err
+		mo.Loss, mo.MSE, mo.Predictions = t.state.Loss, ev.MSE, ev.Predictions
+		mo.SecondsPerStep = t.secondsPerStep()
 	}
 	return out, nil
+}
+
+// watchInterrupt starts watching for an interrupt (tests replace it).
+var watchInterrupt = gomlxext.WatchInterrupt
+
+// metaTrain runs the trainers round-robin, one meta-step each per round, up to cfg.MetaSteps,
+// saving every cfg.SaveEvery steps and at the end. An interrupt is honoured after a round: every
+// trainer saves and the error wraps gomlxext.ErrInterrupted.
+func metaTrain(trainers []*trainer, cfg Config, quiet bool) error {
+	var live *plotting.Live
+	if !quiet && trainers[0].step() < cfg.MetaSteps {
+		var names []string
+		for _, m := range Methods {
+			names = append(names, m.String())
+		}
+		live = plotting.NewLive("Meta-training loss (moving average)", cfg.MetaSteps, names...)
+		defer live.Done()
+	}
+	stop := watchInterrupt()
+	defer stop.Release()
+	smooth := map[string]float64{}
+	for {
+		busy := false
+		values := map[string]float64{}
+		step := 0
+		for i, t := range trainers {
+			if t.step() >= cfg.MetaSteps {
+				continue
+			}
+			busy = true
+			loss, err := t.runStep()
+			if err != nil {
+				return err
+			}
+			step = max(step, t.step())
+			name := Methods[i].String()
+			if old, ok := smooth[name]; ok {
+				loss = 0.98*old + 0.02*loss
+			}
+			smooth[name], values[name] = loss, loss
+			if t.step()%cfg.SaveEvery == 0 || t.step() == cfg.MetaSteps {
+				if err := t.save(); err != nil {
+					return err
+				}
+			}
+		}
+		if !busy {
+			return nil
+		}
+		if live != nil {
+			live.Update(step, values)
+		}
+		if stop.Requested() {
+			for _, t := range trainers {
+				if err := t.save(); err != nil {
+					return err
+				}
+			}
+			where := ""
+			if trainers[0].ckpt != nil {
+				where = "; run it again to resume from the checkpoints in " + filepath.Dir(trainers[0].ckpt.Dir())
+			}
+			return fmt.Errorf("maml: meta-training stopped at step %d of %d%s: %w", step, cfg.MetaSteps, where, gomlxext.ErrInterrupted)
+		}
+	}
 }
 
 // demoTask returns the index of the first task with amplitude ≥ 2 (0 if none).

@@ -1,13 +1,13 @@
 package maml
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/lessons"
 	"github.com/dl4go/dl4go/plotting"
 )
 
@@ -16,12 +16,26 @@ import (
 // the jointly trained baseline's.
 func TestQuickOutcome(t *testing.T) {
 	cfg := Quick()
-	cfg.CheckpointDir = t.TempDir() // train from scratch, not from the user's cache.
-	out, err := RunFewShot(cfg)
+	cfg.Quiet = true
+	checkOutcome(t, cfg)
+}
+
+// TestFullOutcome runs the notebook's experiment (DL4GO_FULL=1; about 3 minutes on 2 cores) and
+// asserts its outcome: MAML's ratio at most 0.5.
+func TestFullOutcome(t *testing.T) {
+	lessons.SkipUnlessFull(t)
+	cfg := Full()
+	cfg.Quiet = true
+	checkOutcome(t, cfg)
+}
+
+func checkOutcome(t *testing.T, cfg Config) {
+	t.Helper()
+	out, err := Run(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("meta-training %.1fs", out.TrainSeconds)
+	t.Logf("meta-training %.1fs (%s)", out.TrainSeconds, out.Dir)
 	t.Logf("\n%s", out.Summary())
 	for _, m := range out.Methods {
 		if len(m.Loss) != cfg.MetaSteps || len(m.MSE) != cfg.EvalSteps+1 || len(m.Predictions) != len(cfg.PlotSteps) {
@@ -34,7 +48,7 @@ func TestQuickOutcome(t *testing.T) {
 	r := out.Result()
 	t.Log(r)
 	if !r.OK() {
-		t.Errorf("quick outcome not reached: %s", r)
+		t.Errorf("outcome not reached: %s", r)
 	}
 	// Second order costs more than first order: the compute cost the report names as MAML's problem.
 	if a, b := out.Method(MAML).SecondsPerStep, out.Method(FOMAML).SecondsPerStep; a <= b {
@@ -42,40 +56,54 @@ func TestQuickOutcome(t *testing.T) {
 	}
 }
 
-// TestResume checks that a second run with the same config restores every method's meta-training
-// from its checkpoint (same weights: same evaluation) instead of training again.
-func TestResume(t *testing.T) {
+// tiny is a configuration small enough to train in a second or two.
+func tiny() Config {
 	cfg := Quick()
-	cfg.MetaSteps, cfg.SaveEvery, cfg.CostSteps, cfg.EvalTasks, cfg.Live = 6, 4, 1, 8, false
-	cfg.CheckpointDir = t.TempDir()
-	first, err := RunFewShot(cfg)
+	cfg.MetaSteps, cfg.SaveEvery, cfg.EvalTasks, cfg.Quiet = 6, 4, 8, true
+	return cfg
+}
+
+// TestResume checks that a second run with the same config restores every method's meta-training
+// from its checkpoint and evaluates the restored weights again (the same numbers), that every
+// chart draws from it, and that a run with more meta-steps trains afresh in its own folder.
+func TestResume(t *testing.T) {
+	cfg := tiny()
+	cfg.CacheDir = t.TempDir()
+	first, err := Run(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Without the saved outcome, the second run must restore the weights and evaluate them again.
-	if err := os.Remove(filepath.Join(cfg.CheckpointDir, outcomeFile)); err != nil {
-		t.Fatal(err)
-	}
-	second, err := RunFewShot(cfg)
+	second, err := Run(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	third, err := RunFewShot(cfg) // the saved outcome, at once.
-	if err != nil {
-		t.Fatal(err)
+	for i, m := range second.Methods {
+		f := first.Methods[i]
+		if f.StartStep != 0 || m.StartStep != cfg.MetaSteps {
+			t.Errorf("%s: started at step %d then %d, want 0 then %d", m.Method, f.StartStep, m.StartStep, cfg.MetaSteps)
+		}
+		if a, b := f.MSE[cfg.EvalSteps], m.MSE[cfg.EvalSteps]; math.Abs(a-b) > 1e-6*math.Abs(a) {
+			t.Errorf("%s: MSE %g after restoring, %g before", m.Method, b, a)
+		}
+		if a, b := f.Loss[cfg.MetaSteps-1], m.Loss[cfg.MetaSteps-1]; a != b {
+			t.Errorf("%s: last loss %g restored as %g", m.Method, a, b)
+		}
+		if f.SecondsPerStep != m.SecondsPerStep {
+			t.Errorf("%s: cost %g s restored as %g s", m.Method, f.SecondsPerStep, m.SecondsPerStep)
+		}
 	}
-	if a, b := second.Ratio(MAML), third.Ratio(MAML); a != b {
-		t.Errorf("saved outcome has ratio %g, want %g", b, a)
+	if second.TrainSeconds != 0 {
+		t.Errorf("restored run reports %g s of training", second.TrainSeconds)
 	}
 	// Every chart of the lesson draws from a restored outcome.
 	charts := map[string]func() (*plotting.Chart, error){
 		"data sets": func() (*plotting.Chart, error) { return DatasetChart(cfg.K) },
-		"MSE":       third.MSEChart,
-		"loss":      third.LossChart,
-		"cost":      third.CostChart,
+		"MSE":       second.MSEChart,
+		"loss":      second.LossChart,
+		"cost":      second.CostChart,
 	}
 	for _, m := range Methods {
-		charts[m.String()] = func() (*plotting.Chart, error) { return third.TaskChart(m) }
+		charts[m.String()] = func() (*plotting.Chart, error) { return second.TaskChart(m) }
 	}
 	for name, chart := range charts {
 		c, err := chart()
@@ -86,15 +114,65 @@ func TestResume(t *testing.T) {
 			t.Errorf("%s chart: %v", name, err)
 		}
 	}
-	for i, m := range second.Methods {
-		if first.Methods[i].Resumed != 0 || m.Resumed != cfg.MetaSteps {
-			t.Errorf("%s: resumed %d then %d steps, want 0 then %d", m.Method, first.Methods[i].Resumed, m.Resumed, cfg.MetaSteps)
+
+	// More meta-steps: another run, trained from scratch in its own folder (never resumed from this one).
+	t.Setenv(gomlxext.CacheDirEnv, t.TempDir())
+	cfg.CacheDir = ""
+	short, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	longer := cfg
+	longer.MetaSteps += 2
+	l, err := Run(longer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Dir == short.Dir || l.Methods[0].StartStep != 0 || len(l.Methods[0].Loss) != longer.MetaSteps {
+		t.Errorf("with MetaSteps %d → %d: same folder %v, started at %d, %d losses; want a fresh run in its own folder",
+			cfg.MetaSteps, longer.MetaSteps, l.Dir == short.Dir, l.Methods[0].StartStep, len(l.Methods[0].Loss))
+	}
+}
+
+// TestInterruptResumes interrupts meta-training after its first round, as a kernel interrupt
+// does, and checks that the run saved, said so, and that running it again resumes there and ends
+// with the weights of an uninterrupted run.
+func TestInterruptResumes(t *testing.T) {
+	cfg := tiny()
+	whole := cfg
+	whole.CacheDir = t.TempDir()
+	want, err := Run(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cfg.CacheDir = t.TempDir()
+	watchInterrupt = func() *gomlxext.Interrupt {
+		i := gomlxext.WatchInterrupt()
+		i.Request() // as if Ctrl-C arrived during the first round
+		return i
+	}
+	_, err = Run(cfg)
+	watchInterrupt = gomlxext.WatchInterrupt
+	if !errors.Is(err, gomlxext.ErrInterrupted) {
+		t.Fatalf("interrupted run returned %v, want an error wrapping gomlxext.ErrInterrupted", err)
+	}
+	t.Log(err)
+	got, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range got.Methods {
+		if m.StartStep != 1 {
+			t.Errorf("%s resumed at step %d, want 1", m.Method, m.StartStep)
 		}
-		if a, b := first.Methods[i].MSE[cfg.EvalSteps], m.MSE[cfg.EvalSteps]; math.Abs(a-b) > 1e-6*math.Abs(a) {
-			t.Errorf("%s: MSE %g after resuming, %g before", m.Method, b, a)
+		if a, b := want.Methods[i].MSE[cfg.EvalSteps], m.MSE[cfg.EvalSteps]; math.Abs(a-b) > 1e-5*math.Abs(a) {
+			t.Errorf("%s: MSE %g after an interrupt and a resume, %g uninterrupted", m.Method, b, a)
 		}
-		if a, b := first.Methods[i].Loss[cfg.MetaSteps-1], m.Loss[cfg.MetaSteps-1]; a != b {
-			t.Errorf("%s: last loss %g restored as %g", m.Method, a, b)
+		for s, w := range want.Methods[i].Loss {
+			if g := m.Loss[s]; math.Abs(g-w) > 1e-5*math.Abs(w) {
+				t.Errorf("%s: loss at step %d: %g resumed, %g uninterrupted", m.Method, s+1, g, w)
+			}
 		}
 	}
 }
@@ -122,95 +200,4 @@ func ExampleDatasetSizes() {
 	// ImageNet          1200000 images
 	// Open Images v6    9000000 images
 	// MegaFace          5700000 images
-}
-
-// TestOutcomeRoundTrip checks that a saved outcome with a diverged fine-tuning (±Inf, NaN)
-// loads back, the non-finite values as NaN.
-func TestOutcomeRoundTrip(t *testing.T) {
-	cfg := Quick()
-	inf := math.Inf(1)
-	out := &Outcome{Config: cfg, Methods: []MethodOutcome{
-		{Method: MAML, Loss: []float64{1, nan}, MSE: []float64{3, 0.5}, Predictions: [][]float64{{0, 1}}},
-		{Method: FOMAML, Loss: []float64{2, 1}, MSE: []float64{3, inf}, Predictions: [][]float64{{-inf, 1}}},
-	}}
-	dir := t.TempDir()
-	if err := saveOutcome(dir, out); err != nil {
-		t.Fatal(err)
-	}
-	got, err := loadOutcome(dir, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name      string
-		got, want float64
-	}{
-		{"MAML loss[0]", got.Methods[0].Loss[0], 1},
-		{"MAML loss[1]", got.Methods[0].Loss[1], nan},
-		{"MAML MSE[1]", got.Methods[0].MSE[1], 0.5},
-		{"FOMAML MSE[1]", got.Methods[1].MSE[1], nan},
-		{"FOMAML prediction[0]", got.Methods[1].Predictions[0][0], nan},
-		{"FOMAML prediction[1]", got.Methods[1].Predictions[0][1], 1},
-	} {
-		if tc.got != tc.want && !(math.IsNaN(tc.got) && math.IsNaN(tc.want)) {
-			t.Errorf("%s = %g, want %g", tc.name, tc.got, tc.want)
-		}
-	}
-}
-
-// TestResumeMidRun interrupts meta-training after a checkpoint and checks that the resumed run
-// continues exactly as an uninterrupted one: same tasks, same Adam state, same schedule.
-func TestResumeMidRun(t *testing.T) {
-	backend, err := gomlxext.Backend()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := Quick()
-	cfg.MetaSteps = 10
-	for _, m := range Methods {
-		t.Run(m.String(), func(t *testing.T) {
-			whole, err := newTrainer(backend, m, cfg, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer whole.exec.Finalize()
-			for whole.step() < cfg.MetaSteps {
-				if _, err := whole.runStep(); err != nil {
-					t.Fatal(err)
-				}
-			}
-			dir := t.TempDir()
-			first, err := newTrainer(backend, m, cfg, dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer first.exec.Finalize()
-			for first.step() < 6 {
-				if _, err := first.runStep(); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := first.save(); err != nil {
-				t.Fatal(err)
-			}
-			resumed, err := newTrainer(backend, m, cfg, dir) // as after an interrupt: a new process.
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resumed.exec.Finalize()
-			if resumed.step() != 6 {
-				t.Fatalf("resumed at step %d, want 6", resumed.step())
-			}
-			for resumed.step() < cfg.MetaSteps {
-				if _, err := resumed.runStep(); err != nil {
-					t.Fatal(err)
-				}
-			}
-			for i, want := range whole.history {
-				if got := resumed.history[i]; math.Abs(got-want) > 1e-5*math.Abs(want) {
-					t.Errorf("loss at step %d: %g resumed, %g uninterrupted", i+1, got, want)
-				}
-			}
-		})
-	}
 }

@@ -6,12 +6,12 @@ import (
 	"slices"
 	"time"
 
+	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers/cosineschedule"
 )
@@ -122,101 +122,91 @@ func orderLike(ctx *context.Context, g *graph.Graph, grads []*graph.Node) []*gra
 type trainer struct {
 	method  Method
 	cfg     Config
+	backend backends.Backend
 	ctx     *context.Context
-	exec    *context.Exec
-	ckpt    *checkpoints.Handler // nil: no checkpoints.
-	history []float64            // training loss of every meta-step done so far.
+	exec    *context.Exec        // compiled at the first step (a finished run never compiles it).
+	ckpt    *gomlxext.Checkpoint // nil: no checkpoints.
+	state   trainState
 }
 
-// newTrainer creates the context of method m, loading its checkpoint from dir if one exists
-// (dir == "" disables checkpoints), and compiles its meta-step once.
+// trainState is what a method's checkpoint keeps beside the weights: the loss and the wall time of
+// every meta-step done so far (one entry per step; NaN and ±Inf survive: gob encoding).
+type trainState struct {
+	Loss    []float64
+	Seconds []float64
+}
+
+// newTrainer creates the context of method m, loading its latest checkpoint from dir if there is
+// one (dir == "" disables checkpoints).
 func newTrainer(backend backends.Backend, m Method, cfg Config, dir string) (*trainer, error) {
-	t := &trainer{method: m, cfg: cfg, ctx: context.New()}
+	t := &trainer{method: m, cfg: cfg, backend: backend, ctx: context.New()}
 	if dir != "" {
-		h, err := checkpoints.Build(t.ctx).Dir(dir).Keep(2).Immediate().Done()
+		ck, err := gomlxext.Checkpoints(t.ctx, dir).Immediate().LoadState(&t.state).Done()
 		if err != nil {
-			return nil, fmt.Errorf("maml: checkpoint %s: %w", dir, err)
+			return nil, fmt.Errorf("maml: %s: %w", m, err)
 		}
-		t.ckpt = h
-		t.history, err = loadHistory(dir)
-		if err != nil {
-			return nil, err
+		t.ckpt = ck
+		if n := int(ck.Step()); len(t.state.Loss) != n || len(t.state.Seconds) != n {
+			return nil, fmt.Errorf("maml: %s: the checkpoint in %s is at step %d but holds the history of %d steps: delete the folder to train afresh",
+				m, dir, n, len(t.state.Loss))
 		}
 	}
 	InitParams(t.ctx, cfg.Hidden, cfg.Seed)
-	done := int(optimizers.GetGlobalStep(t.ctx))
-	if len(t.history) > done {
-		t.history = t.history[:done]
-	}
-	for len(t.history) < done { // loss of steps done before the history was saved: unknown.
-		t.history = append(t.history, nan)
-	}
-	var err error
-	t.exec, err = context.NewExec(backend, t.ctx, metaStepFn(m, cfg))
-	if err != nil {
-		return nil, fmt.Errorf("maml: compile %s meta-step: %w", m, err)
-	}
 	return t, nil
 }
 
 // step returns the number of meta-steps done so far.
-func (t *trainer) step() int { return len(t.history) }
+func (t *trainer) step() int { return len(t.state.Loss) }
+
+// finalize frees the compiled step, if any.
+func (t *trainer) finalize() {
+	if t.exec != nil {
+		t.exec.Finalize()
+	}
+}
 
 // runStep does one meta-step on a meta-batch drawn from a random stream fixed by (seed, step),
-// so that a resumed run sees the same tasks as an uninterrupted one.
+// so that a resumed run sees the same tasks as an uninterrupted one. It records the step's loss
+// and its wall time (the compute cost; the first step of a process includes compiling it).
 func (t *trainer) runStep() (float64, error) {
+	if t.exec == nil {
+		exec, err := context.NewExec(t.backend, t.ctx, metaStepFn(t.method, t.cfg))
+		if err != nil {
+			return 0, fmt.Errorf("maml: compile %s meta-step: %w", t.method, err)
+		}
+		t.exec = exec
+	}
 	rng := rand.New(rand.NewPCG(t.cfg.Seed, uint64(t.step())))
 	b := sampleBatch(rng, t.cfg.MetaBatch, t.cfg.K, t.cfg.Q)
+	start := time.Now()
 	out, err := t.exec.Exec(b.XS, b.YS, b.XQ, b.YQ)
 	if err != nil {
 		return 0, fmt.Errorf("maml: %s meta-step %d: %w", t.method, t.step(), err)
 	}
 	loss := float64(tensors.ToScalar[float32](out[0]))
-	t.history = append(t.history, loss)
+	t.state.Seconds = append(t.state.Seconds, time.Since(start).Seconds())
+	t.state.Loss = append(t.state.Loss, loss)
 	return loss, nil
 }
 
-// save writes a checkpoint and the loss history, if checkpoints are enabled.
+// save writes a checkpoint with the history, if checkpoints are enabled.
 func (t *trainer) save() error {
 	if t.ckpt == nil {
 		return nil
 	}
-	if err := t.ckpt.Save(); err != nil {
-		return fmt.Errorf("maml: save %s checkpoint: %w", t.method, err)
+	if err := t.ckpt.Save(t.state); err != nil {
+		return fmt.Errorf("maml: %s: %w", t.method, err)
 	}
-	return saveHistory(t.ckpt.Dir(), t.history)
+	return nil
 }
 
-// measureCosts times n meta-steps of every method of Methods on fresh weights (after compiling and
-// one warm-up step each) and returns the median wall time of one meta-step per method. The methods
-// take turns step by step, so that other work on the machine slows them all alike.
-func measureCosts(backend backends.Backend, cfg Config, n int) ([]time.Duration, error) {
-	trainers := make([]*trainer, len(Methods))
-	for i, m := range Methods {
-		t, err := newTrainer(backend, m, cfg, "")
-		if err != nil {
-			return nil, err
-		}
-		defer t.exec.Finalize()
-		if _, err := t.runStep(); err != nil {
-			return nil, err
-		}
-		trainers[i] = t
+// secondsPerStep is the median wall time of the meta-steps recorded in the history (the first
+// one of a process includes compiling, and the median leaves it out), 0 with none.
+func (t *trainer) secondsPerStep() float64 {
+	if len(t.state.Seconds) == 0 {
+		return 0
 	}
-	times := make([][]time.Duration, len(Methods))
-	for range max(n, 1) {
-		for i, t := range trainers {
-			start := time.Now()
-			if _, err := t.runStep(); err != nil {
-				return nil, err
-			}
-			times[i] = append(times[i], time.Since(start))
-		}
-	}
-	medians := make([]time.Duration, len(Methods))
-	for i, ts := range times {
-		slices.Sort(ts)
-		medians[i] = ts[len(ts)/2]
-	}
-	return medians, nil
+	s := slices.Clone(t.state.Seconds)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
