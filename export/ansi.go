@@ -7,6 +7,18 @@ import (
 	"strings"
 )
 
+// Stream output and tracebacks carry terminal escapes (colours, "\r"
+// progress lines). They are turned into HTML here rather than with a library:
+// the well-kept one, github.com/buildkite/terminal-to-html (v3.17.3, checked
+// 2026-12), turns iTerm2 image and OSC 8 link escapes in the text into <img>
+// and <a> elements with the URLs the output names — a page would then load
+// from the network, and a cell's text would become markup, against this
+// package's trust model (stream output is shown as text) — it emits classes
+// ("term-fg31") for a stylesheet its Go module does not ship, wraps lines at
+// 160 columns, and its latest release needs Go 1.26.10 (the project's Go is
+// 1.26.8). What pages need is small: SGR colours and styles, "\r" and
+// erase-line for progress lines, every other escape dropped, all text escaped.
+
 // ansiPalette holds the 16 standard terminal colours (normal then bright),
 // as Jupyter shows them.
 var ansiPalette = [16]string{
