@@ -4,9 +4,14 @@
 package testkernel
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/dl4go/dl4go/kernel"
@@ -29,7 +34,8 @@ func Install(t testing.TB) (kernel.Installed, string) {
 		if err != nil {
 			return
 		}
-		dataDir, err = os.MkdirTemp("", "dl4go-jupyter-")
+		removeStale()
+		dataDir, err = os.MkdirTemp("", fmt.Sprintf("%s%d-", dirPrefix, os.Getpid()))
 		if err != nil {
 			return
 		}
@@ -39,6 +45,36 @@ func Install(t testing.TB) (kernel.Installed, string) {
 		t.Fatalf("install the dl4go kernel: %v", err)
 	}
 	return installed, dataDir
+}
+
+// dirPrefix starts the name of each temporary data directory, followed by
+// the pid of the test binary that made it and a dash.
+const dirPrefix = "dl4go-jupyter-pid"
+
+// removeStale removes the data directories (each holds ~50 MB of kernel
+// binaries) of test binaries that died without Cleanup: one that timed out
+// panics past TestMain.
+func removeStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, d := range dirs {
+		pidText, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(d), dirPrefix), "-")
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || pid <= 0 || processAlive(pid) {
+			continue // not ours, or its test binary still runs
+		}
+		os.RemoveAll(d)
+	}
+}
+
+// processAlive reports whether a process with that pid may exist: only "no
+// such process" counts as dead (where signal 0 is not supported, all live).
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return !errors.Is(err, syscall.ESRCH) && !errors.Is(err, os.ErrProcessDone)
 }
 
 // Cleanup removes the temporary Jupyter data directory, if one was made.
