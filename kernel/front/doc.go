@@ -68,9 +68,12 @@
 //     "?name") and the program a rewritten cell becomes.
 //   - exec.go: running cells one at a time: the execution queue and its aborts
 //     after a failure, the rewritten execute_request and its retry, GoNB's iopub
-//     of an execution, and the execute_reply the front sends.
+//     of an execution, the execute_reply the front sends, and the sampling of a
+//     running cell's memory (every 200 ms).
 //   - errors.go: turning GoNB's outputs into one Jupyter error: compile reports
-//     (HTML), panics, fatal errors and exit statuses, with the cell's line numbers.
+//     (HTML), panics, fatal errors, signals (named: "SIGSEGV: segmentation
+//     violation"; a SIGKILL with the memory the cell used, as the out-of-memory
+//     killer is its usual sender) and exit statuses, with the cell's line numbers.
 //   - help.go: "?name" cells, answered from gopls through GoNB's inspect_request.
 //
 // Requests the front answers itself or edits:

@@ -6,6 +6,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
+
+	"github.com/dl4go/dl4go/kernel/internal/procs"
+	"golang.org/x/sys/unix"
 )
 
 // errorContent is the content of an error message and of an execute_reply's error fields.
@@ -64,7 +68,7 @@ func compileError(report string) *errorContent {
 }
 
 var (
-	reCrashStart = regexp.MustCompile(`(?m)^(panic: |fatal error: )`)
+	reCrashStart = regexp.MustCompile(`(?m)^(panic: |fatal error: |SIG[A-Z0-9]+: )`)
 	reExitOnly   = regexp.MustCompile(`^(?:\^C\n)?(?:exit status \d+|signal: [^\n]+)\n?$`)
 	reExit       = regexp.MustCompile(`(?m)^(?:\^C\n)?(exit status (\d+)|signal: ([^\n]+))\n?\z`)
 	reGoNBFrame  = regexp.MustCompile(`\x1b\[7m\[\[ Cell \[(\d+)\] Line (\d+) \]\]\x1b\[0m`)
@@ -74,9 +78,21 @@ var (
 	reFatalCalls = regexp.MustCompile(`\b(log\.(Fatal|Panic)\w*|os\.Exit|klog\.(Fatal|Exit)\w*|must\.\w+)\s*\(`)
 )
 
+// memUse is what the front measured of a cell's memory while it ran.
+type memUse struct {
+	peak      uint64       // the largest total resident set of the cell's processes seen, bytes
+	bound     procs.Memory // the kernel's memory bound
+	oomKilled bool         // the cgroup's out-of-memory killer killed a process while the cell ran
+}
+
+// lastStderrLines is how many lines of what a cell wrote to stderr before a
+// signal killed it go into the error.
+const lastStderrLines = 5
+
 // runtimeFailure reads the end of a cell's stderr: GoNB ends it with "exit status N"
-// or "signal: S" when the program (or a shell command) failed.
-func runtimeFailure(stderr, code string, count int, interrupted bool) *errorContent {
+// or "signal: S" when the program (or a shell command) failed. mem words the
+// error of a process killed by SIGKILL.
+func runtimeFailure(stderr, code string, count int, interrupted bool, mem memUse) *errorContent {
 	mm := reExit.FindStringSubmatchIndex(stderr)
 	if mm == nil {
 		if interrupted {
@@ -91,9 +107,16 @@ func runtimeFailure(stderr, code string, count int, interrupted bool) *errorCont
 		i := loc[0][0]
 		trace := before[i:]
 		first := strings.SplitN(trace, "\n", 2)[0]
-		e.Ename = "panic"
-		if strings.HasPrefix(first, "fatal error: ") {
+		switch {
+		case strings.HasPrefix(first, "fatal error: "):
 			e.Ename = "fatal error"
+		case strings.HasPrefix(first, "SIG"):
+			// The Go runtime's report of a fatal signal: "SIGSEGV: segmentation violation",
+			// then PC=..., goroutines and a register dump.
+			e.Ename = "Signal"
+			e.Traceback = append(e.Traceback, lastLines(before[:i], lastStderrLines)...)
+		default:
+			e.Ename = "panic"
 		}
 		e.Evalue = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(first, "panic: "), "fatal error: "), " [recovered]")
 		e.Traceback = append(e.Traceback, first)
@@ -113,7 +136,7 @@ func runtimeFailure(stderr, code string, count int, interrupted bool) *errorCont
 				e.Traceback = append(e.Traceback, l)
 			}
 		}
-		if frames == 0 {
+		if frames == 0 && e.Ename == "panic" {
 			// GoNB marks cell frames per write to its stderr pipe, so a frame split
 			// across two writes stays unmarked: point at the cell's panicking calls or,
 			// in a cell of one line (an expression), at that line.
@@ -123,22 +146,20 @@ func runtimeFailure(stderr, code string, count int, interrupted bool) *errorCont
 			}
 			e.Traceback = append(e.Traceback, calls...)
 		}
+	} else if sig, ok := strings.CutPrefix(exitLine, "signal: "); ok {
+		// Killed by a signal it did not handle (a shell command, or SIGKILL).
+		e.Ename = "Signal"
+		e.Evalue = describeSignal(sig, mem)
+		e.Traceback = append(lastLines(before, lastStderrLines), e.Evalue)
 	} else {
 		e.Ename = "ExitError"
-		if exitLine != "" && strings.HasPrefix(exitLine, "signal: ") {
-			e.Ename = "Signal"
-		}
 		last := ""
-		for _, l := range strings.Split(before, "\n") {
-			if s := strings.TrimSpace(reANSI.ReplaceAllString(l, "")); s != "" {
-				last = s
-			}
+		if l := lastLines(before, 1); len(l) == 1 {
+			last = l[0]
 		}
 		e.Evalue = exitLine
 		if last != "" {
 			e.Evalue = last + " (" + exitLine + ")"
-		}
-		if last != "" {
 			e.Traceback = append(e.Traceback, last)
 		}
 		e.Traceback = append(e.Traceback, callsInCell(code, count, reFatalCalls)...)
@@ -149,6 +170,62 @@ func runtimeFailure(stderr, code string, count int, interrupted bool) *errorCont
 	}
 	e.Traceback = append(e.Traceback, exitLine)
 	return e
+}
+
+// lastLines returns the last n non-blank lines of text, without colour codes.
+func lastLines(text string, n int) []string {
+	var out []string
+	lines := strings.Split(text, "\n")
+	for i := len(lines) - 1; i >= 0 && len(out) < n; i-- {
+		if s := strings.TrimSpace(reANSI.ReplaceAllString(lines[i], "")); s != "" {
+			out = append([]string{s}, out...)
+		}
+	}
+	return out
+}
+
+// describeSignal words the death of a process by the signal Go's os/exec
+// describes as desc ("killed", "segmentation fault (core dumped)"): the
+// description and the signal's name, and for SIGKILL how much memory the cell
+// used, since the out-of-memory killer is what usually sends it.
+func describeSignal(desc string, mem memUse) string {
+	desc = strings.TrimSuffix(desc, " (core dumped)")
+	name := ""
+	for i := 1; i < 65; i++ {
+		if s := syscall.Signal(i); s.String() == desc {
+			name = unix.SignalName(s)
+			break
+		}
+	}
+	if name == "" {
+		return desc
+	}
+	text := desc + " (" + name + ")"
+	if name != "SIGKILL" {
+		return text
+	}
+	used := "the memory it used is unknown"
+	if mem.peak > 0 {
+		used = "the cell used " + formatBytes(mem.peak)
+		switch {
+		case mem.bound.CGroup && mem.bound.Limit > 0:
+			used += " of its " + formatBytes(mem.bound.Limit) + " memory limit"
+		case mem.bound.Limit > 0:
+			used += " of the machine's " + formatBytes(mem.bound.Limit)
+		}
+	}
+	if mem.oomKilled {
+		return text + " by the out-of-memory killer: " + used
+	}
+	return text + " — often the out-of-memory killer: " + used
+}
+
+// formatBytes writes n as GiB (one decimal) or MiB.
+func formatBytes(n uint64) string {
+	if n >= 1<<30 {
+		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GiB"
+	}
+	return strconv.FormatUint((n+(1<<19))>>20, 10) + " MiB"
 }
 
 // callsInCell returns a traceback line for each line of the cell's code that re matches.

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dl4go/dl4go/kernel/internal/procs"
 	"github.com/dl4go/dl4go/kernel/wire"
 )
 
@@ -49,6 +50,10 @@ type execState struct {
 	repliedAt   time.Time
 	stopOnError bool
 	failed      bool // the reply said "error"
+
+	watching  bool         // watchMemory runs
+	memPeak   uint64       // the largest total resident set of the cell's processes seen
+	memBefore procs.Memory // the kernel's memory bound when the cell started
 }
 
 // stderrTail is how much of a cell's stderr the front keeps to read its failure.
@@ -207,6 +212,13 @@ func (f *front) execIOPub(st *execState, fr wire.Frames, m *wire.Message) {
 			f.mu.Lock()
 			f.current = st
 			f.mu.Unlock()
+			st.mu.Lock()
+			start := !st.watching && f.reaped != nil
+			st.watching = true
+			st.mu.Unlock()
+			if start {
+				go f.watchMemory(st)
+			}
 		}
 		if s.State == "idle" {
 			if discardFirst {
@@ -333,7 +345,7 @@ func (f *front) finalize(st *execState) {
 		st.mu.Unlock()
 		var failure *errorContent
 		if !gonbError {
-			failure = runtimeFailure(stderr, strings.Repeat("\n", st.lineOffset())+st.code, count, interrupted)
+			failure = runtimeFailure(stderr, strings.Repeat("\n", st.lineOffset())+st.code, count, interrupted, st.memory())
 			failure.shiftLines(count, st.lineOffset())
 		}
 		if failure == nil {
@@ -446,4 +458,48 @@ func (f *front) finishReply(st *execState, fr wire.Frames, m *wire.Message) {
 		delete(f.execs, st.id2)
 	}
 	f.mu.Unlock()
+}
+
+// memorySample is how often the front measures a running cell's memory.
+const memorySample = 200 * time.Millisecond
+
+// toolchain are the processes of a cell's build, not of the cell itself.
+var toolchain = map[string]bool{"go": true, "compile": true, "link": true, "asm": true, "cgo": true,
+	"vet": true, "gopls": true, "goimports": true}
+
+// watchMemory records the peak memory of st's processes (the cell program and
+// what it starts; not the compiler) until st is finalized, so that a cell
+// killed by SIGKILL can say how much it used.
+func (f *front) watchMemory(st *execState) {
+	before := procs.ReadMemory()
+	st.mu.Lock()
+	st.memBefore = before
+	st.mu.Unlock()
+	tick := time.NewTicker(memorySample)
+	defer tick.Stop()
+	for {
+		var total uint64
+		for _, p := range procs.Descendants(f.reaped.gonbPID, func(p procs.Process) bool { return toolchain[p.Comm] }) {
+			total += procs.PeakRSS(p.PID)
+		}
+		st.mu.Lock()
+		st.memPeak = max(st.memPeak, total)
+		st.mu.Unlock()
+		select {
+		case <-tick.C:
+		case <-st.finalized:
+			return
+		case <-f.stop:
+			return
+		}
+	}
+}
+
+// memory is what watchMemory measured, with whether the out-of-memory killer
+// struck while the cell ran.
+func (st *execState) memory() memUse {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	now := procs.ReadMemory()
+	return memUse{peak: st.memPeak, bound: now, oomKilled: st.watching && now.OOMKills > st.memBefore.OOMKills}
 }

@@ -3,6 +3,8 @@ package front
 import (
 	"strings"
 	"testing"
+
+	"github.com/dl4go/dl4go/kernel/internal/procs"
 )
 
 // gonbCompileReport is GoNB v0.11.1's HTML report of a compile error (style elided).
@@ -85,6 +87,7 @@ func TestRuntimeFailure(t *testing.T) {
 		stderr      string
 		code        string
 		interrupted bool
+		mem         memUse
 		ename       string
 		evalue      string
 		traceback   []string // substrings, in order
@@ -140,13 +143,31 @@ func TestRuntimeFailure(t *testing.T) {
 			ename: "Interrupted", evalue: "the cell was interrupted (signal: interrupt)",
 		},
 		{
-			name: "killed", stderr: "signal: killed\n", code: "%%\nfor {}",
-			ename: "Signal", evalue: "signal: killed",
+			name: "killed", stderr: "allocating\nsignal: killed\n", code: "%%\nfor {}",
+			mem:   memUse{peak: 3 << 29, bound: procs.Memory{Limit: 2 << 30, CGroup: true}},
+			ename: "Signal", evalue: "killed (SIGKILL) — often the out-of-memory killer: the cell used 1.5 GiB of its 2.0 GiB memory limit",
+			traceback: []string{"allocating", "killed (SIGKILL)", "signal: killed"},
+		},
+		{
+			name: "killed by the OOM killer", stderr: "signal: killed\n", code: "%%\nfor {}",
+			mem:   memUse{peak: 300 << 20, bound: procs.Memory{Limit: 8 << 30}, oomKilled: true},
+			ename: "Signal", evalue: "killed (SIGKILL) by the out-of-memory killer: the cell used 300 MiB of the machine's 8.0 GiB",
+		},
+		{
+			name: "shell command killed by SIGSEGV", stderr: "signal: segmentation fault (core dumped)\n", code: "!./crash",
+			ename: "Signal", evalue: "segmentation fault (SIGSEGV)",
+		},
+		{
+			name:   "Go program killed by SIGSEGV",
+			stderr: "working\nSIGSEGV: segmentation violation\nPC=0x46a2e1 m=0 sigcode=0\n\ngoroutine 0 gp=0x5f0a40 m=0 mp=0x5f1400 [idle]:\nruntime.futex()\nrax    0xca\ngs     0x0\nexit status 2\n",
+			code:   "%%\nsyscall.Kill(os.Getpid(), syscall.SIGSEGV)",
+			ename:  "Signal", evalue: "SIGSEGV: segmentation violation",
+			traceback: []string{"working", "SIGSEGV: segmentation violation", "goroutine 0", "exit status 2"},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := runtimeFailure(tc.stderr, tc.code, 4, tc.interrupted)
+			e := runtimeFailure(tc.stderr, tc.code, 4, tc.interrupted, tc.mem)
 			if tc.ename == "" {
 				if e != nil {
 					t.Fatalf("got failure %+v", e)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -160,6 +162,28 @@ func TestFront(t *testing.T) {
 		}
 		if tb := jsonString(e.Reply["traceback"]); !strings.Contains(tb, "Line 2") {
 			t.Errorf("traceback does not name the cell line: %s", tb)
+		}
+	})
+	t.Run("SIGSEGV", func(t *testing.T) {
+		e := c.execute("%%\nfmt.Fprintln(os.Stderr, \"about to crash\")\nsyscall.Kill(os.Getpid(), syscall.SIGSEGV)\ntime.Sleep(time.Second)", 60*time.Second)
+		tb := jsonString(e.Reply["traceback"])
+		if e.Status() != "error" || e.Reply["ename"] != "Signal" || e.Reply["evalue"] != "SIGSEGV: segmentation violation" {
+			t.Fatalf("got %s", e)
+		}
+		if !strings.Contains(tb, "about to crash") || strings.Contains(tb, "rax ") {
+			t.Errorf("traceback should hold the cell's last stderr line and no register dump: %s", tb)
+		}
+	})
+	t.Run("SIGKILL names the memory used", func(t *testing.T) {
+		// 300 MiB touched, then the cell dies as the out-of-memory killer would kill it.
+		e := c.execute("%%\nb := make([]byte, 300<<20)\nfor i := range b { b[i] = 1 }\ntime.Sleep(time.Second)\nsyscall.Kill(os.Getpid(), syscall.SIGKILL)\nfmt.Println(len(b))", 60*time.Second)
+		evalue, _ := e.Reply["evalue"].(string)
+		m := regexp.MustCompile(`^killed \(SIGKILL\) — often the out-of-memory killer: the cell used (\d+) MiB of `).FindStringSubmatch(evalue)
+		if e.Status() != "error" || e.Reply["ename"] != "Signal" || m == nil {
+			t.Fatalf("got %s", e)
+		}
+		if n, _ := strconv.Atoi(m[1]); n < 290 || n > 600 {
+			t.Errorf("the cell used %d MiB, want about 300: %s", n, evalue)
 		}
 	})
 	t.Run("kernel still fine", func(t *testing.T) {

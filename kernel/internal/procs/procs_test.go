@@ -76,3 +76,20 @@ func TestRemoveStale(t *testing.T) {
 		}
 	}
 }
+
+func TestMemory(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("needs /proc")
+	}
+	buf := make([]byte, 64<<20)
+	for i := range buf {
+		buf[i] = 1
+	}
+	if p := PeakRSS(os.Getpid()); p < 64<<20 {
+		t.Errorf("peak RSS %d after touching 64 MiB", p)
+	}
+	runtime.KeepAlive(buf)
+	if m := ReadMemory(); m.Limit < 64<<20 {
+		t.Errorf("memory bound %+v", m)
+	}
+}
