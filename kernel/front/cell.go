@@ -21,17 +21,36 @@ const (
 // statementPackages are packages whose calls are run for their effect, not displayed.
 var statementPackages = map[string]bool{"fmt": true, "log": true, "os": true, "gonbui": true, "plotting": true, "klog": true}
 
+// gonbPrefix may precede any special command, so that the cell stays valid Go
+// for editors: "//gonb:%%" is "%%" (GoNB's goexec.TrimGonbCommentPrefix).
+const gonbPrefix = "//gonb:"
+
+// specialCommand returns line as a GoNB special command ("%...", "!...") with
+// surrounding blanks and any "//gonb:" prefix removed, and whether it is one.
+func specialCommand(line string) (string, bool) {
+	l := strings.TrimSpace(line)
+	l = strings.TrimPrefix(l, gonbPrefix)
+	return l, strings.HasPrefix(l, "%") || strings.HasPrefix(l, "!")
+}
+
+// hasSpecialCommand reports whether any line of code is a special command.
+func hasSpecialCommand(code string) bool {
+	for _, line := range strings.Split(code, "\n") {
+		if _, ok := specialCommand(line); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // classify decides whether code is a lone Go expression.
 func classify(code string) cellKind {
 	trimmed := strings.TrimSpace(code)
 	if trimmed == "" {
 		return plainCell
 	}
-	for _, line := range strings.Split(trimmed, "\n") {
-		l := strings.TrimSpace(line)
-		if strings.HasPrefix(l, "%") || strings.HasPrefix(l, "!") {
-			return plainCell
-		}
+	if hasSpecialCommand(trimmed) {
+		return plainCell
 	}
 	if _, ok := helpTarget(trimmed); ok {
 		return helpCell

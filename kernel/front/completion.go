@@ -19,11 +19,8 @@ func needsStatementContext(code string) bool {
 	if t == "" {
 		return false
 	}
-	for _, line := range strings.Split(t, "\n") {
-		l := strings.TrimSpace(line)
-		if strings.HasPrefix(l, "%") || strings.HasPrefix(l, "!") {
-			return false
-		}
+	if hasSpecialCommand(t) {
+		return false
 	}
 	first := strings.Fields(t)[0]
 	for _, kw := range []string{"package", "import", "func", "var", "const", "type", "//"} {

@@ -92,6 +92,14 @@ func TestFront(t *testing.T) {
 			t.Fatalf("got %s", e)
 		}
 	})
+	t.Run("gonb prefix", func(t *testing.T) {
+		// GoNB's hello.ipynb: the front took the cell for a lone fmt call and added a
+		// second %%, which made GoNB panic.
+		e := c.execute("// Make sure the //gonb: prefix will work as well.\n//gonb:%%\nfmt.Println(\"Works with //gonb:\")", 60*time.Second)
+		if e.Status() != "ok" || e.Stdout != "Works with //gonb:\n" {
+			t.Fatalf("got %s", e)
+		}
+	})
 	t.Run("declaration carried", func(t *testing.T) {
 		if e := c.execute("var x = 21\nfunc double(v int) int { return 2 * v }", 60*time.Second); e.Status() != "ok" {
 			t.Fatalf("declare: %s", e)

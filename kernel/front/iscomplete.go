@@ -13,53 +13,54 @@ type IsCompleteReply struct {
 	Indent string `json:"indent,omitempty"` // for "incomplete": the next line's indent
 }
 
-// IsComplete tells a console whether code is ready to run: "incomplete" while
-// brackets, strings or comments are open, a line ends with a binary operator or a
-// special command (%, !) ends with a backslash; "invalid" when Go cannot parse it
-// in any cell form (declarations, or statements as in a %% cell); else "complete".
-// A %% cell, like an IPython block, is complete only after an empty line, so a
-// console user can type several statements.
-func IsComplete(code string) IsCompleteReply {
-	r := isComplete(code)
-	lines := strings.Split(code, "\n")
-	if r.Status == "complete" && strings.TrimSpace(lines[len(lines)-1]) != "" {
-		for _, l := range lines {
-			if strings.HasPrefix(strings.TrimSpace(l), "%%") {
-				return IsCompleteReply{Status: "incomplete", Indent: ""}
-			}
-		}
-	}
-	return r
-}
+// cellMagics are GoNB's cell commands (specialcmd.CellSpecialCommands): on the
+// first line, they take the rest of the cell, which is not Go, as their body.
+var cellMagics = map[string]bool{"%%writefile": true, "%%script": true, "%%bash": true, "%%sh": true}
 
-func isComplete(code string) IsCompleteReply {
-	if strings.TrimSpace(code) == "" {
+// IsComplete tells a console whether code is ready to run: "incomplete" while
+// brackets, strings or comments are open, a line ends with a binary operator, a
+// special command (%, !, also after GoNB's "//gonb:" prefix) ends with a
+// backslash, or a block that needs a body has none yet ("%%" or "%main" without
+// statements, a cell magic such as "%%writefile f" without lines); "invalid"
+// when Go cannot parse it in any cell form (declarations, or statements as in a
+// %% cell); else "complete".
+func IsComplete(code string) IsCompleteReply {
+	lines := strings.Split(code, "\n")
+	if first, ok := specialCommand(lines[0]); ok && cellMagics[strings.Fields(first)[0]] {
+		if strings.TrimSpace(strings.Join(lines[1:], "\n")) == "" {
+			return IsCompleteReply{Status: "incomplete"}
+		}
 		return IsCompleteReply{Status: "complete"}
 	}
-	lines := strings.Split(code, "\n")
+	return isComplete(lines)
+}
+
+func isComplete(lines []string) IsCompleteReply {
 	goLines := make([]string, len(lines))
 	statements := false
+	mainLine := 0 // the "%%" line: declarations come before it, statements after
 	for i, line := range lines {
-		t := strings.TrimSpace(line)
+		cmd, special := specialCommand(line)
 		switch {
-		case strings.HasPrefix(t, "%%"):
-			statements = true
-		case strings.HasPrefix(t, "%") || strings.HasPrefix(t, "!"):
-			// special command; a trailing backslash continues it
-		default:
+		case !special:
 			goLines[i] = line
 			continue
+		case !statements && (strings.HasPrefix(cmd, "%%") || strings.HasPrefix(cmd, "%main")):
+			statements, mainLine = true, i
 		}
+		// A special command; a trailing backslash continues it.
 		if i == len(lines)-1 && strings.HasSuffix(strings.TrimRight(line, " \t"), `\`) {
 			return IsCompleteReply{Status: "incomplete", Indent: ""}
 		}
-		// continued special-command lines are part of it
 		for j := i; j < len(lines)-1 && strings.HasSuffix(strings.TrimRight(lines[j], " \t"), `\`); j++ {
 			lines[j+1] = "%" + lines[j+1]
 		}
 	}
 	src := strings.Join(goLines, "\n")
 	if strings.TrimSpace(src) == "" {
+		if statements {
+			return IsCompleteReply{Status: "incomplete"} // "%%" waits for its statements
+		}
 		return IsCompleteReply{Status: "complete"}
 	}
 
@@ -118,7 +119,11 @@ func isComplete(code string) IsCompleteReply {
 			return IsCompleteReply{Status: "complete"}
 		}
 	}
-	if _, err := parser.ParseFile(token.NewFileSet(), "cell.go", "package main\nfunc main() {\n"+src+"\n}\n", mode); err == nil {
+	decls, stmts := "", src
+	if statements {
+		decls, stmts = strings.Join(goLines[:mainLine], "\n"), strings.Join(goLines[mainLine+1:], "\n")
+	}
+	if _, err := parser.ParseFile(token.NewFileSet(), "cell.go", "package main\n"+decls+"\nfunc main() {\n"+stmts+"\n}\n", mode); err == nil {
 		return IsCompleteReply{Status: "complete"}
 	}
 	return IsCompleteReply{Status: "invalid"}

@@ -33,8 +33,13 @@ class Dl4goKernelTests(jupyter_kernel_test.KernelTests):
     completion_samples = [
         {"text": "fmt.Sprin", "matches": {"Sprint", "Sprintf", "Sprintln"}},
     ]
-    complete_code_samples = ["x := 1", "func f() int {\n\treturn 1\n}", '%%\nfmt.Println("hi")\n', "!ls", "1+2"]
-    incomplete_code_samples = ["func f() int {", "fmt.Println(", "x := 1 +", "%%\nfor {", "var s = `open", '%%\nfmt.Println("hi")']
+    # GoNB's special forms too (%%, //gonb:%%, %main, !cmd, !*cmd, %help, %goflags,
+    # cell magics, declarations only): complete as typed, the way a console runs them.
+    complete_code_samples = ["x := 1", "func f() int {\n\treturn 1\n}", '%%\nfmt.Println("hi")\n', '%%\nfmt.Println("hi")',
+                             '//gonb:%%\nfmt.Println("hi")', '%main\nfmt.Println("hi")', "!ls", "!*go env GOMOD", "%help",
+                             "%goflags -cover", "%%writefile f.txt\nsome text", 'import "fmt"\n\nfunc f() { fmt.Println(1) }', "1+2"]
+    incomplete_code_samples = ["func f() int {", "fmt.Println(", "x := 1 +", "%%\nfor {", "var s = `open", "%%", "%main",
+                               "!ls \\", "%%writefile f.txt"]
     invalid_code_samples = ["}", "x := )", "func ) f("]
 
     code_generate_error = '%%\npanic("boom")'
