@@ -39,6 +39,11 @@
 //   - DynamicSlice and DynamicUpdateSlice (via Gather and Scatter).
 //   - ReduceWindow (pooling) as strided slices combined elementwise
 //     (simplego's is correct but slow); large windows (CumSum) stay in simplego.
+//   - The total-order comparisons (EqualTotalOrder, LessThanTotalOrder, ...),
+//     Bitcast and the bit shifts (extraops.go); complex values and FFT (below).
+//
+// Of the backend interface only SelectAndScatterSum (which no GoMLX graph
+// function emits) and the multi-device collectives are missing.
 //
 // # Ops rewritten for speed
 //
@@ -67,8 +72,9 @@
 // # Gradients
 //
 // Importing the package also registers, in GoMLX's autodiff
-// (graph.VJPRegistration, for every backend), gradients for Pad and Reverse
-// (GoMLX has none) and a ConvGeneral gradient that is correct for even
+// (graph.VJPRegistration, for every backend), gradients for Pad, Reverse and
+// Clamp (graph.Clip), zero gradients for Floor, Ceil, Round and Sign (GoMLX
+// has none) and a ConvGeneral gradient that is correct for even
 // kernel sizes (GoMLX's shifts the input gradient by one) and defined for
 // input dilation (transposed convolution). See vjp.go.
 //
@@ -207,6 +213,17 @@ var addedOps = []backends.OpType{
 	backends.OpTypeReal,
 	backends.OpTypeImag,
 	backends.OpTypeConj,
+	backends.OpTypeClamp,
+	backends.OpTypeBitcast,
+	backends.OpTypeShiftLeft,
+	backends.OpTypeShiftRightArithmetic,
+	backends.OpTypeShiftRightLogical,
+	backends.OpTypeEqualTotalOrder,
+	backends.OpTypeNotEqualTotalOrder,
+	backends.OpTypeGreaterOrEqualTotalOrder,
+	backends.OpTypeGreaterThanTotalOrder,
+	backends.OpTypeLessOrEqualTotalOrder,
+	backends.OpTypeLessThanTotalOrder,
 }
 
 // Builder implements backends.Backend: it returns a *Builder wrapping simplego's.

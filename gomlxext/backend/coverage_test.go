@@ -188,6 +188,15 @@ var opCases = []opCase{
 		w := Sub(Conj(Transpose(Reshape(z, 4, 3), 0, 1)), Neg(Slice(Concatenate([]*Node{z, z}, 1), AxisRange(), AxisRange(2, 6))))
 		return Concatenate([]*Node{Abs(Add(z, w)), Real(MulScalar(w, 2)), Imag(ReduceSum(Reshape(w, 3, 2, 2), 2))}, 1)
 	}},
+	{name: "Clamp (graph.Clip)", shapes: [][]int{{3, 4}, {3, 4}, {3, 4}}, fn: func(x []*Node) *Node {
+		return Clip(x[0], Min(x[1], x[2]), Max(x[1], x[2]))
+	}},
+	{name: "Clamp/scalar bounds", shapes: [][]int{{3, 4}}, fn: func(x []*Node) *Node {
+		g := x[0].Graph()
+		return Clip(x[0], Scalar(g, x[0].DType(), -0.3), Scalar(g, x[0].DType(), 0.4))
+	}},
+	{name: "RoIAlign/bilinear gather (Mask R-CNN)", shapes: [][]int{{5, 6, 2}, {3, 4}}, fn: roiAlign},
+	{name: "CTC/log-space forward, unrolled", shapes: [][]int{{2, 6, 4}}, fn: ctcForward},
 	{name: "CumSum", shapes: [][]int{{3, 5}}, fn: func(x []*Node) *Node { return CumSum(x[0], 1) }},
 	{name: "Broadcast/bias+ReLU (Sign in the gradient)", shapes: [][]int{{2, 3, 4}, {4}}, fn: func(x []*Node) *Node {
 		return activations.Relu(Add(x[0], Reshape(x[1], 1, 1, 4)))
@@ -201,6 +210,89 @@ var opCases = []opCase{
 		return Add(Max(y, x[1]), Min(x[1], Div(x[0], AddScalar(Square(x[1]), 1))))
 	}},
 	{name: "CumSum/long (simplego ReduceWindow)", shapes: [][]int{{2, 40}}, fn: func(x []*Node) *Node { return CumSum(x[0], 1) }},
+}
+
+// roiAlign is RoI Align as lesson 08 needs it: features x[0] [H, W, C],
+// boxes from x[1] [boxes, 4] (y0, x0, y1, x1, moved inside the map), 2×2
+// bins of one bilinear sample at each bin's centre (four Gathers weighted
+// by the fractional offsets): [boxes, 2, 2, C]. Gradients reach both the
+// features (Gather's ScatterSum) and the box coordinates (the weights).
+func roiAlign(x []*Node) *Node {
+	feat, raw := x[0], x[1]
+	g := feat.Graph()
+	h, w := feat.Shape().Dimensions[0], feat.Shape().Dimensions[1]
+	nb := raw.Shape().Dimensions[0]
+	// Corners inside [0.2, h-1.2] × [0.2, w-1.2], with y1 > y0 and x1 > x0.
+	y0 := AddScalar(MulScalar(Slice(raw, AxisRange(), AxisElem(0)), 0.6), 1.3)
+	x0 := AddScalar(MulScalar(Slice(raw, AxisRange(), AxisElem(1)), 0.6), 1.3)
+	y1 := AddScalar(MulScalar(Slice(raw, AxisRange(), AxisElem(2)), 0.6), float64(h)-2.1)
+	x1 := AddScalar(MulScalar(Slice(raw, AxisRange(), AxisElem(3)), 0.6), float64(w)-2.1)
+	centres := Const(g, [][]float64{{0.25, 0.75}})                       // bin centres as fractions of the box
+	ys := Add(y0, Mul(Sub(y1, y0), ConvertDType(centres, feat.DType()))) // [nb, 2]
+	xs := Add(x0, Mul(Sub(x1, x0), ConvertDType(centres, feat.DType())))
+	ys = BroadcastToDims(Reshape(ys, nb, 2, 1), nb, 2, 2)
+	xs = BroadcastToDims(Reshape(xs, nb, 1, 2), nb, 2, 2)
+	fy, fx := Floor(ys), Floor(xs)
+	wy, wx := Sub(ys, fy), Sub(xs, fx)
+	idx := func(dy, dx float64) *Node {
+		iy := ConvertDType(ClipScalar(AddScalar(fy, dy), 0, float64(h-1)), dtypes.Int32)
+		ix := ConvertDType(ClipScalar(AddScalar(fx, dx), 0, float64(w-1)), dtypes.Int32)
+		return Stack([]*Node{iy, ix}, -1) // [nb, 2, 2, 2]
+	}
+	at := func(dy, dx float64) *Node { return Gather(feat, idx(dy, dx)) } // [nb, 2, 2, C]
+	weight := func(a, b *Node) *Node { return InsertAxes(Mul(a, b), -1) }
+	one := ScalarOne(g, feat.DType())
+	out := Mul(at(0, 0), weight(Sub(one, wy), Sub(one, wx)))
+	out = Add(out, Mul(at(0, 1), weight(Sub(one, wy), wx)))
+	out = Add(out, Mul(at(1, 0), weight(wy, Sub(one, wx))))
+	return Add(out, Mul(at(1, 1), weight(wy, wx)))
+}
+
+// ctcForward is CTC's forward recursion in log space, unrolled over time,
+// as lesson 14 needs it: logits x[0] [batch, T, classes] (class 0 the
+// blank), the label sequence (1, 2, 2) extended with blanks to length 7;
+// it returns the negative log-likelihood per sequence [batch]. Shifts are
+// Concatenates with a −1e30 column (a finite "−∞", so gradients stay
+// finite), the skip over a blank is masked where the labels repeat.
+func ctcForward(x []*Node) *Node {
+	logits := x[0]
+	g := logits.Graph()
+	dt := logits.DType()
+	batch, steps := logits.Shape().Dimensions[0], logits.Shape().Dimensions[1]
+	ext := []int32{0, 1, 0, 2, 0, 2, 0}
+	s := len(ext)
+	logp := LogSoftmax(logits, -1)
+	// lp[b, t, j] = logp[b, t, ext[j]].
+	lp := Gather(TransposeAllAxes(logp, 2, 0, 1), Const(g, [][]int32{{0}, {1}, {0}, {2}, {0}, {2}, {0}})) // [s, batch, T]
+	lp = TransposeAllAxes(lp, 1, 2, 0)                                                                    // [batch, T, s]
+	skip := make([]float64, s)                                                                            // 0 where s-2 → s is allowed, −1e30 otherwise
+	for j := range skip {
+		if j < 2 || ext[j] == 0 || ext[j] == ext[j-2] {
+			skip[j] = -1e30
+		}
+	}
+	skipMask := ConvertDType(Const(g, [][]float64{skip}), dt)
+	negInf := func(width int) *Node { return BroadcastToDims(Scalar(g, dt, -1e30), batch, width) }
+	shift := func(a *Node, k int) *Node { // a[:, j-k], −1e30 for j < k
+		return Concatenate([]*Node{negInf(k), Slice(a, AxisRange(), AxisRange(0, s-k))}, 1)
+	}
+	at := func(t int) *Node { return Reshape(Slice(lp, AxisRange(), AxisElem(t), AxisRange()), batch, s) }
+	init := make([]float64, s)
+	for j := range init {
+		if j > 1 {
+			init[j] = -1e30
+		}
+	}
+	alpha := Add(at(0), ConvertDType(Const(g, [][]float64{init}), dt))
+	for t := 1; t < steps; t++ {
+		a, b, c := alpha, shift(alpha, 1), Add(shift(alpha, 2), skipMask)
+		m := Max(Max(a, b), c)
+		sum := Add(Add(Exp(Sub(a, m)), Exp(Sub(b, m))), Exp(Sub(c, m)))
+		alpha = Add(Add(m, Log(sum)), at(t))
+	}
+	last := Slice(alpha, AxisRange(), AxisRange(s-2, s)) // end in the last label or the final blank
+	m := ReduceAndKeep(last, ReduceMax, 1)
+	return Neg(Add(Reshape(m, batch), Log(ReduceSum(Exp(Sub(last, m)), 1))))
 }
 
 // realImag concatenates the real and imaginary parts of a complex node along its last axis.

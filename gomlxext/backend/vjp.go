@@ -14,6 +14,12 @@ import (
 //
 //   - Pad: GoMLX defines none.
 //   - Reverse: GoMLX defines none.
+//   - Clamp (graph.Clip): GoMLX defines none. x gets v where min ≤ x ≤ max,
+//     min where x < min, max where x > max (summed when min or max is a
+//     scalar).
+//   - Floor, Ceil, Round, Sign: GoMLX defines none, so a gradient through,
+//     say, RoI Align's bilinear weights (y − Floor(y)) fails. They are
+//     piecewise constant: their gradient is zero.
 //   - ConvGeneral: GoMLX's is undefined for input dilation (transposed
 //     convolution) and wrong for even kernel sizes (e.g. 2×2 or 4×4: the
 //     input gradient is shifted by one); the one here handles strides,
@@ -26,6 +32,12 @@ func init() {
 	goMLXConvVJP = graph.VJPRegistration[graph.NodeTypeConvGeneral]
 	graph.VJPRegistration[graph.NodeTypePad] = singleVJP(padVJP)
 	graph.VJPRegistration[graph.NodeTypeReverse] = singleVJP(reverseVJP)
+	graph.VJPRegistration[graph.NodeTypeClamp] = singleVJP(clampVJP)
+	for _, t := range []graph.NodeType{graph.NodeTypeFloor, graph.NodeTypeCeil, graph.NodeTypeRound, graph.NodeTypeSign} {
+		if _, defined := graph.VJPRegistration[t]; !defined {
+			graph.VJPRegistration[t] = singleVJP(func(*graph.Node, *graph.Node) []*graph.Node { return []*graph.Node{nil} })
+		}
+	}
 	graph.VJPRegistration[graph.NodeTypeConvGeneral] = singleVJP(convVJP)
 }
 
@@ -105,6 +117,21 @@ func padVJP(node, v *graph.Node) []*graph.Node {
 	dx = graph.Reshape(dx, x.Shape().Dimensions...)
 	dFill := graph.Sub(graph.ReduceAllSum(v), graph.ReduceAllSum(dx))
 	return []*graph.Node{dx, graph.Reshape(dFill, fill.Shape().Dimensions...)}
+}
+
+func clampVJP(node, v *graph.Node) []*graph.Node {
+	lo, x, hi := node.Inputs()[0], node.Inputs()[1], node.Inputs()[2]
+	zeros := graph.ZerosLike(v)
+	below, above := graph.LessThan(x, lo), graph.GreaterThan(x, hi)
+	part := func(mask, bound *graph.Node) *graph.Node {
+		d := graph.Where(mask, v, zeros)
+		if bound.IsScalar() {
+			return graph.ReduceAllSum(d)
+		}
+		return d
+	}
+	dx := graph.Where(graph.LogicalOr(below, above), zeros, v)
+	return []*graph.Node{part(below, lo), dx, part(above, hi)}
 }
 
 func reverseVJP(node, v *graph.Node) []*graph.Node {
