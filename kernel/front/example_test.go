@@ -14,8 +14,8 @@ func ExampleIsComplete() {
 	for _, code := range []string{
 		"func triple(x int) int {",
 		"func triple(x int) int {\n    return 3 * x\n}",
+		"%%",
 		"%%\nfmt.Println(triple(2))",
-		"%%\nfmt.Println(triple(2))\n",
 		"x := )",
 	} {
 		fmt.Printf("%+v\n", front.IsComplete(code))

@@ -174,7 +174,9 @@ func runReaper(argv []string) int {
 	}
 	switch {
 	case status.Signaled():
-		logf("GoNB was killed by signal %d (%v)", int(status.Signal()), status.Signal())
+		if status.Signal() != syscall.SIGTERM { // SIGTERM: the front's shutdown
+			logf("GoNB was killed by signal %d (%v)", int(status.Signal()), status.Signal())
+		}
 		return 128 + int(status.Signal())
 	case status.Exited():
 		return status.ExitStatus()
