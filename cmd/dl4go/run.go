@@ -120,9 +120,9 @@ func runCommand(args []string) int {
 }
 
 // signalContext returns a context that ends, with a *stopped cause, on
-// SIGINT, SIGTERM, SIGHUP or SIGPIPE (asking for SIGPIPE makes a write to a
-// closed stdout or stderr fail instead of killing dl4go before it stops the
-// kernel).
+// SIGINT, SIGTERM, SIGHUP, or a SIGPIPE from a closed stdout or stderr
+// (asking for SIGPIPE makes such a write fail instead of killing dl4go
+// before it stops the kernel).
 func signalContext() (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sigs := make(chan os.Signal, 4)
@@ -137,7 +137,9 @@ func signalContext() (context.Context, func()) {
 			case syscall.SIGHUP:
 				cancel(&stopped{sig, exitHangup, "stopped: the terminal closed (SIGHUP)"})
 			case syscall.SIGPIPE:
-				cancel(&stopped{sig, exitPipeClosed, "stopped: the output pipe closed"})
+				if outputClosed() {
+					cancel(&stopped{sig, exitPipeClosed, "stopped: the output pipe closed"})
+				}
 			}
 		}
 	}()
