@@ -138,6 +138,10 @@ func (l *Live) Done() *Chart {
 		return c
 	}
 	l.done = true
+	if !l.updated {
+		// No step ran (a finished run was restored): nothing to report, nothing to clear.
+		return nil
+	}
 	now := l.now()
 	c, err := l.chartLocked()
 	if l.notebook {

@@ -133,3 +133,19 @@ func TestLiveStopsEarly(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveWithoutSteps: a view for a run that had nothing left to do (a finished run restored
+// from its checkpoint) shows nothing at all, in a notebook or as text.
+func TestLiveWithoutSteps(t *testing.T) {
+	var buf bytes.Buffer
+	if c := NewLive("train", 100, "loss").SetOutput(&buf).Done(); c != nil || buf.Len() != 0 {
+		t.Errorf("Done without an Update: chart %v, text %q; want nothing", c, buf.String())
+	}
+	var shown []string
+	restore := fakeNotebook(t, &shown)
+	defer restore()
+	NewLive("train", 100, "loss").Done()
+	if len(shown) != 0 {
+		t.Errorf("Done without an Update sent %d outputs to the notebook", len(shown))
+	}
+}
