@@ -2,6 +2,7 @@ package lessons_test
 
 import (
 	"github.com/dl4go/dl4go/lessons"
+	"github.com/dl4go/dl4go/lessons/audio"
 	"github.com/dl4go/dl4go/lessons/example"
 	"github.com/dl4go/dl4go/lessons/gcn"
 	"github.com/dl4go/dl4go/lessons/maml"
@@ -17,6 +18,7 @@ type entry struct {
 // lessonsByName has every lesson package, by folder name: a new lesson adds itself here
 // (TestLessonContract says so when it is missing).
 var lessonsByName = map[string]entry{
+	"audio":   {audio.Lesson, audio.Quick()},
 	"example": {example.Lesson, example.Quick()},
 	"rl":      {rl.Lesson, rl.Quick()},
 	"gcn":     {gcn.Lesson, gcn.Quick()},
