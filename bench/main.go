@@ -32,7 +32,9 @@ import (
 
 	"github.com/dl4go/dl4go/bench/models"
 	"github.com/dl4go/dl4go/data/mnist"
+	"github.com/dl4go/dl4go/bench/peak"
 	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/gomlxext/backend"
 	"github.com/dl4go/dl4go/plotting"
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -61,6 +63,10 @@ type result struct {
 	// Params is the model's trainable parameter count (GoMLX: trainable variables; PyTorch:
 	// parameters), printed to check that both sides build the same architecture.
 	Params int `json:"params"`
+	// GFLOPPerStep is the matmul and convolution work of one step as counted from the compiled
+	// graphs by the dl4go backend (backend.ExecutedFLOPs); 0 for other engines (-peak uses the
+	// dl4go count of the same model and batch for them).
+	GFLOPPerStep float64 `json:"gflop_per_step,omitempty"`
 }
 
 const (
@@ -83,6 +89,7 @@ type options struct {
 	jsonOut                  string
 	repeat                   int
 	params                   bool
+	peak                     bool
 	pool                     int
 	// skipGoLessons: the engines were not given, so the plain pure-Go engine ("go") only runs the
 	// three workloads (it is too slow, or lacks ops, for the lesson models).
@@ -108,6 +115,7 @@ func main() {
 	flag.IntVar(&o.repeat, "repeat", 1, "measure each configuration this many times, interleaved, and keep the fastest (on a busy machine)")
 	flag.BoolVar(&o.params, "params", false, "only print each model's trainable parameter count in GoMLX and in PyTorch")
 	flag.IntVar(&o.pool, "pool", 4, "lesson models: pre-drawn batches cycled through")
+	flag.BoolVar(&o.peak, "peak", false, "also measure the machine's fp32 FMA peak (AVX2, AVX-512) and report each model's GFLOP/s (counted from the dl4go graph) as a share of it")
 	worker := flag.Bool("worker", false, "internal: run one measurement (-engines, -models, -batches each one value) and print JSON")
 	flag.Parse()
 
@@ -181,6 +189,13 @@ func run(o options) error {
 		return printParams(o, self, torchScript, mnistDir, engines)
 	}
 
+	var peaks []peak.Result
+	if o.peak {
+		fmt.Fprintln(os.Stderr, "bench: measuring the fp32 FMA peak ...")
+		if peaks, err = peak.Measure(time.Second, runtime.NumCPU()); err != nil {
+			return err
+		}
+	}
 	load0 := loadAvg()
 	start := time.Now()
 	var results []result
@@ -220,8 +235,15 @@ func run(o options) error {
 		gomlxVersion(), o.threads, cmp.Or(os.Getenv("OMP_WAIT_POLICY"), "PASSIVE"), torchBLASUsed(results),
 		time.Since(start).Round(time.Second))
 	fmt.Println(header)
+	if o.peak {
+		fmt.Print("fp32 FMA peak (bench/peak, measured before the models, load average ", load0, "):")
+		for _, p := range peaks {
+			fmt.Print(" ", p, ";")
+		}
+		fmt.Printf(" shares below are of %.1f GFLOP/s\n", peak.Best(peaks).GFLOPS)
+	}
 	fmt.Println()
-	printTable(os.Stdout, results, o.accuracy)
+	printTable(os.Stdout, results, o.accuracy, peak.Best(peaks).GFLOPS)
 	if o.jsonOut != "" {
 		b, _ := json.MarshalIndent(map[string]any{"header": header, "results": results}, "", "  ")
 		if err := os.WriteFile(o.jsonOut, b, 0o644); err != nil {
@@ -556,6 +578,7 @@ func timeLoop(r result, o options, trainer *train.Trainer, ds train.Dataset) (re
 		last       time.Time
 		start      time.Time
 		cpu0, cpu1 time.Duration
+		fl0, fl1   int64
 		seen       int
 	)
 	loop.OnStep("bench", train.Priority(0), func(_ *train.Loop, m []*tensors.Tensor) error {
@@ -566,7 +589,7 @@ func timeLoop(r result, o options, trainer *train.Trainer, ds train.Dataset) (re
 			return nil
 		case seen == o.warmup:
 			r.WarmupS = now.Sub(t0).Seconds()
-			start, cpu0 = now, processCPU()
+			start, cpu0, fl0 = now, processCPU(), backend.ExecutedFLOPs()
 		default:
 			times = append(times, now.Sub(last))
 		}
@@ -575,7 +598,7 @@ func timeLoop(r result, o options, trainer *train.Trainer, ds train.Dataset) (re
 			r.Loss = float64(tensors.ToScalar[float32](m[0]))
 		}
 		if len(times) >= o.maxSteps || (len(times) >= o.minSteps && now.Sub(start) >= o.minTime) {
-			cpu1 = processCPU()
+			cpu1, fl1 = processCPU(), backend.ExecutedFLOPs()
 			return errTimed
 		}
 		return nil
@@ -590,6 +613,7 @@ func timeLoop(r result, o options, trainer *train.Trainer, ds train.Dataset) (re
 	r.Steps = len(times)
 	r.MsPerStep = float64(times[len(times)/2].Microseconds()) / 1000
 	r.CPUMsPerStep = float64((cpu1 - cpu0).Microseconds()) / 1000 / float64(len(times))
+	r.GFLOPPerStep = float64(fl1-fl0) / 1e9 / float64(len(times))
 	return r, nil
 }
 
@@ -604,7 +628,7 @@ func timeSteps(r result, o options, step func() (float64, error)) (result, error
 	}
 	r.WarmupS = time.Since(t0).Seconds()
 	var times []time.Duration
-	start, cpu0 := time.Now(), processCPU()
+	start, cpu0, fl0 := time.Now(), processCPU(), backend.ExecutedFLOPs()
 	for len(times) < o.maxSteps && (len(times) < o.minSteps || time.Since(start) < o.minTime) {
 		t := time.Now()
 		loss, err := step()
@@ -618,6 +642,7 @@ func timeSteps(r result, o options, step func() (float64, error)) (result, error
 	r.Steps = len(times)
 	r.MsPerStep = float64(times[len(times)/2].Microseconds()) / 1000
 	r.CPUMsPerStep = float64((processCPU() - cpu0).Microseconds()) / 1000 / float64(len(times))
+	r.GFLOPPerStep = float64(backend.ExecutedFLOPs()-fl0) / 1e9 / float64(len(times))
 	return r, nil
 }
 
@@ -639,12 +664,29 @@ func keepBest(results []result, r result) []result {
 }
 
 // printTable prints the results as a Markdown table, with ratios to PyTorch.
-func printTable(w io.Writer, results []result, accuracy bool) {
-	torch := map[string]result{}
+//
+// With peakGFLOPS > 0 (-peak) it adds each run's GFLOP per step (the dl4go count of that model
+// and batch, for every engine), its GFLOP/s and their share of peakGFLOPS.
+func printTable(w io.Writer, results []result, accuracy bool, peakGFLOPS float64) {
+	torch, work := map[string]result{}, map[string]float64{}
 	for _, r := range results {
 		if r.Engine == "torch" && r.Error == "" {
 			torch[fmt.Sprint(r.Model, r.Batch)] = r
 		}
+		if r.GFLOPPerStep > 0 {
+			work[fmt.Sprint(r.Model, r.Batch)] = r.GFLOPPerStep
+		}
+	}
+	peakCols := func(r result) string {
+		if peakGFLOPS <= 0 {
+			return ""
+		}
+		f := work[fmt.Sprint(r.Model, r.Batch)]
+		if f <= 0 || r.MsPerStep <= 0 {
+			return "-\t-\t-\t"
+		}
+		rate := f / (r.MsPerStep / 1000)
+		return fmt.Sprintf("%.3f\t%.1f\t%.1f%%\t", f, rate, 100*rate/peakGFLOPS)
 	}
 	ratio := func(v, ref float64) string {
 		if ref <= 0 || v <= 0 {
@@ -657,7 +699,11 @@ func printTable(w io.Writer, results []result, accuracy bool) {
 	if accuracy {
 		fmt.Fprintln(tw, "model\tbatch\tengine\ttest accuracy\tsteps\ttrain time\tms/step\t× torch\tpeak RSS MB\t× torch\t")
 	} else {
-		fmt.Fprintln(tw, "model\tbatch\tengine\tms/step\t× torch\tCPU ms/step\t× torch\tpeak RSS MB\t× torch\twarm-up s\tsteps timed\tparams\t")
+		head := "model\tbatch\tengine\tms/step\t× torch\tCPU ms/step\t× torch\tpeak RSS MB\t× torch\twarm-up s\tsteps timed\tparams\t"
+		if peakGFLOPS > 0 {
+			head += "GFLOP/step\tGFLOP/s\t% of peak\t"
+		}
+		fmt.Fprintln(tw, head)
 	}
 	for _, r := range results {
 		t := torch[fmt.Sprint(r.Model, r.Batch)]
@@ -670,9 +716,9 @@ func printTable(w io.Writer, results []result, accuracy bool) {
 			fmt.Fprintf(tw, "%s\t%d\t%s\t%.4f\t%d\t%.0f s\t%.1f\t%s\t%.0f\t%s\t\n", r.Model, r.Batch, r.Engine, r.Accuracy,
 				r.Steps, r.TrainS, r.MsPerStep, ratio(r.MsPerStep, t.MsPerStep), r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB))
 		} else {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\t%.1f\t%d\t%d\t\n", r.Model, r.Batch, r.Engine, ms(r.MsPerStep),
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\t%.1f\t%d\t%d\t%s\n", r.Model, r.Batch, r.Engine, ms(r.MsPerStep),
 				ratio(r.MsPerStep, t.MsPerStep), ms(r.CPUMsPerStep), ratio(r.CPUMsPerStep, t.CPUMsPerStep),
-				r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB), r.WarmupS, r.Steps, r.Params)
+				r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB), r.WarmupS, r.Steps, r.Params, peakCols(r))
 		}
 	}
 	_ = tw.Flush()

@@ -24,6 +24,20 @@ import (
 func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveAxesConfig,
 	strides []int, paddings [][2]int, inputDilations, kernelDilations []int,
 	channelGroupCount, batchGroupCount int) (backends.Op, error) {
+	st := b.stagedBuilder()
+	st.noCount++
+	out, err := b.convGeneral(input, kernel, axes, strides, paddings, inputDilations, kernelDilations, channelGroupCount, batchGroupCount)
+	st.noCount--
+	if err == nil {
+		st.countFLOPs(out, 2*convMACs(b.shape(input), b.shape(kernel), b.shape(out), axes, strides, paddings,
+			inputDilations, kernelDilations, channelGroupCount))
+	}
+	return out, err
+}
+
+func (b *Builder) convGeneral(input, kernel backends.Op, axes backends.ConvolveAxesConfig,
+	strides []int, paddings [][2]int, inputDilations, kernelDilations []int,
+	channelGroupCount, batchGroupCount int) (backends.Op, error) {
 	is, ks := b.shape(input), b.shape(kernel)
 	nSp := is.Rank() - 2
 	if nSp < 0 || ks.Rank() != is.Rank() || len(axes.InputSpatial) != nSp || len(axes.KernelSpatial) != nSp || len(axes.OutputSpatial) != nSp {

@@ -32,6 +32,9 @@ type staged struct {
 	customs []*customOp
 	nextID  int
 	handles []*handle // every handle, to drop build-time data after Compile
+	// noCount > 0 while an op that counts its own FLOPs (ConvGeneral) builds
+	// the DotGenerals it is made of.
+	noCount int
 }
 
 // handle is an op of the staged builder.
@@ -45,6 +48,9 @@ type handle struct {
 	user int
 	cop  *customOp
 	call *call
+	// flops: multiply-add FLOPs (2 per MAC) of the matmul or convolution
+	// this op is the result of (see ExecutedFLOPs).
+	flops int64
 }
 
 // call records one builder call, to be replayed at Compile time into a
@@ -285,11 +291,15 @@ func (s *staged) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []
 		rk, _ := dimsOf(rs, rhsContractingAxes)
 		eligible = rb == B && rk == K
 	}
+	flops := int64(2 * max(B, 0) * max(M, 0) * max(K, 0) * max(N, 0))
 	if !eligible {
 		outs, err := s.record(func(b backends.Builder, in []backends.Op) ([]backends.Op, error) {
 			op, err := b.DotGeneral(in[0], lhsContractingAxes, lhsBatchAxes, in[1], rhsContractingAxes, rhsBatchAxes)
 			return []backends.Op{op}, err
 		}, []backends.Op{lhs, rhs})
+		if err == nil {
+			s.countFLOPs(outs[0], flops)
+		}
 		return s.at(outs, 0), err
 	}
 	// The kernel reads both operands in their own layouts.
@@ -303,7 +313,18 @@ func (s *staged) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []
 		return nil, err
 	}
 	final := append(append(bDims, mDims...), nDims...)
-	return s.Reshape(out, final...)
+	res, err := s.Reshape(out, final...)
+	if err == nil {
+		s.countFLOPs(res, flops)
+	}
+	return res, err
+}
+
+// countFLOPs adds flops to op's count, unless an enclosing op counts its own.
+func (s *staged) countFLOPs(op backends.Op, flops int64) {
+	if h, ok := op.(*handle); ok && s.noCount == 0 {
+		h.flops += flops
+	}
 }
 
 // kernelDot ends the current stage with a kernel call computing
@@ -457,6 +478,9 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 	}
 	slices.SortFunc(all, func(a, b *handle) int { return a.id - b.id })
 	e := &executable{s: s, final: final}
+	for _, h := range all {
+		e.flops += h.flops
+	}
 	for i, st := range s.stages {
 		rb := s.be.Builder(fmt.Sprintf("%s#%d", s.name, i))
 		ops := make(map[*handle]backends.Op)
@@ -598,6 +622,8 @@ type executable struct {
 	// releaseAt[step] lists the intermediate values last used at that step
 	// (stage i is step 2i, the kernels after it step 2i+1).
 	releaseAt [][]*handle
+	// flops: the matmul and convolution FLOPs of one run.
+	flops int64
 }
 
 var _ backends.Executable = (*executable)(nil)
@@ -639,6 +665,7 @@ func (e *executable) Execute(inputs []backends.Buffer, donate []bool, device bac
 	if len(inputs) != len(s.params) {
 		return nil, fmt.Errorf("dl4go backend Execute: %d inputs, want %d", len(inputs), len(s.params))
 	}
+	executedFLOPs.Add(e.flops)
 	defer func() {
 		for i, d := range donate {
 			if d && i < len(inputs) && inputs[i] != nil && !slices.Contains(res, inputs[i]) {
