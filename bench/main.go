@@ -31,8 +31,8 @@ import (
 	"time"
 
 	"github.com/dl4go/dl4go/bench/models"
-	"github.com/dl4go/dl4go/data/mnist"
 	"github.com/dl4go/dl4go/bench/peak"
+	"github.com/dl4go/dl4go/data/mnist"
 	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/gomlxext/backend"
 	"github.com/dl4go/dl4go/plotting"
