@@ -59,11 +59,15 @@ func install(dataDir string, tools []string) (kernel.Installed, error) {
 	assetsDone := make(chan []assetResult, 1)
 	go func() { assetsDone <- fetchAssets() }()
 
+	binaries := len(tools)
+	if tools == nil {
+		binaries = len(kernel.Tools)
+	}
 	m := startMeter("dl4go: building the kernel tools", 0, 30*time.Second)
 	n, err := packagesToBuild(root, tools, m.note)
 	if err != nil {
 		m.printf("dl4go: cannot count the packages to compile (%v); building anyway", err)
-	} else if n > len(tools) || (tools == nil && n > len(kernel.Tools)) { // more than relinking the binaries
+	} else if n > binaries { // more than relinking them
 		m.setTotal(n)
 		m.printf("dl4go: %d packages to compile (about %s on %d idle cores; once: Go's build cache keeps them)%s",
 			n, buildEstimate(n), runtime.NumCPU(), busyNote())

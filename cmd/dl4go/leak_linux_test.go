@@ -24,8 +24,8 @@ const leakTokenEnv = "DL4GO_LEAK_TOKEN"
 
 // TestRunLeavesNothingRunning starts `dl4go run` as its own process (the CLI
 // binary of the test kernel) and ends it in each way a run ends: normally,
-// Ctrl+C (SIGINT), SIGTERM, a closed output pipe, and the test binary that
-// runs it in-process timing out. Each time, no process it started (kernel,
+// Ctrl+C (SIGINT), SIGTERM, a closed output pipe, SIGKILL, and the test
+// binary that runs it in-process timing out. Each time, no process it started (kernel,
 // GoNB, gopls, go build, cell binaries) may survive it, and its temporary
 // directories must be gone.
 func TestRunLeavesNothingRunning(t *testing.T) {
@@ -53,6 +53,8 @@ func TestRunLeavesNothingRunning(t *testing.T) {
 		{"SIGINT", long, signalAfter(syscall.SIGINT), exitInterrupt, "interrupted (Ctrl+C) at cell 2/3"},
 		{"SIGTERM", long, signalAfter(syscall.SIGTERM), exitTerminated, "terminated (SIGTERM) at cell 2/3"},
 		{"closed pipe", many, func(t *testing.T, _ *os.Process, out *os.File) { out.Close() }, exitPipeClosed, ""},
+		// SIGKILL leaves dl4go no say: the kernel sees its parent go.
+		{"SIGKILL", long, signalAfter(syscall.SIGKILL), -1, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,7 +114,11 @@ func TestRunLeavesNothingRunning(t *testing.T) {
 			if tt.want != "" && !strings.Contains(log.String(), tt.want) {
 				t.Errorf("output lacks %q:\n%s", tt.want, log.String())
 			}
-			requireNoSurvivors(t, token, tmp, 0)
+			wait := time.Duration(0)
+			if tt.status < 0 {
+				wait = 30 * time.Second // the kernel polls for its parent every second
+			}
+			requireNoSurvivors(t, token, tmp, wait)
 		})
 	}
 
