@@ -95,11 +95,22 @@ var probeRe = regexp.MustCompile(`(?s)<pre id="probe-result">(.*?)</pre>`)
 // runInBrowser opens page (with the probe) from file:// and returns the probe's findings.
 func runInBrowser(t *testing.T, page []byte) probeResult {
 	t.Helper()
+	var r probeResult
+	if err := json.Unmarshal([]byte(probePage(t, page, probeTail)), &r); err != nil {
+		t.Fatalf("probe result: %v", err)
+	}
+	return r
+}
+
+// probePage opens page with probe (a script that appends <pre
+// id="probe-result">JSON</pre> to the body) inserted before </body>, under
+// the same offline CSP as runInBrowser, and returns the JSON.
+func probePage(t *testing.T, page []byte, probe string) string {
+	t.Helper()
 	dir := t.TempDir()
-	s := string(page)
-	s = strings.Replace(s, "<head>\n", "<head>\n"+probeHead, 1)
-	if i := strings.LastIndex(s, "</body>"); i >= 0 { // the last: libraries may contain the string
-		s = s[:i] + probeTail + s[i:]
+	s := strings.Replace(string(page), "<head>\n", "<head>\n"+probeHead, 1)
+	if i := strings.LastIndex(s, "</body>"); i >= 0 {
+		s = s[:i] + probe + s[i:]
 	}
 	path := filepath.Join(dir, "page.html")
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
@@ -117,13 +128,9 @@ func runInBrowser(t *testing.T, page []byte) probeResult {
 	}
 	m := probeRe.FindSubmatch(out)
 	if m == nil {
-		t.Fatalf("no probe result in the DOM (page scripts did not finish?); chromium said:\n%s", stderr.String())
+		t.Fatalf("no probe result in the DOM; chromium said:\n%s", stderr.String())
 	}
-	var r probeResult
-	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &r); err != nil {
-		t.Fatalf("probe result: %v", err)
-	}
-	return r
+	return html.UnescapeString(string(m[1]))
 }
 
 // realCharts returns plotting's library HTML and three real chart fragments.

@@ -1,17 +1,14 @@
 package export
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dl4go/dl4go/notebook"
 	"github.com/dl4go/dl4go/plotting"
@@ -213,35 +210,4 @@ func TestBrowserJapanese(t *testing.T) {
 			t.Logf("screenshot %s: %v %s", png, err, out)
 		}
 	}
-}
-
-// probePage opens page with probe (a script that appends <pre
-// id="probe-result">JSON</pre> to the body) inserted before </body>, under
-// the same offline CSP as runInBrowser, and returns the JSON.
-func probePage(t *testing.T, page []byte, probe string) string {
-	t.Helper()
-	dir := t.TempDir()
-	s := strings.Replace(string(page), "<head>\n", "<head>\n"+probeHead, 1)
-	if i := strings.LastIndex(s, "</body>"); i >= 0 {
-		s = s[:i] + probe + s[i:]
-	}
-	path := filepath.Join(dir, "page.html")
-	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, chromiumPath, chromiumArgs(filepath.Join(dir, "profile"),
-		"--virtual-time-budget=15000", "--dump-dom", "file://"+path)...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("chromium: %v\n%s", err, stderr.String())
-	}
-	m := probeRe.FindSubmatch(out)
-	if m == nil {
-		t.Fatalf("no probe result in the DOM; chromium said:\n%s", stderr.String())
-	}
-	return html.UnescapeString(string(m[1]))
 }
