@@ -58,6 +58,13 @@ type FitOptions struct {
 	// Stop, when closed, interrupts the run like Ctrl-C: a checkpoint is saved and Fit returns
 	// ErrInterrupted.
 	Stop <-chan struct{}
+	// State, if not nil, is a pointer to the caller's own record of the run (e.g. the history of
+	// every step, which FitResult.History only holds for the steps of this call): with a
+	// CheckpointDir, Fit loads it from the checkpoint it resumes from and saves it with every
+	// checkpoint (gob, as Checkpoints' LoadState and Save; NaN and ±Inf survive). Keep it in step
+	// with the training steps, e.g. by updating it in Progress.Update, which Fit calls before it
+	// saves the step.
+	State any
 }
 
 // StepValues are the values reported at one training step.
@@ -85,7 +92,7 @@ type FitResult struct {
 
 // Fit trains with trainer on ds up to global step opts.Steps, using GoMLX's train.Loop. With a
 // CheckpointDir it first loads the latest valid checkpoint there (variables, optimizer state,
-// global step; see Checkpoints) and continues from it, positioning ds with SeekStep when ds
+// global step, and opts.State; see Checkpoints) and continues from it, positioning ds with SeekStep when ds
 // implements Seeker; it saves every EveryN steps, at the end and on interrupt (SIGINT/SIGTERM,
 // or opts.Stop). ds must yield at least the remaining steps' batches (e.g. an infinite dataset).
 //
@@ -98,7 +105,11 @@ func Fit(trainer *train.Trainer, ds train.Dataset, opts FitOptions) (res FitResu
 	ctx := trainer.Context()
 	var ckpt *Checkpoint
 	if opts.CheckpointDir != "" {
-		ckpt, err = Checkpoints(ctx, opts.CheckpointDir).Keep(opts.Keep).Done()
+		b := Checkpoints(ctx, opts.CheckpointDir).Keep(opts.Keep)
+		if opts.State != nil {
+			b = b.LoadState(opts.State)
+		}
+		ckpt, err = b.Done()
 		if err != nil {
 			return res, fmt.Errorf("gomlxext.Fit: %w", err)
 		}
@@ -129,7 +140,7 @@ func Fit(trainer *train.Trainer, ds train.Dataset, opts FitOptions) (res FitResu
 		if ckpt == nil || step == lastSaved {
 			return nil
 		}
-		if err := ckpt.Save(nil); err != nil {
+		if err := ckpt.Save(opts.State); err != nil {
 			return fmt.Errorf("at step %d: %w", step, err)
 		}
 		lastSaved = step

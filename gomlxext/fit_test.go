@@ -229,3 +229,39 @@ func TestCheckpointDirInTests(t *testing.T) {
 		t.Errorf("in a test, CheckpointDir = %s, inside the user cache %s", got, userCache)
 	}
 }
+
+// stateRecorder is a Progress that records every step in a state that Fit checkpoints.
+type stateRecorder struct{ state *fitState }
+
+type fitState struct{ Steps []int }
+
+func (r stateRecorder) Update(step int, _ map[string]float64) {
+	r.state.Steps = append(r.state.Steps, step)
+}
+
+// TestFitState checks that FitOptions.State is saved with the checkpoints and loaded on resume:
+// the record of a run stopped half way and resumed by a new process holds every step once.
+func TestFitState(t *testing.T) {
+	dir := t.TempDir()
+	var first fitState
+	if _, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: 12, CheckpointDir: dir, EveryN: 5,
+		Progress: stateRecorder{&first}, State: &first}); err != nil {
+		t.Fatal(err)
+	}
+	var second fitState
+	res, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: 20, CheckpointDir: dir,
+		Progress: stateRecorder{&second}, State: &second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StartStep != 12 || len(second.Steps) != 20 || second.Steps[0] != 1 || second.Steps[12] != 13 || second.Steps[19] != 20 {
+		t.Fatalf("resumed from %d with the state %v; want steps 1…20", res.StartStep, second.Steps)
+	}
+	var restored fitState
+	if res, err := Fit(newLinearTrainer(t), &stepData{}, FitOptions{Steps: 20, CheckpointDir: dir, State: &restored}); err != nil || res.StartStep != 20 {
+		t.Fatalf("rerun of the finished run: start %d, err %v", res.StartStep, err)
+	}
+	if len(restored.Steps) != 20 {
+		t.Errorf("the finished run's state has %d steps, want 20", len(restored.Steps))
+	}
+}
