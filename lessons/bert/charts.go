@@ -7,17 +7,17 @@ import (
 )
 
 // LossChart draws the pre-training losses per step (smoothed): masked LM and next-sentence.
-func (p *Pretrained) LossChart() (*plotting.Chart, error) {
-	h := p.History
+func (h *History) LossChart() (*plotting.Chart, error) {
 	return plotting.Line("BERT-mini pre-training loss", h.Step, []plotting.Series{
 		{Name: "MLM loss", Y: h.MLMLoss}, {Name: "NSP loss", Y: h.NSPLoss},
 	}, plotting.WithAxisNames("step", "cross entropy"), plotting.WithSmoothing(25))
 }
 
 // AccuracyChart draws the pre-training accuracies per step (smoothed): MLM top-1 at the masked
-// positions and NSP, with the held-out values of ev (both NSP accuracies) as flat reference lines.
-func (p *Pretrained) AccuracyChart(ev PretrainEval) (*plotting.Chart, error) {
-	h := p.History
+// positions and NSP, with the held-out values of the evaluation (both NSP accuracies) as flat
+// reference lines.
+func (o *Outcome) AccuracyChart() (*plotting.Chart, error) {
+	h, ev := o.History, o.Eval
 	flat := func(v float64) []float64 {
 		out := make([]float64, len(h.Step))
 		for i := range out {

@@ -2,8 +2,9 @@
 // encoder pre-trained on plain text with masked-language modelling (MLM, 空欄語予測) and
 // next-sentence prediction (NSP, 隣接文予測), then fine-tuned for a task of one's own.
 //
-// Start with Run(Size()), which does the whole lesson and returns an Outcome (Summary, Result);
-// the notebook walks through the same steps one at a time:
+// Start with Run(Size()), which does the whole lesson and returns an Outcome (Summary, Result; a
+// finished run's outcome is saved and returned at once); the notebook walks through the same
+// steps one at a time. What was measured, and what was tried, is in docs/experiments/bert.md.
 //
 //   - Text: Isaac Newton's Opticks from the Go installation (package data/text), its paragraphs
 //     grouped into sections of 40 sentences (a few pages each; Config.Split): the "documents" of
@@ -20,8 +21,8 @@
 //     tokens: 15% of the tokens chosen, 80% replaced by [MASK], 10% by a random token, 10% left;
 //     half of the time B is the text that follows A, half of the time a span of the same length
 //     from another section (so that only the content tells them apart: the subject, whether the
-//     words run on across the cut, whether B repeats A's words). It saves GoMLX checkpoints
-//     (gomlxext.Fit) under the user cache, so an interrupted run resumes. Pretrained.Evaluate
+//     words run on across the cut, whether B repeats A's words). It trains through gomlxext.Fit
+//     in the run's folder of the lesson kit (Lesson.Open), so an interrupted run resumes. Pretrained.Evaluate
 //     measures held-out MLM top-1 accuracy against the unigram-frequency baseline, and NSP accuracy
 //     with random B's from anywhere in the book (as in pre-training) and from three narrower parts
 //     of it down to the held-out text alone, where the topic no longer gives them away: NSP learned

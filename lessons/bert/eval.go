@@ -111,12 +111,8 @@ func (p *Pretrained) materialize() error {
 // sections of the book, and from anywhere in the book (as pre-training does: PretrainEval.NSPAcc).
 // If NSP judged whether B continues A, where the random B comes from would not matter; if it judges
 // topic, random B's are easier to reject the further their subject is from A's. Each pass draws its
-// own fixed random stream. The result is cached next to the checkpoint.
+// own fixed random stream, so the numbers are the same on every call.
 func (p *Pretrained) Evaluate() (PretrainEval, error) {
-	return cached(p, fmt.Sprintf("eval-v3-%d.json", p.Config.EvalBatches), p.evaluate)
-}
-
-func (p *Pretrained) evaluate() (PretrainEval, error) {
 	var ev PretrainEval
 	exec, err := p.predictExec()
 	if err != nil {

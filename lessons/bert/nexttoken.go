@@ -90,12 +90,9 @@ func windows(rng *rand.Rand, s []int, n, l int, cut bool) (in, next []int32, w [
 // RunNextToken trains a Dense next-token head on top of the pre-trained encoder (frozen or not),
 // measures its held-out accuracy inside windows and at their last position, and generates text
 // greedily from the prompt, one token at a time, each time reading the prediction at the last
-// real position. The result is cached next to the checkpoint.
+// real position. Run does it with the Config's NextTokenConfig, frozen and not, and saves the
+// outcome; RunNextToken itself trains every time (a cell that tries other settings).
 func (p *Pretrained) RunNextToken(nc NextTokenConfig) (*NextTokenOutcome, error) {
-	return cached(p, "next-v2-"+hashOf(nc)+".json", func() (*NextTokenOutcome, error) { return p.runNextToken(nc) })
-}
-
-func (p *Pretrained) runNextToken(nc NextTokenConfig) (*NextTokenOutcome, error) {
 	start := time.Now()
 	backend, err := gomlxext.Backend()
 	if err != nil {

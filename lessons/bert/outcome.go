@@ -1,75 +1,57 @@
 package bert
 
 import (
-	"crypto/sha256"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/dl4go/dl4go/lessons"
 )
 
-// cached returns the result saved as name in p's checkpoint folder by an earlier run, or else runs
-// compute and saves its result there. Without a checkpoint folder it just runs compute.
-func cached[T any](p *Pretrained, name string, compute func() (T, error)) (T, error) {
-	var v T
-	if p.Checkpoint == "" {
-		return compute()
-	}
-	path := filepath.Join(p.Checkpoint, name)
-	b, err := os.ReadFile(path)
-	if err == nil && json.Unmarshal(b, &v) == nil {
-		return v, nil
-	}
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return v, fmt.Errorf("bert: read %s: %w", path, err)
-	}
-	if v, err = compute(); err != nil {
-		return v, err
-	}
-	if b, err = json.Marshal(v); err != nil {
-		return v, fmt.Errorf("bert: save %s: %w", name, err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		return v, fmt.Errorf("bert: save %s: %w", path, err)
-	}
-	return v, nil
-}
-
-func hashOf(v any) string {
-	js, _ := json.Marshal(v)
-	return fmt.Sprintf("%x", sha256.Sum256(js))[:10]
-}
-
 // Outcome is everything the lesson measured.
 type Outcome struct {
-	Config   Config
-	Eval     PretrainEval
-	Task     *TaskOutcome
-	Next     *NextTokenOutcome // the report's setting: frozen encoder.
-	NextTune *NextTokenOutcome // the same with the encoder trained too.
-	// PretrainTime is the pre-training wall time of this call (0 when restored from a checkpoint).
+	Config  Config
+	History *History // pre-training, step by step.
+	Eval    PretrainEval
+	Task    *TaskOutcome
+	Next    *NextTokenOutcome // the report's setting: frozen encoder.
+	// NextTune is the next-token experiment with the encoder trained too.
+	NextTune *NextTokenOutcome
+	// PretrainTime is the pre-training wall time of the call that measured the outcome (0 when
+	// pre-training was restored from its checkpoint).
 	PretrainTime time.Duration
-	// Seconds is the wall time of this call, all experiments included.
+	// Seconds is the wall time of the call that measured the outcome, all experiments included.
 	Seconds float64
+	// Restored is true when Run returned the outcome its run had saved (see Run).
+	Restored bool
+	// Dir is the run's folder ("" when nothing is saved).
+	Dir string
 }
 
-// Run runs the whole lesson at cfg's size: pre-training (or restoring it), the held-out MLM/NSP
-// evaluation, the downstream task with its three methods and the next-token experiment, frozen
-// and not. Results are cached next to the checkpoint, so every notebook cell can call Run cheaply
-// once it has run.
+// Run runs the whole lesson at cfg's size: pre-training (or resuming it, or restoring it), the
+// held-out MLM/NSP evaluation, the downstream task with its three methods and the next-token
+// experiment, frozen and not. The downstream experiments train for a minute or two, so the
+// outcome is saved with the run's key (lessons.Run.SaveOutcome): a later Run of the same
+// configuration and code returns it at once, so that every notebook cell can call Run.
 func Run(cfg Config) (*Outcome, error) {
 	start := time.Now()
+	run, err := Lesson.Open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var saved Outcome
+	if ok, err := run.LoadOutcome(&saved); err != nil {
+		return nil, err
+	} else if ok {
+		saved.Config, saved.Restored, saved.Dir = cfg, true, run.Dir
+		return &saved, nil
+	}
 	p, err := RunPretrain(cfg)
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Config: p.Config, PretrainTime: p.TrainTime}
+	out := &Outcome{Config: cfg, History: p.History, PretrainTime: p.TrainTime, Dir: run.Dir}
 	if out.Eval, err = p.Evaluate(); err != nil {
 		return nil, err
 	}
@@ -85,6 +67,9 @@ func Run(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 	out.Seconds = time.Since(start).Seconds()
+	if err := run.SaveOutcome(out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -92,19 +77,20 @@ func Run(cfg Config) (*Outcome, error) {
 // three; the quick size only the MLM ratio).
 func (o *Outcome) Checks() []lessons.Result {
 	c := o.Config
-	rs := []lessons.Result{{Lesson: "11", Metric: "mlm_top1_over_unigram", Value: o.Eval.Ratio(), Threshold: c.MLMRatio}}
+	rs := []lessons.Result{{Lesson: Lesson.ID, Metric: "mlm_top1_over_unigram", Value: o.Eval.Ratio(), Threshold: c.MLMRatio}}
 	if c.NSPThreshold > 0 {
-		rs = append(rs, lessons.Result{Lesson: "11", Metric: "nsp_accuracy", Value: o.Eval.NSPAcc(), Threshold: c.NSPThreshold})
+		rs = append(rs, lessons.Result{Lesson: Lesson.ID, Metric: "nsp_accuracy", Value: o.Eval.NSPAcc(), Threshold: c.NSPThreshold})
 	}
 	if c.AssertTask {
 		ft, sc := o.Task.Result(FineTuned).Final, o.Task.Result(Scratch).Final
-		rs = append(rs, lessons.Result{Lesson: "11", Metric: "finetuned_minus_scratch_accuracy", Value: ft - sc, Threshold: 0.0001})
+		rs = append(rs, lessons.Result{Lesson: Lesson.ID, Metric: "finetuned_minus_scratch_accuracy", Value: ft - sc, Threshold: 0.0001})
 	}
 	return rs
 }
 
 // Result is the lesson's RESULT line: the MLM ratio, with ok=false (and the value of the first
-// failing check) when any other check fails.
+// failing check) when any other check fails. The thresholds are those of o.Config, the
+// configuration that ran.
 func (o *Outcome) Result() lessons.Result {
 	rs := o.Checks()
 	for _, r := range rs {

@@ -1,12 +1,8 @@
 package bert
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -126,7 +122,9 @@ func newContext(seed uint64) *context.Context {
 	return ctx
 }
 
-// History is the per-step record of pre-training: batch MLM/NSP losses and accuracies.
+// History is the per-step record of pre-training: batch MLM/NSP losses and accuracies. It is
+// saved with every checkpoint (gomlxext.FitOptions.State), so a resumed run keeps the steps before
+// the interruption.
 type History struct {
 	Step                             []float64
 	MLMLoss, MLMAcc, NSPLoss, NSPAcc []float64
@@ -150,66 +148,42 @@ func (h *History) truncate(step int) {
 	h.Step, h.MLMLoss, h.MLMAcc, h.NSPLoss, h.NSPAcc = h.Step[:n], h.MLMLoss[:n], h.MLMAcc[:n], h.NSPLoss[:n], h.NSPAcc[:n]
 }
 
-// progress records each step in a History and forwards the values to a live view.
+// progress records each step in a History and forwards the values to a live view, which it
+// opens at the first step it gets (none when a finished run is restored), unless quiet.
 type progress struct {
-	hist *History
-	live *plotting.Live
+	hist  *History
+	live  *plotting.Live
+	quiet bool
+	steps int
+	// stop is closed after step stopAt (a test's interrupt; 0: never).
+	stop   chan struct{}
+	stopAt int
 }
 
 func (p *progress) Update(step int, v map[string]float64) {
 	p.hist.add(step, v)
+	if p.live == nil && !p.quiet {
+		p.live = plotting.NewLive("BERT-mini pre-training (MLM + NSP)", p.steps, "MLM loss", "NSP loss")
+	}
 	if p.live != nil {
 		p.live.Update(step, map[string]float64{"MLM loss": v["mlm_loss"], "NSP loss": v["nsp_loss"]})
 	}
-}
-
-func (p *progress) Done() {
-	if p.live != nil {
-		p.live.Done()
+	if step == p.stopAt {
+		close(p.stop)
 	}
 }
 
-const historyFile = "history.json"
+// interruptAt makes pre-training stop after that step as if interrupted (tests; 0: never).
+var interruptAt int
 
-func loadHistory(dir string) (*History, error) {
-	h := &History{}
-	if dir == "" {
-		return h, nil
-	}
-	b, err := os.ReadFile(filepath.Join(dir, historyFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return h, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("bert: load history: %w", err)
-	}
-	if err := json.Unmarshal(b, h); err != nil {
-		return nil, fmt.Errorf("bert: load history %s: %w", dir, err)
-	}
-	return h, nil
-}
-
-func saveHistory(dir string, h *History) error {
-	if dir == "" {
-		return nil
-	}
-	b, err := json.Marshal(h)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, historyFile), b, 0o644); err != nil {
-		return fmt.Errorf("bert: save history: %w", err)
-	}
-	return nil
-}
-
-// pretrain trains (or resumes) BERT-mini with MLM+NSP in ctx and returns its history and the wall
-// time of this call.
-func pretrain(ctx *context.Context, cfg Config, corpus *encodedCorpus, dir string) (*History, time.Duration, error) {
+// pretrain trains (or resumes, or restores) BERT-mini with MLM+NSP in p.ctx on p.train, with its
+// checkpoints and history in p.Dir.
+func (p *Pretrained) pretrain() error {
 	backend, err := gomlxext.Backend()
 	if err != nil {
-		return nil, 0, err
+		return fmt.Errorf("bert: %w", err)
 	}
+	cfg := p.Config
 	m := cfg.Model
 	opt := optimizers.Adam().LearningRate(cfg.LR).WeightDecay(0.01).Done()
 	modelFn := pretrainModelFn(m)
@@ -220,27 +194,25 @@ func pretrain(ctx *context.Context, cfg Config, corpus *encodedCorpus, dir strin
 		}
 		return modelFn(ctx, spec, in)
 	}
-	trainer := train.NewTrainer(backend, ctx, withSchedule, pretrainLoss, opt, pretrainMetrics(), nil)
-	hist, err := loadHistory(dir)
-	if err != nil {
-		return nil, 0, err
-	}
-	ds := &pretrainDataset{corpus: corpus, model: m, batch: cfg.Batch, maxPred: cfg.MaxPred, seed: cfg.Seed}
-	p := &progress{hist: hist}
-	if cfg.Live && len(hist.Step) < cfg.Steps { // no live view when the run is simply restored.
-		p.live = plotting.NewLive("BERT-mini pre-training (MLM + NSP)", cfg.Steps, "MLM loss", "NSP loss")
-	}
+	trainer := train.NewTrainer(backend, p.ctx, withSchedule, pretrainLoss, opt, pretrainMetrics(), nil)
+	p.History = &History{}
+	ds := &pretrainDataset{corpus: p.train, model: m, batch: cfg.Batch, maxPred: cfg.MaxPred, seed: cfg.Seed}
+	prog := &progress{hist: p.History, quiet: cfg.Quiet, steps: cfg.Steps, stop: make(chan struct{}), stopAt: interruptAt}
+	opts := gomlxext.FitOptions{Steps: cfg.Steps, CheckpointDir: p.Dir, Progress: prog, State: p.History, Stop: prog.stop}
 	start := time.Now()
-	res, err := gomlxext.Fit(trainer, ds, gomlxext.FitOptions{
-		Steps: cfg.Steps, CheckpointDir: dir, EveryN: cfg.SaveEvery, Progress: p,
-	})
-	took := time.Since(start)
-	hist.truncate(res.GlobalStep)
-	if serr := saveHistory(dir, hist); serr != nil && err == nil {
-		err = serr
+	res, err := gomlxext.Fit(trainer, ds, opts)
+	if prog.live != nil {
+		prog.live.Done()
+	}
+	p.TrainTime, p.StartStep = time.Since(start), res.StartStep
+	if res.StartStep == res.GlobalStep {
+		p.TrainTime = 0
 	}
 	if err != nil {
-		return hist, took, fmt.Errorf("bert: pre-training: %w", err)
+		return fmt.Errorf("bert: pre-training: %w", err)
 	}
-	return hist, took, nil
+	if n := len(p.History.Step); n != cfg.Steps {
+		return fmt.Errorf("bert: the checkpoint in %s is at step %d but holds the history of %d steps: delete the folder to train afresh", p.Dir, res.GlobalStep, n)
+	}
+	return nil
 }
