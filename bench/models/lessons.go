@@ -266,7 +266,7 @@ func (l *Lesson) detection(backend backends.Backend, poolSize int) error {
 		})
 	}
 	m := &detection.FCN{Skips: true, Channels: FCNChannels}
-	return l.trainStep(backend, optimizers.Adam().LearningRate(detection.Full().LearningRate).Done(), func(ctx *context.Context, in []*Node) *Node {
+	return l.trainStep(backend, optimizers.Adam().LearningRate(detection.Full().Seg.LearningRate).Done(), func(ctx *context.Context, in []*Node) *Node {
 		return detection.SegLoss([]*Node{in[1]}, []*Node{m.Model(ctx, in[0])})
 	})
 }
@@ -443,7 +443,7 @@ func LessonConfig(name string) (map[string]any, error) {
 		return map[string]any{"size": c.Net.Size, "channels": c.Net.Channels, "blocks": c.Net.Blocks, "planes": alphago.NumPlanes, "lr": c.LR}, nil
 	case "detection":
 		c := detection.Full()
-		return map[string]any{"channels": FCNChannels, "labels": detection.NumLabels, "size": c.Data.Size, "lr": c.LearningRate}, nil
+		return map[string]any{"channels": FCNChannels, "labels": detection.NumLabels, "size": c.Data.Size, "lr": c.Seg.LearningRate}, nil
 	case "bert":
 		c := bert.Full()
 		m := c.Model

@@ -31,10 +31,12 @@
 // the way (skip additions: 輪郭情報の補完, restoring outlines). RunSegmentation trains it with and
 // without skips and reports mean IoU (MeanIoU).
 //
-// Both runs are checkpointed under the user cache (DefaultCheckpointDir): an interrupted run
-// resumes, a finished one reloads its saved outcome at once. Config, Full and Quick size the
-// experiments; Size picks Quick when DL4GO_QUICK=1. Result gives the lesson's RESULT line,
-// ok only when both mAP@0.5 and mIoU reach their thresholds. The charts: TaskZoo,
+// Start with Run(Size()), which runs both experiments (RunSSD and RunSegmentation, also callable
+// alone). Training is checkpointed in the run's folder under the user cache (see
+// lessons.Lesson.Open): an interrupted run resumes, a finished one restores its weights and is
+// evaluated again in seconds. Config, Full and Quick size the experiments (Config.SSD, Config.Seg);
+// Size picks Quick when DL4GO_QUICK=1. Outcome.Result gives the lesson's RESULT line, ok only
+// when both mAP@0.5 and mIoU reach their thresholds. The charts: TaskZoo,
 // SSD.DefaultBoxesPicture, SSDOutcome.DetectionsPicture, PRChart, ThresholdChart,
 // ConfusionChart, LossChart, SegOutcome.MasksPicture and LossChart.
 //

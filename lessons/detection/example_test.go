@@ -3,6 +3,8 @@ package detection_test
 import (
 	"fmt"
 
+	"github.com/janpfeifer/must"
+
 	"github.com/dl4go/dl4go/lessons/detection"
 )
 
@@ -44,17 +46,16 @@ func ExampleTransposedConvRecipe() {
 	//    3    3    4    4
 }
 
-// The lesson in four calls (as in the notebook): train and evaluate SSD-lite and the FCN at the
-// size DL4GO_QUICK selects, then print the RESULT line.
-func ExampleRunSSD() {
-	ssd, err := detection.RunSSD(detection.Size())
-	if err != nil {
-		panic(err)
-	}
-	seg, err := detection.RunSegmentation(detection.Size())
-	if err != nil {
-		panic(err)
-	}
-	fmt.Printf("mAP@0.5 %.3f, mIoU %.3f\n", ssd.MAP50, seg.MIoU)
-	fmt.Println(detection.Result(ssd, seg))
+// The whole lesson in one call, here tiny (2 training steps of each model, 4 held-out images,
+// nothing saved, no live view); the notebook runs detection.Run(detection.Size()) and ends with
+// its RESULT line.
+func ExampleRun() {
+	cfg := detection.Quick()
+	cfg.SSD.Steps, cfg.Seg.Steps, cfg.TestImages, cfg.CacheDir, cfg.Quiet = 2, 2, 4, "-", true
+	out := must.M1(detection.Run(cfg))
+	fmt.Println(len(out.SSD.Loss), "SSD steps,", len(out.Seg.Loss), "+", len(out.Seg.NoSkipLoss), "FCN steps,", len(out.SSD.Test), "held-out images")
+	fmt.Println(out.Result().Metric)
+	// Output:
+	// 2 SSD steps, 2 + 2 FCN steps, 4 held-out images
+	// min_of_map50_and_miou_over_threshold
 }

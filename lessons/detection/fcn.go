@@ -8,6 +8,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
+	gshapes "github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
@@ -32,8 +33,9 @@ type FCN struct {
 // the FCN paper).
 func upsample2(ctx *context.Context, x *Node) *Node {
 	c := x.Shape().Dimensions[3]
-	kernel := ctx.VariableWithValue("kernel", bilinearKernel(4, c)).ValueGraph(x.Graph())
-	return xlayers.TransposedConvolve(x, kernel, 2, 1)
+	bilinear := func(g *Graph, _ gshapes.Shape) *Node { return Const(g, bilinearKernel(4, c)) }
+	return xlayers.TransposedConvolution(ctx.WithInitializer(bilinear), x).
+		Channels(c).KernelSize(4).Strides(2).Padding(1).UseBias(false).CurrentScope().Done()
 }
 
 // bilinearKernel is the k×k×c×c kernel [k, k, in, out] that, as a transposed convolution with

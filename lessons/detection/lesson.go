@@ -1,13 +1,8 @@
 package detection
 
 import (
-	"bytes"
-	"encoding/gob"
-	"encoding/json"
-	"errors"
+	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
@@ -22,45 +17,56 @@ import (
 	"github.com/dl4go/dl4go/plotting"
 )
 
-// Config sizes the lesson's two experiments (SSD-lite detection and FCN segmentation).
-// Full and Quick are the two standard sizes; Size picks one.
+// Lesson describes lesson 07 to the lesson kit: its RESULT id, cache folder and source folder.
+var Lesson = lessons.Lesson{ID: "07", Name: "detection"}
+
+// Config sizes the lesson's two experiments, SSD-lite detection and FCN segmentation, on the same
+// shapes. Full and Quick are the two standard sizes; Size picks one. Every exported field but the
+// embedded Options is part of the run's key: change one and both experiments train afresh
+// instead of resuming another configuration's checkpoints.
 type Config struct {
-	Name string // "full" or "quick": part of the checkpoint key.
+	lessons.Options `json:"-"`
 
-	Data         shapes.Config // the training images (Data.Seed) — the test images use TestSeed.
-	Batch        int           // images per SSD training step.
-	SegBatch     int           // images per FCN training step (each carries S·S pixel labels).
-	SSDSteps     int           // SSD training steps.
-	SegSteps     int           // FCN training steps.
-	LearningRate float64       // Adam's learning rate (both models).
-	Seed         int64         // initial weights.
-	TestImages   int           // held-out images the metrics are measured on.
-	TestSeed     uint64        // seed of the held-out images (never seen in training).
+	Data       shapes.Config // the training images (Data.Seed) — the test images use TestSeed.
+	TestImages int           // held-out images the metrics are measured on.
+	TestSeed   uint64        // seed of the held-out images (never seen in training).
 
-	MAPThreshold  float64 // SSD mAP@0.5 the lesson must reach.
-	MIoUThreshold float64 // FCN mIoU the lesson must reach.
+	SSD SSDConfig // the detector.
+	Seg SegConfig // the two FCNs (with and without skip additions).
+}
 
-	// CheckpointDir is where training is saved and resumed from (a folder per model below it).
-	// Empty means the user cache (DefaultCheckpointDir); "-" disables checkpoints.
-	CheckpointDir string `json:"-"`
-	// Quiet turns off the live training view.
-	Quiet bool `json:"-"`
+// SSDConfig is the SSD-lite experiment (RunSSD).
+type SSDConfig struct {
+	Batch        int     // images per training step.
+	Steps        int     // training steps.
+	LearningRate float64 // Adam's learning rate.
+	Seed         int64   // initial weights.
+	MAPThreshold float64 // mAP@0.5 on the held-out images the lesson must reach.
+}
+
+// SegConfig is the FCN segmentation experiment (RunSegmentation): both FCNs train with it.
+type SegConfig struct {
+	Batch         int     // images per training step (each carries S·S pixel labels).
+	Steps         int     // training steps of each FCN.
+	LearningRate  float64 // Adam's learning rate.
+	Seed          int64   // initial weights.
+	MIoUThreshold float64 // mean IoU (with skips) on the held-out images the lesson must reach.
 }
 
 // Full is the lesson's real experiment (the notebook default).
 func Full() Config {
 	return Config{
-		Name: "full", Data: shapes.Default(), Batch: 32, SegBatch: 16, SSDSteps: 600, SegSteps: 400,
-		LearningRate: 3e-3, Seed: 7, TestImages: 300, TestSeed: 1007,
-		MAPThreshold: 0.8, MIoUThreshold: 0.75,
+		Data: shapes.Default(), TestImages: 300, TestSeed: 1007,
+		SSD: SSDConfig{Batch: 32, Steps: 600, LearningRate: 3e-3, Seed: 7, MAPThreshold: 0.8},
+		Seg: SegConfig{Batch: 16, Steps: 400, LearningRate: 3e-3, Seed: 7, MIoUThreshold: 0.75},
 	}
 }
 
-// Quick is the same experiment with fewer steps, for tests and CI (DL4GO_QUICK=1).
+// Quick is the same experiment with fewer steps and a weaker bar, for tests and CI (DL4GO_QUICK=1).
 func Quick() Config {
 	c := Full()
-	c.Name, c.SSDSteps, c.SegSteps, c.TestImages = "quick", 100, 100, 100
-	c.MAPThreshold, c.MIoUThreshold = 0.5, 0.5
+	c.SSD.Steps, c.Seg.Steps, c.TestImages = 100, 100, 100
+	c.SSD.MAPThreshold, c.Seg.MIoUThreshold = 0.5, 0.5
 	return c
 }
 
@@ -70,30 +76,6 @@ func Size() Config {
 		return Quick()
 	}
 	return Full()
-}
-
-// key identifies a configuration in checkpoint paths: its name and a hash of every setting.
-func (c Config) key() string { return lessons.ConfigKey(c.Name, c) }
-
-// DefaultCheckpointDir returns (and creates) the user-cache folder where cfg's training is
-// saved: <user cache>/dl4go/detection/<name>-<hash of the config>. Delete it to start over.
-func DefaultCheckpointDir(cfg Config) (string, error) {
-	return gomlxext.CheckpointDir("detection", cfg.key())
-}
-
-func (c Config) checkpoint(model string) (string, error) {
-	root := c.CheckpointDir
-	if root == "-" {
-		return "", nil
-	}
-	if root == "" {
-		var err error
-		if root, err = DefaultCheckpointDir(c); err != nil {
-			return "", err
-		}
-	}
-	dir := filepath.Join(root, model)
-	return dir, os.MkdirAll(dir, 0o755)
 }
 
 // TestSet returns the held-out images: TestImages samples drawn with TestSeed.
@@ -107,87 +89,88 @@ func (c Config) TestSet() ([]shapes.Sample, error) {
 	return gen.Samples(0, c.TestImages), nil
 }
 
+// Outcome is what Run measured: both experiments.
+type Outcome struct {
+	Config Config
+	SSD    *SSDOutcome
+	Seg    *SegOutcome
+}
+
+// Run trains and evaluates both experiments, RunSSD then RunSegmentation (each resumes an
+// interrupted run, and restores and evaluates again a finished one).
+func Run(cfg Config) (*Outcome, error) {
+	ssd, err := RunSSD(cfg)
+	if err != nil {
+		return nil, err
+	}
+	seg, err := RunSegmentation(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Outcome{Config: cfg, SSD: ssd, Seg: seg}, nil
+}
+
+// Result is the lesson's asserted outcome. Both experiments must pass, so the metric is
+// min(mAP@0.5 / its threshold, mIoU / its threshold) — the worse of the two relative to its
+// goal — and the threshold is 1: ok=true exactly when mAP@0.5 ≥ SSD.MAPThreshold and
+// mIoU ≥ Seg.MIoUThreshold of the configuration that ran.
+func (o *Outcome) Result() lessons.Result {
+	v := math.Min(o.SSD.MAP50/o.Config.SSD.MAPThreshold, o.Seg.MIoU/o.Config.Seg.MIoUThreshold)
+	return lessons.Result{Lesson: Lesson.ID, Metric: "min_of_map50_and_miou_over_threshold", Value: v, Threshold: 1}
+}
+
 // fitted is a trained model: its context and the training run.
 type fitted struct {
-	ctx      *context.Context
-	loss     []float64 // loss at every step (from the saved history when resumed).
-	seconds  float64   // wall time of the training in this call.
-	median   time.Duration
-	resumed  int
-	location string
+	ctx       *context.Context
+	loss      []float64 // loss at every step, the steps before a resume included.
+	seconds   float64   // wall time of the training in this call.
+	median    time.Duration
+	startStep int
 }
 
-// fit trains model with loss on ds to steps, checkpointed in cfg.checkpoint(name).
-func fit(backend backends.Backend, cfg Config, name, title string, steps int, ds train.Dataset,
-	model train.ModelFn, loss train.LossFn) (*fitted, error) {
+// lossLog is a model's training loss at every step, kept in its checkpoints (FitOptions.State) so
+// that a resumed or restored run draws the whole curve; it passes the values on to the live view.
+type lossLog struct {
+	Loss []float64
+	live *plotting.Live
+}
+
+// Update records the loss of step (1-based, as gomlxext.Fit counts).
+func (l *lossLog) Update(step int, values map[string]float64) {
+	l.Loss = append(l.Loss[:min(len(l.Loss), step-1)], values["loss"])
+	if l.live != nil {
+		l.live.Update(step, values)
+	}
+}
+
+// fit trains model with loss on ds to steps with Adam (rate lr, initial weights from seed),
+// checkpointed in dir ("" for none): a run resumes from its latest checkpoint, and a finished one
+// only restores its weights. With quiet, no live view.
+func fit(backend backends.Backend, dir, title string, steps int, lr float64, seed int64, quiet bool,
+	ds train.Dataset, model train.ModelFn, loss train.LossFn) (*fitted, error) {
 	ctx := context.New()
-	if err := ctx.SetRNGStateFromSeed(cfg.Seed); err != nil {
+	if err := ctx.SetRNGStateFromSeed(seed); err != nil {
 		return nil, errorf("seed", err)
 	}
-	dir, err := cfg.checkpoint(name)
-	if err != nil {
-		return nil, errorf("checkpoint dir", err)
-	}
-	tr := train.NewTrainer(backend, ctx, model, loss, optimizers.Adam().LearningRate(cfg.LearningRate).Done(), nil, nil)
+	tr := train.NewTrainer(backend, ctx, model, loss, optimizers.Adam().LearningRate(lr).Done(), nil, nil)
 	start := time.Now()
-	opts := gomlxext.FitOptions{Steps: steps, CheckpointDir: dir, EveryN: max(steps/10, 20)}
-	var live *plotting.Live
-	if !cfg.Quiet {
-		live = plotting.NewLive(title, steps, "loss")
-		opts.Progress = live
+	log := &lossLog{}
+	if !quiet {
+		log.live = plotting.NewLive(title, steps, "loss")
 	}
-	res, fitErr := gomlxext.Fit(tr, ds, opts)
-	if live != nil {
-		live.Done()
+	res, err := gomlxext.Fit(tr, ds, gomlxext.FitOptions{Steps: steps, CheckpointDir: dir, EveryN: max(steps/10, 20),
+		Progress: log, State: log})
+	if log.live != nil {
+		log.live.Done()
 	}
-	if fitErr != nil && !errors.Is(fitErr, gomlxext.ErrInterrupted) {
-		return nil, errorf("train "+name, fitErr)
+	if err != nil { // an interrupt included: the checkpoint holds the steps done, a rerun resumes.
+		return nil, errorf(title, err)
 	}
-	f := &fitted{ctx: ctx, seconds: time.Since(start).Seconds(), median: res.MedianStep, resumed: res.StartStep, location: dir}
-	// The loss curve survives resumes in loss.json next to the checkpoints.
-	if dir != "" {
-		if js, err := os.ReadFile(filepath.Join(dir, "loss.json")); err == nil {
-			var saved []*float64
-			_ = json.Unmarshal(js, &saved)
-			for _, v := range saved {
-				if v == nil {
-					f.loss = append(f.loss, math.NaN())
-				} else {
-					f.loss = append(f.loss, *v)
-				}
-			}
-		}
+	if len(log.Loss) != res.GlobalStep {
+		return nil, fmt.Errorf("detection: %s: the checkpoint in %s is at step %d but holds the loss of %d steps: delete the folder to train afresh",
+			title, dir, res.GlobalStep, len(log.Loss))
 	}
-	if len(f.loss) > res.StartStep {
-		f.loss = f.loss[:res.StartStep]
-	}
-	for len(f.loss) < res.StartStep {
-		f.loss = append(f.loss, math.NaN())
-	}
-	for _, h := range res.History {
-		f.loss = append(f.loss, h.Values["loss"])
-	}
-	if dir != "" {
-		js, _ := json.Marshal(nanToNull(f.loss))
-		if err := os.WriteFile(filepath.Join(dir, "loss.json"), js, 0o644); err != nil {
-			return nil, errorf("save loss curve", err)
-		}
-	}
-	if fitErr != nil { // interrupted: the checkpoint and the loss curve so far are saved.
-		return nil, errorf("train "+name, fitErr)
-	}
-	return f, nil
-}
-
-// nanToNull keeps NaN losses (unknown steps) JSON-encodable as null.
-func nanToNull(v []float64) []*float64 {
-	out := make([]*float64, len(v))
-	for i := range v {
-		if !math.IsNaN(v[i]) {
-			out[i] = &v[i]
-		}
-	}
-	return out
+	return &fitted{ctx: ctx, loss: log.Loss, seconds: time.Since(start).Seconds(), median: res.MedianStep, startStep: res.StartStep}, nil
 }
 
 // SSDOutcome is what RunSSD measured.
@@ -206,23 +189,28 @@ type SSDOutcome struct {
 	COCO      float64   // mAP@[.5:.95] (101-point).
 	Timing    Timing
 
-	TrainSeconds float64       // wall time of training in this call.
-	MedianStep   time.Duration // median training step.
-	Resumed      int           // steps restored from a checkpoint.
-	Checkpoint   string
+	TrainSeconds float64       // wall time of training in this call (0 when restored).
+	MedianStep   time.Duration // median training step in this call.
+	StartStep    int           // the step training started from: 0 fresh, SSD.Steps when restored.
+	Dir          string        // the run's folder ("" when nothing is saved).
 }
 
-// RunSSD trains SSD-lite on freshly generated shapes (checkpointed: rerunning resumes, and a
-// finished run only reloads), then detects the held-out images, computes mAP@0.5 (all-point
-// and 11-point), COCO mAP@[.5:.95], and times inference (batch 1 and batch 32).
+// RunSSD trains SSD-lite on freshly generated shapes (checkpointed in the run's folder: rerunning
+// resumes, and a finished run restores its weights), then detects the held-out images, computes
+// mAP@0.5 (all-point and 11-point) and COCO mAP@[.5:.95], and times inference (batch 1 and
+// batch 32). Evaluation takes seconds, so a restored run is evaluated again rather than replayed.
 func RunSSD(cfg Config) (*SSDOutcome, error) {
 	backend, err := gomlxext.Backend()
+	if err != nil {
+		return nil, errorf("backend", err)
+	}
+	run, err := Lesson.Open(cfg)
 	if err != nil {
 		return nil, err
 	}
 	gen, err := shapes.New(cfg.Data)
 	if err != nil {
-		return nil, err
+		return nil, errorf("training images", err)
 	}
 	m, err := NewSSD(cfg.Data.Size)
 	if err != nil {
@@ -230,27 +218,27 @@ func RunSSD(cfg Config) (*SSDOutcome, error) {
 	}
 	test, err := cfg.TestSet()
 	if err != nil {
-		return nil, err
+		return nil, errorf("held-out images", err)
 	}
-	dir, err := cfg.checkpoint("ssd")
+	dir, err := run.Part("ssd")
 	if err != nil {
-		return nil, errorf("checkpoint dir", err)
-	}
-	saved := &SSDOutcome{}
-	if ok, err := load(dir, saved); err != nil || ok {
-		saved.Config, saved.Model, saved.Test, saved.Resumed = cfg, m, test, cfg.SSDSteps
-		return saved, err
+		return nil, err
 	}
 	model := func(ctx *context.Context, _ any, in []*graph.Node) []*graph.Node {
 		l, o := m.Model(ctx, in[0])
 		return []*graph.Node{l, o}
 	}
-	f, err := fit(backend, cfg, "ssd", "SSD-lite multibox loss", cfg.SSDSteps, ssdStream(gen, cfg.Batch, m), model, Loss)
+	c := cfg.SSD
+	f, err := fit(backend, dir, "SSD-lite multibox loss", c.Steps, c.LearningRate, c.Seed, run.Quiet,
+		ssdStream(gen, c.Batch, m), model, Loss)
 	if err != nil {
 		return nil, err
 	}
 	out := &SSDOutcome{Config: cfg, Model: m, Loss: f.loss, TrainSeconds: f.seconds, MedianStep: f.median,
-		Resumed: f.resumed, Checkpoint: f.location, Test: test}
+		StartStep: f.startStep, Dir: run.Dir, Test: test}
+	if f.startStep == c.Steps {
+		out.TrainSeconds = 0
+	}
 	det, err := NewDetector(backend, f.ctx, m)
 	if err != nil {
 		return nil, err
@@ -270,9 +258,7 @@ func RunSSD(cfg Config) (*SSDOutcome, error) {
 	if out.Timing, err = det.Time(out.Test[:min(32, len(out.Test))], 5); err != nil {
 		return nil, err
 	}
-	c := *out
-	c.Model, c.Test = nil, nil
-	return out, save(dir, &c)
+	return out, nil
 }
 
 // SegOutcome is what RunSegmentation measured.
@@ -291,48 +277,48 @@ type SegOutcome struct {
 	NoSkipPred []int32
 	NoSkipMIoU float64
 
-	TrainSeconds float64       // wall time of training in this call (both models).
-	MedianStep   time.Duration // median training step of the skip model.
-	Resumed      int
-	Checkpoint   string
+	TrainSeconds float64       // wall time of training in this call (both models; 0 when restored).
+	MedianStep   time.Duration // median training step of the skip model in this call.
+	StartStep    int           // the step the skip model started from: 0 fresh, Seg.Steps when restored.
+	Dir          string        // the run's folder ("" when nothing is saved).
 }
 
 // RunSegmentation trains the FCN twice on freshly generated shapes — with and without the skip
 // additions, the same number of steps — (checkpointed like RunSSD), segments the held-out
-// images and reports the mean IoU of each.
+// images and reports the mean IoU of each. A restored run segments them again.
 func RunSegmentation(cfg Config) (*SegOutcome, error) {
 	backend, err := gomlxext.Backend()
+	if err != nil {
+		return nil, errorf("backend", err)
+	}
+	run, err := Lesson.Open(cfg)
 	if err != nil {
 		return nil, err
 	}
 	gen, err := shapes.New(cfg.Data)
 	if err != nil {
-		return nil, err
+		return nil, errorf("training images", err)
 	}
-	out := &SegOutcome{Config: cfg}
+	out := &SegOutcome{Config: cfg, Dir: run.Dir}
 	if out.Test, err = cfg.TestSet(); err != nil {
-		return nil, err
-	}
-	dir, err := cfg.checkpoint("fcn")
-	if err != nil {
-		return nil, errorf("checkpoint dir", err)
-	}
-	saved := &SegOutcome{}
-	if ok, err := load(dir, saved); err != nil || ok {
-		saved.Config, saved.Test, saved.Resumed = cfg, out.Test, cfg.SegSteps
-		return saved, err
+		return nil, errorf("held-out images", err)
 	}
 	truth := shapes.Semantics(out.Test)
+	c := cfg.Seg
 	for _, skips := range []bool{true, false} {
 		m := &FCN{Skips: skips, Channels: []int{16, 32, 64, 64}}
 		name, title := "fcn/skips", "FCN with skip additions: pixel cross entropy"
 		if !skips {
 			name, title = "fcn/noskip", "FCN without skips: pixel cross entropy"
 		}
+		dir, err := run.Part(name)
+		if err != nil {
+			return nil, err
+		}
 		model := func(ctx *context.Context, _ any, in []*graph.Node) []*graph.Node {
 			return []*graph.Node{m.Model(ctx, in[0])}
 		}
-		f, err := fit(backend, cfg, name, title, cfg.SegSteps, segStream(gen, cfg.SegBatch), model, SegLoss)
+		f, err := fit(backend, dir, title, c.Steps, c.LearningRate, c.Seed, run.Quiet, segStream(gen, c.Batch), model, SegLoss)
 		if err != nil {
 			return nil, err
 		}
@@ -350,62 +336,15 @@ func RunSegmentation(cfg Config) (*SegOutcome, error) {
 			pred = append(pred, p...)
 		}
 		mIoU, per := MeanIoU(pred, truth, NumLabels)
-		out.TrainSeconds += f.seconds
+		if f.startStep < c.Steps {
+			out.TrainSeconds += f.seconds
+		}
 		if skips {
 			out.Loss, out.Pred, out.MIoU, out.PerClass = f.loss, pred, mIoU, per
-			out.MedianStep, out.Resumed, out.Checkpoint = f.median, f.resumed, dir
+			out.MedianStep, out.StartStep = f.median, f.startStep
 		} else {
 			out.NoSkipLoss, out.NoSkipPred, out.NoSkipMIoU = f.loss, pred, mIoU
 		}
 	}
-	c := *out
-	c.Test = nil
-	return out, save(dir, &c)
-}
-
-// Result is the lesson's asserted outcome. Both experiments must pass, so the metric is
-// min(mAP@0.5 / its threshold, mIoU / its threshold) — the worse of the two relative to its
-// goal — and the threshold is 1: ok=true exactly when mAP@0.5 ≥ MAPThreshold and
-// mIoU ≥ MIoUThreshold.
-func Result(ssd *SSDOutcome, seg *SegOutcome) lessons.Result {
-	v := math.Min(ssd.MAP50/ssd.Config.MAPThreshold, seg.MIoU/seg.Config.MIoUThreshold)
-	return lessons.Result{Lesson: "07", Metric: "min_of_map50_and_miou_over_threshold", Value: v, Threshold: 1}
-}
-
-// outcomeFile is where a finished run's outcome is kept, next to its checkpoints.
-const outcomeFile = "outcome.gob"
-
-// load reads the outcome saved in dir, if any (ok false when there is none or dir is "").
-func load(dir string, v any) (ok bool, err error) {
-	if dir == "" {
-		return false, nil
-	}
-	f, err := os.Open(filepath.Join(dir, outcomeFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, errorf("load outcome", err)
-	}
-	defer f.Close()
-	if err := gob.NewDecoder(f).Decode(v); err != nil {
-		return false, errorf("decode "+f.Name(), err)
-	}
-	return true, nil
-}
-
-// save writes a finished run's outcome into dir (nothing when dir is ""), so that rerunning a
-// notebook cell shows the same numbers at once.
-func save(dir string, v any) error {
-	if dir == "" {
-		return nil
-	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
-		return errorf("encode outcome", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, outcomeFile), buf.Bytes(), 0o644); err != nil {
-		return errorf("save outcome", err)
-	}
-	return nil
+	return out, nil
 }

@@ -2,7 +2,7 @@ package detection
 
 import (
 	"math"
-	"os"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -12,34 +12,37 @@ import (
 
 	"github.com/dl4go/dl4go/data/shapes"
 	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/lessons"
 	"github.com/dl4go/dl4go/plotting"
 )
 
 // TestQuickOutcome runs the lesson at its quick size and asserts the quick outcome: SSD-lite
-// mAP@0.5 ≥ 0.5 and FCN mIoU ≥ 0.5 on held-out images; every chart renders.
+// mAP@0.5 ≥ 0.5 and FCN mIoU ≥ 0.5 on held-out images; every chart renders; a second run
+// restores both experiments from their checkpoints and evaluates them again, to the same numbers.
 func TestQuickOutcome(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains two models")
 	}
 	cfg := Quick()
-	cfg.CheckpointDir, cfg.Quiet = t.TempDir(), true
+	cfg.Quiet = true
 	cpu0, wall0 := cpuTime(), time.Now()
-	ssd, err := RunSSD(cfg)
+	out, err := Run(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	seg, err := RunSegmentation(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ssd, seg := out.SSD, out.Seg
 	t.Logf("SSD: %d steps in %.1fs (median step %v): mAP@0.5 %.3f (VOC07 %.3f) AP %.3f COCO %.3f; %.1f FPS (batch 1), %.2f ms/image (batch %d)",
-		cfg.SSDSteps, ssd.TrainSeconds, ssd.MedianStep, ssd.MAP50, ssd.MAP50VOC7, ssd.AP50, ssd.COCO, ssd.Timing.FPS, ssd.Timing.BatchMs, ssd.Timing.BatchSize)
-	t.Logf("FCN: %d steps ×2 in %.1fs: mIoU %.3f %.3f, without skips %.3f", cfg.SegSteps, seg.TrainSeconds, seg.MIoU, seg.PerClass, seg.NoSkipMIoU)
+		cfg.SSD.Steps, ssd.TrainSeconds, ssd.MedianStep, ssd.MAP50, ssd.MAP50VOC7, ssd.AP50, ssd.COCO, ssd.Timing.FPS, ssd.Timing.BatchMs, ssd.Timing.BatchSize)
+	t.Logf("FCN: %d steps ×2 in %.1fs: mIoU %.3f %.3f, without skips %.3f", cfg.Seg.Steps, seg.TrainSeconds, seg.MIoU, seg.PerClass, seg.NoSkipMIoU)
 	t.Logf("quick size: wall %.1fs, CPU %.1fs", time.Since(wall0).Seconds(), (cpuTime() - cpu0).Seconds())
-	r := Result(ssd, seg)
+	r := out.Result()
 	t.Log(r)
-	if ssd.MAP50 < cfg.MAPThreshold || seg.MIoU < cfg.MIoUThreshold || !r.OK() {
+	if ssd.MAP50 < cfg.SSD.MAPThreshold || seg.MIoU < cfg.Seg.MIoUThreshold || !r.OK() {
 		t.Errorf("quick outcome not reached: %v", r)
+	}
+	if len(ssd.Loss) != cfg.SSD.Steps || len(seg.Loss) != cfg.Seg.Steps || len(seg.NoSkipLoss) != cfg.Seg.Steps {
+		t.Errorf("loss curves of %d, %d and %d steps; want %d, %d and %d", len(ssd.Loss), len(seg.Loss), len(seg.NoSkipLoss),
+			cfg.SSD.Steps, cfg.Seg.Steps, cfg.Seg.Steps)
 	}
 	for name, f := range map[string]func() (plotting.Fragment, error){
 		"zoo":        func() (plotting.Fragment, error) { return TaskZoo(ssd.Test[0]) },
@@ -60,13 +63,22 @@ func TestQuickOutcome(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
-	// A second call resumes from the finished checkpoints: no training step is run again.
-	again, err := RunSSD(cfg)
+	// A second call restores the finished checkpoints (no training step runs again) and measures
+	// the restored models again: the same numbers, the same loss curves.
+	again, err := Run(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Resumed != cfg.SSDSteps || again.MAP50 != ssd.MAP50 {
-		t.Errorf("rerun resumed at %d (want %d), mAP %v (want %v)", again.Resumed, cfg.SSDSteps, again.MAP50, ssd.MAP50)
+	if again.SSD.StartStep != cfg.SSD.Steps || again.Seg.StartStep != cfg.Seg.Steps || again.SSD.TrainSeconds != 0 || again.Seg.TrainSeconds != 0 {
+		t.Errorf("rerun started at steps %d and %d (want %d and %d) and trained %.1f s and %.1f s (want 0)",
+			again.SSD.StartStep, again.Seg.StartStep, cfg.SSD.Steps, cfg.Seg.Steps, again.SSD.TrainSeconds, again.Seg.TrainSeconds)
+	}
+	if again.SSD.MAP50 != ssd.MAP50 || again.Seg.MIoU != seg.MIoU || again.Seg.NoSkipMIoU != seg.NoSkipMIoU {
+		t.Errorf("restored: mAP %v, mIoU %v and %v; first run %v, %v and %v",
+			again.SSD.MAP50, again.Seg.MIoU, again.Seg.NoSkipMIoU, ssd.MAP50, seg.MIoU, seg.NoSkipMIoU)
+	}
+	if !slices.Equal(again.SSD.Loss, ssd.Loss) || !slices.Equal(again.Seg.Loss, seg.Loss) || !slices.Equal(again.Seg.NoSkipLoss, seg.NoSkipLoss) {
+		t.Errorf("restored loss curves differ from the first run's")
 	}
 }
 
@@ -78,14 +90,12 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// TestFullOutcome runs the full size (minutes) when DL4GO_FULL_TEST=1 and asserts the lesson's
-// real outcome: mAP@0.5 ≥ 0.8 and mIoU ≥ 0.75.
+// TestFullOutcome runs the notebook's experiment (DL4GO_FULL=1; a few minutes) and asserts the
+// lesson's real outcome: mAP@0.5 ≥ 0.8 and mIoU ≥ 0.75.
 func TestFullOutcome(t *testing.T) {
-	if os.Getenv("DL4GO_FULL_TEST") != "1" {
-		t.Skip("set DL4GO_FULL_TEST=1 to train at the full size")
-	}
+	lessons.SkipUnlessFull(t)
 	cfg := Full()
-	cfg.CheckpointDir, cfg.Quiet = t.TempDir(), true
+	cfg.Quiet = true
 	cpu0, wall0 := cpuTime(), time.Now()
 	ssd, err := RunSSD(cfg)
 	if err != nil {
@@ -100,16 +110,18 @@ func TestFullOutcome(t *testing.T) {
 	}
 	t.Logf("FCN: wall %.1fs CPU %.1fs, median step %v: mIoU %.3f %.3f, without skips %.3f",
 		time.Since(wall1).Seconds(), (cpuTime() - cpu1).Seconds(), seg.MedianStep, seg.MIoU, seg.PerClass, seg.NoSkipMIoU)
-	if r := Result(ssd, seg); !r.OK() {
+	out := &Outcome{Config: cfg, SSD: ssd, Seg: seg}
+	t.Log(out.Result())
+	if r := out.Result(); !r.OK() {
 		t.Errorf("full outcome not reached: %v", r)
 	}
 }
 
 // TestFitResumes trains 2 steps, then asks for 4 in the same checkpoint folder: the second run
-// starts at step 2 and the loss curve keeps the first run's values.
+// starts at step 2 and the loss curve keeps the first run's values; a third call restores all 4.
 func TestFitResumes(t *testing.T) {
 	cfg := Quick()
-	cfg.CheckpointDir, cfg.Quiet, cfg.Batch = t.TempDir(), true, 4
+	cfg.SSD.Batch = 4
 	gen, err := shapes.New(cfg.Data)
 	if err != nil {
 		t.Fatal(err)
@@ -120,20 +132,26 @@ func TestFitResumes(t *testing.T) {
 		return []*graph.Node{l, o}
 	}
 	backend := gomlxext.MustBackend()
-	first, err := fit(backend, cfg, "ssd", "test", 2, ssdStream(gen, cfg.Batch, m), model, Loss)
-	if err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	c := cfg.SSD
+	fitTo := func(steps int) *fitted {
+		f, err := fit(backend, dir, "test", steps, c.LearningRate, c.Seed, true, ssdStream(gen, c.Batch, m), model, Loss)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
 	}
-	second, err := fit(backend, cfg, "ssd", "test", 4, ssdStream(gen, cfg.Batch, m), model, Loss)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if second.resumed != 2 || len(second.loss) != 4 || second.loss[0] != first.loss[0] || second.loss[1] != first.loss[1] {
-		t.Fatalf("resumed at %d with losses %v; first run %v", second.resumed, second.loss, first.loss)
+	first := fitTo(2)
+	second := fitTo(4)
+	if second.startStep != 2 || len(second.loss) != 4 || second.loss[0] != first.loss[0] || second.loss[1] != first.loss[1] {
+		t.Fatalf("resumed at %d with losses %v; first run %v", second.startStep, second.loss, first.loss)
 	}
 	for _, l := range second.loss {
 		if math.IsNaN(l) || l <= 0 {
 			t.Fatalf("loss curve %v has a missing value", second.loss)
 		}
+	}
+	if third := fitTo(4); third.startStep != 4 || !slices.Equal(third.loss, second.loss) {
+		t.Fatalf("restored at %d with losses %v; want 4 and %v", third.startStep, third.loss, second.loss)
 	}
 }
