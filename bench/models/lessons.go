@@ -197,7 +197,7 @@ func (l *Lesson) rl(backend backends.Backend, rng *rand.Rand, poolSize int) erro
 // alphago: batch = board positions; synthetic stone planes, a random search distribution π and
 // outcome z = ±1. Loss as lessons/alphago/nets.go's NewZeroNet: −πᵀ log p + (z − v)².
 func (l *Lesson) alphago(backend backends.Backend, rng *rand.Rand, poolSize int) error {
-	zc := alphago.DefaultZeroConfig()
+	zc := alphago.Full().Zero
 	cfg := zc.Net
 	n, b := cfg.Size, l.Batch
 	moves := n*n + 1
@@ -439,7 +439,7 @@ func LessonConfig(name string) (map[string]any, error) {
 		c := rl.Full().CartPole
 		return map[string]any{"hidden": c.Hidden, "lr": c.LearningRate, "scale": []float64{1 / rl.CartPoleXLimit, 1 / 3.0, 1 / rl.CartPoleThetaLimit, 1 / 3.0}}, nil
 	case "alphago":
-		c := alphago.DefaultZeroConfig()
+		c := alphago.Full().Zero
 		return map[string]any{"size": c.Net.Size, "channels": c.Net.Channels, "blocks": c.Net.Blocks, "planes": alphago.NumPlanes, "lr": c.LR}, nil
 	case "detection":
 		c := detection.Full()

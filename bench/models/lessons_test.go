@@ -20,7 +20,7 @@ func wantParams(t *testing.T) map[string]int {
 	// policy 4→h→2 and baseline 4→h→1, with biases.
 	rlN := (4*h + h + 2*h + 2) + (4*h + h + h + 1)
 
-	nc := alphago.DefaultZeroConfig().Net
+	nc := alphago.Full().Zero.Net
 	c, n2 := nc.Channels, nc.Size*nc.Size
 	bn := func(ch int) int { return 2 * ch }    // batch-norm scale and offset.
 	alphagoN := 9*alphago.NumPlanes*c + bn(c) + // stem

@@ -24,19 +24,19 @@ func BoardPicture(p Position, probs []float32) (*plotting.Picture, error) {
 }
 
 // WinRateChart plots the win rates of net+MCTS after each training iteration.
-func (o ZeroOutcome) WinRateChart() (*plotting.Chart, error) {
+func (o *Outcome) WinRateChart() (*plotting.Chart, error) {
 	x := make([]float64, len(o.History))
 	r, m := make([]float64, len(o.History)), make([]float64, len(o.History))
 	for i, it := range o.History {
 		x[i], r[i], m[i] = float64(it.Iter), it.WinVsRandom, it.WinVsMCTS
 	}
-	return plotting.Line(fmt.Sprintf("AlphaGo Zero (net + %d-simulation MCTS): win rate during training", o.Config.Sims), x,
-		[]plotting.Series{{Name: "vs random", Y: r}, {Name: fmt.Sprintf("vs pure MCTS (%d playouts)", o.Config.Sims), Y: m}},
+	return plotting.Line(fmt.Sprintf("AlphaGo Zero (net + %d-simulation MCTS): win rate during training", o.Config.Zero.Sims), x,
+		[]plotting.Series{{Name: "vs random", Y: r}, {Name: fmt.Sprintf("vs pure MCTS (%d playouts)", o.Config.Zero.Sims), Y: m}},
 		plotting.WithAxisNames("iteration", "win rate"), plotting.WithRange(0, 1))
 }
 
 // LossChart plots the DualNet's two losses per iteration.
-func (o ZeroOutcome) LossChart() (*plotting.Chart, error) {
+func (o *Outcome) LossChart() (*plotting.Chart, error) {
 	x := make([]float64, len(o.History))
 	p, v := make([]float64, len(o.History)), make([]float64, len(o.History))
 	for i, it := range o.History {

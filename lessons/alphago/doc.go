@@ -18,11 +18,16 @@
 //     PureMCTS, MCTSPlayer with a network), colours alternated.
 //   - Play, CurrentGame and Watch (play.go) let you play against the committed network
 //     (Pretrained, made by cmd/train) and watch it play; SolveTactics runs the test positions.
-//   - RunLee and RunZero are the two experiments, Result the asserted outcome.
+//   - lesson.go: the lesson kit's contract — Config (Lee's and Zero's configurations and the
+//     win rates required), Full, Quick, Size, and Outcome.Result, the RESULT line. Run trains
+//     AlphaGo Zero (zero.go) and plays its final games, the asserted outcome; RunLee runs
+//     AlphaGo Lee's pipeline.
 //
-// Sizes: DefaultZeroConfig and DefaultLeeConfig return the full configuration, or the quick one
-// when DL4GO_QUICK=1 (lessons.Quick). Training AlphaGo Zero saves a checkpoint after every
-// iteration under the user cache (gomlxext.CheckpointDir) and resumes from it.
+// Training AlphaGo Zero saves a checkpoint after every iteration in its run's folder under the
+// user cache (lessons.Lesson.Open: keyed by every setting of the Config, the code and the
+// engine) and resumes from it; the final win rates are saved with the run, so a finished run
+// reports them again without replaying 400 games. Measured at full size on 2 cores (pure-Go
+// engine): net+MCTS beats random in 100% and pure MCTS in 89% of 200 games each.
 //
 // AlphaZero (2018) is AlphaGo Zero's algorithm made game-agnostic: the same self-play
 // network and MCTS learned chess and shogi as well as Go, with no Go-specific symmetry tricks.

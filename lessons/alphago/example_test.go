@@ -4,8 +4,20 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/janpfeifer/must"
+
 	"github.com/dl4go/dl4go/lessons/alphago"
 )
+
+// A notebook's last cell: AlphaGo Zero at the quick size (trained, resumed, or restored with its
+// saved final win rates) and its RESULT line.
+func ExampleRun() {
+	cfg := alphago.Quick()
+	cfg.Quiet = true // no live chart here; a notebook leaves it on
+	out := must.M1(alphago.Run(cfg))
+	fmt.Println(len(out.History), "iterations;", out.Result().Metric, out.Result().OK())
+	// Output: 3 iterations; min_win_rate_over_required true
+}
 
 // A hand-made position: black captures the white group of three at c2.
 func ExamplePosition() {

@@ -9,7 +9,6 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
-	"github.com/dl4go/dl4go/lessons"
 	"github.com/dl4go/dl4go/plotting"
 )
 
@@ -32,18 +31,6 @@ type LeeConfig struct {
 	Sims        int     // MCTS simulations of the assembled AlphaGo Lee player.
 	EvalGames   int     // games vs each opponent.
 	Seed        uint64
-}
-
-// DefaultLeeConfig returns the full or quick (lessons.Quick) configuration.
-func DefaultLeeConfig() LeeConfig {
-	c := LeeConfig{Size: 5, Komi: 0.5, Net: NetConfig{Size: 5, Channels: 16, Blocks: 2},
-		ExpertGames: 32, ExpertSims: 300, RolloutEps: 3, SLSteps: 300, RLIters: 20, RLGames: 64,
-		ValueGames: 256, ValueSteps: 300, Batch: 64, LR: 2e-3, Lambda: 0.5, Sims: 32, EvalGames: 40, Seed: 1}
-	if lessons.Quick() {
-		c.ExpertGames, c.ExpertSims, c.RolloutEps, c.SLSteps, c.RLIters, c.RLGames = 8, 100, 2, 200, 3, 32
-		c.ValueGames, c.ValueSteps, c.Sims, c.EvalGames = 64, 60, 16, 10
-	}
-	return c
 }
 
 // LeeOutcome is what RunLee returns: each stage's numbers.
@@ -239,9 +226,18 @@ func policyBatch(data []sample, b, n int, rng *rand.Rand) (*tensors.Tensor, *ten
 // RunLee runs AlphaGo Lee's pipeline in miniature: expert games by pure MCTS, supervised
 // learning of the rollout policy and of the PolicyNet, REINFORCE self-play of the PolicyNet,
 // regression of the ValueNet on the RL policy's self-play outcomes, and finally the assembled
-// player (MCTS with SL priors and value+rollout leaves) against random and pure MCTS.
-func RunLee(cfg LeeConfig) (LeeOutcome, error) {
+// player (MCTS with SL priors and value+rollout leaves) against random and pure MCTS. It runs
+// cfg.Lee, with live loss curves unless cfg.Quiet; nothing is saved (its outcome holds the
+// trained networks, and it takes a minute or two).
+func RunLee(c Config) (LeeOutcome, error) {
+	cfg := c.Lee
 	out := LeeOutcome{Config: cfg, Times: map[string]time.Duration{}}
+	newLive := func(title string, total int, series string) *plotting.Live {
+		if c.Quiet {
+			return nil
+		}
+		return plotting.NewLive(title, total, series)
+	}
 	n := cfg.Size
 	rng := rand.New(rand.NewPCG(cfg.Seed, 21))
 	lap := func(name string, t0 time.Time) { out.Times[name] = time.Since(t0) }
@@ -295,16 +291,20 @@ func RunLee(cfg LeeConfig) (LeeOutcome, error) {
 		pi[e.move] = 1
 		slData = append(slData, augment(n, pl, pi, 1)...)
 	}
-	live := plotting.NewLive("AlphaGo Lee: supervised PolicyNet", cfg.SLSteps, "loss")
+	live := newLive("AlphaGo Lee: supervised PolicyNet", cfg.SLSteps, "loss")
 	for s := range cfg.SLSteps {
 		l, err := sl.Step(policyBatch(slData, cfg.Batch, n, rng))
 		if err != nil {
 			return out, fmt.Errorf("alphago lee: SL: %w", err)
 		}
 		out.SLLoss = append(out.SLLoss, l[0])
-		live.Update(s+1, map[string]float64{"loss": l[0]})
+		if live != nil {
+			live.Update(s+1, map[string]float64{"loss": l[0]})
+		}
 	}
-	live.Done()
+	if live != nil {
+		live.Done()
+	}
 	if out.PolicyAccuracy, err = policyAccuracy(sl, expert); err != nil {
 		return out, err
 	}
@@ -323,7 +323,7 @@ func RunLee(cfg LeeConfig) (LeeOutcome, error) {
 	}
 	rlPlayer := &PolicyPlayer{Label: "RL policy", Net: rl}
 	slPlayer := &PolicyPlayer{Label: "SL policy", Net: sl}
-	live = plotting.NewLive("AlphaGo Lee: REINFORCE, RL policy vs SL policy", cfg.RLIters, "RL win rate")
+	live = newLive("AlphaGo Lee: REINFORCE, RL policy vs SL policy", cfg.RLIters, "RL win rate")
 	for it := range cfg.RLIters {
 		data, w, err := policyGames(rl, sl, cfg.RLGames, n, cfg.Komi, rng)
 		if err != nil {
@@ -335,9 +335,13 @@ func RunLee(cfg LeeConfig) (LeeOutcome, error) {
 			}
 		}
 		out.RLWin = append(out.RLWin, w)
-		live.Update(it+1, map[string]float64{"RL win rate": w})
+		if live != nil {
+			live.Update(it+1, map[string]float64{"RL win rate": w})
+		}
 	}
-	live.Done()
+	if live != nil {
+		live.Done()
+	}
 	if out.RLVsSL, err = Match(rlPlayer, slPlayer, 200, n, cfg.Komi, cfg.Seed+5); err != nil {
 		return out, err
 	}
@@ -354,7 +358,7 @@ func RunLee(cfg LeeConfig) (LeeOutcome, error) {
 	if err != nil {
 		return out, fmt.Errorf("alphago lee: value data: %w", err)
 	}
-	live = plotting.NewLive("AlphaGo Lee: ValueNet regression", cfg.ValueSteps, "loss")
+	live = newLive("AlphaGo Lee: ValueNet regression", cfg.ValueSteps, "loss")
 	for s := range cfg.ValueSteps {
 		r := &replay{data: vData}
 		pl, _, z := r.batch(cfg.Batch, n, rng)
@@ -363,9 +367,13 @@ func RunLee(cfg LeeConfig) (LeeOutcome, error) {
 			return out, fmt.Errorf("alphago lee: value net: %w", err)
 		}
 		out.ValueLoss = append(out.ValueLoss, l[0])
-		live.Update(s+1, map[string]float64{"loss": l[0]})
+		if live != nil {
+			live.Update(s+1, map[string]float64{"loss": l[0]})
+		}
 	}
-	live.Done()
+	if live != nil {
+		live.Done()
+	}
 	out.Value = vn
 	lap("value net", t0)
 

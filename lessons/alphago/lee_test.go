@@ -3,16 +3,14 @@ package alphago
 import (
 	"testing"
 	"time"
-
-	"github.com/dl4go/dl4go/lessons"
 )
 
 // TestLeeQuick runs AlphaGo Lee's pipeline at the quick size and checks that each stage learned
 // something: the rollout policy agrees with the expert more often than a uniform policy, and
 // the losses of the SL PolicyNet and of the ValueNet fall.
 func TestLeeQuick(t *testing.T) {
-	t.Setenv(lessons.QuickEnvVar, "1")
-	cfg := DefaultLeeConfig()
+	cfg := Quick()
+	cfg.Quiet = true
 	t0 := time.Now()
 	out, err := RunLee(cfg)
 	if err != nil {

@@ -1,19 +1,13 @@
 package alphago
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
 
 	"github.com/dl4go/dl4go/gomlxext"
-	"github.com/dl4go/dl4go/lessons"
 	"github.com/dl4go/dl4go/plotting"
 )
 
@@ -34,30 +28,6 @@ type ZeroConfig struct {
 	EvalGames  int     // games vs each opponent after every iteration (the win-rate chart).
 	FinalGames int     // games vs each opponent at the end (the asserted outcome).
 	Seed       uint64
-	// CheckpointDir is where the network and the history are saved after each iteration and
-	// resumed from; "" disables checkpoints. DefaultZeroConfig puts it under the user cache.
-	CheckpointDir string `json:"-"`
-}
-
-// DefaultZeroConfig returns the full or the quick (lessons.Quick) configuration, with its
-// checkpoint directory under the user cache.
-func DefaultZeroConfig() ZeroConfig {
-	c := ZeroConfig{Size: 5, Komi: 0.5, Net: NetConfig{Size: 5, Channels: 16, Blocks: 2},
-		Iterations: 7, Games: 64, Sims: 24, CPuct: 1.5, TempMoves: 6, Buffer: 40000,
-		TrainSteps: 200, Batch: 64, LR: 2e-3, EvalGames: 20, FinalGames: 200, Seed: 1}
-	if lessons.Quick() {
-		c.Iterations, c.Games, c.Sims, c.TrainSteps, c.EvalGames, c.FinalGames = 3, 24, 24, 150, 6, 50
-	}
-	if dir, err := gomlxext.CheckpointDir("02-alphago", c.Key()); err == nil {
-		c.CheckpointDir = dir
-	}
-	return c
-}
-
-// Key identifies the configuration (the checkpoint folder name).
-func (c ZeroConfig) Key() string {
-	return fmt.Sprintf("zero-n%d-c%db%d-it%d-g%d-s%d-t%d-b%d-lr%g-seed%d", c.Size, c.Net.Channels, c.Net.Blocks,
-		c.Iterations, c.Games, c.Sims, c.TrainSteps, c.Batch, c.LR, c.Seed)
 }
 
 // ZeroIter records one training iteration.
@@ -70,18 +40,23 @@ type ZeroIter struct {
 	Seconds     float64 // wall time of the iteration.
 }
 
-// ZeroOutcome is what RunZero returns.
-type ZeroOutcome struct {
-	Config       ZeroConfig
-	History      []ZeroIter
-	ResumedFrom  int // iterations loaded from the checkpoint.
-	FinalRandom  float64
-	FinalMCTS    float64
-	TrainTime    time.Duration // self-play + training + per-iteration evaluation, all runs.
-	FinalTime    time.Duration // the final evaluation.
-	Net          *Net
-	SampleRoot   Position // a self-play position, for the charts.
-	SamplePolicy []float32
+// Outcome is what Run returns: AlphaGo Zero's training and its final win rates.
+type Outcome struct {
+	Config      Config
+	History     []ZeroIter
+	ResumedFrom int // iterations loaded from the checkpoint.
+	// FinalRandom and FinalMCTS are net+MCTS's win rates in the FinalGames final games against
+	// the random player and against pure MCTS.
+	FinalRandom float64
+	FinalMCTS   float64
+	// FinalReplayed says that the final win rates were read back from the run's saved outcome
+	// (the same configuration, code and engine measured them before) instead of played again.
+	FinalReplayed bool
+	TrainTime     time.Duration // self-play + training + per-iteration evaluation, all runs.
+	FinalTime     time.Duration // the final evaluation (when it was played).
+	Net           *Net
+	// Dir is the run's folder ("" when nothing is saved).
+	Dir string
 }
 
 // sample is one training example: input planes, the search's visit distribution, the outcome
@@ -189,108 +164,176 @@ func selfPlay(eval Evaluator, games, size int, komi float64, sc SearchConfig, te
 	return out, nil
 }
 
-// RunZero trains AlphaGo Zero from nothing but the rules: each iteration plays cfg.Games
-// self-play games with MCTS guided by the current DualNet (Dirichlet noise at the root),
-// stores (planes, π, z) in the replay buffer, takes cfg.TrainSteps gradient steps on random
-// batches of it, and measures the win rates against the random player and pure MCTS. If
-// cfg.CheckpointDir holds a checkpoint of the same configuration, training resumes after its
-// last iteration (with an empty replay buffer); a finished run returns at once with its saved
-// results. At the end, net+MCTS plays cfg.FinalGames
-// against each opponent, colours alternated.
-func RunZero(cfg ZeroConfig) (ZeroOutcome, error) {
-	out := ZeroOutcome{Config: cfg}
-	if cfg.Size != cfg.Net.Size || cfg.Iterations < 0 || cfg.Games < 1 || cfg.Sims < 1 || cfg.Batch < 1 {
-		return out, fmt.Errorf("alphago zero: invalid config %+v", cfg)
+// afterIteration, when set (by tests), is called after each training iteration is saved, with
+// the run's interrupt watcher, e.g. to request an interrupt at a chosen iteration.
+var afterIteration func(iter int, stop *gomlxext.Interrupt)
+
+// Run trains AlphaGo Zero from nothing but the rules: each iteration plays cfg.Zero.Games
+// self-play games with MCTS guided by the current DualNet (Dirichlet noise at the root), stores
+// (planes, π, z) in the replay buffer, takes TrainSteps gradient steps on random batches of it,
+// and measures the win rates against the random player and pure MCTS (EvalGames each). At the
+// end, net+MCTS plays FinalGames against each opponent, colours alternated.
+//
+// Training saves a checkpoint in the "zero" part of cfg's run (Lesson.Open) after every
+// iteration; a rerun resumes after the last saved one (with an empty replay buffer, so a
+// resumed run is not game-for-game the uninterrupted one). A kernel interrupt (SIGINT) stops
+// training at the next step or game batch and returns an error wrapping
+// gomlxext.ErrInterrupted; the iteration in progress is lost. The final games take minutes,
+// so their win rates are saved with the run (run.SaveOutcome) and a finished run replays them.
+func Run(cfg Config) (*Outcome, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
 	}
-	net, err := NewZeroNet(cfg.Net, cfg.Seed, cfg.LR)
+	zc := cfg.Zero
+	run, err := Lesson.Open(cfg)
 	if err != nil {
-		return out, fmt.Errorf("alphago zero: %w", err)
+		return nil, err
 	}
-	out.Net = net
+	dir, err := run.Part("zero")
+	if err != nil {
+		return nil, err
+	}
+	net, err := NewZeroNet(zc.Net, zc.Seed, zc.LR)
+	if err != nil {
+		return nil, fmt.Errorf("alphago zero: %w", err)
+	}
+	out := &Outcome{Config: cfg, Net: net, Dir: run.Dir}
 	var hist zeroHistory
-	var ckpt *checkpoints.Handler
-	if cfg.CheckpointDir != "" {
-		if ckpt, err = openCheckpoint(net, cfg.CheckpointDir, &hist); err != nil {
-			return out, fmt.Errorf("alphago zero: %w", err)
+	var ck *gomlxext.Checkpoint
+	if dir != "" {
+		if ck, err = gomlxext.Checkpoints(net.Ctx, dir).Immediate().LoadState(&hist).Done(); err != nil {
+			return nil, fmt.Errorf("alphago zero: %w", err)
+		}
+		if want := int64(len(hist.Iters) * zc.TrainSteps); ck.Step() != want {
+			return nil, fmt.Errorf("alphago zero: the checkpoint in %s is at step %d but its history of %d iterations at %d: delete the folder to start over",
+				dir, ck.Step(), len(hist.Iters), want)
 		}
 	}
 	out.ResumedFrom = len(hist.Iters)
-	sc := SearchConfig{Sims: cfg.Sims, CPuct: cfg.CPuct, Noise: 0.25, Alpha: 0.5}
-	evalSC := SearchConfig{Sims: cfg.Sims, CPuct: cfg.CPuct}
+	sc := SearchConfig{Sims: zc.Sims, CPuct: zc.CPuct, Noise: 0.25, Alpha: 0.5}
+	evalSC := SearchConfig{Sims: zc.Sims, CPuct: zc.CPuct}
 	agent := &MCTSPlayer{Label: "net+MCTS", Eval: net, Search: evalSC}
-	pure := PureMCTS(cfg.Sims, cfg.Seed+99)
+	pure := PureMCTS(zc.Sims, zc.Seed+99)
 
 	var live *plotting.Live // only when there is training to watch
-	if len(hist.Iters) < cfg.Iterations {
-		live = plotting.NewLive("AlphaGo Zero self-play", cfg.Iterations, "policy loss", "value loss", "win vs random", "win vs pure MCTS")
+	if !cfg.Quiet && len(hist.Iters) < zc.Iterations {
+		live = plotting.NewLive("AlphaGo Zero self-play", zc.Iterations, "policy loss", "value loss", "win vs random", "win vs pure MCTS")
 		for _, it := range hist.Iters {
 			live.Update(it.Iter, it.values())
 		}
 	}
-	buf := &replay{cap: cfg.Buffer}
-	for iter := len(hist.Iters) + 1; iter <= cfg.Iterations; iter++ {
-		t0 := time.Now()
-		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(iter)))
-		samples, err := selfPlay(net, cfg.Games, cfg.Size, cfg.Komi, sc, cfg.TempMoves, rng)
-		if err != nil {
-			return out, fmt.Errorf("alphago zero: iteration %d: %w", iter, err)
-		}
-		for _, s := range samples {
-			buf.add(s)
-		}
-		it := ZeroIter{Iter: iter}
-		for range cfg.TrainSteps {
-			pl, pi, z := buf.batch(cfg.Batch, cfg.Size, rng)
-			l, err := net.Step(pl, pi, z)
-			if err != nil {
-				return out, fmt.Errorf("alphago zero: iteration %d: %w", iter, err)
-			}
-			it.PolicyLoss += l[1] / float64(cfg.TrainSteps)
-			it.ValueLoss += l[2] / float64(cfg.TrainSteps)
-		}
-		if it.WinVsRandom, err = Match(agent, RandomPlayer{}, cfg.EvalGames, cfg.Size, cfg.Komi, cfg.Seed+uint64(iter)); err != nil {
-			return out, err
-		}
-		if it.WinVsMCTS, err = Match(agent, pure, cfg.EvalGames, cfg.Size, cfg.Komi, cfg.Seed+uint64(iter)); err != nil {
-			return out, err
-		}
-		it.Seconds = time.Since(t0).Seconds()
-		hist.Iters = append(hist.Iters, it)
-		live.Update(iter, it.values())
-		if ckpt != nil {
-			if err := saveCheckpoint(ckpt, cfg.CheckpointDir, hist); err != nil {
-				return out, fmt.Errorf("alphago zero: %w", err)
-			}
-		}
-	}
-	if live != nil {
-		live.Done()
+	if err := train(net, ck, &hist, zc, sc, agent, pure, live); err != nil {
+		return nil, err
 	}
 	out.History = hist.Iters
 	for _, it := range hist.Iters {
 		out.TrainTime += time.Duration(it.Seconds * float64(time.Second))
 	}
 
-	if hist.FinalGames == cfg.FinalGames && hist.FinalGames > 0 {
-		out.FinalRandom, out.FinalMCTS = hist.FinalRandom, hist.FinalMCTS
-		out.FinalTime = time.Duration(hist.FinalSeconds * float64(time.Second))
-		return out, nil
-	}
-	t0 := time.Now()
-	if out.FinalRandom, err = Match(agent, RandomPlayer{}, cfg.FinalGames, cfg.Size, cfg.Komi, cfg.Seed+1000); err != nil {
-		return out, err
-	}
-	if out.FinalMCTS, err = Match(agent, pure, cfg.FinalGames, cfg.Size, cfg.Komi, cfg.Seed+2000); err != nil {
-		return out, err
-	}
-	out.FinalTime = time.Since(t0)
-	if ckpt != nil {
-		hist.FinalGames, hist.FinalRandom, hist.FinalMCTS, hist.FinalSeconds = cfg.FinalGames, out.FinalRandom, out.FinalMCTS, out.FinalTime.Seconds()
-		if err := saveCheckpoint(ckpt, cfg.CheckpointDir, hist); err != nil {
-			return out, fmt.Errorf("alphago zero: %w", err)
+	// The final games: replayed from the saved outcome when this call trained nothing (the
+	// saved win rates are those of the network in this run's checkpoint).
+	var final finalGames
+	if out.ResumedFrom == zc.Iterations {
+		ok, err := run.LoadOutcome(&final)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out.FinalRandom, out.FinalMCTS, out.FinalReplayed = final.Random, final.MCTS, true
+			out.FinalTime = time.Duration(final.Seconds * float64(time.Second))
+			return out, nil
 		}
 	}
+	t0 := time.Now()
+	if out.FinalRandom, err = Match(agent, RandomPlayer{}, zc.FinalGames, zc.Size, zc.Komi, zc.Seed+1000); err != nil {
+		return nil, err
+	}
+	if out.FinalMCTS, err = Match(agent, pure, zc.FinalGames, zc.Size, zc.Komi, zc.Seed+2000); err != nil {
+		return nil, err
+	}
+	out.FinalTime = time.Since(t0)
+	final = finalGames{Random: out.FinalRandom, MCTS: out.FinalMCTS, Seconds: out.FinalTime.Seconds()}
+	if err := run.SaveOutcome(final); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// finalGames is the outcome a run saves: the final win rates, expensive to measure again.
+type finalGames struct {
+	Random, MCTS float64
+	Seconds      float64
+}
+
+// train runs the self-play iterations that remain after hist, saving a checkpoint after each
+// (when ck is not nil); it returns an error wrapping gomlxext.ErrInterrupted on SIGINT.
+func train(net *Net, ck *gomlxext.Checkpoint, hist *zeroHistory, zc ZeroConfig, sc SearchConfig, agent, pure Player, live *plotting.Live) error {
+	if len(hist.Iters) >= zc.Iterations {
+		return nil
+	}
+	if live != nil {
+		defer live.Done()
+	}
+	stop := gomlxext.WatchInterrupt()
+	defer stop.Release()
+	interrupted := func(iter int) error {
+		where := ""
+		if ck != nil && len(hist.Iters) > 0 {
+			where = fmt.Sprintf("; run it again to resume after iteration %d from the checkpoint in %s", len(hist.Iters), ck.Dir())
+		}
+		return fmt.Errorf("alphago zero: stopped in iteration %d%s: %w", iter, where, gomlxext.ErrInterrupted)
+	}
+	buf := &replay{cap: zc.Buffer}
+	for iter := len(hist.Iters) + 1; iter <= zc.Iterations; iter++ {
+		t0 := time.Now()
+		rng := rand.New(rand.NewPCG(zc.Seed, uint64(iter)))
+		samples, err := selfPlay(net, zc.Games, zc.Size, zc.Komi, sc, zc.TempMoves, rng)
+		if err != nil {
+			return fmt.Errorf("alphago zero: iteration %d: %w", iter, err)
+		}
+		for _, s := range samples {
+			buf.add(s)
+		}
+		it := ZeroIter{Iter: iter}
+		for range zc.TrainSteps {
+			if stop.Requested() {
+				return interrupted(iter)
+			}
+			pl, pi, z := buf.batch(zc.Batch, zc.Size, rng)
+			l, err := net.Step(pl, pi, z)
+			if err != nil {
+				return fmt.Errorf("alphago zero: iteration %d: %w", iter, err)
+			}
+			it.PolicyLoss += l[1] / float64(zc.TrainSteps)
+			it.ValueLoss += l[2] / float64(zc.TrainSteps)
+		}
+		if it.WinVsRandom, err = Match(agent, RandomPlayer{}, zc.EvalGames, zc.Size, zc.Komi, zc.Seed+uint64(iter)); err != nil {
+			return err
+		}
+		if stop.Requested() {
+			return interrupted(iter)
+		}
+		if it.WinVsMCTS, err = Match(agent, pure, zc.EvalGames, zc.Size, zc.Komi, zc.Seed+uint64(iter)); err != nil {
+			return err
+		}
+		it.Seconds = time.Since(t0).Seconds()
+		hist.Iters = append(hist.Iters, it)
+		if live != nil {
+			live.Update(iter, it.values())
+		}
+		if ck != nil {
+			if err := ck.Save(*hist); err != nil {
+				return fmt.Errorf("alphago zero: %w", err)
+			}
+		}
+		if afterIteration != nil {
+			afterIteration(iter, stop)
+		}
+		if stop.Requested() && iter < zc.Iterations {
+			return interrupted(iter + 1)
+		}
+	}
+	return nil
 }
 
 func (it ZeroIter) values() map[string]float64 {
@@ -301,48 +344,4 @@ func (it ZeroIter) values() map[string]float64 {
 // zeroHistory is what a checkpoint keeps beside the network's variables.
 type zeroHistory struct {
 	Iters []ZeroIter
-	// The final evaluation, once done: a finished run that is resumed reports it again
-	// without replaying the games.
-	FinalGames             int
-	FinalRandom, FinalMCTS float64
-	FinalSeconds           float64
-}
-
-const historyFile = "history.json"
-
-// openCheckpoint loads the latest checkpoint in dir (if any) into net and hist.
-func openCheckpoint(net *Net, dir string, hist any) (*checkpoints.Handler, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("checkpoint dir: %w", err)
-	}
-	h, err := checkpoints.Build(net.Ctx).Dir(dir).Keep(2).Immediate().Done()
-	if err != nil {
-		return nil, fmt.Errorf("open checkpoint %s: %w", dir, err)
-	}
-	data, err := os.ReadFile(filepath.Join(dir, historyFile))
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return h, nil
-	case err != nil:
-		return nil, fmt.Errorf("read %s: %w", historyFile, err)
-	}
-	if err := json.Unmarshal(data, hist); err != nil {
-		return nil, fmt.Errorf("parse %s: %w", historyFile, err)
-	}
-	return h, nil
-}
-
-func saveCheckpoint(h *checkpoints.Handler, dir string, hist any) error {
-	if err := h.Save(); err != nil {
-		return fmt.Errorf("save checkpoint: %w", err)
-	}
-	data, err := json.Marshal(hist)
-	if err != nil {
-		return fmt.Errorf("encode history: %w", err)
-	}
-	tmp := filepath.Join(dir, historyFile+".tmp")
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("write history: %w", err)
-	}
-	return os.Rename(tmp, filepath.Join(dir, historyFile))
 }
