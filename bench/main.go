@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,6 +91,7 @@ type options struct {
 	repeat                   int
 	params                   bool
 	peak                     bool
+	cpuProfile               string
 	pool                     int
 	// skipGoLessons: the engines were not given, so the plain pure-Go engine ("go") only runs the
 	// three workloads (it is too slow, or lacks ops, for the lesson models).
@@ -116,6 +118,7 @@ func main() {
 	flag.BoolVar(&o.params, "params", false, "only print each model's trainable parameter count in GoMLX and in PyTorch")
 	flag.IntVar(&o.pool, "pool", 4, "lesson models: pre-drawn batches cycled through")
 	flag.BoolVar(&o.peak, "peak", false, "also measure the machine's fp32 FMA peak (AVX2, AVX-512) and report each model's GFLOP/s (counted from the dl4go graph) as a share of it")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each GoMLX measurement's timed steps to PREFIX-<engine>-<model>-<batch>.pprof (inspect with go tool pprof)")
 	worker := flag.Bool("worker", false, "internal: run one measurement (-engines, -models, -batches each one value) and print JSON")
 	flag.Parse()
 
@@ -391,6 +394,11 @@ func goCommand(o options, self, engine, model string, batch int, mnistDir string
 	if o.params {
 		args = append(args, "-params")
 	}
+	if o.cpuProfile != "" {
+		eng := strings.NewReplacer(":", "_", ",", "_", "/", "_").Replace(engine)
+		name := fmt.Sprintf("%s-%s-%s-%d.pprof", o.cpuProfile, eng, model, batch)
+		args = append(args, "-cpuprofile", name)
+	}
 	cmd := exec.Command(self, args...)
 	cmd.Env = append(os.Environ(), mnist.DirEnv+"="+mnistDir)
 	return cmd
@@ -574,12 +582,13 @@ func timeLoop(r result, o options, trainer *train.Trainer, ds train.Dataset) (re
 	loop := train.NewLoop(trainer)
 	t0 := time.Now()
 	var (
-		times      []time.Duration
-		last       time.Time
-		start      time.Time
-		cpu0, cpu1 time.Duration
-		fl0, fl1   int64
-		seen       int
+		times       []time.Duration
+		last        time.Time
+		start       time.Time
+		cpu0, cpu1  time.Duration
+		fl0, fl1    int64
+		stopProfile = func() {}
+		seen        int
 	)
 	loop.OnStep("bench", train.Priority(0), func(_ *train.Loop, m []*tensors.Tensor) error {
 		now := time.Now()
@@ -590,6 +599,7 @@ func timeLoop(r result, o options, trainer *train.Trainer, ds train.Dataset) (re
 		case seen == o.warmup:
 			r.WarmupS = now.Sub(t0).Seconds()
 			start, cpu0, fl0 = now, processCPU(), backend.ExecutedFLOPs()
+			stopProfile = startProfile(o.cpuProfile)
 		default:
 			times = append(times, now.Sub(last))
 		}
@@ -599,6 +609,7 @@ func timeLoop(r result, o options, trainer *train.Trainer, ds train.Dataset) (re
 		}
 		if len(times) >= o.maxSteps || (len(times) >= o.minSteps && now.Sub(start) >= o.minTime) {
 			cpu1, fl1 = processCPU(), backend.ExecutedFLOPs()
+			stopProfile()
 			return errTimed
 		}
 		return nil
@@ -628,6 +639,7 @@ func timeSteps(r result, o options, step func() (float64, error)) (result, error
 	}
 	r.WarmupS = time.Since(t0).Seconds()
 	var times []time.Duration
+	stopProfile := startProfile(o.cpuProfile)
 	start, cpu0, fl0 := time.Now(), processCPU(), backend.ExecutedFLOPs()
 	for len(times) < o.maxSteps && (len(times) < o.minSteps || time.Since(start) < o.minTime) {
 		t := time.Now()
@@ -643,7 +655,30 @@ func timeSteps(r result, o options, step func() (float64, error)) (result, error
 	r.MsPerStep = float64(times[len(times)/2].Microseconds()) / 1000
 	r.CPUMsPerStep = float64((processCPU() - cpu0).Microseconds()) / 1000 / float64(len(times))
 	r.GFLOPPerStep = float64(backend.ExecutedFLOPs()-fl0) / 1e9 / float64(len(times))
+	stopProfile()
 	return r, nil
+}
+
+// startProfile starts a CPU profile into file (none if file is ""); the returned function
+// stops it.
+func startProfile(file string) func() {
+	if file == "" {
+		return func() {}
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: cpu profile:", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: cpu profile:", err)
+		_ = f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}
 }
 
 // keepBest adds r to results, or, if the same engine, model and batch is there already, keeps

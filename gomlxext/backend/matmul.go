@@ -41,6 +41,9 @@ type dotLayout struct {
 	// contract offsets, when there are few enough to read the rows by (see
 	// prepared).
 	runs []offsetRun
+	// narrow (left operand only): use the AVX2 kernel only, not AVX-512
+	// ("dl4go:noavx512").
+	narrow bool
 }
 
 // prepared returns the left operand's layout l with the tables the kernel
@@ -141,7 +144,7 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 				i0 := pi * 4
 				h := min(4, m-i0)
 				packA(aPanel, lhs, l, lContractRuns, bi, i0, h, lContractRun, lCrossRun)
-				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h, l.rows)
+				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h, l.rows, useAVX512 && !l.narrow)
 			}
 		}()
 	}
@@ -351,7 +354,7 @@ func matmulF32(lhs, rhs, out []float32, batch, m, k, n int) {
 						}
 					}
 				}
-				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h, nil)
+				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h, nil, useAVX512)
 			}
 		}()
 	}
@@ -362,21 +365,35 @@ func matmulF32(lhs, rhs, out []float32, batch, m, k, n int) {
 // k×4) by each of the np packed 16-column panels of the right one (bp) and
 // writes the h valid rows, from row i0 (or to rows[i0+r] when rows is set),
 // into o (row-major with n columns).
-func multiplyPanel(o, aPanel, bp []float32, np, k, n, i0, h int, rows []int) {
-	var tile [64]float32
-	for p := range np {
-		if k > 0 {
+//
+// With AVX-512, four panels at a time go through kern4x64, two through
+// kern4x32.
+func multiplyPanel(o, aPanel, bp []float32, np, k, n, i0, h int, rows []int, avx512 bool) {
+	var tile [256]float32
+	for p := 0; p < np; {
+		width := 16 // columns of this tile
+		switch {
+		case k == 0:
+			clear(tile[:64])
+		case avx512 && p+4 <= np:
+			kern4x64(&aPanel[0], &bp[p*k*16], k*16*4, k, &tile[0])
+			width = 64
+		case avx512 && p+2 <= np:
+			kern4x32(&aPanel[0], &bp[p*k*16], k*16*4, k, &tile[0])
+			width = 32
+		default:
 			kern4x16(&aPanel[0], &bp[p*k*16], k, &tile[0])
 		}
 		j0 := p * 16
-		w := min(16, n-j0)
+		w := min(width, n-j0)
 		for r := range h {
 			row := i0 + r
 			if rows != nil {
 				row = rows[row]
 			}
-			copy(o[row*n+j0:row*n+j0+w], tile[r*16:r*16+w])
+			copy(o[row*n+j0:row*n+j0+w], tile[r*width:r*width+w])
 		}
+		p += width / 16
 	}
 }
 
@@ -407,6 +424,10 @@ func parallelFor(n, cost int, fn func(int)) {
 	}
 	wg.Wait()
 }
+
+// useAVX512 selects kern4x64 where it applies (tests switch it off to
+// compare the two kernels).
+var useAVX512 = hasAVX512
 
 // scratch recycles the kernel's packing buffers between calls.
 var scratch sync.Pool

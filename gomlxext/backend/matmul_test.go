@@ -5,14 +5,27 @@ import (
 	"testing"
 )
 
-// TestMatmulF32 checks the SIMD kernel against a naive triple loop on
-// shapes with ragged edges (not multiples of 4 or 16).
+// TestMatmulF32 checks the SIMD kernels (AVX2 alone, and with AVX-512 where
+// the CPU has it) against a naive triple loop on shapes with ragged edges
+// (not multiples of 4, 16, 32 or 64).
 func TestMatmulF32(t *testing.T) {
 	if !hasFastKernel {
 		t.Skip("no AVX2+FMA")
 	}
+	saved := useAVX512
+	defer func() { useAVX512 = saved }()
+	for _, avx512 := range []bool{false, true} {
+		if avx512 && !hasAVX512 {
+			continue
+		}
+		useAVX512 = avx512
+		testMatmulF32(t)
+	}
+}
+
+func testMatmulF32(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	for _, d := range [][4]int{{1, 1, 1, 1}, {2, 5, 7, 19}, {1, 64, 784, 256}, {3, 33, 1, 17}, {1, 4, 16, 16}, {2, 3, 0, 5}} {
+	for _, d := range [][4]int{{1, 1, 1, 1}, {2, 5, 7, 19}, {1, 64, 784, 256}, {3, 33, 1, 17}, {1, 4, 16, 16}, {2, 3, 0, 5}, {2, 9, 33, 70}, {1, 5, 3, 130}, {1, 7, 20, 40}, {1, 6, 9, 100}} {
 		b, m, k, n := d[0], d[1], d[2], d[3]
 		lhs, rhs := make([]float32, b*m*k), make([]float32, b*k*n)
 		for i := range lhs {

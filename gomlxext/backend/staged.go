@@ -25,6 +25,7 @@ type staged struct {
 	be      backends.Backend // simplego
 	name    string
 	kernel  bool // use the SIMD kernel for large float32 DotGenerals
+	narrow  bool // AVX2 kernels only ("noavx512")
 	minMACs int  // smallest product (multiply-adds) given to the kernel
 
 	stages  []*stage
@@ -336,6 +337,7 @@ func (s *staged) kernelDot(lhs, rhs *handle, l, r dotLayout) (*handle, error) {
 		return nil, fmt.Errorf("dl4go backend: kernel dot layouts do not match (bug)")
 	}
 	B, M, N := len(l.batch), len(l.cross), len(r.cross)
+	l.narrow = s.narrow
 	var once sync.Once
 	outs, err := s.customOp("dot", []*handle{lhs, rhs}, []shapes.Shape{shapes.Make(dtypes.Float32, B, M, N)}, false,
 		func(in, out [][]float32) {
