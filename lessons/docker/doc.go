@@ -1,10 +1,11 @@
 // Package docker is lesson 23 (Docker): virtual machines versus containers, and this project's
 // own Dockerfile, compose file and conda environment as the worked example.
 //
-// Start with RunChecks: it finds the checkout (FindRoot), parses the three files and go.mod
-// (Load), and returns a Report whose Table lists every check with what it found; Result turns
-// the report into the lesson's RESULT line (the fraction of checks passed, which must be 1).
-// Project.Outline shows the Dockerfile stage by stage.
+// Start with Run (the lesson kit's contract: Config, Full, Quick and Size, which are equal here,
+// Run and Outcome.Result): it finds the checkout (FindRoot), parses the three files and go.mod
+// (Load), and returns an Outcome whose Table lists every check with what it found; Result is
+// the lesson's RESULT line (the fraction of checks passed, which must be 1). Project.Outline
+// shows the Dockerfile stage by stage.
 //
 // # Virtual machines and containers
 //

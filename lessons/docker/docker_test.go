@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/dl4go/dl4go/lessons"
 )
 
 // project loads the real files once per test.
@@ -36,8 +38,9 @@ func checkByName(t *testing.T, checks []Check, name string) Check {
 	return Check{}
 }
 
-func TestRealFilesPass(t *testing.T) {
-	r, err := RunChecks(DefaultConfig())
+// TestQuickOutcome: every check passes on the real files (quick and full sizes are the same).
+func TestQuickOutcome(t *testing.T) {
+	r, err := Run(Quick())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,8 +50,39 @@ func TestRealFilesPass(t *testing.T) {
 	if err := r.Verify(); err != nil {
 		t.Errorf("%v\n%s", err, r.Table())
 	}
-	if res := Result(r); !res.OK() || res.Value != 1 {
+	if res := r.Result(); !res.OK() || res.Value != 1 {
 		t.Errorf("result %v", res)
+	}
+}
+
+func TestFullOutcome(t *testing.T) {
+	lessons.SkipUnlessFull(t)
+	r, err := Run(Full())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s\n%s", r.Result(), r.Table())
+	if !r.Result().OK() {
+		t.Errorf("full outcome not reached: %s\n%s", r.Result(), r.Table())
+	}
+}
+
+// TestResult: the threshold comes from the Config the checks ran with; no checks is a fail.
+func TestResult(t *testing.T) {
+	checks := []Check{{Name: "a", OK: true}, {Name: "b", OK: true}, {Name: "c", OK: true}, {Name: "d"}}
+	tests := []struct {
+		checks    []Check
+		threshold float64
+		value     float64
+		ok        bool
+	}{
+		{checks, 1, 0.75, false}, {checks, 0.75, 0.75, true}, {checks[:3], 1, 1, true}, {nil, 1, 0, false},
+	}
+	for _, tt := range tests {
+		r := (&Outcome{Config: Config{Threshold: tt.threshold}, Checks: tt.checks}).Result()
+		if r.Value != tt.value || r.OK() != tt.ok || r.Threshold != tt.threshold || r.Lesson != "23" {
+			t.Errorf("%d checks, threshold %g: %v; want value %g ok=%v", len(tt.checks), tt.threshold, r, tt.value, tt.ok)
+		}
 	}
 }
 
@@ -384,7 +418,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	write(ComposeName, p.Sources[ComposeName])
 	write(CondaEnvName, p.Sources[CondaEnvName])
-	r, err := RunChecks(Config{Root: dir})
+	r, err := Run(Config{Root: dir, Threshold: 1})
 	if err != nil || r.Verify() != nil {
 		t.Errorf("copied files: %v %v", err, r.Verify())
 	}
@@ -392,13 +426,13 @@ func TestLoadErrors(t *testing.T) {
 
 // Example shows the lesson's last cell: every check of the container files, then the RESULT line.
 func Example() {
-	report, err := RunChecks(DefaultConfig())
+	out, err := Run(Size())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(len(report.Failed()), "failed checks")
-	fmt.Println(Result(report))
+	fmt.Println(len(out.Failed()), "failed checks")
+	fmt.Println(out.Result())
 	// Output:
 	// 0 failed checks
 	// RESULT lesson=23 metric=checks_passed value=1 threshold=1 ok=true

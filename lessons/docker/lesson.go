@@ -112,37 +112,58 @@ func Load(root string) (*Project, error) {
 	return p, nil
 }
 
-// Config selects the checkout to inspect.
+// Lesson describes lesson 23 to the lesson kit: its RESULT id and its source folder. It trains
+// nothing, so it keeps no cache folder.
+var Lesson = lessons.Lesson{ID: "23", Name: "docker"}
+
+// Config selects the checkout to inspect and the bar the checks must clear.
 type Config struct {
+	lessons.Options `json:"-"`
+
 	// Root is the checkout; empty means FindRoot.
 	Root string
+	// Threshold is the fraction of checks that must pass (1: every one).
+	Threshold float64
 }
 
-// DefaultConfig inspects the checkout FindRoot finds. The checks are static (no Docker engine is
-// needed) and take milliseconds, so quick and full sizes are the same.
-func DefaultConfig() Config { return Config{} }
+// Full inspects the checkout FindRoot finds, and every check must pass.
+func Full() Config { return Config{Threshold: 1} }
 
-// Report is the outcome of the lesson: the parsed project and every check.
-type Report struct {
+// Quick is Full: the checks are static (no Docker engine is needed) and take milliseconds, so
+// the quick and full sizes are the same.
+func Quick() Config { return Full() }
+
+// Size returns Quick when lessons.Quick() (DL4GO_QUICK=1), else Full (they are equal).
+func Size() Config {
+	if lessons.Quick() {
+		return Quick()
+	}
+	return Full()
+}
+
+// Outcome is what Run found: the parsed project and every check.
+type Outcome struct {
+	Config  Config
 	Project *Project
 	Checks  []Check
 }
 
-// RunChecks loads the project and runs every check: the Dockerfile against go.mod, the compose
-// file and environment.yml against the Dockerfile and go.mod.
-func RunChecks(cfg Config) (Report, error) {
+// Run loads the project and runs every check: the Dockerfile against go.mod, the compose file
+// and environment.yml against the Dockerfile and go.mod. Nothing is saved: it reads the files
+// as they are now.
+func Run(cfg Config) (*Outcome, error) {
 	root := cfg.Root
 	if root == "" {
 		var err error
 		if root, err = FindRoot(); err != nil {
-			return Report{}, err
+			return nil, err
 		}
 	}
 	p, err := Load(root)
 	if err != nil {
-		return Report{}, err
+		return nil, err
 	}
-	r := Report{Project: p}
+	r := &Outcome{Config: cfg, Project: p}
 	r.Checks = append(r.Checks, CheckDockerfile(p.Dockerfile, p.GoMod)...)
 	r.Checks = append(r.Checks, CheckCompose(p.Compose, p.Dockerfile, p.GoMod)...)
 	r.Checks = append(r.Checks, CheckCondaEnv(p.CondaEnv, p.Dockerfile, p.GoMod)...)
@@ -150,7 +171,7 @@ func RunChecks(cfg Config) (Report, error) {
 }
 
 // Passed returns the number of checks that passed.
-func (r Report) Passed() int {
+func (r *Outcome) Passed() int {
 	n := 0
 	for _, c := range r.Checks {
 		if c.OK {
@@ -161,7 +182,7 @@ func (r Report) Passed() int {
 }
 
 // Failed returns the checks that failed.
-func (r Report) Failed() []Check {
+func (r *Outcome) Failed() []Check {
 	var failed []Check
 	for _, c := range r.Checks {
 		if !c.OK {
@@ -172,7 +193,7 @@ func (r Report) Failed() []Check {
 }
 
 // Table returns the checks as an aligned text table: status, name, what was found.
-func (r Report) Table() string {
+func (r *Outcome) Table() string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ok\tcheck\tfound")
@@ -189,7 +210,7 @@ func (r Report) Table() string {
 }
 
 // Explain returns each check's purpose, one line per check.
-func (r Report) Explain() string {
+func (r *Outcome) Explain() string {
 	var b strings.Builder
 	for _, c := range r.Checks {
 		fmt.Fprintf(&b, "%-20s %s\n", c.Name, c.What)
@@ -197,13 +218,14 @@ func (r Report) Explain() string {
 	return b.String()
 }
 
-// Result is the lesson's RESULT line: the fraction of checks passed, which must be 1.
-func Result(r Report) lessons.Result {
+// Result is the lesson's RESULT line: the fraction of checks passed, against the Config's
+// Threshold (1: every check must pass). No checks at all is 0.
+func (r *Outcome) Result() lessons.Result {
 	v := 0.0
 	if len(r.Checks) > 0 {
 		v = float64(r.Passed()) / float64(len(r.Checks))
 	}
-	return lessons.Result{Lesson: "23", Metric: "checks_passed", Value: v, Threshold: 1}
+	return lessons.Result{Lesson: Lesson.ID, Metric: "checks_passed", Value: v, Threshold: r.Config.Threshold}
 }
 
 // Outline describes the Dockerfile stage by stage: the base image, then each instruction with its
@@ -242,11 +264,11 @@ func (p *Project) Outline() string {
 	return b.String()
 }
 
-// ErrNoChecks is returned by Verify when the report holds no checks.
+// ErrNoChecks is returned by Verify when the outcome holds no checks.
 var ErrNoChecks = errors.New("no checks ran")
 
 // Verify returns an error listing the failed checks, or nil when all passed.
-func (r Report) Verify() error {
+func (r *Outcome) Verify() error {
 	if len(r.Checks) == 0 {
 		return ErrNoChecks
 	}
