@@ -176,10 +176,12 @@ var afterIteration func(iter int, stop *gomlxext.Interrupt)
 //
 // Training saves a checkpoint in the "zero" part of cfg's run (Lesson.Open) after every
 // iteration; a rerun resumes after the last saved one (with an empty replay buffer, so a
-// resumed run is not game-for-game the uninterrupted one). A kernel interrupt (SIGINT) stops
-// training at the next step or game batch and returns an error wrapping
-// gomlxext.ErrInterrupted; the iteration in progress is lost. The final games take minutes,
-// so their win rates are saved with the run (run.SaveOutcome) and a finished run replays them.
+// resumed run is not game-for-game the uninterrupted one). A kernel interrupt (SIGINT) during
+// training stops it before the next gradient step, evaluation match or iteration and returns
+// an error wrapping gomlxext.ErrInterrupted (an iteration cut short is not saved). The final
+// games take minutes, so their win rates are saved with the run (run.SaveOutcome) and a
+// finished run replays them; an interrupt while they are played ends the program as usual, and
+// the next run plays them again.
 func Run(cfg Config) (*Outcome, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -276,12 +278,14 @@ func train(net *Net, ck *gomlxext.Checkpoint, hist *zeroHistory, zc ZeroConfig, 
 	}
 	stop := gomlxext.WatchInterrupt()
 	defer stop.Release()
-	interrupted := func(iter int) error {
-		where := ""
-		if ck != nil && len(hist.Iters) > 0 {
-			where = fmt.Sprintf("; run it again to resume after iteration %d from the checkpoint in %s", len(hist.Iters), ck.Dir())
+	resume := func() string {
+		if ck == nil || len(hist.Iters) == 0 {
+			return ""
 		}
-		return fmt.Errorf("alphago zero: stopped in iteration %d%s: %w", iter, where, gomlxext.ErrInterrupted)
+		return fmt.Sprintf("; run it again to resume after iteration %d from the checkpoint in %s", len(hist.Iters), ck.Dir())
+	}
+	interrupted := func(iter int) error {
+		return fmt.Errorf("alphago zero: stopped in iteration %d (not saved)%s: %w", iter, resume(), gomlxext.ErrInterrupted)
 	}
 	buf := &replay{cap: zc.Buffer}
 	for iter := len(hist.Iters) + 1; iter <= zc.Iterations; iter++ {
@@ -329,8 +333,8 @@ func train(net *Net, ck *gomlxext.Checkpoint, hist *zeroHistory, zc ZeroConfig, 
 		if afterIteration != nil {
 			afterIteration(iter, stop)
 		}
-		if stop.Requested() && iter < zc.Iterations {
-			return interrupted(iter + 1)
+		if stop.Requested() { // even after the last iteration: the final games wait for the next run
+			return fmt.Errorf("alphago zero: stopped after iteration %d%s: %w", iter, resume(), gomlxext.ErrInterrupted)
 		}
 	}
 	return nil
