@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/dl4go/dl4go/assets"
-	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/kernel"
 )
 
@@ -103,7 +102,7 @@ func doctor() []check {
 		checks = append(checks, check{name: "jupyter", ok: true, info: j})
 	}
 
-	checks = append(checks, check{name: "backend", ok: true, info: "cells get GoMLX backend " + gomlxext.Choose().String()})
+	checks = append(checks, backendChecks()...)
 
 	names := make([]string, 0, len(assets.Packages))
 	for n := range assets.Packages {
