@@ -52,11 +52,13 @@ type result struct {
 	// shared machine it compares engines more fairly than wall time.
 	CPUMsPerStep float64 `json:"cpu_ms_per_step"`
 	WarmupS      float64 `json:"warmup_s"`
-	Steps        int     `json:"steps"`
-	Loss         float64 `json:"loss"`
-	Accuracy     float64 `json:"accuracy"`
-	TrainS       float64 `json:"train_s"`
-	Torch        string  `json:"torch,omitempty"`
+	// FirstStepS is the first step alone: for GoMLX and JAX mostly building and compiling the graph.
+	FirstStepS float64 `json:"first_step_s"`
+	Steps      int     `json:"steps"`
+	Loss       float64 `json:"loss"`
+	Accuracy   float64 `json:"accuracy"`
+	TrainS     float64 `json:"train_s"`
+	Torch      string  `json:"torch,omitempty"`
 	// BLAS is the BLAS library the PyTorch process loaded (its dense layers run on it).
 	BLAS      string  `json:"blas,omitempty"`
 	Error     string  `json:"error,omitempty"`
@@ -80,6 +82,7 @@ const (
 type options struct {
 	models, engines, batches string
 	python                   string
+	jax                      string // Python with JAX for the JAX twin (bench/xla.go), "" for none
 	torchBLAS                string
 	threads                  int
 	warmup, minSteps         int
@@ -104,6 +107,7 @@ func main() {
 	flag.StringVar(&o.engines, "engines", "", `GoMLX backend configs to compare with torch (default "dl4go,go", where "go" (simplego) only runs mlp, cnn and transformer; with -accuracy "dl4go")`)
 	flag.StringVar(&o.batches, "batches", defaultBatches, "batch sizes (with -accuracy: the first one, default 64)")
 	flag.StringVar(&o.python, "python", "/usr/bin/python3", `Python with PyTorch (Debian: apt-get install -y python3-torch); "" skips PyTorch`)
+	flag.StringVar(&o.jax, "jax", "auto", `Python with JAX for the JAX CPU twin of mlp, cnn, transformer (virtualenv from bench/jax-requirements.txt); "auto": bench/.venv-jax/bin/python if present; "" skips JAX`)
 	flag.IntVar(&o.threads, "threads", 2, "PyTorch threads (torch.set_num_threads)")
 	flag.StringVar(&o.torchBLAS, "torch-blas", "auto", `BLAS for PyTorch's dense layers: "auto" (Debian's OpenBLAS, pthread or openmp variant, when installed), "openblas-pthread", "openblas-openmp", "system" (whatever libblas.so.3 is), or a directory holding libblas.so.3`)
 	flag.IntVar(&o.warmup, "warmup", 2, "steps run before timing (the first compiles the graph)")
@@ -135,10 +139,15 @@ func main() {
 
 func run(o options) error {
 	o.skipGoLessons = o.engines == "" && !o.accuracy
+	xlaNote := ""
 	if o.engines == "" {
 		o.engines = "dl4go,go"
 		if o.accuracy {
 			o.engines = "dl4go"
+		}
+		var withXLA bool
+		if withXLA, xlaNote = xlaDefault(); withXLA && !o.accuracy {
+			o.engines = "dl4go,xla,go"
 		}
 		if !slices.Contains(backends.List(), "dl4go") {
 			o.engines = strings.Replace(o.engines, "dl4go", "go", 1)
@@ -182,6 +191,14 @@ func run(o options) error {
 			engines = append([]string{"torch"}, engines...)
 		}
 	}
+	if !o.accuracy {
+		if o.jax, err = jaxPython(o.jax); err != nil {
+			return err
+		}
+		if o.jax != "" {
+			engines = append(engines, "jax")
+		}
+	}
 	torchScript := filepath.Join(sourceDir(), "torch_bench.py")
 	if o.python != "" {
 		if o.torchBLAS, err = blasDir(o.torchBLAS); err != nil {
@@ -219,6 +236,10 @@ func run(o options) error {
 							args = append(args, "--epochs", strconv.Itoa(o.epochs))
 						}
 						cmd = torchCommand(o, args)
+					} else if engine == "jax" {
+						if cmd = jaxCommand(o, model, batch, mnistDir, false); cmd == nil {
+							continue
+						}
 					} else {
 						cmd = goCommand(o, self, engine, model, batch, mnistDir)
 					}
@@ -238,6 +259,9 @@ func run(o options) error {
 		gomlxVersion(), o.threads, cmp.Or(os.Getenv("OMP_WAIT_POLICY"), "PASSIVE"), torchBLASUsed(results),
 		time.Since(start).Round(time.Second))
 	fmt.Println(header)
+	if xlaNote != "" {
+		fmt.Println(xlaNote)
+	}
 	if o.peak {
 		fmt.Print("fp32 FMA peak (bench/peak, measured before the models, load average ", load0, "):")
 		for _, p := range peaks {
@@ -424,6 +448,11 @@ func printParams(o options, self, torchScript, mnistDir string, engines []string
 					return err
 				}
 				cmd = torchCommand(o, append(args, "--params"))
+			} else if engine == "jax" {
+				if cmd = jaxCommand(o, model, 8, mnistDir, true); cmd == nil {
+					row = append(row, "-")
+					continue
+				}
 			} else {
 				cmd = goCommand(o, self, engine, model, 8, mnistDir)
 			}
@@ -492,7 +521,7 @@ func runWorker(o options) (r result) {
 	}()
 	fail := func(err error) result { r.Error = err.Error(); return r }
 
-	backend, err := backends.NewWithConfig(o.engines)
+	backend, err := newEngine(o.engines)
 	if err != nil {
 		return fail(err)
 	}
@@ -593,6 +622,9 @@ func timeLoop(r result, o options, trainer *train.Trainer, ds train.Dataset) (re
 	loop.OnStep("bench", train.Priority(0), func(_ *train.Loop, m []*tensors.Tensor) error {
 		now := time.Now()
 		seen++
+		if seen == 1 {
+			r.FirstStepS = now.Sub(t0).Seconds()
+		}
 		switch {
 		case seen < o.warmup:
 			return nil
@@ -632,9 +664,12 @@ func timeLoop(r result, o options, trainer *train.Trainer, ds train.Dataset) (re
 // most o.maxSteps) and fills in r's median step time, CPU time per step, steps and last loss.
 func timeSteps(r result, o options, step func() (float64, error)) (result, error) {
 	t0 := time.Now()
-	for range o.warmup {
+	for i := range o.warmup {
 		if _, err := step(); err != nil {
 			return r, err
+		}
+		if i == 0 {
+			r.FirstStepS = time.Since(t0).Seconds()
 		}
 	}
 	r.WarmupS = time.Since(t0).Seconds()
@@ -734,7 +769,7 @@ func printTable(w io.Writer, results []result, accuracy bool, peakGFLOPS float64
 	if accuracy {
 		fmt.Fprintln(tw, "model\tbatch\tengine\ttest accuracy\tsteps\ttrain time\tms/step\t× torch\tpeak RSS MB\t× torch\t")
 	} else {
-		head := "model\tbatch\tengine\tms/step\t× torch\tCPU ms/step\t× torch\tpeak RSS MB\t× torch\twarm-up s\tsteps timed\tparams\t"
+		head := "model\tbatch\tengine\tms/step\t× torch\tCPU ms/step\t× torch\tpeak RSS MB\t× torch\twarm-up s\tfirst step s\tsteps timed\tparams\t"
 		if peakGFLOPS > 0 {
 			head += "GFLOP/step\tGFLOP/s\t% of peak\t"
 		}
@@ -744,16 +779,16 @@ func printTable(w io.Writer, results []result, accuracy bool, peakGFLOPS float64
 		t := torch[fmt.Sprint(r.Model, r.Batch)]
 		if r.Error != "" {
 			failures = append(failures, fmt.Sprintf("%s %s batch %d: %s", r.Engine, r.Model, r.Batch, r.Error))
-			fmt.Fprintf(tw, "%s\t%d\t%s\tFAILED (%d)\t\t\t\t%.0f\t\t\t\t\t\n", r.Model, r.Batch, r.Engine, len(failures), r.PeakRSSMB)
+			fmt.Fprintf(tw, "%s\t%d\t%s\tFAILED (%d)\t\t\t\t%.0f\t\t\t\t\t\t\n", r.Model, r.Batch, r.Engine, len(failures), r.PeakRSSMB)
 			continue
 		}
 		if accuracy {
 			fmt.Fprintf(tw, "%s\t%d\t%s\t%.4f\t%d\t%.0f s\t%.1f\t%s\t%.0f\t%s\t\n", r.Model, r.Batch, r.Engine, r.Accuracy,
 				r.Steps, r.TrainS, r.MsPerStep, ratio(r.MsPerStep, t.MsPerStep), r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB))
 		} else {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\t%.1f\t%d\t%d\t%s\n", r.Model, r.Batch, r.Engine, ms(r.MsPerStep),
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\t%.1f\t%.2f\t%d\t%d\t%s\n", r.Model, r.Batch, r.Engine, ms(r.MsPerStep),
 				ratio(r.MsPerStep, t.MsPerStep), ms(r.CPUMsPerStep), ratio(r.CPUMsPerStep, t.CPUMsPerStep),
-				r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB), r.WarmupS, r.Steps, r.Params, peakCols(r))
+				r.PeakRSSMB, ratio(r.PeakRSSMB, t.PeakRSSMB), r.WarmupS, r.FirstStepS, r.Steps, r.Params, peakCols(r))
 		}
 	}
 	_ = tw.Flush()
