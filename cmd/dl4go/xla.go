@@ -43,7 +43,14 @@ func xlaCommand(args []string) int {
 			return fail(1, "install the PJRT plugin of %s in %s: %v", *wheel, *dir, err)
 		}
 		progressf("PJRT plugin installed at %s: %s (go-xla calls PJRT C API %s)", p.Path, p, gomlxext.GoXLAPJRTVersion)
-		progressf("cells now get xla:%s (unless $GOMLX_BACKEND says otherwise); or pick it explicitly with GOMLX_BACKEND=xla:%s", p.Name, p.Path)
+		switch found, err := gomlxext.FindXLAPlugin(); {
+		case err == nil && found == p.Path:
+			progressf("cells now get xla:%s (unless $GOMLX_BACKEND says otherwise); or pick it explicitly with GOMLX_BACKEND=xla:%s", p.Name, p.Path)
+		case err == nil:
+			progressf("cells get the plugin %s (found first); pick this one with GOMLX_BACKEND=xla:%s", found, p.Path)
+		default:
+			progressf("go-xla does not look in %s by default: pick the plugin with GOMLX_BACKEND=xla:%s (or PJRT_PLUGIN_LIBRARY_PATH=%s)", *dir, p.Path, *dir)
+		}
 		return 0
 	}
 	if *name != "" {
