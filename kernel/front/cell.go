@@ -92,3 +92,32 @@ func (st *execState) lineOffset() int {
 	}
 	return 0
 }
+
+// shellOnly reports whether code holds no Go, only special commands (a shell
+// command, %goflags, ...), a cell magic such as %%bash and its body, comments
+// and blank lines: then GoNB runs no cell program, and an exit status on stderr
+// is a shell command's.
+func shellOnly(code string) bool {
+	lines := strings.Split(code, "\n")
+	if first, ok := specialCommand(lines[0]); ok && strings.HasPrefix(first, "%%") && first != "%%" {
+		return cellMagics[strings.Fields(first)[0]]
+	}
+	special, continued := false, false
+	for _, line := range lines {
+		t := strings.TrimSpace(line)
+		cmd, ok := specialCommand(line)
+		switch {
+		case continued:
+			// the continuation of the previous special command
+		case ok && (strings.HasPrefix(cmd, "%%") || strings.HasPrefix(cmd, "%main")):
+			return false // Go statements follow
+		case ok:
+			special = true
+		case t == "" || strings.HasPrefix(t, "//"):
+		default:
+			return false
+		}
+		continued = strings.HasSuffix(strings.TrimRight(line, " \t"), `\`)
+	}
+	return special
+}

@@ -60,11 +60,41 @@ func compileError(report string) *errorContent {
 		e.Traceback = append(e.Traceback, entry)
 	}
 	if len(e.Traceback) == 0 {
-		text := strings.TrimSpace(html.UnescapeString(reTags.ReplaceAllString(report, "")))
+		text := reportText(report)
 		e.Evalue = text
 		e.Traceback = strings.Split(text, "\n")
 	}
 	return e
+}
+
+// reGoGetFailed is GoNB's error when the go get it runs for a cell's new imports fails.
+var reGoGetFailed = regexp.MustCompile(`failed to run "[^"]*go get"`)
+
+// goGetError turns GoNB's HTML report of a failed go get into an error naming go get's message.
+func goGetError(report string) *errorContent {
+	e := &errorContent{Ename: "GoGetError"}
+	for _, l := range strings.Split(reportText(report), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			e.Traceback = append(e.Traceback, l)
+		}
+	}
+	for _, l := range e.Traceback {
+		if e.Evalue == "" || strings.HasPrefix(l, "go: ") {
+			e.Evalue = l
+			if strings.HasPrefix(l, "go: ") {
+				break
+			}
+		}
+	}
+	e.Evalue += " (go get, run for the cell's imports, failed)"
+	return e
+}
+
+var reStyleScript = regexp.MustCompile(`(?is)<(style|script)\b.*?</(style|script)>`)
+
+// reportText is the text of GoNB's HTML report, without its style sheet.
+func reportText(report string) string {
+	return strings.TrimSpace(html.UnescapeString(reTags.ReplaceAllString(reStyleScript.ReplaceAllString(report, ""), "")))
 }
 
 var (

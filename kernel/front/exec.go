@@ -26,6 +26,7 @@ type execState struct {
 	origHeader []byte // raw header frame of the request, the parent of everything
 	code       string
 	kind       cellKind
+	shellOnly  bool // only special commands: a failing shell command is not a cell error
 	storeHist  bool
 	silent     bool
 	id1, id2   string // msg_ids GoNB sees for the first attempt and the retry
@@ -140,6 +141,7 @@ func (f *front) execute(fr wire.Frames, m *wire.Message) *execState {
 		st.stopOnError = v
 	}
 	st.kind = classify(code)
+	st.shellOnly = shellOnly(code)
 	switch st.kind {
 	case exprCell:
 		st.resultPath = filepath.Join(f.tmpDir, "result-"+wire.NewID())
@@ -278,7 +280,13 @@ func (f *front) execIOPub(st *execState, fr wire.Frames, m *wire.Message) {
 		st.gonbError = true
 		html := st.compileHTML
 		st.mu.Unlock()
-		if ce := compileError(html); ce != nil {
+		var reported errorContent
+		_ = m.Unmarshal(&reported)
+		ce := compileError(html)
+		if ce != nil && reGoGetFailed.MatchString(reported.Evalue) {
+			ce = goGetError(html) // GoNB showed go get's output, not the compiler's
+		}
+		if ce != nil {
 			ce.shiftLines(st.count, st.lineOffset())
 			st.mu.Lock()
 			st.compileErr = ce
@@ -344,7 +352,10 @@ func (f *front) finalize(st *execState) {
 		st.held = nil
 		st.mu.Unlock()
 		var failure *errorContent
-		if !gonbError {
+		// A cell of shell commands (and other special commands) reports a failed
+		// command as GoNB does, with its exit status on stderr, and goes on (so does
+		// Run All); a Go program that fails, or an interrupted cell, is an error.
+		if !gonbError && (!st.shellOnly || interrupted) {
 			failure = runtimeFailure(stderr, strings.Repeat("\n", st.lineOffset())+st.code, count, interrupted, st.memory())
 			failure.shiftLines(count, st.lineOffset())
 		}

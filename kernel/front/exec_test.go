@@ -193,3 +193,49 @@ func TestRuntimeFailure(t *testing.T) {
 		})
 	}
 }
+
+// GoNB's report of a failed go get, as it displays it (style sheet shortened).
+const goGetReport = "\n<style>\n.gonb-err-location {\n\tbackground: var(--jp-err-color2);\n}\n</style>\n" +
+	"<div class=\"lm-Widget p-Widget lm-Panel p-Panel jp-OutputArea-child\">\n" +
+	"<span style=\"white-space: pre;\"> failed to run \"/usr/local/go/bin/go get\": exit status 1</span>\n\n<br/>\n" +
+	"<span style=\"white-space: pre;\"> </span>\n\n<br/>\n" +
+	"<span style=\"white-space: pre;\"> go: module example.com/nosuch/pkg: reading https://proxy.golang.org/example.com/nosuch/pkg/@v/list: 400 Bad Request</span>\n\n<br/>\n</div>\n"
+
+func TestGoGetError(t *testing.T) {
+	if !isCompileReport(goGetReport) || !reGoGetFailed.MatchString(`failed to run "/usr/local/go/bin/go get": exit status 1`) {
+		t.Fatal("the report is not recognized")
+	}
+	e := goGetError(goGetReport)
+	want := "go: module example.com/nosuch/pkg: reading https://proxy.golang.org/example.com/nosuch/pkg/@v/list: 400 Bad Request (go get, run for the cell's imports, failed)"
+	if e.Ename != "GoGetError" || e.Evalue != want || len(e.Traceback) != 2 {
+		t.Errorf("got %+v", e)
+	}
+	// As a compile error, the text holds no style sheet.
+	if ce := compileError(goGetReport); strings.Contains(strings.Join(ce.Traceback, "\n"), "background") {
+		t.Errorf("compileError kept the style sheet: %q", ce.Traceback)
+	}
+}
+
+func TestShellOnly(t *testing.T) {
+	for code, want := range map[string]bool{
+		"!false":                             true,
+		"!*go version && grep -c . go.mod":   true,
+		"// list\n!ls\n\n%env X 1":           true,
+		"!echo a \\\n  b":                    true,
+		"//gonb:!ls":                         true,
+		"%%bash\nexit 3":                     true,
+		"%%script bc\n7 + 11":                true,
+		"%goflags -cover":                    true,
+		"!ls\n%%\nfmt.Println(1)":            false,
+		"%%\nfmt.Println(1)":                 false,
+		"%main\nfmt.Println(1)":              false,
+		"!ls\nfmt.Println(1)":                false,
+		"func f() {}":                        false,
+		"// only a comment":                  false,
+		"%test\nfunc TestA(t *testing.T) {}": false,
+	} {
+		if got := shellOnly(code); got != want {
+			t.Errorf("shellOnly(%q) = %v, want %v", code, got, want)
+		}
+	}
+}

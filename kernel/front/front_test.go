@@ -194,6 +194,22 @@ func TestFront(t *testing.T) {
 			t.Errorf("the cell used %d MiB, want about 300: %s", n, evalue)
 		}
 	})
+	t.Run("failing shell command", func(t *testing.T) {
+		// As in GoNB (and IPython's !cmd): the exit status is printed, the cell is not an
+		// error, Run All goes on.
+		e := c.execute("!echo out; echo err >&2; false", 60*time.Second)
+		if e.Status() != "ok" || e.Stdout != "out\n" || e.Stderr != "err\nexit status 1\n" || len(e.Errors) != 0 {
+			t.Fatalf("got %s", e)
+		}
+	})
+	t.Run("go get failure", func(t *testing.T) {
+		e := c.execute("import \"example.com/nosuch/pkg\"\n%%\npkg.Foo()", 120*time.Second)
+		evalue, _ := e.Reply["evalue"].(string)
+		if e.Status() != "error" || e.Reply["ename"] != "GoGetError" || !strings.Contains(evalue, "example.com/nosuch/pkg") ||
+			strings.Contains(jsonString(e.Reply["traceback"]), "border") {
+			t.Fatalf("got %s", e)
+		}
+	})
 	t.Run("kernel still fine", func(t *testing.T) {
 		if e := c.execute("%%\nfmt.Println(x)", 60*time.Second); e.Status() != "ok" || e.Stdout != "21\n" {
 			t.Fatalf("got %s", e)
