@@ -56,10 +56,8 @@ try:
     wait_for(r"Out\[2\]: 42")
     wait_for(r"In \[3\]: ")
     send("%%")
-    wait_for(r"\.\.\.: ")  # a %% cell waits for its statements
-    send('fmt.Println("tri", triple(2))')
-    wait_for(r"\.\.\.: ")
-    send("")
+    wait_for(r"\.\.\.: ")  # a bare %% waits for its statements
+    send('fmt.Println("tri", triple(2))')  # complete: executed at once
     wait_for(r"tri 6")
     wait_for(r"In \[4\]: ")
     child.sendcontrol("d")
