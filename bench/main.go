@@ -109,7 +109,7 @@ func main() {
 	flag.StringVar(&o.python, "python", "/usr/bin/python3", `Python with PyTorch (Debian: apt-get install -y python3-torch); "" skips PyTorch`)
 	flag.StringVar(&o.jax, "jax", "auto", `Python with JAX for the JAX CPU twin of mlp, cnn, transformer (virtualenv from bench/jax-requirements.txt); "auto": bench/.venv-jax/bin/python if present; "" skips JAX`)
 	flag.IntVar(&o.threads, "threads", 2, "PyTorch threads (torch.set_num_threads)")
-	flag.StringVar(&o.torchBLAS, "torch-blas", "auto", `BLAS for PyTorch's dense layers: "auto" (Debian's OpenBLAS, pthread or openmp variant, when installed), "openblas-pthread", "openblas-openmp", "system" (whatever libblas.so.3 is), or a directory holding libblas.so.3`)
+	flag.StringVar(&o.torchBLAS, "torch-blas", "auto", `BLAS for PyTorch's dense layers: "auto" (Debian's OpenBLAS, openmp or pthread variant, when installed), "openblas-pthread", "openblas-openmp", "system" (whatever libblas.so.3 is), or a directory holding libblas.so.3`)
 	flag.IntVar(&o.warmup, "warmup", 2, "steps run before timing (the first compiles the graph)")
 	flag.IntVar(&o.minSteps, "min-steps", 5, "fewest timed steps")
 	flag.IntVar(&o.maxSteps, "max-steps", 200, "most timed steps")
@@ -376,7 +376,7 @@ func blasDir(flag string) (string, error) {
 			}
 		}
 		fmt.Fprintln(os.Stderr, "bench: no OpenBLAS found: PyTorch's dense layers run on the system's libblas.so.3, "+
-			"which is 5–20× slower if it is the reference BLAS; install it with `apt-get install -y libopenblas0-pthread`")
+			"which is 5–20× slower if it is the reference BLAS; install it with `apt-get install -y libopenblas0-openmp`")
 		return "", nil
 	case "openblas-pthread", "openblas-openmp":
 		if d := variant(flag); d != "" {
@@ -390,8 +390,11 @@ func blasDir(flag string) (string, error) {
 	return flag, nil
 }
 
-// autoBLAS are the OpenBLAS variants -torch-blas auto looks for, best first.
-var autoBLAS = []string{"openblas-pthread", "openblas-openmp"}
+// autoBLAS are the OpenBLAS variants -torch-blas auto looks for, best first: the OpenMP one
+// runs on torch's own OpenMP threads (torch.set_num_threads) and sleeps when idle under
+// OMP_WAIT_POLICY=PASSIVE, so PyTorch's CPU time is its work; the pthread one spins its own
+// threads (on a loaded machine its CPU ms/step doubled, 6 → 12.6 ms, for the same work).
+var autoBLAS = []string{"openblas-openmp", "openblas-pthread"}
 
 // torchBLASUsed names the BLAS libraries the PyTorch runs loaded, for the header.
 func torchBLASUsed(results []result) string {

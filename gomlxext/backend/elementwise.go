@@ -266,9 +266,27 @@ func binaryScalar(fn binaryFn, a, b float32) float32 {
 	}
 }
 
+// simdElementwise: the SIMD loops of elementwise_amd64.s run Add, Sub, Mul
+// and Div (Max and Min stay in Go: AVX's max and min do not return NaN for
+// every NaN operand, Go's do).
+var simdElementwise = hasFastKernel
+
+// simdHead returns how many leading elements of n the SIMD loops take (a
+// multiple of 32), 0 when they do not apply.
+func simdHead(fn binaryFn, n int) int {
+	if !simdElementwise || fn > fnDiv || n < 32 {
+		return 0
+	}
+	return n &^ 31
+}
+
 func binaryVV(fn binaryFn, o, a, b []float32) {
 	b = b[:len(a)]
 	o = o[:len(a)]
+	if h := simdHead(fn, len(a)); h > 0 {
+		[...]func(o, a, b *float32, n int){fnAdd: vvAdd, fnSub: vvSub, fnMul: vvMul, fnDiv: vvDiv}[fn](&o[0], &a[0], &b[0], h)
+		o, a, b = o[h:], a[h:], b[h:]
+	}
 	switch fn {
 	case fnAdd:
 		for i, x := range a {
@@ -299,6 +317,10 @@ func binaryVV(fn binaryFn, o, a, b []float32) {
 
 func binaryVS(fn binaryFn, o, a []float32, s float32) {
 	o = o[:len(a)]
+	if h := simdHead(fn, len(a)); h > 0 {
+		[...]func(o, a *float32, s float32, n int){fnAdd: vsAdd, fnSub: vsSub, fnMul: vsMul, fnDiv: vsDiv}[fn](&o[0], &a[0], s, h)
+		o, a = o[h:], a[h:]
+	}
 	switch fn {
 	case fnAdd:
 		for i, x := range a {
@@ -331,6 +353,14 @@ func binaryVS(fn binaryFn, o, a []float32, s float32) {
 // commutative ops.
 func binarySV(fn binaryFn, o []float32, s float32, b []float32) {
 	o = o[:len(b)]
+	if h := simdHead(fn, len(b)); h > 0 && (fn == fnSub || fn == fnDiv) {
+		if fn == fnSub {
+			svSub(&o[0], s, &b[0], h)
+		} else {
+			svDiv(&o[0], s, &b[0], h)
+		}
+		o, b = o[h:], b[h:]
+	}
 	switch fn {
 	case fnSub:
 		for i, y := range b {

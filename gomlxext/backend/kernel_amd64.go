@@ -9,18 +9,16 @@ var hasFastKernel = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 // development machine, 1.9× the AVX2 kernel's FMA throughput per core).
 var hasAVX512 = hasFastKernel && cpu.X86.HasAVX512F
 
-// kern4x16 computes c[4][16] = Σ_k a[k][0:4] ⊗ b[k][0:16] (see kernel_amd64.s).
+// kern4x16g, kern4x32g and kern4x64g compute a 4×16 (AVX2), 4×32 or 4×64
+// (AVX-512) tile c = a·b with byte strides: row r of a at a + r·aRow,
+// advancing aK per contraction step; b's 16-column panels panelStride
+// apart, advancing ldb per step; c's rows ldc apart (see kernel_amd64.s).
 //
 //go:noescape
-func kern4x16(a, b *float32, k int, c *float32)
+func kern4x16g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)
 
-// kern4x64 computes c[4][64] = Σ_k a[k][0:4] ⊗ [b0 b1 b2 b3][k][0:16], the
-// four 16-column panels panelStride bytes apart (see kernel_amd64.s).
-//
 //go:noescape
-func kern4x64(a, b *float32, panelStride, k int, c *float32)
+func kern4x32g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)
 
-// kern4x32 computes c[4][32] as kern4x64 with two panels.
-//
 //go:noescape
-func kern4x32(a, b *float32, panelStride, k int, c *float32)
+func kern4x64g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)

@@ -1,14 +1,24 @@
 #include "textflag.h"
 
-// func kern4x16(a, b *float32, k int, c *float32)
+// func kern4x16g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)
 //
-// c[4][16] = a^T b for a packed as [k][4] and b packed as [k][16], with
-// eight 8-wide FMA accumulators (AVX2 + FMA3).
-TEXT ·kern4x16(SB), NOSPLIT, $0-32
+// c[r][0:16] = Σ_kk a[r·aRow + kk·aK] · b[kk·ldb + …] for r < 4 (byte
+// strides): the 4 rows of a broadcast from wherever they are (a packed
+// [k][4] panel: aRow 4, aK 16; row-major rows: aRow the row stride, aK 4),
+// b as 1 panel(s) of 16 columns panelStride bytes apart whose rows are
+// ldb bytes apart (packed: k·64 and 64; a row-major matrix: 64 and its row
+// stride), c rows ldc bytes apart. AVX2 + FMA3.
+TEXT ·kern4x16g(SB), NOSPLIT, $0-72
 	MOVQ a+0(FP), SI
-	MOVQ b+8(FP), DI
-	MOVQ k+16(FP), CX
-	MOVQ c+24(FP), DX
+	MOVQ aRow+8(FP), R11
+	MOVQ aK+16(FP), R13
+	LEAQ (R11)(R11*2), R12
+	MOVQ b+24(FP), DI
+	MOVQ panelStride+32(FP), R9
+	MOVQ ldb+40(FP), BX
+	MOVQ k+48(FP), CX
+	MOVQ c+56(FP), DX
+	MOVQ ldc+64(FP), AX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -22,49 +32,124 @@ TEXT ·kern4x16(SB), NOSPLIT, $0-32
 loop:
 	VMOVUPS (DI), Y8
 	VMOVUPS 32(DI), Y9
-	VBROADCASTSS (SI), Y10
-	VFMADD231PS Y8, Y10, Y0
-	VFMADD231PS Y9, Y10, Y1
-	VBROADCASTSS 4(SI), Y11
-	VFMADD231PS Y8, Y11, Y2
-	VFMADD231PS Y9, Y11, Y3
-	VBROADCASTSS 8(SI), Y12
-	VFMADD231PS Y8, Y12, Y4
-	VFMADD231PS Y9, Y12, Y5
-	VBROADCASTSS 12(SI), Y13
-	VFMADD231PS Y8, Y13, Y6
-	VFMADD231PS Y9, Y13, Y7
-	ADDQ $16, SI
-	ADDQ $64, DI
+	VBROADCASTSS (SI), Y12
+	VFMADD231PS Y8, Y12, Y0
+	VFMADD231PS Y9, Y12, Y1
+	VBROADCASTSS (SI)(R11*1), Y13
+	VFMADD231PS Y8, Y13, Y2
+	VFMADD231PS Y9, Y13, Y3
+	VBROADCASTSS (SI)(R11*2), Y14
+	VFMADD231PS Y8, Y14, Y4
+	VFMADD231PS Y9, Y14, Y5
+	VBROADCASTSS (SI)(R12*1), Y15
+	VFMADD231PS Y8, Y15, Y6
+	VFMADD231PS Y9, Y15, Y7
+	ADDQ R13, SI
+	ADDQ BX, DI
 	DECQ CX
 	JNZ loop
 done:
-	VMOVUPS Y0, (DX)
+	VMOVUPS Y0, 0(DX)
 	VMOVUPS Y1, 32(DX)
-	VMOVUPS Y2, 64(DX)
-	VMOVUPS Y3, 96(DX)
-	VMOVUPS Y4, 128(DX)
-	VMOVUPS Y5, 160(DX)
-	VMOVUPS Y6, 192(DX)
-	VMOVUPS Y7, 224(DX)
+	ADDQ AX, DX
+	VMOVUPS Y2, 0(DX)
+	VMOVUPS Y3, 32(DX)
+	ADDQ AX, DX
+	VMOVUPS Y4, 0(DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ AX, DX
+	VMOVUPS Y6, 0(DX)
+	VMOVUPS Y7, 32(DX)
 	VZEROUPPER
 	RET
 
-// func kern4x64(a, b *float32, panelStride, k int, c *float32)
+// func kern4x32g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)
 //
-// c[4][64] = a^T [b0 b1 b2 b3] for a packed as [k][4] and four 16-column
-// panels of b packed as [k][16] each, panel p at b + p·panelStride bytes:
-// sixteen 16-wide FMA accumulators (AVX-512F), four panel loads and four
-// broadcasts per k.
-TEXT ·kern4x64(SB), NOSPLIT, $0-40
+// c[r][0:32] = Σ_kk a[r·aRow + kk·aK] · b[kk·ldb + …] for r < 4 (byte
+// strides): the 4 rows of a broadcast from wherever they are (a packed
+// [k][4] panel: aRow 4, aK 16; row-major rows: aRow the row stride, aK 4),
+// b as 2 panel(s) of 16 columns panelStride bytes apart whose rows are
+// ldb bytes apart (packed: k·64 and 64; a row-major matrix: 64 and its row
+// stride), c rows ldc bytes apart. AVX-512F.
+TEXT ·kern4x32g(SB), NOSPLIT, $0-72
 	MOVQ a+0(FP), SI
-	MOVQ b+8(FP), DI
-	MOVQ panelStride+16(FP), BX
-	MOVQ k+24(FP), CX
-	MOVQ c+32(FP), DX
-	LEAQ (DI)(BX*1), R8
-	LEAQ (R8)(BX*1), R9
-	LEAQ (R9)(BX*1), R10
+	MOVQ aRow+8(FP), R11
+	MOVQ aK+16(FP), R13
+	LEAQ (R11)(R11*2), R12
+	MOVQ b+24(FP), DI
+	MOVQ panelStride+32(FP), R9
+	MOVQ ldb+40(FP), BX
+	MOVQ k+48(FP), CX
+	MOVQ c+56(FP), DX
+	MOVQ ldc+64(FP), AX
+	LEAQ (DI)(R9*1), R8
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	TESTQ CX, CX
+	JZ done
+loop:
+	VMOVUPS (DI), Z16
+	VMOVUPS (R8), Z17
+	VBROADCASTSS (SI), Z20
+	VFMADD231PS Z16, Z20, Z0
+	VFMADD231PS Z17, Z20, Z1
+	VBROADCASTSS (SI)(R11*1), Z21
+	VFMADD231PS Z16, Z21, Z2
+	VFMADD231PS Z17, Z21, Z3
+	VBROADCASTSS (SI)(R11*2), Z22
+	VFMADD231PS Z16, Z22, Z4
+	VFMADD231PS Z17, Z22, Z5
+	VBROADCASTSS (SI)(R12*1), Z23
+	VFMADD231PS Z16, Z23, Z6
+	VFMADD231PS Z17, Z23, Z7
+	ADDQ R13, SI
+	ADDQ BX, DI
+	ADDQ BX, R8
+	DECQ CX
+	JNZ loop
+done:
+	VMOVUPS Z0, 0(DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ AX, DX
+	VMOVUPS Z2, 0(DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ AX, DX
+	VMOVUPS Z4, 0(DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ AX, DX
+	VMOVUPS Z6, 0(DX)
+	VMOVUPS Z7, 64(DX)
+	VZEROUPPER
+	RET
+
+// func kern4x64g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)
+//
+// c[r][0:64] = Σ_kk a[r·aRow + kk·aK] · b[kk·ldb + …] for r < 4 (byte
+// strides): the 4 rows of a broadcast from wherever they are (a packed
+// [k][4] panel: aRow 4, aK 16; row-major rows: aRow the row stride, aK 4),
+// b as 4 panel(s) of 16 columns panelStride bytes apart whose rows are
+// ldb bytes apart (packed: k·64 and 64; a row-major matrix: 64 and its row
+// stride), c rows ldc bytes apart. AVX-512F.
+TEXT ·kern4x64g(SB), NOSPLIT, $0-72
+	MOVQ a+0(FP), SI
+	MOVQ aRow+8(FP), R11
+	MOVQ aK+16(FP), R13
+	LEAQ (R11)(R11*2), R12
+	MOVQ b+24(FP), DI
+	MOVQ panelStride+32(FP), R9
+	MOVQ ldb+40(FP), BX
+	MOVQ k+48(FP), CX
+	MOVQ c+56(FP), DX
+	MOVQ ldc+64(FP), AX
+	LEAQ (DI)(R9*1), R8
+	LEAQ (R8)(R9*1), R10
+	LEAQ (R10)(R9*1), R9
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -86,33 +171,33 @@ TEXT ·kern4x64(SB), NOSPLIT, $0-40
 loop:
 	VMOVUPS (DI), Z16
 	VMOVUPS (R8), Z17
-	VMOVUPS (R9), Z18
-	VMOVUPS (R10), Z19
-	VBROADCASTSS 0(SI), Z20
+	VMOVUPS (R10), Z18
+	VMOVUPS (R9), Z19
+	VBROADCASTSS (SI), Z20
 	VFMADD231PS Z16, Z20, Z0
 	VFMADD231PS Z17, Z20, Z1
 	VFMADD231PS Z18, Z20, Z2
 	VFMADD231PS Z19, Z20, Z3
-	VBROADCASTSS 4(SI), Z21
+	VBROADCASTSS (SI)(R11*1), Z21
 	VFMADD231PS Z16, Z21, Z4
 	VFMADD231PS Z17, Z21, Z5
 	VFMADD231PS Z18, Z21, Z6
 	VFMADD231PS Z19, Z21, Z7
-	VBROADCASTSS 8(SI), Z22
+	VBROADCASTSS (SI)(R11*2), Z22
 	VFMADD231PS Z16, Z22, Z8
 	VFMADD231PS Z17, Z22, Z9
 	VFMADD231PS Z18, Z22, Z10
 	VFMADD231PS Z19, Z22, Z11
-	VBROADCASTSS 12(SI), Z23
+	VBROADCASTSS (SI)(R12*1), Z23
 	VFMADD231PS Z16, Z23, Z12
 	VFMADD231PS Z17, Z23, Z13
 	VFMADD231PS Z18, Z23, Z14
 	VFMADD231PS Z19, Z23, Z15
-	ADDQ $16, SI
-	ADDQ $64, DI
-	ADDQ $64, R8
-	ADDQ $64, R9
-	ADDQ $64, R10
+	ADDQ R13, SI
+	ADDQ BX, DI
+	ADDQ BX, R8
+	ADDQ BX, R10
+	ADDQ BX, R9
 	DECQ CX
 	JNZ loop
 done:
@@ -120,70 +205,20 @@ done:
 	VMOVUPS Z1, 64(DX)
 	VMOVUPS Z2, 128(DX)
 	VMOVUPS Z3, 192(DX)
-	VMOVUPS Z4, 256(DX)
-	VMOVUPS Z5, 320(DX)
-	VMOVUPS Z6, 384(DX)
-	VMOVUPS Z7, 448(DX)
-	VMOVUPS Z8, 512(DX)
-	VMOVUPS Z9, 576(DX)
-	VMOVUPS Z10, 640(DX)
-	VMOVUPS Z11, 704(DX)
-	VMOVUPS Z12, 768(DX)
-	VMOVUPS Z13, 832(DX)
-	VMOVUPS Z14, 896(DX)
-	VMOVUPS Z15, 960(DX)
-	VZEROUPPER
-	RET
-
-// func kern4x32(a, b *float32, panelStride, k int, c *float32)
-//
-// c[4][32] = a^T [b0 b1] as kern4x64 with two panels: eight 16-wide FMA
-// accumulators (AVX-512F).
-TEXT ·kern4x32(SB), NOSPLIT, $0-40
-	MOVQ a+0(FP), SI
-	MOVQ b+8(FP), DI
-	MOVQ panelStride+16(FP), BX
-	MOVQ k+24(FP), CX
-	MOVQ c+32(FP), DX
-	LEAQ (DI)(BX*1), R8
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	TESTQ CX, CX
-	JZ done
-loop:
-	VMOVUPS (DI), Z16
-	VMOVUPS (R8), Z17
-	VBROADCASTSS 0(SI), Z20
-	VFMADD231PS Z16, Z20, Z0
-	VFMADD231PS Z17, Z20, Z1
-	VBROADCASTSS 4(SI), Z21
-	VFMADD231PS Z16, Z21, Z2
-	VFMADD231PS Z17, Z21, Z3
-	VBROADCASTSS 8(SI), Z22
-	VFMADD231PS Z16, Z22, Z4
-	VFMADD231PS Z17, Z22, Z5
-	VBROADCASTSS 12(SI), Z23
-	VFMADD231PS Z16, Z23, Z6
-	VFMADD231PS Z17, Z23, Z7
-	ADDQ $16, SI
-	ADDQ $64, DI
-	ADDQ $64, R8
-	DECQ CX
-	JNZ loop
-done:
-	VMOVUPS Z0, 0(DX)
-	VMOVUPS Z1, 64(DX)
-	VMOVUPS Z2, 128(DX)
-	VMOVUPS Z3, 192(DX)
-	VMOVUPS Z4, 256(DX)
-	VMOVUPS Z5, 320(DX)
-	VMOVUPS Z6, 384(DX)
-	VMOVUPS Z7, 448(DX)
+	ADDQ AX, DX
+	VMOVUPS Z4, 0(DX)
+	VMOVUPS Z5, 64(DX)
+	VMOVUPS Z6, 128(DX)
+	VMOVUPS Z7, 192(DX)
+	ADDQ AX, DX
+	VMOVUPS Z8, 0(DX)
+	VMOVUPS Z9, 64(DX)
+	VMOVUPS Z10, 128(DX)
+	VMOVUPS Z11, 192(DX)
+	ADDQ AX, DX
+	VMOVUPS Z12, 0(DX)
+	VMOVUPS Z13, 64(DX)
+	VMOVUPS Z14, 128(DX)
+	VMOVUPS Z15, 192(DX)
 	VZEROUPPER
 	RET

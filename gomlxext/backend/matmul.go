@@ -89,7 +89,14 @@ func inMemoryOrder(l dotLayout) dotLayout {
 
 // matmulF32Strided computes out[b, i, j] = Σ_kk lhs[lb[b]+li[i]+lk[kk]] ·
 // rhs[rb[b]+rk[kk]+rj[j]] for out [batch, m, n] row-major, reading both
-// operands in their own layouts (the packing does the transposition).
+// operands in their own layouts.
+//
+// The kernels multiply 4 rows of the left operand by 16, 32 or 64 columns
+// of the right one. They read each operand in place when its offsets are
+// evenly spaced (a row-major or transposed matrix: the kernels take byte
+// strides), else from a packed copy (4-row panels [k][4], 16-column panels
+// [k][16]; the packing does the transposition and gathers patches through
+// offset tables); full 4-row tiles are written straight into out.
 func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	batch, m, k, n := len(l.batch), len(l.cross), len(l.contract), len(r.cross)
 	if n == 1 {
@@ -104,28 +111,45 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	if !lContractRun && !lCrossRun {
 		lContractRuns = l.runs
 	}
-	bPacked := getScratch(batch * np * k * 16)
-	defer putScratch(bPacked)
-	packB := func(t int) {
-		bi, p := t/np, t%np
-		dst := bPacked[bi*np*k*16 : (bi+1)*np*k*16]
-		base := r.batch[bi]
-		j0 := p * 16
-		w := min(16, n-j0)
-		cols := r.cross[j0 : j0+w]
-		for kk := range k {
-			row := dst[(p*k+kk)*16 : (p*k+kk)*16+w]
-			o := base + r.contract[kk]
-			if rCrossRun {
-				copy(row, rhs[o+cols[0]:o+cols[0]+w])
-				continue
-			}
-			for c, jo := range cols {
-				row[c] = rhs[o+jo]
+	aK, aEven := evenStride(l.contract)
+	// The right operand is read in place when its columns are consecutive
+	// and its rows evenly spaced; only a ragged last panel is packed then.
+	ldb, bEven := evenStride(r.contract)
+	directB := rCrossRun && bEven && k > 0
+	fullPanels := n / 16
+	packFrom := 0
+	if directB {
+		packFrom = fullPanels
+	}
+	var bPacked []float32
+	if packFrom < np {
+		bPacked = getScratch(batch * np * k * 16)
+		defer putScratch(bPacked)
+		packB := func(t int) {
+			bi, p := t/(np-packFrom), packFrom+t%(np-packFrom)
+			dst := bPacked[bi*np*k*16 : (bi+1)*np*k*16]
+			base := r.batch[bi]
+			j0 := p * 16
+			w := min(16, n-j0)
+			cols := r.cross[j0 : j0+w]
+			for kk := range k {
+				row := dst[(p*k+kk)*16 : (p*k+kk)*16+16]
+				if w < 16 {
+					clear(row[w:])
+				}
+				o := base + r.contract[kk]
+				if rCrossRun {
+					copy(row[:w], rhs[o+cols[0]:o+cols[0]+w])
+					continue
+				}
+				for c, jo := range cols {
+					row[c] = rhs[o+jo]
+				}
 			}
 		}
+		parallelFor(batch*(np-packFrom), k*16, packB)
 	}
-	parallelFor(batch*np, k*16, packB)
+	avx512 := useAVX512 && !l.narrow
 	tasks := batch * mp
 	workers := min(runtime.NumCPU(), tasks)
 	var wg sync.WaitGroup
@@ -138,17 +162,92 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			aPanel := make([]float32, k*4)
+			aPanel := make([]float32, max(k, 1)*4)
+			var tile [256]float32
 			for t := range next {
 				bi, pi := t/mp, t%mp
 				i0 := pi * 4
 				h := min(4, m-i0)
-				packA(aPanel, lhs, l, lContractRuns, bi, i0, h, lContractRun, lCrossRun)
-				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h, l.rows, useAVX512 && !l.narrow)
+				o := out[bi*m*n : (bi+1)*m*n]
+				// The 4 rows in place, or packed.
+				var a *float32
+				aRow, aStep := 4, 16
+				if d, even := evenStride(l.cross[i0 : i0+h]); h == 4 && even && aEven && k > 0 {
+					a, aRow, aStep = &lhs[l.batch[bi]+l.cross[i0]+l.contract[0]], 4*d, 4*aK
+				} else {
+					packA(aPanel, lhs, l, lContractRuns, bi, i0, h, lContractRun, lCrossRun)
+					a = &aPanel[0]
+				}
+				direct := h == 4 && l.rows == nil
+				for p := 0; p < np; {
+					width := 16
+					inPlace := directB && p < fullPanels
+					left := np - p
+					if inPlace {
+						left = fullPanels - p
+					}
+					if avx512 && left >= 4 {
+						width = 64
+					} else if avx512 && left >= 2 {
+						width = 32
+					}
+					j0 := p * 16
+					var b *float32
+					panelStride, bStride := k*64, 64
+					if inPlace {
+						b, panelStride, bStride = &rhs[r.batch[bi]+r.contract[0]+r.cross[j0]], 64, 4*ldb
+					} else if k > 0 {
+						b = &bPacked[bi*np*k*16+p*k*16]
+					}
+					w := min(width, n-j0)
+					c, ldc := &tile[0], 4*width
+					toOut := direct && w == width
+					if toOut {
+						c, ldc = &o[i0*n+j0], 4*n
+					}
+					if k == 0 {
+						clear(tile[:4*width])
+						toOut = false
+					} else {
+						switch width {
+						case 64:
+							kern4x64g(a, aRow, aStep, b, panelStride, bStride, k, c, ldc)
+						case 32:
+							kern4x32g(a, aRow, aStep, b, panelStride, bStride, k, c, ldc)
+						default:
+							kern4x16g(a, aRow, aStep, b, panelStride, bStride, k, c, ldc)
+						}
+					}
+					if !toOut {
+						for rr := range h {
+							row := i0 + rr
+							if l.rows != nil {
+								row = l.rows[row]
+							}
+							copy(o[row*n+j0:row*n+j0+w], tile[rr*width:rr*width+w])
+						}
+					}
+					p += width / 16
+				}
 			}
 		}()
 	}
 	wg.Wait()
+}
+
+// evenStride reports whether offs are evenly spaced, offs[i] = offs[0] + i·d
+// (a single offset counts, with d 0).
+func evenStride(offs []int) (d int, ok bool) {
+	if len(offs) < 2 {
+		return 0, true
+	}
+	d = offs[1] - offs[0]
+	for i := 2; i < len(offs); i++ {
+		if offs[i]-offs[i-1] != d {
+			return 0, false
+		}
+	}
+	return d, true
 }
 
 // isRun reports whether offs are consecutive: offs[i] = offs[0] + i.
@@ -305,96 +404,13 @@ func dotF32(a, b []float32) float32 {
 }
 
 // matmulF32 computes out[b] = lhs[b] · rhs[b] for lhs [batch, m, k],
-// rhs [batch, k, n] and out [batch, m, n], all row-major float32, with the
-// AVX2+FMA 4×16 kernel on packed panels, split across runtime.NumCPU()
-// goroutines by (batch, 4-row panel).
+// rhs [batch, k, n] and out [batch, m, n], all row-major float32.
 func matmulF32(lhs, rhs, out []float32, batch, m, k, n int) {
-	mp, np := (m+3)/4, (n+15)/16
-	// Pack rhs per batch into 16-column panels [np][k][16] (zero-padded).
-	bPacked := make([]float32, batch*np*k*16)
-	for bi := range batch {
-		src := rhs[bi*k*n : (bi+1)*k*n]
-		dst := bPacked[bi*np*k*16 : (bi+1)*np*k*16]
-		for p := range np {
-			j0 := p * 16
-			w := min(16, n-j0)
-			for kk := range k {
-				copy(dst[(p*k+kk)*16:(p*k+kk)*16+w], src[kk*n+j0:kk*n+j0+w])
-			}
-		}
-	}
-	tasks := batch * mp
-	workers := min(runtime.NumCPU(), tasks)
-	var wg sync.WaitGroup
-	next := make(chan int, tasks)
-	for t := range tasks {
-		next <- t
-	}
-	close(next)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			aPanel := make([]float32, k*4)
-			for t := range next {
-				bi, pi := t/mp, t%mp
-				a := lhs[bi*m*k : (bi+1)*m*k]
-				i0 := pi * 4
-				h := min(4, m-i0)
-				// Pack 4 rows of a as [k][4].
-				for r := range 4 {
-					if r < h {
-						row := a[(i0+r)*k : (i0+r+1)*k]
-						for kk, v := range row {
-							aPanel[kk*4+r] = v
-						}
-					} else {
-						for kk := range k {
-							aPanel[kk*4+r] = 0
-						}
-					}
-				}
-				multiplyPanel(out[bi*m*n:(bi+1)*m*n], aPanel, bPacked[bi*np*k*16:(bi+1)*np*k*16], np, k, n, i0, h, nil, useAVX512)
-			}
-		}()
-	}
-	wg.Wait()
-}
-
-// multiplyPanel multiplies a packed 4-row panel of the left operand (aPanel,
-// k×4) by each of the np packed 16-column panels of the right one (bp) and
-// writes the h valid rows, from row i0 (or to rows[i0+r] when rows is set),
-// into o (row-major with n columns).
-//
-// With AVX-512, four panels at a time go through kern4x64, two through
-// kern4x32.
-func multiplyPanel(o, aPanel, bp []float32, np, k, n, i0, h int, rows []int, avx512 bool) {
-	var tile [256]float32
-	for p := 0; p < np; {
-		width := 16 // columns of this tile
-		switch {
-		case k == 0:
-			clear(tile[:64])
-		case avx512 && p+4 <= np:
-			kern4x64(&aPanel[0], &bp[p*k*16], k*16*4, k, &tile[0])
-			width = 64
-		case avx512 && p+2 <= np:
-			kern4x32(&aPanel[0], &bp[p*k*16], k*16*4, k, &tile[0])
-			width = 32
-		default:
-			kern4x16(&aPanel[0], &bp[p*k*16], k, &tile[0])
-		}
-		j0 := p * 16
-		w := min(width, n-j0)
-		for r := range h {
-			row := i0 + r
-			if rows != nil {
-				row = rows[row]
-			}
-			copy(o[row*n+j0:row*n+j0+w], tile[r*width:r*width+w])
-		}
-		p += width / 16
-	}
+	matmulF32Strided(lhs, rhs, out,
+		dotLayout{batch: axisOffsets([]int{batch, m, k}, []int{0}), cross: axisOffsets([]int{batch, m, k}, []int{1}),
+			contract: axisOffsets([]int{batch, m, k}, []int{2})},
+		dotLayout{batch: axisOffsets([]int{batch, k, n}, []int{0}), cross: axisOffsets([]int{batch, k, n}, []int{2}),
+			contract: axisOffsets([]int{batch, k, n}, []int{1})})
 }
 
 // parallelFor runs fn(0..n-1) on up to runtime.NumCPU() goroutines when the

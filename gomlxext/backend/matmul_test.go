@@ -68,3 +68,64 @@ func testMatmulF32(t *testing.T) {
 		}
 	}
 }
+
+// TestMatmulLayouts checks matmulF32Strided on every combination of
+// row-major and transposed operands (read in place or packed), with both
+// kernels, against a naive loop.
+func TestMatmulLayouts(t *testing.T) {
+	if !hasFastKernel {
+		t.Skip("no AVX2+FMA")
+	}
+	saved := useAVX512
+	defer func() { useAVX512 = saved }()
+	rng := rand.New(rand.NewPCG(2, 2))
+	for _, d := range [][3]int{{8, 9, 64}, {5, 17, 100}, {12, 3, 48}, {4, 1, 32}} {
+		m, k, n := d[0], d[1], d[2]
+		a, b := make([]float32, m*k), make([]float32, k*n)
+		for i := range a {
+			a[i] = rng.Float32() - 0.5
+		}
+		for i := range b {
+			b[i] = rng.Float32() - 0.5
+		}
+		at, bt := make([]float32, m*k), make([]float32, k*n) // [k, m] and [n, k]
+		for i := range m {
+			for kk := range k {
+				at[kk*m+i] = a[i*k+kk]
+			}
+		}
+		for kk := range k {
+			for j := range n {
+				bt[j*k+kk] = b[kk*n+j]
+			}
+		}
+		for _, avx512 := range []bool{false, true} {
+			useAVX512 = avx512 && hasAVX512
+			for _, lT := range []bool{false, true} {
+				for _, rT := range []bool{false, true} {
+					lhs, l := a, dotLayout{batch: []int{0}, cross: axisOffsets([]int{m, k}, []int{0}), contract: axisOffsets([]int{m, k}, []int{1})}
+					if lT {
+						lhs, l = at, dotLayout{batch: []int{0}, cross: axisOffsets([]int{k, m}, []int{1}), contract: axisOffsets([]int{k, m}, []int{0})}
+					}
+					rhs, r := b, dotLayout{batch: []int{0}, cross: axisOffsets([]int{k, n}, []int{1}), contract: axisOffsets([]int{k, n}, []int{0})}
+					if rT {
+						rhs, r = bt, dotLayout{batch: []int{0}, cross: axisOffsets([]int{n, k}, []int{0}), contract: axisOffsets([]int{n, k}, []int{1})}
+					}
+					out := make([]float32, m*n)
+					matmulF32Strided(lhs, rhs, out, prepared(l), r)
+					for i := range m {
+						for j := range n {
+							var want float64
+							for kk := range k {
+								want += float64(a[i*k+kk]) * float64(b[kk*n+j])
+							}
+							if g := float64(out[i*n+j]); g-want > 1e-4 || want-g > 1e-4 {
+								t.Fatalf("%v avx512=%v lT=%v rT=%v: out[%d][%d] = %g, want %g", d, avx512, lT, rT, i, j, g, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,27 @@
+//go:build !amd64
+
+package backend
+
+func vvAdd(o, a, b *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vsAdd(o, a *float32, s float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vvSub(o, a, b *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vsSub(o, a *float32, s float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func svSub(o *float32, s float32, b *float32, n int) {
+	panic("dl4go backend: no SIMD elementwise loops")
+}
+
+func vvMul(o, a, b *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vsMul(o, a *float32, s float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vvDiv(o, a, b *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vsDiv(o, a *float32, s float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func svDiv(o *float32, s float32, b *float32, n int) {
+	panic("dl4go backend: no SIMD elementwise loops")
+}
