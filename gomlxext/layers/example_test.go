@@ -25,3 +25,27 @@ func ExampleTransposedConvolution() {
 	fmt.Println(out[0].Shape())
 	// Output: (Float32)[2 28 28 1]
 }
+
+// A two-block encoder–decoder, as in lesson 10: the encoder reads a padded source with a key
+// mask; the decoder attends causally to its own prefix and, through source–target attention, to
+// the encoder's output. The cross-attention weights are the alignment heat maps.
+func ExampleDecoderBlock() {
+	backend := gomlxext.MustBackend()
+	ctx := context.New()
+	exec := context.MustNewExec(backend, ctx, func(ctx *context.Context, src, tgt, srcReal *Node) []*Node {
+		pos := func(x *Node) *Node { // x [batch, length, 16] + the sinusoidal positional encoding
+			return Add(x, ExpandAxes(layers.PositionalEncoding(x.Graph(), x.DType(), x.Shape().Dimensions[1], 16), 0))
+		}
+		memory := layers.EncoderBlock(ctx.In("encoder"), pos(src)).Heads(4).KeyMask(srcReal).Done() // [batch, 7, 16]
+		y, _, cross := layers.DecoderBlock(ctx.In("decoder"), pos(tgt), memory).Heads(4).MemoryMask(srcReal).DoneWithWeights()
+		return []*Node{y, cross} // [batch, 5, 16], [batch, 4 heads, 5, 7]
+	})
+	real := make([]bool, 2*7)
+	for i := range real {
+		real[i] = i%7 < 5 // 5 real source tokens, 2 of padding
+	}
+	out := exec.MustExec(tensors.FromShape(shapes.Make(dtypes.Float32, 2, 7, 16)), tensors.FromShape(shapes.Make(dtypes.Float32, 2, 5, 16)),
+		tensors.FromFlatDataAndDimensions(real, 2, 7))
+	fmt.Println(out[0].Shape(), out[1].Shape())
+	// Output: (Float32)[2 5 16] (Float32)[2 4 5 7]
+}

@@ -12,7 +12,10 @@
 // functions. Import the package as is, or as xlayers beside GoMLX's own layers.
 //
 // Start with TransposedConvolution (a learned up-sampling layer, as in DCGAN's generator and the
-// FCN of the detection lesson) and TransposedConvolve, the op under it.
+// FCN of the detection lesson) and TransposedConvolve, the op under it. The Transformer's parts
+// (lessons 10–12) are MultiHeadAttention over ScaledDotProductAttention with padding and causal
+// masks (PaddingMask, CausalMask), PositionalEncoding, and EncoderBlock and DecoderBlock (residual
+// + layer norm); GRU is the recurrent layer of the Seq2Seq baseline.
 package layers
 
 import (
