@@ -83,3 +83,17 @@ func Cleanup() {
 		os.RemoveAll(dataDir)
 	}
 }
+
+// RequireEnvVar names the environment variable that turns the skips of tests needing
+// Jupyter or a browser into failures (CI sets it).
+const RequireEnvVar = "DL4GO_REQUIRE_JUPYTER"
+
+// SkipOrFail skips t loudly, saying why and how to install what is missing, or fails it
+// when DL4GO_REQUIRE_JUPYTER=1.
+func SkipOrFail(t testing.TB, why, fix string) {
+	t.Helper()
+	if os.Getenv(RequireEnvVar) == "1" {
+		t.Fatalf("%s, and %s=1 (%s)", why, RequireEnvVar, fix)
+	}
+	t.Skipf("SKIPPED: %s (%s; %s=1 makes this a failure)", why, fix, RequireEnvVar)
+}

@@ -1,0 +1,459 @@
+// driver.mjs drives Debian's Chromium through JupyterLab or Notebook 7 for the Go tests of
+// package browser (see browser.go). It reads one JSON request on stdin, logs progress on
+// stderr and writes one JSON report on stdout. It only reports what it saw: the Go test
+// decides what passes.
+//
+// Requests ({"task": ...}):
+//   notebook: open `path` in `app` ("lab" or "notebook"), Run All from the menu, wait for the
+//             kernel to go idle, look at every output (scrolled into view), save, reload and
+//             look again. With `slider`, moves every slider the notebook shows while it runs.
+//   kernel:   in JupyterLab, a new notebook picked from the launcher's "Go (dl4go)" tile:
+//             the kernel's About dialog, %help, Tab completion, Shift+Tab, interrupting
+//             `!sleep 30` and a busy Go loop, restarting the kernel.
+//   gonb:     run one of GoNB's browser test notebooks and report each cell's text output.
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const req = JSON.parse(readFileSync(0, 'utf8'));
+const log = (...a) => console.error(`[driver ${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
+const started = Date.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const report = { task: req.task, pageErrors: [], consoleErrors: [], dialogs: [] };
+
+const browser = await chromium.launch({
+  executablePath: req.chromium || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+});
+// Chromium (and this process) must not outlive the Go test: it closes stdin's pipe or kills us.
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+  process.on(sig, async () => { await browser.close().catch(() => {}); process.exit(2); });
+}
+const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+context.setDefaultTimeout(30000);
+const page = await context.newPage();
+page.on('pageerror', (e) => report.pageErrors.push(String(e.message || e).slice(0, 500)));
+page.on('console', (m) => { if (m.type() === 'error') report.consoleErrors.push(m.text().slice(0, 500)); });
+page.on('dialog', (d) => { report.dialogs.push(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); });
+
+try {
+  if (req.task === 'notebook') await notebookTask();
+  else if (req.task === 'kernel') await kernelTask();
+  else if (req.task === 'gonb') await gonbTask();
+  else throw new Error(`unknown task ${req.task}`);
+} catch (e) {
+  report.fatal = String(e.stack || e);
+  await shot('failure').catch(() => {});
+} finally {
+  process.stdout.write(JSON.stringify(report) + '\n');
+  await browser.close().catch(() => {});
+}
+
+// --- helpers ---------------------------------------------------------------------------------
+
+function url(p) {
+  const sep = p.includes('?') ? '&' : '?';
+  return `${req.base}${p}${sep}token=${encodeURIComponent(req.token)}`;
+}
+
+async function shot(name) {
+  if (!req.outDir) return;
+  const file = path.join(req.outDir, `${req.name || req.task}-${name}.png`);
+  await page.screenshot({ path: file });
+  (report.screenshots ||= []).push(file);
+}
+
+// menu clicks a top-level menu, then the first visible item among labels.
+async function menu(top, ...labels) {
+  await page.locator(`.lm-MenuBar-itemLabel:text-is("${top}")`).first().click();
+  const open = page.locator('.lm-Menu:visible');
+  await open.first().waitFor();
+  for (const l of labels) {
+    const item = open.locator(`.lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel:text-is("${l}")`);
+    if (await item.count()) { await item.first().click(); return l; }
+  }
+  const have = await open.locator('.lm-Menu-itemLabel').allTextContents();
+  await page.keyboard.press('Escape');
+  throw new Error(`menu ${top} has none of ${labels.join(', ')} (it has: ${have.filter(Boolean).join(', ')})`);
+}
+
+// kernelState returns the active notebook's kernel display name and status, as the UI shows them.
+async function kernelState() {
+  return page.evaluate(() => {
+    const name = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-KernelName')?.textContent?.trim() || '';
+    let status = '';
+    const bar = document.querySelector('.jp-StatusBar-Widget')?.textContent || '';
+    const m = bar.match(/\|\s*(Idle|Busy|Starting|Restarting|Connecting|Unknown|Dead|Terminating|Reconnecting|Autorestarting|Initializing|No Kernel)/);
+    if (m) status = m[1];
+    const prog = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) [data-jp-item-name="executionProgress"]')?.textContent || '';
+    const m2 = prog.match(/Kernel status:\s*(\w+)/);
+    if (m2) status = m2[1];
+    return { name, status };
+  });
+}
+
+async function waitKernel(want = 'Idle', timeout = 120000) {
+  const t0 = Date.now();
+  let st;
+  while (Date.now() - t0 < timeout) {
+    st = await kernelState();
+    if (st.status === want && st.name && st.name !== 'No Kernel') return st;
+    await sleep(200);
+  }
+  throw new Error(`kernel did not become ${want} within ${timeout / 1000}s (last state ${JSON.stringify(st)})`);
+}
+
+// prompts returns the input prompt of every code cell in the active notebook ("[3]:", "[*]:", "[ ]:").
+async function prompts() {
+  return page.evaluate(() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
+    .map((p) => p.textContent.trim()));
+}
+
+async function dismissDialogs() {
+  const d = page.locator('.jp-Dialog');
+  const out = [];
+  for (let i = 0; i < 5 && await d.count(); i++) {
+    out.push((await d.first().innerText()).slice(0, 300));
+    await page.keyboard.press('Escape');
+    await sleep(300);
+  }
+  return out;
+}
+
+// openNotebook loads the notebook page and waits for its kernel.
+async function openNotebook(ws) {
+  const p = req.app === 'notebook' ? `/notebooks/${req.path}` : `/lab/workspaces/${ws}/tree/${req.path}`;
+  await page.goto(url(p));
+  await page.locator('.jp-NotebookPanel .jp-Cell').first().waitFor({ timeout: 90000 });
+  return waitKernel('Idle', 120000);
+}
+
+// look scrolls every code cell into view in turn, waits for its charts and images, and
+// returns what each cell shows.
+async function look() {
+  const n = await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell').count();
+  const cells = [];
+  for (let i = 0; i < n; i++) {
+    const cell = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell').nth(i);
+    await cell.scrollIntoViewIfNeeded().catch(() => {});
+    // Give charts up to 10 s to draw and images to load once visible.
+    const t0 = Date.now();
+    let info;
+    for (;;) {
+      info = await cell.evaluate(describeCell);
+      const pending = info.charts.some((c) => !c.drawn || c.ink < 200) || info.images.some((im) => !im.complete);
+      if (!pending || Date.now() - t0 > 10000) break;
+      await sleep(250);
+      await cell.scrollIntoViewIfNeeded().catch(() => {});
+    }
+    info.index = i;
+    cells.push(info);
+  }
+  return cells;
+}
+
+// describeCell runs in the page on a code cell element.
+function describeCell(cell) {
+  const outputs = [...cell.querySelectorAll('.jp-OutputArea-child')].map((child) => {
+    const o = child.querySelector('.jp-OutputArea-output');
+    return { mime: o?.getAttribute('data-mime-type') || '', text: (o?.innerText || '').slice(0, 2000) };
+  });
+  const charts = [...cell.querySelectorAll('.dl4go-chart')].map((el) => {
+    let ink = 0;
+    const cv = el.querySelector('canvas');
+    if (cv) {
+      try {
+        const ctx = cv.getContext('2d');
+        const d = ctx.getImageData(0, 0, cv.width, cv.height).data;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240)) ink++;
+      } catch (e) { ink = -1; }
+    }
+    let title = '';
+    try { title = window.echarts?.getInstanceByDom(el)?.getOption()?.title?.[0]?.text || ''; } catch (e) { /* none */ }
+    return { id: el.id, drawn: el.getAttribute('data-dl4go-drawn') === '1', canvas: !!cv, ink, title,
+      w: el.clientWidth, h: el.clientHeight };
+  });
+  const images = [...cell.querySelectorAll('.jp-OutputArea-output img')].map((im) => ({
+    complete: im.complete && im.naturalWidth > 0, w: im.naturalWidth, h: im.naturalHeight }));
+  return {
+    prompt: cell.querySelector('.jp-InputPrompt')?.textContent.trim() || '',
+    source: (cell.querySelector('.cm-content')?.innerText || '').slice(0, 200),
+    outputs, charts, images,
+    sliders: cell.querySelectorAll('input[type=range]').length,
+  };
+}
+
+// trust returns JupyterLab's trust indicator text ("" in Notebook 7, which has none).
+async function trust() {
+  return page.evaluate(() => document.querySelector('.jp-StatusItem-trust')?.getAttribute('title') || '');
+}
+
+// --- tasks -----------------------------------------------------------------------------------
+
+async function notebookTask() {
+  const ws = `nb${Date.now()}`;
+  const k = await openNotebook(ws);
+  report.kernelName = k.name;
+  report.openDialogs = await dismissDialogs();
+  log(`${req.path} open in ${req.app}, kernel ${k.name}; Run All`);
+
+  const n = (await prompts()).length;
+  report.menuItem = await menu('Run', 'Run All Cells');
+  const t0 = Date.now();
+  const maxOutputs = new Array(n).fill(0);
+  report.sliders = [];
+  let idleSince = 0;
+  let lastLog = 0;
+  let startedRun = false;
+  for (;;) {
+    if (Date.now() - t0 > req.timeoutMs) { report.timedOut = true; break; }
+    const ps = await prompts();
+    startedRun ||= ps.some((p) => /[*\d]/.test(p));
+    if (!startedRun) {
+      if (Date.now() - t0 > 30000) throw new Error(`Run All started no cell within 30 s (prompts ${ps.join(' ')})`);
+      await sleep(250);
+      continue;
+    }
+    const counts = await page.evaluate(() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')]
+      .map((c) => c.querySelectorAll('.jp-OutputArea-child').length));
+    counts.forEach((c, i) => { maxOutputs[i] = Math.max(maxOutputs[i] || 0, c); });
+    if (req.slider) await moveSliders();
+    const st = await kernelState();
+    const running = ps.some((p) => p.includes('*'));
+    if (!running && st.status === 'Idle') {
+      if (!idleSince) idleSince = Date.now();
+      if (Date.now() - idleSince > 1500) break;
+    } else idleSince = 0;
+    if (Date.now() - lastLog > 15000) {
+      lastLog = Date.now();
+      log(`running: ${ps.filter((p) => /\d/.test(p)).length}/${ps.length} cells done, kernel ${st.status}`);
+    }
+    await sleep(250);
+  }
+  report.runSeconds = (Date.now() - t0 - (report.timedOut ? 0 : 1500)) / 1000;
+  report.maxOutputs = maxOutputs;
+  log(`run finished in ${report.runSeconds}s${report.timedOut ? ' (TIMED OUT)' : ''}`);
+  report.run = await look();
+  report.runDialogs = await dismissDialogs();
+  await scrollToLastChart(report.run);
+  await shot('run');
+
+  // Save, then reload the page: the outputs come back from the file.
+  report.saveItem = await menu('File', 'Save Notebook', 'Save', 'Save and Checkpoint');
+  await page.waitForFunction(() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty, .lm-TabBar-tab.jp-mod-current.jp-mod-dirty'),
+    null, { timeout: 30000 }).catch(() => { report.saveDirty = true; });
+  await sleep(500);
+  report.saveDialogs = await dismissDialogs();
+  await page.reload();
+  await page.locator('.jp-NotebookPanel .jp-Cell').first().waitFor({ timeout: 90000 });
+  await waitKernel('Idle', 60000).catch((e) => { report.reloadKernel = String(e); });
+  await sleep(1500); // a trust prompt or any other dialog would be up by now
+  report.reloadDialogs = await dismissDialogs();
+  report.trust = await trust();
+  report.reload = await look();
+  await scrollToLastChart(report.reload);
+  await shot('reload');
+}
+
+async function scrollToLastChart(cells) {
+  const last = [...cells].reverse().find((c) => c.charts.length || c.images.length) || cells[cells.length - 1];
+  if (!last) return;
+  const cell = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell').nth(last.index);
+  await cell.scrollIntoViewIfNeeded().catch(() => {});
+  const box = cell.locator('.dl4go-chart, .jp-OutputArea-output img').last();
+  if (await box.count()) await box.scrollIntoViewIfNeeded().catch(() => {});
+  await sleep(500);
+}
+
+// moveSliders moves each slider not yet moved: three ArrowRight presses (real key events, so
+// the browser fires input and change), then checks the chart of that cell redraws, then
+// clicks the cell's Done button if it has one.
+async function moveSliders() {
+  const sl = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell input[type=range]:not([data-driver-moved])');
+  if (!(await sl.count())) return;
+  const s = sl.first();
+  const cell = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell', { has: s });
+  await s.scrollIntoViewIfNeeded();
+  await sleep(1000); // the widget's program subscribes before it listens
+  const before = await cell.evaluate(describeCell);
+  const v0 = await s.inputValue();
+  await s.evaluate((el) => el.setAttribute('data-driver-moved', '1'));
+  await s.focus();
+  for (let i = 0; i < 3; i++) { await page.keyboard.press('ArrowRight'); await sleep(150); }
+  const v1 = await s.inputValue();
+  log(`slider moved from ${v0} to ${v1}`);
+  const t0 = Date.now();
+  let after;
+  for (;;) {
+    after = await cell.evaluate(describeCell);
+    const redrawn = after.charts.length && after.charts.every((c) => c.drawn && c.ink > 200) &&
+      JSON.stringify(after.charts.map((c) => [c.id, c.title])) !== JSON.stringify(before.charts.map((c) => [c.id, c.title]));
+    if (redrawn || Date.now() - t0 > 10000) break;
+    await sleep(250);
+  }
+  const entry = { from: v0, to: v1, before: before.charts, after: after.charts, redrawSeconds: (Date.now() - t0) / 1000 };
+  await shot('slider');
+  const done = cell.locator('button:text-is("Done")');
+  if (await done.count()) { await done.first().click(); entry.clickedDone = true; }
+  report.sliders.push(entry);
+}
+
+// runCell types code into a new cell at the end of the notebook, runs it (Shift+Enter) and
+// returns once it is running (or done).
+async function addCell(code) {
+  const cells = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell');
+  const n = await cells.count();
+  const last = cells.nth(n - 1);
+  const empty = (await last.locator('.cm-content').innerText()).trim() === '';
+  let target = last;
+  if (!empty) {
+    await last.locator('.cm-content').click();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('b'); // command mode: insert a cell below
+    target = cells.nth(n);
+  }
+  await target.locator('.cm-content').click();
+  await page.keyboard.insertText(code);
+  return target;
+}
+
+async function runCell(cell, timeout = 60000) {
+  await cell.locator('.cm-content').click();
+  await page.keyboard.press('Control+Enter');
+  const t0 = Date.now();
+  await page.waitForFunction((el) => /\[\d+\]/.test(el.querySelector('.jp-InputPrompt')?.textContent || ''),
+    await cell.elementHandle(), { timeout });
+  await waitKernel('Idle', timeout);
+  return (Date.now() - t0) / 1000;
+}
+
+async function cellText(cell) {
+  return (await cell.evaluate(describeCell)).outputs.map((o) => o.text).join('\n');
+}
+
+async function kernelTask() {
+  const checks = (report.checks = {});
+  await page.goto(url(`/lab/workspaces/kernel${Date.now()}`));
+  await page.locator('.jp-LauncherCard').first().waitFor({ timeout: 90000 });
+  report.launcher = await page.locator('.jp-LauncherCard').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-category')}: ${e.getAttribute('title')}`));
+  await page.locator('.jp-LauncherCard[data-category="Notebook"][title="Go (dl4go)"]').click();
+  await page.locator('.jp-NotebookPanel .jp-Cell').first().waitFor({ timeout: 60000 });
+  const k = await waitKernel('Idle', 120000);
+  report.kernelName = k.name;
+  log(`new notebook with kernel ${k.name}`);
+
+  // Tab completion right away, as a quick typist would: the kernel has just started.
+  let cell = await addCell('import "fmt"\n%%\nfmt.Printl');
+  const tries = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = Date.now();
+    await page.keyboard.press('Tab');
+    let items = [];
+    for (let w = 0; w < 20 && !items.length; w++) {
+      await sleep(250);
+      items = await page.locator('.jp-Completer:visible .jp-Completer-item').allTextContents();
+    }
+    tries.push({ items: items.map((s) => s.trim()), seconds: (Date.now() - t0) / 1000 });
+    if (items.length) { await shot('completion'); break; }
+    await page.keyboard.press('Escape');
+    await cell.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+  }
+  checks.completion = tries;
+  await page.keyboard.press('Escape');
+  await cell.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.insertText('n');
+
+  // Shift+Tab shows the documentation of fmt.Println.
+  await page.keyboard.press('Shift+Tab');
+  const tip = page.locator('.jp-Tooltip');
+  checks.inspect = await page.waitForFunction(() => document.querySelector('.jp-Tooltip')?.innerText.trim(), null, { timeout: 10000 })
+    .then(() => tip.first().innerText()).catch((e) => `no tooltip: ${e.message}`);
+  checks.inspect = String(checks.inspect).slice(0, 600);
+  await shot('inspect');
+  await page.keyboard.press('Escape');
+  await cell.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.insertText('("hello from JupyterLab")');
+  await runCell(cell);
+  checks.hello = await cellText(cell);
+
+  // The kernel's banner: Help → About the Go (dl4go) Kernel.
+  await menu('Help', `About the ${k.name} Kernel`);
+  const dlg = page.locator('.jp-Dialog');
+  await dlg.waitFor();
+  checks.banner = (await dlg.innerText()).slice(0, 2000);
+  await shot('about');
+  await page.keyboard.press('Escape');
+
+  // %help renders as markdown.
+  cell = await addCell('%help');
+  await runCell(cell);
+  checks.help = await cell.evaluate((c) => ({
+    mimes: [...c.querySelectorAll('.jp-OutputArea-output')].map((o) => o.getAttribute('data-mime-type')),
+    headings: [...c.querySelectorAll('.jp-OutputArea-output h1, .jp-OutputArea-output h2, .jp-OutputArea-output h3')].map((h) => h.textContent.trim()).slice(0, 5),
+    codes: c.querySelectorAll('.jp-OutputArea-output code').length,
+  }));
+
+  // Interrupts: a shell command, then a busy Go loop; the next cell runs after each.
+  checks.interrupts = [];
+  for (const code of ['!sleep 30', '%%\nn := 1\nfor {\n\tn = (n*31 + 7) % 1000003\n}']) {
+    const c = await addCell(code);
+    await c.locator('.cm-content').click();
+    await page.keyboard.press('Control+Enter');
+    await waitKernel('Busy', 30000);
+    await sleep(3000); // let it really run (the Go loop compiles first)
+    const busy = await kernelState();
+    const t0 = Date.now();
+    await menu('Kernel', 'Interrupt Kernel');
+    await page.waitForFunction((el) => /\[\d+\]/.test(el.querySelector('.jp-InputPrompt')?.textContent || ''),
+      await c.elementHandle(), { timeout: 60000 }).catch(() => {});
+    await waitKernel('Idle', 60000).catch(() => {});
+    const seconds = (Date.now() - t0) / 1000;
+    const next = await addCell('%%\nfmt.Println("next cell runs")');
+    await runCell(next);
+    checks.interrupts.push({ code, statusBefore: busy.status, seconds, output: await cellText(c), next: await cellText(next) });
+    log(`interrupt of ${JSON.stringify(code.split('\n')[0])}: ${seconds}s`);
+  }
+
+  // Restart the kernel (Kernel → Restart Kernel…, confirm), then run a cell.
+  cell = await addCell('var beforeRestart = 1');
+  await runCell(cell);
+  await menu('Kernel', 'Restart Kernel…', 'Restart Kernel...');
+  const t0 = Date.now();
+  const confirm = page.locator('.jp-Dialog button:has-text("Restart")');
+  await confirm.first().click();
+  await sleep(500);
+  await waitKernel('Idle', 120000);
+  const after = await addCell('%%\nfmt.Println("after restart")');
+  await runCell(after);
+  checks.restart = { seconds: (Date.now() - t0) / 1000, output: await cellText(after) };
+  const gone = await addCell('%%\nfmt.Println(beforeRestart)');
+  await runCell(gone);
+  checks.restart.forgotten = await cellText(gone);
+  await shot('kernel');
+}
+
+async function gonbTask() {
+  // GoNB's own browser test notebooks; the Go test compares each cell's text with GoNB's expectations.
+  const k = await openNotebook(`gonb${Date.now()}`);
+  report.kernelName = k.name;
+  await menu('Run', 'Run All Cells');
+  const t0 = Date.now();
+  let idleSince = 0;
+  for (;;) {
+    if (Date.now() - t0 > req.timeoutMs) { report.timedOut = true; break; }
+    const running = (await prompts()).some((p) => p.includes('*'));
+    const st = await kernelState();
+    if (!running && st.status === 'Idle') {
+      if (!idleSince) idleSince = Date.now();
+      if (Date.now() - idleSince > 1500) break;
+    } else idleSince = 0;
+    await sleep(250);
+  }
+  report.runSeconds = (Date.now() - t0) / 1000;
+  report.run = await look();
+  await shot('run');
+}
