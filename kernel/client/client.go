@@ -359,6 +359,12 @@ type outputs struct {
 	clearWait  bool
 }
 
+// gonbWebSocketDisplay prefixes the display id of the script GoNB (v0.11.1,
+// internal/comms) shows to open its widgets' comm from a browser. GoNB erases it
+// once a browser connects; with no browser (this client) it would stay in the
+// notebook, and its script would try to reach a kernel from the exported page.
+const gonbWebSocketDisplay = "gonb_websocket_"
+
 func (o *outputs) add(m *wire.Message) {
 	var c struct {
 		Name           string          `json:"name"`
@@ -397,6 +403,9 @@ func (o *outputs) add(m *wire.Message) {
 	case "stream":
 		out = notebook.Output{OutputType: notebook.Stream, Name: c.Name, Text: c.Text}
 	case "display_data":
+		if id, _ := c.Transient["display_id"].(string); strings.HasPrefix(id, gonbWebSocketDisplay) {
+			return // GoNB's widget bootstrap script: only a browser can run it, and it must not be saved
+		}
 		out = notebook.Output{OutputType: notebook.DisplayData, Data: c.Data, Metadata: c.Metadata}
 	case "execute_result":
 		out = notebook.Output{OutputType: notebook.ExecuteResult, Data: c.Data, Metadata: c.Metadata, ExecutionCount: c.ExecutionCount}
