@@ -266,21 +266,23 @@ async function scrollToLastChart(cells) {
   await sleep(500);
 }
 
-// moveSliders moves each slider not yet moved: three ArrowRight presses (real key events, so
-// the browser fires input and change), then checks the chart of that cell redraws, then
+// moveSliders moves each slider not yet moved with a click on its track, then checks the chart of that cell redraws, then
 // clicks the cell's Done button if it has one.
 async function moveSliders() {
   const sl = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell input[type=range]:not([data-driver-moved])');
   if (!(await sl.count())) return;
-  const s = sl.first();
-  const cell = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell', { has: s });
+  const s = await sl.first().elementHandle(); // a handle: the locator stops matching once marked
+  await s.evaluate((el) => el.setAttribute('data-driver-moved', '1'));
+  const cell = await s.evaluateHandle((el) => el.closest('.jp-CodeCell'));
   await s.scrollIntoViewIfNeeded();
-  await sleep(1000); // the widget's program subscribes before it listens
+  // The program listens to the moves once its widgets are up (the Done button comes last).
+  for (let i = 0; i < 40 && !(await cell.$('button')); i++) await sleep(250);
+  await sleep(1000);
   const before = await cell.evaluate(describeCell);
   const v0 = await s.inputValue();
-  await s.evaluate((el) => el.setAttribute('data-driver-moved', '1'));
-  await s.focus();
-  for (let i = 0; i < 3; i++) { await page.keyboard.press('ArrowRight'); await sleep(150); }
+  // A click on the track, 60% along it, as a person would (the browser fires input and change).
+  const box = await s.boundingBox();
+  await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
   const v1 = await s.inputValue();
   log(`slider moved from ${v0} to ${v1}`);
   const t0 = Date.now();
@@ -289,18 +291,17 @@ async function moveSliders() {
     after = await cell.evaluate(describeCell);
     const redrawn = after.charts.length && after.charts.every((c) => c.drawn && c.ink > 200) &&
       JSON.stringify(after.charts.map((c) => [c.id, c.title])) !== JSON.stringify(before.charts.map((c) => [c.id, c.title]));
-    if (redrawn || Date.now() - t0 > 10000) break;
+    if (redrawn || Date.now() - t0 > 15000) break;
     await sleep(250);
   }
   const entry = { from: v0, to: v1, before: before.charts, after: after.charts, redrawSeconds: (Date.now() - t0) / 1000 };
   await shot('slider');
-  const done = cell.locator('button:text-is("Done")');
-  if (await done.count()) { await done.first().click(); entry.clickedDone = true; }
+  const done = await cell.$('button:text-is("Done")');
+  if (done) { await done.click(); entry.clickedDone = true; }
   report.sliders.push(entry);
 }
 
-// runCell types code into a new cell at the end of the notebook, runs it (Shift+Enter) and
-// returns once it is running (or done).
+// addCell types code into a new cell at the end of the notebook and returns the cell.
 async function addCell(code) {
   const cells = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell');
   const n = await cells.count();
@@ -314,7 +315,7 @@ async function addCell(code) {
     target = cells.nth(n);
   }
   await target.locator('.cm-content').click();
-  await page.keyboard.insertText(code);
+  if (code) await page.keyboard.insertText(code);
   return target;
 }
 
@@ -343,8 +344,9 @@ async function kernelTask() {
   report.kernelName = k.name;
   log(`new notebook with kernel ${k.name}`);
 
-  // Tab completion right away, as a quick typist would: the kernel has just started.
-  let cell = await addCell('import "fmt"\n%%\nfmt.Printl');
+  // Tab completion right away: the kernel has just started.
+  let cell = await addCell('');
+  await page.keyboard.type('import "fmt"\n%%\nfmt.Printl', { delay: 60 }); // typed at a person's pace
   const tries = [];
   for (let i = 0; i < 3; i++) {
     const t0 = Date.now();
