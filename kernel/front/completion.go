@@ -3,6 +3,7 @@ package front
 import (
 	"encoding/json"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/dl4go/dl4go/kernel/wire"
@@ -78,4 +79,38 @@ func (f *front) unwrapComplete(fr wire.Frames, m *wire.Message) wire.Frames {
 		fr.Content = data
 	}
 	return fr
+}
+
+// warmCompletion sends GoNB one completion request of the front's own as soon as GoNB
+// is up, and drops the reply: gopls loads the cell module's packages on its first
+// request (2–3 s on 2 cores), longer than JupyterLab waits for a kernel's completions
+// (its providerTimeout, 1 s), so the user's first Tab after a kernel start offered
+// nothing. GoNB serializes completions with executions: a cell run at once waits for
+// this one.
+func (f *front) warmCompletion() {
+	code := completePrefix + "fmt.Print"
+	req := wire.NewMessage("complete_request", nil, f.session, map[string]any{
+		"code": code, "cursor_pos": utf8.RuneCountInString(code)})
+	ch := f.expectOwn(req.Header.MsgID)
+	defer f.forgetOwnLater(req.Header.MsgID)
+	start := time.Now()
+	if err := f.sendBackend(&f.gShell, req); err != nil {
+		f.logf("warm completion: %v", err)
+		return
+	}
+	timeout := time.After(f.inspectTimeout)
+	for {
+		select {
+		case m := <-ch:
+			if m.Header.MsgType == "complete_reply" {
+				f.logf("gopls answered its first completion in %.1fs", time.Since(start).Seconds())
+				return
+			}
+		case <-timeout:
+			f.logf("warm completion: no reply within %v", f.inspectTimeout)
+			return
+		case <-f.cmdDone:
+			return
+		}
+	}
 }

@@ -199,6 +199,7 @@ func Serve(ctx context.Context, connectionFile string, opts Options) error {
 		return err
 	}
 	close(f.ready)
+	go f.warmCompletion()
 	go f.runExecs(ctx)
 
 	select {
