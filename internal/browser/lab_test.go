@@ -273,7 +273,7 @@ func runNotebook(t *testing.T, srv *Server, env Env, app, name string) {
 	if d, err := time.ParseDuration(lesson.TimeQuick); err == nil {
 		quick = d
 	}
-	limit := 4*quick + 4*time.Minute // CI's 2 cores are shared with the rest of go test ./...
+	limit := 8*quick + 5*time.Minute // a hang detector: CI's 2 cores also run the rest of go test ./...
 	// Each run starts from the source notebook (an earlier test may have saved outputs).
 	if err := copyNotebooks(filepath.Join("..", "..", "notebooks"), srv.Root); err != nil {
 		t.Fatal(err)
