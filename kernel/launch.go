@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/dl4go/dl4go/kernel/internal/procs"
@@ -66,15 +67,30 @@ type Wiring struct {
 func (w *Wiring) Close() error { return os.RemoveAll(w.ShimDir) }
 
 // Wire prepares GoNB's environment for the checkout root, with the kernel's
-// binaries (gonb, gopls, goimports) in binDir.
+// binaries (gonb, gopls, goimports) in binDir; gomlxDefault is the GoMLX backend
+// configuration a cell program gets when $GOMLX_BACKEND is unset (e.g.
+// gomlxext.Choose().Config: "dl4go" without an XLA plugin).
 //
 // GoNB runs `go mod init gonb_<id>` in its temporary directory at start (and on
 // `%reset go.mod`). The shim `go` placed first on GoNB's PATH passes every call
-// to the real go command and, after that init, writes a go.mod that requires
-// github.com/dl4go/dl4go (replaced by the checkout) and every module the
-// checkout pins, at the same versions, with the checkout's go.sum. Cells can
-// then import lessons, GoMLX, go-echarts and gonbui offline.
-func Wire(root, binDir string, g GoEnv) (*Wiring, error) {
+// to the real go command and:
+//
+//   - after that init, writes a go.mod that requires github.com/dl4go/dl4go
+//     (replaced by the checkout, through a relative path so that GoNB does not
+//     auto-track the checkout as if the user had run %track) and every module
+//     the checkout pins, at the same versions, with the checkout's go.sum. Cells
+//     can then import lessons, GoMLX, go-echarts and gonbui offline;
+//   - before GoNB builds a cell program that imports GoMLX, adds dl4go_backend.go
+//     to it, which registers the "dl4go" backend and makes gomlxDefault GoMLX's
+//     default (backends.DefaultConfig), so that GoMLX's own notebooks run on it
+//     offline; $GOMLX_BACKEND still wins, as in GoMLX;
+//   - answers GoNB's `go env GOROOT` (asked only for %wasm) with a directory
+//     holding misc/wasm/wasm_exec.js when the Go toolchain keeps it in lib/wasm
+//     (Go 1.24 and later), where GoNB v0.11.1 does not look.
+//
+// GOWORK is left unset, so that a go.work the user creates in GoNB's directory
+// (`!*go work init && go work use . DIR`, then %goworkfix) works alongside.
+func Wire(root, binDir string, g GoEnv, gomlxDefault string) (*Wiring, error) {
 	if runtime.GOOS == "windows" {
 		return nil, fmt.Errorf("the dl4go kernel needs a POSIX shell to wire the checkout; on Windows use WSL2 or the Docker image")
 	}
@@ -97,34 +113,108 @@ func Wire(root, binDir string, g GoEnv) (*Wiring, error) {
 		w.Close()
 		return nil, fmt.Errorf("read go.sum: %w", err)
 	}
-	script := fmt.Sprintf(`#!/bin/sh
-# go shim of the dl4go kernel (see github.com/dl4go/dl4go/kernel.Wire).
-%s "$@" || exit $?
-case "$1 $2 $3" in
-"mod init gonb_"*)
-	{ printf 'module %%s\n\n' "$3"; cat %s; } > go.mod && cp %s go.sum ;;
-esac
-`, shQuote(g.GoBin), shQuote(filepath.Join(shim, "go.mod.tail")), shQuote(filepath.Join(shim, "go.sum")))
-	for name, content := range map[string][]byte{"go.mod.tail": modTail, "go.sum": sum} {
-		if err := os.WriteFile(filepath.Join(shim, name), content, 0o644); err != nil {
+	files := map[string][]byte{"go.mod.tail": modTail, "go.sum": sum, "dl4go_backend.go": backendFile(gomlxDefault)}
+	goroot := ""
+	if _, err := os.Stat(filepath.Join(g.GOROOT, "misc", "wasm", "wasm_exec.js")); err != nil {
+		if js, err := os.ReadFile(filepath.Join(g.GOROOT, "lib", "wasm", "wasm_exec.js")); err == nil {
+			goroot = filepath.Join(shim, "goroot")
+			files[filepath.Join("goroot", "misc", "wasm", "wasm_exec.js")] = js
+		}
+	}
+	for name, content := range files {
+		p := filepath.Join(shim, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			w.Close()
+			return nil, err
+		}
+		if err := os.WriteFile(p, content, 0o644); err != nil {
 			w.Close()
 			return nil, err
 		}
 	}
-	if err := os.WriteFile(filepath.Join(shim, "go"), []byte(script), 0o755); err != nil {
+	if err := os.WriteFile(filepath.Join(shim, "go"), []byte(shimScript(shim, root, g.GoBin, goroot)), 0o755); err != nil {
 		w.Close()
 		return nil, err
 	}
 	path := shim + string(os.PathListSeparator) + binDir + string(os.PathListSeparator) +
 		filepath.Dir(g.GoBin) + string(os.PathListSeparator) + os.Getenv("PATH")
-	w.Env = setEnv(os.Environ(),
+	w.Env = setEnv(unsetEnv(os.Environ(), "GOWORK"),
 		"PATH="+path,
 		"GOPROXY="+g.ProxyWithCache(),
-		"GOWORK=off",
 		"GOTOOLCHAIN=local",
 		RootEnvVar+"="+root,
 	)
 	return w, nil
+}
+
+// rootPlaceholder stands for the checkout in go.mod.tail; the shim replaces it
+// with the checkout's path relative to GoNB's directory.
+const rootPlaceholder = "@DL4GO_ROOT@"
+
+// shimScript is the go shim (see Wire). goroot, when not empty, is the
+// directory to answer GoNB's `go env GOROOT` with.
+func shimScript(shim, root, goBin, goroot string) string {
+	// The checkout relative to GoNB's directory: "../" for each component of
+	// $PWD, then the checkout's absolute path without its leading "/". A path with
+	// characters that sed or go.mod read specially stays absolute (and quoted).
+	rel := `up=$(printf '%s' "$PWD" | sed 's|[^/][^/]*|..|g; s|^/||'); rel="$up"/` + shQuote(strings.TrimPrefix(root, "/"))
+	if strings.ContainsAny(root, " \t\"'`|&\\\n") || !filepath.IsAbs(root) {
+		rel = "rel=" + shQuote(quoteModPath(root))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `#!/bin/sh
+# go shim of the dl4go kernel (see github.com/dl4go/dl4go/kernel.Wire).
+ingonb() { case "$PWD" in */gonb_*) grep -qs '^module gonb_' go.mod ;; *) false ;; esac; }
+case "$1" in
+build|test)
+	# The dl4go GoMLX backend in every cell program that uses GoMLX.
+	if ingonb; then
+		if [ "${GOOS:-}" != js ] && grep -qs '"github.com/gomlx/gomlx' main.go main_test.go; then
+			cp %[1]s dl4go_backend.go
+		else
+			rm -f dl4go_backend.go
+		fi
+	fi ;;
+`, shQuote(filepath.Join(shim, "dl4go_backend.go")))
+	if goroot != "" {
+		fmt.Fprintf(&b, `env)
+	# GoNB v0.11.1 copies $GOROOT/misc/wasm/wasm_exec.js for %%wasm; Go keeps it in lib/wasm now.
+	if [ "$*" = "env GOROOT" ] && [ "$(cat /proc/$PPID/comm 2>/dev/null)" = gonb ]; then
+		printf '%%s
+' %[1]s
+		exit 0
+	fi ;;
+`, shQuote(goroot))
+	}
+	fmt.Fprintf(&b, `esac
+%[1]s "$@" || exit $?
+case "$1 $2 $3" in
+"mod init gonb_"*)
+	%[2]s
+	{ printf 'module %%s
+
+' "$3"; sed "s|%[3]s|$rel|" %[4]s; } > go.mod && cp %[5]s go.sum ;;
+esac
+`, shQuote(goBin), rel, rootPlaceholder, shQuote(filepath.Join(shim, "go.mod.tail")), shQuote(filepath.Join(shim, "go.sum")))
+	return b.String()
+}
+
+// backendFile is the Go file the shim adds to a cell program that imports GoMLX.
+func backendFile(gomlxDefault string) []byte {
+	return []byte(fmt.Sprintf(`// Code generated by the dl4go kernel (kernel.Wire) for cell programs that use GoMLX. DO NOT EDIT.
+
+package main
+
+import (
+	_ "github.com/dl4go/dl4go/gomlxext/backend" // registers the "dl4go" GoMLX backend
+
+	dl4goGoMLXBackends "github.com/gomlx/gomlx/backends"
+)
+
+// The default backend when $GOMLX_BACKEND is unset, set before any of the
+// cell's package-level variables calls backends.New (this file sorts first).
+var _ = func() int { dl4goGoMLXBackends.DefaultConfig = %q; return 0 }()
+`, gomlxDefault))
 }
 
 // moduleTail returns the go.mod body (after the module line) for GoNB's module.
@@ -146,7 +236,7 @@ func moduleTail(root string) ([]byte, error) {
 	for _, r := range mf.Require {
 		fmt.Fprintf(&b, "\t%s %s\n", r.Mod.Path, r.Mod.Version)
 	}
-	fmt.Fprintf(&b, ")\n\nreplace %s => %s\n", ModulePath, quoteModPath(root))
+	fmt.Fprintf(&b, ")\n\nreplace %s => %s\n", ModulePath, rootPlaceholder)
 	for _, r := range mf.Replace {
 		target := r.New.Path
 		if r.New.Version == "" && !filepath.IsAbs(target) {
@@ -165,6 +255,18 @@ func quoteModPath(p string) string {
 }
 
 func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// unsetEnv returns env without the variables named.
+func unsetEnv(env []string, names ...string) []string {
+	out := make([]string, 0, len(env))
+	for _, e := range env {
+		k, _, _ := strings.Cut(e, "=")
+		if !slices.Contains(names, k) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
 
 // setEnv returns env with each "K=V" in kvs replacing any earlier value of K.
 func setEnv(env []string, kvs ...string) []string {

@@ -53,7 +53,8 @@ func kernelCommand(args []string) int {
 	if err != nil {
 		return broken(err)
 	}
-	w, err := kernel.Wire(root, binDir, g)
+	choice := gomlxext.Choose()
+	w, err := kernel.Wire(root, binDir, g, choice.Config)
 	if err != nil {
 		return broken(err)
 	}
@@ -87,7 +88,7 @@ func kernelCommand(args []string) int {
 			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 			return cmd, nil
 		},
-		Backend:       gomlxext.Choose().String(),
+		Backend:       choice.String(),
 		HandleSignals: true,
 	})
 	if err != nil {
