@@ -62,7 +62,7 @@ func (f *front) startBackend(ctx context.Context) error {
 		return fmt.Errorf("front: start GoNB: %w", cmd.Err)
 	}
 	gonbPath := cmd.Path
-	r, err := startReaped(cmd, os.TempDir())
+	r, err := startReaped(cmd, os.TempDir(), f.tmpDir)
 	if err != nil {
 		return fmt.Errorf("front: start GoNB %s: %w", gonbPath, err)
 	}

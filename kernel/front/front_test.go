@@ -210,6 +210,18 @@ func TestFront(t *testing.T) {
 			t.Fatalf("got %s", e)
 		}
 	})
+	t.Run("Jupyter root without Jupyter", func(t *testing.T) {
+		// Without Jupyter ($JPY_PARENT_PID unset, as under dl4go run) the front's
+		// temporary directory stands for Jupyter's root, where %wasm writes its files
+		// (kernel/client's TestWasmWithoutJupyter runs %wasm so).
+		if os.Getenv("JPY_PARENT_PID") != "" {
+			t.Skip("runs under Jupyter")
+		}
+		e := c.execute("!echo $GONB_JUPYTER_ROOT", 60*time.Second)
+		if e.Status() != "ok" || !strings.Contains(e.Stdout, "/dl4go-front-") {
+			t.Fatalf("GONB_JUPYTER_ROOT: %s", e)
+		}
+	})
 	t.Run("kernel still fine", func(t *testing.T) {
 		if e := c.execute("%%\nfmt.Println(x)", 60*time.Second); e.Status() != "ok" || e.Stdout != "21\n" {
 			t.Fatalf("got %s", e)

@@ -33,6 +33,8 @@ import (
 const (
 	reaperEnv      = "DL4GO_FRONT_REAPER"       // "1" in the reaper's environment
 	reaperSweepEnv = "DL4GO_FRONT_REAPER_SWEEP" // the temporary directory whose stale dirs it removes
+	reaperRootEnv  = "DL4GO_FRONT_REAPER_ROOT"  // the directory to stand for Jupyter's root, without Jupyter
+	jupyterPIDEnv  = "JPY_PARENT_PID"           // set by Jupyter's kernel manager; GoNB reads its cwd
 	lifelineFD     = 3                          // the reaper's read end of the lifeline
 	pidFD          = 4                          // where the reaper writes GoNB's pid
 )
@@ -51,8 +53,11 @@ type reaped struct {
 
 // startReaped starts cmd (GoNB, not started) under a reaper and returns once
 // GoNB runs. cmd itself becomes the reaper's command: Wait on it ends when GoNB
-// and everything it left have ended.
-func startReaped(cmd *exec.Cmd, sweepDir string) (*reaped, error) {
+// and everything it left have ended. Without Jupyter ($JPY_PARENT_PID unset:
+// `dl4go run`, tests) jupyterRoot stands for Jupyter's root directory, where
+// GoNB writes %wasm's files: GoNB takes the working directory of the process
+// $JPY_PARENT_PID names, so the reaper works there and names itself.
+func startReaped(cmd *exec.Cmd, sweepDir, jupyterRoot string) (*reaped, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find the front's executable for the reaper: %w", err)
@@ -72,10 +77,14 @@ func startReaped(cmd *exec.Cmd, sweepDir string) (*reaped, error) {
 	if env == nil {
 		env = os.Environ()
 	}
+	env = append(env[:len(env):len(env)], reaperEnv+"=1", reaperSweepEnv+"="+sweepDir)
+	if !hasEnv(env, jupyterPIDEnv) && jupyterRoot != "" {
+		env = append(env, reaperRootEnv+"="+jupyterRoot)
+	}
 	gonbArgs := append([]string{cmd.Path}, cmd.Args...) // the path, then GoNB's argv
 	*cmd = exec.Cmd{
 		Path: self, Args: append([]string{self}, gonbArgs...),
-		Env: append(env[:len(env):len(env)], reaperEnv+"=1", reaperSweepEnv+"="+sweepDir),
+		Env: env,
 		Dir: cmd.Dir, Stdin: cmd.Stdin, Stdout: cmd.Stdout, Stderr: cmd.Stderr,
 		ExtraFiles:  []*os.File{lifeR, pidW}, // fds 3 and 4
 		SysProcAttr: &syscall.SysProcAttr{Setpgid: true},
@@ -121,13 +130,27 @@ func runReaper(argv []string) int {
 	syscall.CloseOnExec(lifelineFD)
 	syscall.CloseOnExec(pidFD)
 	lifeline, pidOut := os.NewFile(lifelineFD, "lifeline"), os.NewFile(pidFD, "pid")
-	sweepDir := os.Getenv(reaperSweepEnv)
+	sweepDir, root := os.Getenv(reaperSweepEnv), os.Getenv(reaperRootEnv)
 	os.Unsetenv(reaperEnv)
 	os.Unsetenv(reaperSweepEnv)
+	os.Unsetenv(reaperRootEnv)
+	gonbDir, err := os.Getwd()
+	if err != nil {
+		logf("%v", err)
+		return 1
+	}
+	if root != "" {
+		if err := os.Chdir(root); err != nil {
+			logf("%v", err)
+		} else {
+			os.Setenv(jupyterPIDEnv, strconv.Itoa(os.Getpid()))
+		}
+	}
 
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	p, err := os.StartProcess(argv[0], argv[1:], &os.ProcAttr{
+		Dir:   gonbDir,
 		Env:   os.Environ(),
 		Files: []*os.File{os.Stdin, os.Stdout, os.Stderr},
 		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
@@ -198,4 +221,14 @@ func killTree(root int) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// hasEnv reports whether env sets name.
+func hasEnv(env []string, name string) bool {
+	for _, e := range env {
+		if strings.HasPrefix(e, name+"=") {
+			return true
+		}
+	}
+	return false
 }

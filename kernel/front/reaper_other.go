@@ -17,7 +17,7 @@ type reaped struct {
 
 // startReaped starts cmd in its own process group (so a terminal's Ctrl+C
 // reaches only the front).
-func startReaped(cmd *exec.Cmd, _ string) (*reaped, error) {
+func startReaped(cmd *exec.Cmd, _, _ string) (*reaped, error) {
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{}
 	}
