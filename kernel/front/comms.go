@@ -7,8 +7,8 @@ import (
 )
 
 // Comm messages (comm_open, comm_msg, comm_close) pass through the front both
-// ways unchanged: from Jupyter on shell to GoNB's shell, and from GoNB's iopub
-// to Jupyter's iopub. GoNB v0.11.1 does not answer comm_info_request
+// ways unchanged: from Jupyter on shell to GoNB's shell, and from GoNB to
+// Jupyter's iopub (GoNB sends comm_close on shell, where no front-end looks). GoNB v0.11.1 does not answer comm_info_request
 // (internal/dispatcher/comms.go), so the front does, from the comms it saw
 // opened and not yet closed, in either direction.
 

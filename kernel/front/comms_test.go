@@ -31,6 +31,29 @@ func (c *testClient) awaitCommMsg(id, address string, timeout time.Duration) map
 	}
 }
 
+// awaitCommCloseAndAck waits for a comm_close of comm closed and the
+// #comm_open_ack of comm opened on iopub, in either order (GoNB sends them on
+// different sockets).
+func (c *testClient) awaitCommCloseAndAck(closed, opened string, timeout time.Duration) {
+	c.t.Helper()
+	deadline := time.After(timeout)
+	gotClose, gotAck := false, false
+	for !gotClose || !gotAck {
+		select {
+		case m := <-c.iopubCh:
+			var content struct {
+				CommID string         `json:"comm_id"`
+				Data   map[string]any `json:"data"`
+			}
+			m.Unmarshal(&content)
+			gotClose = gotClose || (m.Header.MsgType == "comm_close" && content.CommID == closed)
+			gotAck = gotAck || (m.Header.MsgType == "comm_msg" && content.CommID == opened && content.Data["address"] == "#comm_open_ack")
+		case <-deadline:
+			c.t.Fatalf("within %v: comm_close of %s on iopub %v, #comm_open_ack of %s %v", timeout, closed, gotClose, opened, gotAck)
+		}
+	}
+}
+
 func (c *testClient) commInfo(target string) map[string]any {
 	c.t.Helper()
 	content := map[string]any{}
@@ -78,11 +101,18 @@ func TestComms(t *testing.T) {
 	}
 	c.send(c.shell, "comm_msg", map[string]any{"comm_id": id, "data": map[string]any{"address": "#heartbeat/ping", "value": true}})
 	c.awaitCommMsg(id, "#heartbeat/pong", 30*time.Second)
-	c.send(c.shell, "comm_close", map[string]any{"comm_id": id, "data": map[string]any{}})
+	// A second comm_open: GoNB closes the first comm, and the front-end hears of it on iopub.
+	id2 := wire.NewID()
+	c.send(c.shell, "comm_open", map[string]any{"comm_id": id2, "target_name": "gonb_comm", "kernel_id": c.kernelID, "data": map[string]any{}})
+	c.awaitCommCloseAndAck(id, id2, 30*time.Second)
+	if comms := c.commInfo(""); len(comms) != 1 || comms[id2] == nil {
+		t.Errorf("comm_info after GoNB closed the first comm: %v", comms)
+	}
+	c.send(c.shell, "comm_close", map[string]any{"comm_id": id2, "data": map[string]any{}})
 	deadline := time.Now().Add(5 * time.Second)
 	for len(c.commInfo("")) != 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("comm %s still listed after comm_close", id)
+			t.Fatalf("comm %s still listed after comm_close", id2)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

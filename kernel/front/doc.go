@@ -60,8 +60,9 @@
 //     (types, required fields, defaults) before the front or GoNB acts on it; a bad
 //     one gets an error reply or is dropped and logged (FuzzFrontRequest tests it).
 //   - replay.go: the replay guard (which keys identify a message already seen).
-//   - comms.go: comm messages pass through both ways; comm_info_request is
-//     answered here (GoNB does not) from the comms seen open.
+//   - comms.go: comm messages pass through both ways (GoNB's on iopub, also the
+//     comm_close it sends on shell); comm_info_request is answered here (GoNB
+//     does not) from the comms seen open.
 //
 // Cells:
 //   - cell.go: classifying a cell (plain, lone expression, printing statement,

@@ -263,6 +263,13 @@ func (f *front) readBackend(ctx context.Context, from, to *lockedSocket, ch wire
 		if m == nil {
 			continue
 		}
+		if t := m.Header.MsgType; t == "comm_open" || t == "comm_msg" || t == "comm_close" {
+			// Front-ends take comm messages from iopub; GoNB v0.11.1 sends its comm_close
+			// as a reply on shell (internal/comms/comms.go, closeLocked).
+			f.comms.track(m)
+			f.publishFrames(fr, t, nil)
+			continue
+		}
 		pid := m.ParentHeader.MsgID
 		if st != nil && m.Header.MsgType == "execute_reply" {
 			f.finishReply(st, fr, m)
