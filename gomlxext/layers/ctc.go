@@ -1,0 +1,92 @@
+package layers
+
+import (
+	"fmt"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph-building style.
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+)
+
+// ctcNegInf stands for log 0 in CTC's recursion: finite, so that neither the forward pass nor
+// the gradient produces NaN (exp(−1e30 − m) is exactly 0 in float32 and float64).
+const ctcNegInf = -1e30
+
+// CTCLoss is the connectionist temporal classification loss (Graves et al., 2006), −log p(y|x)
+// per sequence, batched and differentiable:
+//
+//   - logits [batch, frames, classes]: per-frame scores, class 0 the blank;
+//   - logitLengths [batch] (int): the frames each sequence really has (the rest is padding);
+//   - labels [batch, maxLabels] (int, values 1 … classes−1; padding anything);
+//   - labelLengths [batch] (int): each label sequence's length (0 allowed).
+//
+// It returns [batch], the negative log of the probability summed over every alignment (a
+// frame-by-frame path) that collapses to the labels — merge repeats, then drop blanks — computed
+// by the forward recursion over the extended labels (a blank before, between and after the
+// labels, length S = 2·L + 1) in log space:
+//
+//	α_t(s) = log p_t(ext_s) + logsumexp(α_{t−1}(s), α_{t−1}(s−1), α_{t−1}(s−2) if ext_s ≠ blank and ext_s ≠ ext_{s−2})
+//
+// with α_0 allowed in the first blank and the first label only, and the result read from the
+// last label and the final blank at each sequence's last frame. GoMLX's backends have no loops,
+// so the recursion is unrolled over the frames (frames steps of a few element-wise ops on
+// [batch, S]); the gradient comes from autodiff of that graph — it equals CTC's classic
+// posterior form (α·β) without a separate backward pass. A sequence whose labels cannot fit its
+// frames (more labels, counting the blanks forced between repeats, than frames) gets a loss of
+// about 1e30: infeasible, not NaN.
+func CTCLoss(logits, logitLengths, labels, labelLengths *Node) *Node {
+	if logits.Rank() != 3 || labels.Rank() != 2 || logitLengths.Rank() != 1 || labelLengths.Rank() != 1 {
+		panic(fmt.Sprintf("layers.CTCLoss: want logits [batch, frames, classes], logitLengths [batch], labels [batch, maxLabels], "+
+			"labelLengths [batch]; got %s, %s, %s, %s", logits.Shape(), logitLengths.Shape(), labels.Shape(), labelLengths.Shape()))
+	}
+	g := logits.Graph()
+	dt := logits.DType()
+	batch, frames, classes := logits.Shape().Dimensions[0], logits.Shape().Dimensions[1], logits.Shape().Dimensions[2]
+	maxLabels := labels.Shape().Dimensions[1]
+	if labels.Shape().Dimensions[0] != batch || logitLengths.Shape().Dimensions[0] != batch || labelLengths.Shape().Dimensions[0] != batch {
+		panic(fmt.Sprintf("layers.CTCLoss: batch sizes differ: logits %s, logitLengths %s, labels %s, labelLengths %s",
+			logits.Shape(), logitLengths.Shape(), labels.Shape(), labelLengths.Shape()))
+	}
+	s := 2*maxLabels + 1
+	labels = ConvertDType(labels, shapesInt)
+	logitLengths, labelLengths = ConvertDType(logitLengths, shapesInt), ConvertDType(labelLengths, shapesInt)
+
+	// ext [batch, S]: blank, y1, blank, y2, …, blank.
+	blanks := ZerosLike(labels)
+	ext := Concatenate([]*Node{Reshape(Stack([]*Node{blanks, labels}, -1), batch, 2*maxLabels), Slice(blanks, AxisRange(), AxisRange(0, 1))}, 1)
+	// lp[b, t, s] = log p_t(ext_s), by a one-hot product (differentiable, and small: S × classes per frame).
+	logp := LogSoftmax(logits, -1)                               // [batch, frames, classes]
+	lp := Einsum("btc,bsc->bts", logp, OneHot(ext, classes, dt)) // [batch, frames, S]
+
+	minusInf := func(dims ...int) *Node { return BroadcastToDims(Scalar(g, dt, ctcNegInf), dims...) }
+	// The skip s−2 → s is allowed onto a label that differs from the label two back.
+	pos := Iota(g, shapes.Make(shapesInt, batch, s), 1)
+	prev2 := Concatenate([]*Node{Slice(ext, AxisRange(), AxisRange(0, 2)), Slice(ext, AxisRange(), AxisRange(0, s-2))}, 1)
+	canSkip := LogicalAnd(LogicalAnd(GreaterOrEqual(pos, Scalar(g, shapesInt, 2)), NotEqual(ext, Scalar(g, shapesInt, 0))), NotEqual(ext, prev2))
+	zero := BroadcastToDims(ScalarZero(g, dt), batch, s)
+	skipMask := Where(canSkip, zero, minusInf(batch, s))
+	shift := func(a *Node, k int) *Node { // a[:, s−k], −∞ for s < k
+		return Concatenate([]*Node{minusInf(batch, k), Slice(a, AxisRange(), AxisRange(0, s-k))}, 1)
+	}
+	at := func(t int) *Node { return Reshape(Slice(lp, AxisRange(), AxisElem(t), AxisRange()), batch, s) }
+
+	start := Where(LessThan(pos, Scalar(g, shapesInt, 2)), zero, minusInf(batch, s))
+	alpha := Add(at(0), start) // [batch, S]
+	for t := 1; t < frames; t++ {
+		a, b, c := alpha, shift(alpha, 1), Add(shift(alpha, 2), skipMask)
+		m := Max(Max(a, b), c)
+		next := Add(Add(m, Log(Add(Add(Exp(Sub(a, m)), Exp(Sub(b, m))), Exp(Sub(c, m))))), at(t))
+		// Past a sequence's last frame, α stays as it was there.
+		live := InsertAxes(LessThan(Scalar(g, shapesInt, t), logitLengths), -1) // [batch, 1]
+		alpha = Where(BroadcastToDims(live, batch, s), next, alpha)
+	}
+	// Read the last label (S_b − 2) and the final blank (S_b − 1), S_b = 2·L_b + 1.
+	last := InsertAxes(MulScalar(labelLengths, 2), -1) // S_b − 1, [batch, 1]
+	end := LogicalOr(Equal(pos, last), Equal(pos, Sub(last, Scalar(g, shapesInt, 1))))
+	final := Where(end, alpha, minusInf(batch, s))
+	m := ReduceAndKeep(final, ReduceMax, 1)
+	return Neg(Add(Reshape(m, batch), Log(ReduceSum(Exp(Sub(final, m)), 1))))
+}
+
+// shapesInt is the integer dtype CTCLoss computes its indices in.
+const shapesInt = dtypes.Int32
