@@ -5,6 +5,7 @@ import (
 	"github.com/dl4go/dl4go/lessons/alphago"
 	"github.com/dl4go/dl4go/lessons/audio"
 	"github.com/dl4go/dl4go/lessons/bert"
+	"github.com/dl4go/dl4go/lessons/ctc"
 	"github.com/dl4go/dl4go/lessons/detection"
 	"github.com/dl4go/dl4go/lessons/docker"
 	"github.com/dl4go/dl4go/lessons/example"
@@ -24,13 +25,14 @@ type entry struct {
 var lessonsByName = map[string]entry{
 	"alphago":   {alphago.Lesson, alphago.Quick()},
 	"audio":     {audio.Lesson, audio.Quick()},
-	"example":   {example.Lesson, example.Quick()},
-	"rl":        {rl.Lesson, rl.Quick()},
-	"gcn":       {gcn.Lesson, gcn.Quick()},
-	"maml":      {maml.Lesson, maml.Quick()},
 	"bert":      {bert.Lesson, bert.Quick()},
+	"ctc":       {ctc.Lesson, ctc.Quick()},
 	"detection": {detection.Lesson, detection.Quick()},
 	"docker":    {docker.Lesson, docker.Quick()},
+	"example":   {example.Lesson, example.Quick()},
+	"gcn":       {gcn.Lesson, gcn.Quick()},
+	"maml":      {maml.Lesson, maml.Quick()},
+	"rl":        {rl.Lesson, rl.Quick()},
 }
 
 // notYetOnTheKit lists the lessons still being moved onto the lesson kit; each leaves the list
