@@ -3,10 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,10 +14,6 @@ import (
 
 	"github.com/dl4go/dl4go/internal/testkernel"
 )
-
-// leakTokenEnv marks every process a run under test starts: they all inherit
-// it, so a scan of /proc finds the survivors whoever their parent is now.
-const leakTokenEnv = "DL4GO_LEAK_TOKEN"
 
 // TestRunLeavesNothingRunning starts `dl4go run` as its own process (the CLI
 // binary of the test kernel) and ends it in each way a run ends: normally,
@@ -58,9 +51,9 @@ func TestRunLeavesNothingRunning(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			token, tmp := leakToken(t), t.TempDir()
+			token, tmp := testkernel.LeakToken(), t.TempDir()
 			cmd := exec.Command(bin, "run", "--out", filepath.Join(dir, "out"), tt.nb)
-			cmd.Env = append(os.Environ(), leakTokenEnv+"="+token, "TMPDIR="+tmp,
+			cmd.Env = append(os.Environ(), testkernel.LeakTokenEnv+"="+token, "TMPDIR="+tmp,
 				"JUPYTER_DATA_DIR="+dataDir, "JUPYTER_PATH=")
 			r, w, err := os.Pipe()
 			if err != nil {
@@ -118,14 +111,14 @@ func TestRunLeavesNothingRunning(t *testing.T) {
 			if tt.status < 0 {
 				wait = 30 * time.Second // the kernel polls for its parent every second
 			}
-			requireNoSurvivors(t, token, tmp, wait)
+			testkernel.RequireNothingLeft(t, token, tmp, wait)
 		})
 	}
 
 	t.Run("test timeout", func(t *testing.T) {
-		token, tmp := leakToken(t), t.TempDir()
+		token, tmp := testkernel.LeakToken(), t.TempDir()
 		cmd := exec.Command(os.Args[0], "-test.run=^TestRunHelperTimesOut$", "-test.timeout=20s", "-test.v")
-		cmd.Env = append(os.Environ(), leakTokenEnv+"="+token, "TMPDIR="+tmp,
+		cmd.Env = append(os.Environ(), testkernel.LeakTokenEnv+"="+token, "TMPDIR="+tmp,
 			"JUPYTER_DATA_DIR="+dataDir, "JUPYTER_PATH=", "DL4GO_HELPER_NOTEBOOK="+long,
 			"DL4GO_HELPER_OUT="+filepath.Join(dir, "out-helper"))
 		out, _ := cmd.CombinedOutput()
@@ -133,7 +126,7 @@ func TestRunLeavesNothingRunning(t *testing.T) {
 			t.Fatalf("the helper test did not time out:\n%s", tail(string(out), 3000))
 		}
 		// The kernel notices its parent's death within a second or two.
-		requireNoSurvivors(t, token, tmp, 30*time.Second)
+		testkernel.RequireNothingLeft(t, token, tmp, 30*time.Second)
 	})
 }
 
@@ -156,71 +149,4 @@ func signalAfter(sig syscall.Signal) func(*testing.T, *os.Process, *os.File) {
 			t.Fatal(err)
 		}
 	}
-}
-
-func leakToken(t *testing.T) string {
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b)
-}
-
-// requireNoSurvivors fails if a process marked with token is still running
-// after wait (it kills them, so that the test leaves nothing either) or if
-// anything is left in the run's TMPDIR.
-func requireNoSurvivors(t *testing.T, token, tmp string, wait time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(wait)
-	var left []string
-	for {
-		left = marked(token)
-		if len(left) == 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-	if len(left) > 0 {
-		t.Errorf("processes left running after the run ended:\n%s", strings.Join(left, "\n"))
-		for _, p := range left {
-			var pid int
-			fmt.Sscanf(p, "%d", &pid)
-			syscall.Kill(pid, syscall.SIGKILL)
-		}
-	}
-	entries, _ := os.ReadDir(tmp)
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	if len(names) > 0 {
-		t.Errorf("temporary files left in the run's TMPDIR: %s", strings.Join(names, ", "))
-	}
-}
-
-// marked lists "pid command line" of the live processes whose environment holds token.
-func marked(token string) []string {
-	want := []byte(leakTokenEnv + "=" + token + "\x00")
-	self := os.Getpid()
-	paths, _ := filepath.Glob("/proc/[0-9]*/environ")
-	var out []string
-	for _, p := range paths {
-		var pid int
-		fmt.Sscanf(filepath.Base(filepath.Dir(p)), "%d", &pid)
-		if pid == self {
-			continue
-		}
-		env, err := os.ReadFile(p)
-		if err != nil || !bytes.Contains(env, want) {
-			continue
-		}
-		if st, err := os.ReadFile(filepath.Join(filepath.Dir(p), "stat")); err == nil {
-			if i := bytes.LastIndexByte(st, ')'); i > 0 && len(st) > i+2 && st[i+2] == 'Z' {
-				continue // a zombie: it has ended, its parent has not reaped it yet
-			}
-		}
-		cmdline, _ := os.ReadFile(filepath.Join(filepath.Dir(p), "cmdline"))
-		out = append(out, fmt.Sprintf("%d %s", pid, bytes.ReplaceAll(bytes.TrimRight(cmdline, "\x00"), []byte{0}, []byte{' '})))
-	}
-	return out
 }

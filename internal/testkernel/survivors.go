@@ -8,6 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
 )
 
 // LeakTokenEnv marks every process a test starts: they all inherit it, so a
@@ -56,4 +60,33 @@ func MarkedProcesses(token string) []Marked {
 		out = append(out, Marked{PID: pid, Cmdline: string(bytes.ReplaceAll(bytes.TrimRight(cmdline, "\x00"), []byte{0}, []byte{' '}))})
 	}
 	return out
+}
+
+// RequireNothingLeft waits up to wait for every process marked with token to
+// end and for dir (a TMPDIR given to what the test ran) to be empty, then fails
+// t for each survivor, which it kills so that the test leaves nothing either,
+// and for what is left in dir.
+func RequireNothingLeft(t testing.TB, token, dir string, wait time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	var left []Marked
+	var files []string
+	for {
+		left, files = MarkedProcesses(token), nil
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			files = append(files, e.Name())
+		}
+		if (len(left) == 0 && len(files) == 0) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, p := range left {
+		t.Errorf("process left running: %v", p)
+		_ = syscall.Kill(p.PID, syscall.SIGKILL)
+	}
+	if len(files) > 0 {
+		t.Errorf("temporary files left in %s: %s", dir, strings.Join(files, ", "))
+	}
 }

@@ -3,7 +3,6 @@ package client_test
 import (
 	"context"
 	"os"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -79,35 +78,7 @@ func TestKernelLeavesNothing(t *testing.T) {
 				t.Fatalf("kernel %d, GoNB %d, the cell's sleep %d: not all found among %v", front, gonb, sleep, testkernel.MarkedProcesses(token))
 			}
 			tt.end(t, front, gonb)
-			requireNothingLeft(t, token, tmp, 30*time.Second)
+			testkernel.RequireNothingLeft(t, token, tmp, 30*time.Second)
 		})
-	}
-}
-
-// requireNothingLeft waits up to wait for every process marked with token to
-// end and for tmp to be empty; it kills the survivors so that the test leaves
-// nothing either.
-func requireNothingLeft(t *testing.T, token, tmp string, wait time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(wait)
-	var left []testkernel.Marked
-	var files []string
-	for {
-		left, files = testkernel.MarkedProcesses(token), nil
-		entries, _ := os.ReadDir(tmp)
-		for _, e := range entries {
-			files = append(files, e.Name())
-		}
-		if (len(left) == 0 && len(files) == 0) || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	for _, p := range left {
-		t.Errorf("process left running: %v", p)
-		syscall.Kill(p.PID, syscall.SIGKILL)
-	}
-	if len(files) > 0 {
-		t.Errorf("temporary files left in the kernel's TMPDIR: %s", strings.Join(files, ", "))
 	}
 }
