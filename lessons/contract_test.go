@@ -120,9 +120,6 @@ func signatures(files []*ast.File) map[string]string {
 func TestLessonContract(t *testing.T) {
 	for _, dir := range lessonDirs(t) {
 		t.Run(dir, func(t *testing.T) {
-			if notYetOnTheKit[dir] {
-				t.Skipf("lessons/%s is not on the lesson kit yet", dir)
-			}
 			p := parseLesson(t, dir)
 			sigs := signatures(p.src)
 			for name, want := range map[string]string{
@@ -210,7 +207,7 @@ func TestLessonIDsMatchNotebooks(t *testing.T) {
 		}
 		m := meta.Metadata.DL4Go
 		name, ok := strings.CutPrefix(m.Package, "lessons/")
-		if !ok || notYetOnTheKit[name] {
+		if !ok {
 			continue
 		}
 		e, ok := lessonsByName[name]

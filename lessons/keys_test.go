@@ -6,6 +6,7 @@ import (
 	"github.com/dl4go/dl4go/lessons/audio"
 	"github.com/dl4go/dl4go/lessons/bert"
 	"github.com/dl4go/dl4go/lessons/ctc"
+	"github.com/dl4go/dl4go/lessons/dcgan"
 	"github.com/dl4go/dl4go/lessons/detection"
 	"github.com/dl4go/dl4go/lessons/docker"
 	"github.com/dl4go/dl4go/lessons/example"
@@ -27,16 +28,11 @@ var lessonsByName = map[string]entry{
 	"audio":     {audio.Lesson, audio.Quick()},
 	"bert":      {bert.Lesson, bert.Quick()},
 	"ctc":       {ctc.Lesson, ctc.Quick()},
+	"dcgan":     {dcgan.Lesson, dcgan.Quick()},
 	"detection": {detection.Lesson, detection.Quick()},
 	"docker":    {docker.Lesson, docker.Quick()},
 	"example":   {example.Lesson, example.Quick()},
 	"gcn":       {gcn.Lesson, gcn.Quick()},
 	"maml":      {maml.Lesson, maml.Quick()},
 	"rl":        {rl.Lesson, rl.Quick()},
-}
-
-// notYetOnTheKit lists the lessons still being moved onto the lesson kit; each leaves the list
-// when it keeps the contract, and the list goes away when it is empty.
-var notYetOnTheKit = map[string]bool{
-	"dcgan": true,
 }

@@ -329,9 +329,9 @@ func (l *Lesson) bert(backend backends.Backend, rng *rand.Rand, poolSize int) er
 // dcgan: batch = images per step, real and fake each (the lesson's Batch is 8). One step is the
 // lesson's iteration (lessons/dcgan/train.go): fake = G(z) in training mode, one discriminator
 // update on real and fake, one generator update (non-saturating loss) through the frozen D on new
-// noise; two Adams (lr, β1 from dcgan.DefaultConfig). Real images are synthetic, in [0, 1].
+// noise; two Adams (lr, β1 from dcgan.Full). Real images are synthetic, in [0, 1].
 func (l *Lesson) dcgan(backend backends.Backend, rng *rand.Rand, poolSize int) error {
-	cfg := dcgan.DefaultConfig()
+	cfg := dcgan.Full()
 	b := l.Batch
 	for range poolSize {
 		real := make([]float32, b*28*28)
@@ -450,7 +450,7 @@ func LessonConfig(name string) (map[string]any, error) {
 		return map[string]any{"vocab": m.Vocab, "seq_len": m.SeqLen, "layers": m.Layers, "dim": m.Dim, "heads": m.Heads, "ffn": m.FFN,
 			"prenorm": m.PreNorm, "max_pred": c.MaxPred, "lr": c.LR, "weight_decay": 0.01}, nil
 	case "dcgan":
-		c := dcgan.DefaultConfig()
+		c := dcgan.Full()
 		return map[string]any{"zdim": c.ZDim, "gfeatures": c.GFeatures, "dfeatures": c.DFeatures, "lr": c.LearningRate, "beta1": c.Beta1}, nil
 	case "maml":
 		c := maml.Full()

@@ -43,7 +43,7 @@ func wantParams(t *testing.T) map[string]int {
 		d*d + d + ln + v + // MLM transform, LayerNorm, output bias (output weights tied to the token table)
 		d*d + d + 2*d + 2 // NSP pooler and classifier
 
-	g := dcgan.DefaultConfig()
+	g := dcgan.Full()
 	z, gf, df := g.ZDim, g.GFeatures, g.DFeatures
 	dcganN := z*49*2*gf + bn(2*gf) + 16*2*gf*gf + bn(gf) + 9*gf*gf + bn(gf) + 16*gf + // generator
 		16*df + df + 16*df*2*df + bn(2*df) + 9*2*df*4*df + bn(4*df) + 16*4*df + 1 // discriminator

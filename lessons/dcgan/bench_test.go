@@ -12,18 +12,18 @@ func BenchmarkIteration(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		cfg  Config
-	}{{"full", DefaultConfig()}, {"quick", QuickConfig()}} {
+	}{{"full", Full()}, {"quick", Quick()}} {
 		b.Run(c.name, func(b *testing.B) {
 			cfg := c.cfg
-			cfg.CheckpointDir, cfg.Quiet, cfg.ProbeSteps = "-", true, 0
+			cfg.ProbeSteps = 0
 			cfg.Steps, cfg.EpochSteps = 2, 1000
 			backend := gomlxext.MustBackend()
-			if _, _, _, err := trainRun(backend, cfg, nil); err != nil { // compile and warm up
+			if _, _, _, err := trainRun(backend, cfg, "", nil, true); err != nil { // compile and warm up
 				b.Fatal(err)
 			}
 			cfg.Steps = b.N
 			b.ResetTimer()
-			if _, _, _, err := trainRun(backend, cfg, nil); err != nil {
+			if _, _, _, err := trainRun(backend, cfg, "", nil, true); err != nil {
 				b.Fatal(err)
 			}
 		})

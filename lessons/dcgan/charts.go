@@ -17,7 +17,7 @@ func steps(n int) []float64 {
 }
 
 // LossChart draws the discriminator's and the generator's losses per iteration (smoothed).
-func (o Outcome) LossChart() (*plotting.Chart, error) {
+func (o *Outcome) LossChart() (*plotting.Chart, error) {
 	h := o.History
 	return plotting.Line("DCGAN losses", steps(len(h.DLoss)), []plotting.Series{
 		{Name: "D loss: BCE(1, D(x)) + BCE(0, D(G(z)))", Y: h.DLoss},
@@ -27,7 +27,7 @@ func (o Outcome) LossChart() (*plotting.Chart, error) {
 
 // DChart draws the mean D(x) on real batches and D(G(z)) on fake batches per iteration (smoothed):
 // at the game's equilibrium both would be 1/2.
-func (o Outcome) DChart() (*plotting.Chart, error) {
+func (o *Outcome) DChart() (*plotting.Chart, error) {
 	h := o.History
 	return plotting.Line("D(x) and D(G(z))", steps(len(h.DReal)), []plotting.Series{
 		{Name: "D(x), real", Y: h.DReal},
@@ -36,7 +36,7 @@ func (o Outcome) DChart() (*plotting.Chart, error) {
 }
 
 // GradientChart draws the gradient probes of the first iterations of the GAN run (see ProbeChart).
-func (o Outcome) GradientChart() (*plotting.Chart, error) {
+func (o *Outcome) GradientChart() (*plotting.Chart, error) {
 	return ProbeChart("‖∇G‖ of the two generator losses during the first iterations", "iteration", o.History.Probes)
 }
 
@@ -58,7 +58,7 @@ func SaturationChart() (*plotting.Chart, error) {
 
 // EvolutionPicture shows the first cols fixed-noise samples at every epoch snapshot, one row per
 // snapshot (top: earliest).
-func (o Outcome) EvolutionPicture(cols int) (*plotting.Picture, error) {
+func (o *Outcome) EvolutionPicture(cols int) (*plotting.Picture, error) {
 	s := o.History.Snapshots
 	if len(s) == 0 {
 		return nil, fmt.Errorf("dcgan: no snapshots recorded")
@@ -80,7 +80,7 @@ func (o Outcome) EvolutionPicture(cols int) (*plotting.Picture, error) {
 }
 
 // FinalGrid shows the last fixed-noise grid (FixedSamples images).
-func (o Outcome) FinalGrid() (*plotting.Picture, error) {
+func (o *Outcome) FinalGrid() (*plotting.Picture, error) {
 	s := o.History.Snapshots
 	if len(s) == 0 {
 		return nil, fmt.Errorf("dcgan: no snapshots recorded")
@@ -90,13 +90,13 @@ func (o Outcome) FinalGrid() (*plotting.Picture, error) {
 
 // InterpolationPicture shows G(z) along a straight line between two noise vectors: a smooth
 // morph means G has learned a continuous map rather than memorised images.
-func (o Outcome) InterpolationPicture() (*plotting.Picture, error) {
+func (o *Outcome) InterpolationPicture() (*plotting.Picture, error) {
 	return plotting.ImageGridFlat(o.Interpolation, len(o.Interpolation)/784, 28, 28, 1, plotting.GridCols(InterpolationSteps))
 }
 
 // JudgedPicture shows the first n judged samples captioned with the judge's digit and probability
 // (a "?" marks samples below MinProb).
-func (o Outcome) JudgedPicture(n int) (*plotting.Picture, error) {
+func (o *Outcome) JudgedPicture(n int) (*plotting.Picture, error) {
 	n = min(n, o.Score.N)
 	caps := make([]string, n)
 	for i := range n {
@@ -111,7 +111,7 @@ func (o Outcome) JudgedPicture(n int) (*plotting.Picture, error) {
 
 // ShareChart draws the share of each digit among the confident samples, with the MinClassShare
 // line's value in the title.
-func (o Outcome) ShareChart() (*plotting.Chart, error) {
+func (o *Outcome) ShareChart() (*plotting.Chart, error) {
 	cats := make([]string, 10)
 	share := make([]float64, 10)
 	for k := range 10 {

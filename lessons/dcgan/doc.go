@@ -1,10 +1,11 @@
 // Package dcgan is lesson 15 of dl4go: a Deep Convolutional GAN (Radford et al., 2016) that learns
 // to draw MNIST digits, and an MNIST classifier that judges them.
 //
-// Start with RunDCGAN(Size()): it trains (or loads from the user cache) the judge, then plays the
+// Start with Run(Size()): it trains (or restores from the user cache) the judge, then plays the
 // GAN game for Config.Steps iterations with a live view of the losses and of a fixed-noise sample
 // grid, and returns an Outcome whose methods draw every chart; Outcome.Result is the lesson's
-// RESULT line.
+// RESULT line. Lesson 16 (conditional GAN) reuses Generator, Discriminator, the two update steps
+// and NewJudge.
 //
 // # The game
 //
@@ -47,18 +48,18 @@
 // # The judge
 //
 // NewJudge trains a small CNN on MNIST (≥ 98% test accuracy) and caches it. Judge.Score classifies
-// generated digits: the lesson's metric is the fraction with a top probability ≥ MinProb (0.9), and
+// generated digits: the lesson's metric is the fraction with a top probability ≥ Config.MinProb (0.9), and
 // the share of each digit among them shows whether G covers all ten digits (no mode collapse).
 //
 // # What it reaches
 //
-// DefaultConfig (16000 iterations of batch 8: 10 minutes on 2 cores, 12 with the judge's training
-// the first time) measured 83.8% confident samples with every digit at ≥ 6% of them (the judge is
-// confident on 98.1% of real MNIST test digits, and on 0.2% of uniform-noise images); QuickConfig
-// (450 iterations of batch 16) measured 37.6%. The samples are drawn with batch statistics in G's
-// batch norm, like the training batches; drawing them with the moving averages measured the same
-// fractions (within a point) at every stage tried (on the earlier, shallower networks).
+// Full (16000 iterations of batch 8) measured 83.8% confident samples with every digit at ≥ 6% of
+// them (the judge is confident on 98.1% of real MNIST test digits, and on 0.2% of uniform-noise
+// images); Quick (450 iterations of batch 16) measured 37.6%. What else was tried, and why these
+// settings: docs/experiments/dcgan.md.
 //
-// Training is checkpointed under <user cache>/dl4go/dcgan/<Config.Key()>; interrupting the
-// kernel saves a checkpoint and running the cell again resumes from it.
+// Training is checkpointed in the run's folder under the user cache (see lessons.Lesson.Open;
+// the key covers every setting, the code and the engine); interrupting the kernel saves a
+// checkpoint and running the cell again resumes from it. A finished run keeps its judged outcome
+// there and returns it at once.
 package dcgan

@@ -3,6 +3,8 @@ package dcgan_test
 import (
 	"fmt"
 
+	"github.com/janpfeifer/must"
+
 	xlayers "github.com/dl4go/dl4go/gomlxext/layers"
 
 	"github.com/dl4go/dl4go/gomlxext"
@@ -33,4 +35,19 @@ func ExampleSaturationChart() {
 	c, err := dcgan.SaturationChart()
 	fmt.Println(c != nil, err)
 	// Output: true <nil>
+}
+
+// A tiny run (small networks, 4 iterations, a judge of 20 steps; nothing saved, no live views).
+// The notebook runs dcgan.Run(dcgan.Size()) and ends with its RESULT line.
+func ExampleRun() {
+	cfg := dcgan.Quick()
+	cfg.GFeatures, cfg.DFeatures, cfg.Steps, cfg.EpochSteps, cfg.Samples = 8, 8, 4, 2, 20
+	cfg.Judge.Steps, cfg.Judge.TestImages = 20, 100
+	cfg.CacheDir, cfg.Quiet = "-", true
+	out := must.M1(dcgan.Run(cfg))
+	fmt.Println(len(out.History.DLoss), "iterations,", len(out.History.Snapshots), "snapshots,", out.Score.N, "samples judged")
+	fmt.Println(out.Result().Metric)
+	// Output:
+	// 4 iterations, 2 snapshots, 20 samples judged
+	// confident_samples
 }
