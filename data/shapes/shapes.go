@@ -14,8 +14,11 @@
 //	sem := s.Semantic()         // per-pixel class: 0 background, 1+class for objects
 //	imgs := shapes.Images(gen.Samples(0, 32)) // flat [32, Size, Size, 3] for a tensor
 //
-// Objects never overlap (their boxes are at least one pixel apart), so every box is the tight
-// box of its whole mask and the semantic and instance masks agree.
+// By default objects never overlap (their boxes are at least one pixel apart), so every box is
+// the tight box of its whole mask. With Config.MaxOcclusion > 0 a later object may be drawn over
+// earlier ones (instance segmentation's hard case): each object's Mask is then the part of it
+// that stays visible, its Box the tight box of that part, and Object.Visible says how much of it
+// shows. Either way the instance masks are disjoint and agree with the semantic target.
 package shapes
 
 import (
@@ -45,6 +48,10 @@ type Config struct {
 	MinSide, MaxSide       int     // object size in pixels (diameter, side, base and height), uniform.
 	Noise                  float64 // standard deviation of the Gaussian pixel noise (values in [0, 1]).
 	Seed                   uint64  // image i is a pure function of (Seed, i).
+	// MaxOcclusion lets objects overlap: 0 keeps every box one pixel away from the others; a
+	// value in (0, 1) lets a new object cover earlier ones as long as each of them keeps at least
+	// 1−MaxOcclusion of its pixels visible (and a colour unlike the objects it touches).
+	MaxOcclusion float64
 }
 
 // Default is 48×48 images with 1–3 objects of 10–22 pixels and noise 0.05.
@@ -69,7 +76,10 @@ func (b Box) Area() float64 { return b.Width() * b.Height() }
 type Object struct {
 	Class int    // Circle, Square or Triangle.
 	Box   Box    // the tight box of Mask.
-	Mask  []bool // Size×Size, row-major: Mask[y*Size+x] is true on the object's pixels.
+	Mask  []bool // Size×Size, row-major: Mask[y*Size+x] is true on the object's visible pixels.
+	// Visible is the fraction of the shape's pixels that no later object covers: 1 unless
+	// Config.MaxOcclusion lets objects overlap.
+	Visible float64
 }
 
 // Sample is one generated image with its annotations.
@@ -93,6 +103,8 @@ func New(cfg Config) (*Generator, error) {
 		return nil, fmt.Errorf("shapes: side range [%d, %d] invalid for size %d", cfg.MinSide, cfg.MaxSide, cfg.Size)
 	case cfg.Noise < 0:
 		return nil, fmt.Errorf("shapes: negative noise %g", cfg.Noise)
+	case !(cfg.MaxOcclusion >= 0 && cfg.MaxOcclusion < 1):
+		return nil, fmt.Errorf("shapes: MaxOcclusion %g outside [0, 1) (0: objects apart; 0.5: up to half of an object hidden)", cfg.MaxOcclusion)
 	}
 	return &Generator{cfg: cfg}, nil
 }
@@ -110,9 +122,10 @@ func (g *Generator) Samples(start, n int) []Sample {
 }
 
 // Sample returns image i: the same (Seed, i) always gives the same image. Objects are placed
-// one by one at random free positions (boxes one pixel apart at least); an object that finds
-// no room after 100 tries is dropped, so an image may hold fewer than MinObjects when MaxSide
-// is large for Size (never fewer than one).
+// one by one at random free positions (boxes one pixel apart at least, or, with MaxOcclusion,
+// anywhere that leaves every earlier object visible enough); an object that finds no room after
+// 100 tries is dropped, so an image may hold fewer than MinObjects when MaxSide is large for
+// Size (never fewer than one).
 func (g *Generator) Sample(i int) Sample {
 	cfg := g.cfg
 	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(i)))
@@ -130,6 +143,7 @@ func (g *Generator) Sample(i int) Sample {
 		}
 	}
 
+	var full []int // each object's whole pixel count, for MaxOcclusion.
 	count := cfg.MinObjects + rng.IntN(cfg.MaxObjects-cfg.MinObjects+1)
 	for len(s.Objects) < count {
 		class := rng.IntN(NumClasses)
@@ -138,16 +152,33 @@ func (g *Generator) Sample(i int) Sample {
 			side := cfg.MinSide + rng.IntN(cfg.MaxSide-cfg.MinSide+1)
 			x0, y0 := rng.IntN(n-side+1), rng.IntN(n-side+1)
 			obj := draw(class, n, x0, y0, side)
-			if obj.Box.Area() == 0 || collides(obj.Box, s.Objects) {
+			if obj.Box.Area() == 0 {
+				continue
+			}
+			var covered []int
+			if cfg.MaxOcclusion == 0 {
+				if collides(obj.Box, s.Objects) {
+					continue
+				}
+			} else if covered = g.covers(obj, s.Objects, full); covered == nil {
 				continue
 			}
 			r, gr, b := colour(rng)
+			for try := 0; try < 10 && !distinct(r, gr, b, s.Image, covered); try++ {
+				r, gr, b = colour(rng)
+			}
+			if !distinct(r, gr, b, s.Image, covered) {
+				continue
+			}
+			hide(s.Objects, obj, full, n)
 			for p, in := range obj.Mask {
 				if in {
 					s.Image[p*3], s.Image[p*3+1], s.Image[p*3+2] = r, gr, b
 				}
 			}
+			obj.Visible = 1
 			s.Objects = append(s.Objects, obj)
+			full = append(full, pixels(obj.Mask))
 			placed = true
 		}
 		if !placed { // the first object always fits; later ones may find no room.
@@ -161,6 +192,87 @@ func (g *Generator) Sample(i int) Sample {
 		}
 	}
 	return s
+}
+
+// covers returns, for a new object drawn over objs, one covered pixel of each earlier object it
+// overlaps (the others are left out), or nil when it would leave one of them with less than
+// 1−MaxOcclusion of its full pixel count (full[k]) visible.
+func (g *Generator) covers(obj Object, objs []Object, full []int) []int {
+	covered := []int{}
+	for k, o := range objs {
+		visible, hit := 0, -1
+		for p, in := range o.Mask {
+			switch {
+			case in && obj.Mask[p]:
+				hit = p
+			case in:
+				visible++
+			}
+		}
+		if float64(visible) < (1-g.cfg.MaxOcclusion)*float64(full[k]) {
+			return nil
+		}
+		if hit >= 0 {
+			covered = append(covered, hit)
+		}
+	}
+	return covered
+}
+
+// distinct reports whether colour (r, g, b) is far enough (RGB distance ≥ 0.35) from the colour
+// of the image at each of the pixels at, so that overlapping objects can be told apart.
+func distinct(r, g, b float32, img []float32, at []int) bool {
+	for _, p := range at {
+		dr, dg, db := r-img[p*3], g-img[p*3+1], b-img[p*3+2]
+		if dr*dr+dg*dg+db*db < 0.35*0.35 {
+			return false
+		}
+	}
+	return true
+}
+
+// hide removes the pixels of obj (drawn on top) from the masks of objs, and sets their boxes to
+// the tight boxes and Visible to the visible fraction of what is left (full[k] pixels whole).
+func hide(objs []Object, obj Object, full []int, n int) {
+	for k := range objs {
+		o := &objs[k]
+		changed := false
+		for p, in := range obj.Mask {
+			if in && o.Mask[p] {
+				o.Mask[p], changed = false, true
+			}
+		}
+		if changed {
+			o.Box = tightBox(o.Mask, n)
+			o.Visible = float64(pixels(o.Mask)) / float64(full[k])
+		}
+	}
+}
+
+// pixels counts the true values of a mask.
+func pixels(mask []bool) int {
+	c := 0
+	for _, in := range mask {
+		if in {
+			c++
+		}
+	}
+	return c
+}
+
+// tightBox is the smallest box holding every true pixel of an n×n mask (zero if none).
+func tightBox(mask []bool, n int) Box {
+	minX, minY, maxX, maxY := n, n, -1, -1
+	for p, in := range mask {
+		if in {
+			x, y := p%n, p/n
+			minX, minY, maxX, maxY = min(minX, x), min(minY, y), max(maxX, x), max(maxY, y)
+		}
+	}
+	if maxX < 0 {
+		return Box{}
+	}
+	return Box{float64(minX), float64(minY), float64(maxX + 1), float64(maxY + 1)}
 }
 
 // draw rasterizes one shape whose side×side square starts at (x0, y0): a pixel belongs to the
@@ -242,6 +354,20 @@ func (s Sample) Semantic() []int32 {
 		}
 	}
 	return sem
+}
+
+// Instances returns the instance segmentation target: [Size×Size] row-major, 0 for background
+// and k+1 on the (visible) pixels of Objects[k].
+func (s Sample) Instances() []int32 {
+	ins := make([]int32, s.Size*s.Size)
+	for k, o := range s.Objects {
+		for p, in := range o.Mask {
+			if in {
+				ins[p] = int32(k + 1)
+			}
+		}
+	}
+	return ins
 }
 
 // RGBA returns the image for display (e.g. plotting.Detections).

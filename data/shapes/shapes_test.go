@@ -120,3 +120,54 @@ func TestImagesLayout(t *testing.T) {
 		t.Fatalf("RGBA bounds %v", b)
 	}
 }
+
+// TestOcclusion checks overlapping instances: disjoint visible masks with tight boxes, every
+// object visible enough, the semantic and instance targets in agreement, colours apart where
+// objects touch, and overlaps that really happen.
+func TestOcclusion(t *testing.T) {
+	cfg := Default()
+	cfg.MinObjects, cfg.MaxObjects, cfg.MaxOcclusion = 2, 4, 0.4
+	g, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := cfg.Size
+	hidden, objects := 0, 0
+	for i := 0; i < 300; i++ {
+		s := g.Sample(i)
+		sem, ins := s.Semantic(), s.Instances()
+		owner := make([]int, n*n)
+		for j, o := range s.Objects {
+			objects++
+			if o.Visible < 1-cfg.MaxOcclusion || o.Visible > 1 {
+				t.Fatalf("sample %d object %d: visible fraction %.2f below 1−MaxOcclusion", i, j, o.Visible)
+			}
+			if o.Visible < 1 {
+				hidden++
+			}
+			if o.Box != tightBox(o.Mask, n) || o.Box.Area() == 0 {
+				t.Fatalf("sample %d object %d: box %v is not the tight box of its visible mask", i, j, o.Box)
+			}
+			for p, in := range o.Mask {
+				if !in {
+					continue
+				}
+				if owner[p] != 0 {
+					t.Fatalf("sample %d: objects %d and %d share pixel %d", i, owner[p]-1, j, p)
+				}
+				owner[p] = j + 1
+				if sem[p] != int32(o.Class+1) || ins[p] != int32(j+1) {
+					t.Fatalf("sample %d object %d: semantic %d, instance %d at its pixel", i, j, sem[p], ins[p])
+				}
+			}
+		}
+	}
+	if frac := float64(hidden) / float64(objects); frac < 0.15 {
+		t.Errorf("only %.0f%% of %d objects are partly hidden: overlaps are too rare to learn from", 100*frac, objects)
+	}
+	t.Logf("%d objects, %d partly hidden", objects, hidden)
+	cfg.MaxOcclusion = 1
+	if _, err := New(cfg); err == nil {
+		t.Error("MaxOcclusion 1 accepted")
+	}
+}
