@@ -49,3 +49,24 @@ func ExampleDecoderBlock() {
 	fmt.Println(out[0].Shape(), out[1].Shape())
 	// Output: (Float32)[2 5 16] (Float32)[2 4 5 7]
 }
+
+// Mask R-CNN's two RoI crops from one stride-4 feature map: 7×7 bins for the box head, 14×14 for
+// the mask head, three boxes per image given in image pixels.
+func ExampleRoIAlign() {
+	backend := gomlxext.MustBackend()
+	exec := MustNewExec(backend, func(features, boxes *Node) []*Node {
+		box := layers.RoIAlign(features, boxes).OutputSize(7).SpatialScale(1.0 / 4).Done()   // [batch, 3, 7, 7, 32]
+		mask := layers.RoIAlign(features, boxes).OutputSize(14).SpatialScale(1.0 / 4).Done() // [batch, 3, 14, 14, 32]
+		pooled := layers.RoIPool(features, boxes).OutputSize(7).SpatialScale(1.0 / 4).Done() // rounded to whole cells
+		return []*Node{box, mask, pooled}
+	})
+	features := tensors.FromShape(shapes.Make(dtypes.Float32, 2, 12, 12, 32)) // a 48×48 image at stride 4
+	boxes := tensors.FromShape(shapes.Make(dtypes.Float32, 2, 3, 4))          // (x0, y0, x1, y1) per box
+	for _, out := range exec.MustExec(features, boxes) {
+		fmt.Println(out.Shape())
+	}
+	// Output:
+	// (Float32)[2 3 7 7 32]
+	// (Float32)[2 3 14 14 32]
+	// (Float32)[2 3 7 7 32]
+}

@@ -8,14 +8,17 @@
 //
 // Required settings have no default and Done panics (a programmer error) without them; the
 // shapes of the input and the output are in each builder's doc. Every layer a lesson adds here
-// follows that form, with its test. Plain ops with no variables (TransposedConvolve) are
-// functions. Import the package as is, or as xlayers beside GoMLX's own layers.
+// follows that form, with its test. Plain ops with no variables are functions
+// (TransposedConvolve), or builders without a context when they have options (RoIAlign, like
+// GoMLX's MaxPool). Import the package as is, or as xlayers beside GoMLX's own layers.
 //
 // Start with TransposedConvolution (a learned up-sampling layer, as in DCGAN's generator and the
 // FCN of the detection lesson) and TransposedConvolve, the op under it. The Transformer's parts
 // (lessons 10–12) are MultiHeadAttention over ScaledDotProductAttention with padding and causal
 // masks (PaddingMask, CausalMask), PositionalEncoding, and EncoderBlock and DecoderBlock (residual
-// + layer norm); GRU is the recurrent layer of the Seq2Seq baseline.
+// + layer norm); GRU is the recurrent layer of the Seq2Seq baseline. RoIPool and RoIAlign cut
+// a fixed-size feature map out of a feature map for each box of a two-stage detector (lesson
+// 08, Mask R-CNN): RoIPool rounds the box to whole cells, RoIAlign samples it bilinearly.
 package layers
 
 import (
