@@ -167,6 +167,18 @@ func TestBadInput(t *testing.T) {
 			_, e := Line("t", []float64{1, nan}, []Series{{Name: "a", Y: []float64{1, 2}}})
 			return e
 		}},
+		{"line own and shared x", "pass nil as x", func() error {
+			_, e := Line("t", []float64{1, 2}, []Series{{Name: "a", Y: []float64{1, 2}, X: []float64{1, 2}}})
+			return e
+		}},
+		{"line own x mismatch", "has 2 points but 3 X values", func() error {
+			_, e := Line("t", nil, []Series{{Name: "a", Y: []float64{1, 2}, X: []float64{1, 2, 3}}})
+			return e
+		}},
+		{"line own x inf", `series "a" X[0] is +Inf`, func() error {
+			_, e := Line("t", nil, []Series{{Name: "a", Y: []float64{1, 2}, X: []float64{inf, 2}}})
+			return e
+		}},
 		{"line log", "not > 0", func() error { _, e := Line("t", nil, []Series{{Name: "a", Y: []float64{1, 0}}}, WithLogY()); return e }},
 		{"scatter lengths", "3 x values but 2 y values", func() error {
 			_, e := Scatter("t", Points{X: []float64{1, 2, 3}, Y: []float64{1, 2}})
@@ -385,5 +397,29 @@ func TestLineIntegerAxis(t *testing.T) {
 		if got := strings.Contains(h, `"minInterval":1`); got != tt.want {
 			t.Errorf("x %v: minInterval 1 in the option = %v, want %v", tt.x, got, tt.want)
 		}
+	}
+}
+
+// TestLineOwnX checks curves with their own x: each series is drawn at its own points, and the
+// axis keeps whole-number ticks only when every series' x is whole.
+func TestLineOwnX(t *testing.T) {
+	c, err := Line("held-out accuracy", nil, []Series{
+		{Name: "Transformer", X: []float64{1.5, 3, 4.5}, Y: []float64{0.5, 0.8, 0.9}},
+		{Name: "GRU", X: []float64{2, 4}, Y: []float64{0.4, 0.6}},
+	}, WithAxisNames("seconds", "accuracy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := c.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`[1.5,0.5]`, `[4.5,0.9]`, `[2,0.4]`, `[4,0.6]`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("the chart lacks the point %s", want)
+		}
+	}
+	if strings.Contains(h, `"minInterval":1`) {
+		t.Error("whole-number ticks on an axis with x = 1.5")
 	}
 }

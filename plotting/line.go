@@ -12,11 +12,14 @@ import (
 type Series struct {
 	Name string
 	Y    []float64
+	// X, if set, is this curve's own x (Line only; Line's shared x must then be nil): curves
+	// sampled at different points, such as two models' accuracy against their training seconds.
+	X []float64
 }
 
-// Line draws one or more curves over a shared x (nil x means 0, 1, 2, ...).
-// A NaN in Y leaves a visible gap; ±Inf, empty input or a length mismatch is
-// an error.
+// Line draws one or more curves over a shared x (nil x means 0, 1, 2, ...), or each over its
+// own Series.X. A NaN in Y leaves a visible gap; ±Inf, empty input or a length mismatch is an
+// error.
 //
 //	c, err := plotting.Line("loss", nil, []plotting.Series{{Name: "train", Y: losses}},
 //		plotting.WithAxisNames("step", "loss"), plotting.WithSmoothing(20))
@@ -32,6 +35,12 @@ func Line(title string, x []float64, series []Series, options ...Option) (*Chart
 		}
 		if x != nil && len(s.Y) != len(x) {
 			return nil, fmt.Errorf("plotting.Line %q: series %q has %d points but x has %d", title, s.Name, len(s.Y), len(x))
+		}
+		if s.X != nil && x != nil {
+			return nil, fmt.Errorf("plotting.Line %q: series %q has its own X and the chart a shared x: pass nil as x", title, s.Name)
+		}
+		if s.X != nil && len(s.X) != len(s.Y) {
+			return nil, fmt.Errorf("plotting.Line %q: series %q has %d points but %d X values", title, s.Name, len(s.Y), len(s.X))
 		}
 		if len(s.Y) > n {
 			n = len(s.Y)
@@ -51,17 +60,25 @@ func Line(title string, x []float64, series []Series, options ...Option) (*Chart
 			x[i] = float64(i)
 		}
 	}
-	for i, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("plotting.Line %q: x[%d] is %v", title, i, v)
+	xOf := func(s Series) []float64 {
+		if s.X != nil {
+			return s.X
 		}
+		return x
 	}
 	// Whole-number x (steps, episodes): ticks at whole numbers only.
 	minInterval := 1.0
-	for _, v := range x {
-		if v != math.Trunc(v) {
-			minInterval = 0
-			break
+	for _, s := range series {
+		for i, v := range xOf(s) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				if s.X != nil {
+					return nil, fmt.Errorf("plotting.Line %q: series %q X[%d] is %v", title, s.Name, i, v)
+				}
+				return nil, fmt.Errorf("plotting.Line %q: x[%d] is %v", title, i, v)
+			}
+			if v != math.Trunc(v) {
+				minInterval = 0
+			}
 		}
 	}
 	line := charts.NewLine()
@@ -81,13 +98,13 @@ func Line(title string, x []float64, series []Series, options ...Option) (*Chart
 	line.SetGlobalOptions(append(g, cfg.echarts...)...)
 	for i, s := range series {
 		col := Color(i)
-		raw := lineData(x, s.Y)
+		raw := lineData(xOf(s), s.Y)
 		if cfg.smooth > 1 {
 			line.AddSeries(s.Name, raw, charts.WithLineStyleOpts(opts.LineStyle{Color: col, Opacity: opts.Float(0.3)}),
 				charts.WithItemStyleOpts(opts.ItemStyle{Color: col, Opacity: opts.Float(0.3)}),
 				charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
 			name := fmt.Sprintf("%s (avg %d)", s.Name, cfg.smooth)
-			line.AddSeries(name, lineData(x, MovingAverage(s.Y, cfg.smooth)),
+			line.AddSeries(name, lineData(xOf(s), MovingAverage(s.Y, cfg.smooth)),
 				charts.WithLineStyleOpts(opts.LineStyle{Color: col, Width: 2}),
 				charts.WithItemStyleOpts(opts.ItemStyle{Color: col}),
 				charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
