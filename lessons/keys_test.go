@@ -13,6 +13,7 @@ import (
 	"github.com/dl4go/dl4go/lessons/gcn"
 	"github.com/dl4go/dl4go/lessons/maml"
 	"github.com/dl4go/dl4go/lessons/rl"
+	"github.com/dl4go/dl4go/lessons/transformer"
 )
 
 // entry is what the contract tests need of a lesson package.
@@ -24,15 +25,16 @@ type entry struct {
 // lessonsByName has every lesson package, by folder name: a new lesson adds itself here
 // (TestLessonContract says so when it is missing).
 var lessonsByName = map[string]entry{
-	"alphago":   {alphago.Lesson, alphago.Quick()},
-	"audio":     {audio.Lesson, audio.Quick()},
-	"bert":      {bert.Lesson, bert.Quick()},
-	"ctc":       {ctc.Lesson, ctc.Quick()},
-	"dcgan":     {dcgan.Lesson, dcgan.Quick()},
-	"detection": {detection.Lesson, detection.Quick()},
-	"docker":    {docker.Lesson, docker.Quick()},
-	"example":   {example.Lesson, example.Quick()},
-	"gcn":       {gcn.Lesson, gcn.Quick()},
-	"maml":      {maml.Lesson, maml.Quick()},
-	"rl":        {rl.Lesson, rl.Quick()},
+	"alphago":     {alphago.Lesson, alphago.Quick()},
+	"audio":       {audio.Lesson, audio.Quick()},
+	"bert":        {bert.Lesson, bert.Quick()},
+	"ctc":         {ctc.Lesson, ctc.Quick()},
+	"dcgan":       {dcgan.Lesson, dcgan.Quick()},
+	"detection":   {detection.Lesson, detection.Quick()},
+	"docker":      {docker.Lesson, docker.Quick()},
+	"example":     {example.Lesson, example.Quick()},
+	"gcn":         {gcn.Lesson, gcn.Quick()},
+	"maml":        {maml.Lesson, maml.Quick()},
+	"rl":          {rl.Lesson, rl.Quick()},
+	"transformer": {transformer.Lesson, transformer.Quick()},
 }
