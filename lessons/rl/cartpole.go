@@ -71,3 +71,10 @@ func (c *CartPole) Step(action int) float64 {
 	c.Done = terminated || c.Steps >= CartPoleMaxSteps
 	return 1
 }
+
+// Observe writes the state [x, ẋ, θ, θ̇] into dst[:4] as float32, a policy network's input.
+func (c *CartPole) Observe(dst []float32) {
+	for j, v := range c.State {
+		dst[j] = float32(v)
+	}
+}

@@ -73,21 +73,24 @@ func mlp(ctx *context.Context, states *Node, hidden, out int) *Node {
 	return layers.DenseWithBias(ctx.In("output"), x, out)
 }
 
-// policyLogits is π_θ's network: states [batch, 4] → logits [batch, 2]; π(·|s) = softmax(logits).
-func policyLogits(ctx *context.Context, states *Node) *Node {
+// PolicyLogits is π_θ's network, 4 → hidden (tanh) → 2 in the context's scope "policy", with
+// the context parameter "hidden" as its width: states [batch, 4] → logits [batch, 2];
+// π(·|s) = softmax(logits). Lesson 18 (A3C) uses it as its actor.
+func PolicyLogits(ctx *context.Context, states *Node) *Node {
 	return mlp(ctx.In("policy"), states, context.MustGetParam[int](ctx, "hidden"), 2)
 }
 
-// valueBaseline is the baseline network V_φ: states [batch, 4] → V(s) [batch] (in units of
-// (1−γ)·return, so that its targets lie in [0, 1)).
-func valueBaseline(ctx *context.Context, states *Node) *Node {
+// StateValue is the baseline network V_φ, 4 → hidden (tanh) → 1 in the context's scope "value":
+// states [batch, 4] → V(s) [batch] (in units of (1−γ)·return, so that its targets lie in
+// [0, 1)). Lesson 18 (A3C) uses it as its critic.
+func StateValue(ctx *context.Context, states *Node) *Node {
 	v := mlp(ctx.In("value"), states, context.MustGetParam[int](ctx, "hidden"), 1)
 	return Reshape(v, states.Shape().Dimensions[0])
 }
 
 // actGraph returns π(·|s): states [batch, 4] → probabilities [batch, 2].
 func actGraph(ctx *context.Context, states *Node) *Node {
-	return Softmax(policyLogits(ctx, states), -1)
+	return Softmax(PolicyLogits(ctx, states), -1)
 }
 
 // reinforceGraph is one gradient step of REINFORCE with a baseline. Inputs, all flattened over
@@ -106,13 +109,13 @@ func reinforceGraph(ctx *context.Context, states, actions, returns, mask *Node) 
 	// line by line:
 	//
 	// log π_θ(·|s): the network's log-probabilities of both actions, [n, 2].
-	logPi := LogSoftmax(policyLogits(ctx, states), -1)
+	logPi := LogSoftmax(PolicyLogits(ctx, states), -1)
 	// log π_θ(a|s): pick the action that was actually taken, [n].
 	logPiA := ReduceSum(Mul(logPi, OneHot(actions, 2, logPi.DType())), -1)
 	// Q^π(s,a): estimated by the return G_t that followed (s_t, a_t) in the sampled episode;
 	// subtracting the baseline V(s_t) does not change the expectation but shrinks the variance,
 	// so the weight is the advantage G_t − V(s_t). StopGradient: it is a number, not a path for θ.
-	v := valueBaseline(ctx, states)
+	v := StateValue(ctx, states)
 	advantage := StopGradient(Sub(returns, v))
 	// Normalise the advantages over the batch (a common, expectation-preserving rescaling).
 	advMean := meanOverSteps(advantage)
@@ -314,7 +317,7 @@ func (b *rolloutBuffer) play(act *context.Exec, rng *rand.Rand, greedy bool, tra
 	for t := range T {
 		active := 0
 		for i := range b.envs {
-			copyState(b.obs[i*4:], b.envs[i].State)
+			b.envs[i].Observe(b.obs[i*4:])
 			if !b.envs[i].Done {
 				active++
 			}
@@ -378,12 +381,6 @@ func (b *rolloutBuffer) tensors() (states, actions, returns, mask *tensors.Tenso
 		tensors.FromFlatDataAndDimensions(b.actions, n),
 		tensors.FromFlatDataAndDimensions(b.returns, n),
 		tensors.FromFlatDataAndDimensions(b.mask, n)
-}
-
-func copyState(dst []float32, s [4]float64) {
-	for j, v := range s {
-		dst[j] = float32(v)
-	}
 }
 
 func mean(x []float64) float64 {
