@@ -60,6 +60,10 @@
 //     instead of 4×16 tiles. Products whose rows are consecutive in memory
 //     but not in output order (convolution weight gradients) are computed in
 //     memory order.
+//   - Chains of large float32 elementwise ops on operands of one shape (or
+//     scalars; a broadcast scalar such as ReLU's ZerosLike is read as one):
+//     one fused kernel evaluates the whole expression 1024 elements at a
+//     time (fuse.go), bit for bit the unfused result ("nofuse" turns it off).
 //   - Transpose that moves no data (the identity, or moving axes of size 1):
 //     a Reshape. Other large float32 Transposes and BroadcastInDims: strided
 //     copies in runs, on all CPUs (strided.go).
@@ -67,8 +71,9 @@
 //     broadcasting (bias additions, softmax and layer-norm statistics) as
 //     loops over contiguous runs, equal-shape binary ops, Sign (ReLU's
 //     gradient) and unary math (Exp, Log, Tanh, Logistic, Sqrt, Rsqrt, Erf),
-//     all on all CPUs; simplego walks an index iterator per element on one
-//     core. Erf uses Abramowitz and Stegun's 7.1.26 (|error| < 1.5e-7).
+//     all on all CPUs, the binary ops and Sign, Neg, Abs on AVX2
+//     (elementwise_amd64.s); simplego walks an index iterator per element on
+//     one core. Erf uses Abramowitz and Stegun's 7.1.26 (|error| < 1.5e-7).
 //
 // # Gradients
 //
@@ -103,8 +108,8 @@
 // nested parallel DotGenerals deadlock on a 2-CPU machine (TestNoDeadlock).
 // Options, comma-separated after "dl4go:": any simplego option, "nokernel",
 // "kernelall" (every product on the kernel, for tests), "noavx512" (the
-// AVX2 kernel only, for comparisons) and "norewrite" (no ReduceSum(Mul)
-// rewrite, for tests).
+// AVX2 kernel only, for comparisons), "nofuse" (no elementwise fusion, for
+// tests) and "norewrite" (no ReduceSum(Mul) rewrite, for tests).
 package backend
 
 import (
@@ -137,6 +142,7 @@ type Backend struct {
 	rewrite bool
 	kernel  bool
 	narrow  bool
+	fuse    bool
 	minMACs int
 }
 
@@ -147,7 +153,7 @@ type Backend struct {
 // "kernelall" sends even tiny products to the kernel (for tests).
 func New(config string) (backends.Backend, error) {
 	var parts, inner []string
-	rewrite, kernel, narrow, minMACs := true, true, false, minKernelMACs
+	rewrite, kernel, narrow, fuse, minMACs := true, true, false, true, minKernelMACs
 	if config != "" {
 		parts = strings.Split(config, ",")
 	}
@@ -158,6 +164,10 @@ func New(config string) (backends.Backend, error) {
 		}
 		if p == "nokernel" {
 			kernel = false
+			continue
+		}
+		if p == "nofuse" {
+			fuse = false
 			continue
 		}
 		if p == "noavx512" {
@@ -178,7 +188,7 @@ func New(config string) (backends.Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dl4go backend: create simplego with %q: %w", innerConfig, err)
 	}
-	return &Backend{Backend: sg, config: config, rewrite: rewrite, kernel: kernel, narrow: narrow, minMACs: minMACs}, nil
+	return &Backend{Backend: sg, config: config, rewrite: rewrite, kernel: kernel, narrow: narrow, fuse: fuse, minMACs: minMACs}, nil
 }
 
 // Name implements backends.Backend.
@@ -237,7 +247,7 @@ var addedOps = []backends.OpType{
 func (b *Backend) Builder(name string) backends.Builder {
 	st := newStaged(b.Backend, name, b.kernel, b.minMACs)
 	st.narrow = b.narrow
-	return newBuilder(st, b.rewrite)
+	return newBuilder(st, b.rewrite, b.fuse)
 }
 
 // stdoutMu serialises the brief swap of os.Stdout in newQuietly.

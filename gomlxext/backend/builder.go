@@ -28,16 +28,26 @@ type Builder struct {
 
 	// rewrites counts the ReduceSum(Mul) → DotGeneral rewrites (for tests).
 	rewrites int
+
+	// fuse: elementwise fusion (fuse.go) is on; fused maps the ops made by
+	// fused kernels to their expressions; scalars maps the broadcasts of a
+	// rank-0 op to that op.
+	fuse    bool
+	fused   map[backends.Op]*fusedExpr
+	scalars map[backends.Op]backends.Op
 }
 
 var _ backends.Builder = (*Builder)(nil)
 
-func newBuilder(inner backends.Builder, rewrite bool) *Builder {
+func newBuilder(inner backends.Builder, rewrite, fuse bool) *Builder {
 	return &Builder{
 		Builder:  inner,
 		rewrite:  rewrite,
 		views:    make(map[backends.Op]view),
 		products: make(map[backends.Op][2]view),
+		fuse:     fuse,
+		fused:    make(map[backends.Op]*fusedExpr),
+		scalars:  make(map[backends.Op]backends.Op),
 	}
 }
 
@@ -47,7 +57,7 @@ func (b *Builder) Compile(outputs []backends.Op, shardings []*backends.ShardingS
 	if err != nil {
 		return nil, err
 	}
-	b.views, b.products = nil, nil
+	b.views, b.products, b.fused, b.scalars = nil, nil, nil, nil
 	return b.Builder.Compile(outputs, shardings)
 }
 

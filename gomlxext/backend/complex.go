@@ -375,6 +375,9 @@ func (b *Builder) Neg(x backends.Op) (backends.Op, error) {
 	if c, ok := cplx(x); ok {
 		return b.parts("Neg", c, b.Builder.Neg)
 	}
+	if out, ok, err := b.fusedUnary(fNeg, 0, x); ok || err != nil {
+		return out, err
+	}
 	return b.Builder.Neg(x)
 }
 
@@ -382,6 +385,9 @@ func (b *Builder) Neg(x backends.Op) (backends.Op, error) {
 func (b *Builder) Abs(x backends.Op) (backends.Op, error) {
 	c, ok := cplx(x)
 	if !ok {
+		if out, ok, err := b.fusedUnary(fAbs, 0, x); ok || err != nil {
+			return out, err
+		}
 		return b.Builder.Abs(x)
 	}
 	e := &errs{}

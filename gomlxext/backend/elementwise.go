@@ -73,6 +73,9 @@ func (b *Builder) binary(fn binaryFn, lhs, rhs backends.Op, inner func(lhs, rhs 
 	if anyComplex(lhs, rhs) {
 		return b.complexBinary(fn, lhs, rhs)
 	}
+	if out, ok, err := b.fusedBinary(fn, lhs, rhs); ok || err != nil {
+		return out, err
+	}
 	if out, ok, err := b.broadcastKernel(fn, lhs, rhs); ok || err != nil {
 		return out, err
 	}
@@ -266,25 +269,73 @@ func binaryScalar(fn binaryFn, a, b float32) float32 {
 	}
 }
 
-// simdElementwise: the SIMD loops of elementwise_amd64.s run Add, Sub, Mul
-// and Div (Max and Min stay in Go: AVX's max and min do not return NaN for
-// every NaN operand, Go's do).
+// simdElementwise: the SIMD loops of elementwise_amd64.s run the binary ops
+// and Sign, Neg and Abs, with Go's results bit for bit (Max and Min fix up
+// NaNs and signed zeros as Go's max and min do).
 var simdElementwise = hasFastKernel
 
 // simdHead returns how many leading elements of n the SIMD loops take (a
-// multiple of 32), 0 when they do not apply.
+// multiple of 32 for Add, Sub, Mul, Div; of 8 for Max, Min), 0 when they do
+// not apply.
 func simdHead(fn binaryFn, n int) int {
-	if !simdElementwise || fn > fnDiv || n < 32 {
+	switch {
+	case !simdElementwise:
+		return 0
+	case fn <= fnDiv:
+		return n &^ 31
+	}
+	return n &^ 7
+}
+
+// signLoop writes sign(s) (1, −1, or +0 for ±0 and NaN) into d.
+func signLoop(d, s []float32) {
+	d = d[:len(s)]
+	if h := s8(len(s)); h > 0 {
+		vSign(&d[0], &s[0], h)
+		d, s = d[h:], s[h:]
+	}
+	for i, v := range s {
+		d[i] = float32(b2i(v > 0) - b2i(v < 0))
+	}
+}
+
+// negLoop writes −s into d.
+func negLoop(d, s []float32) {
+	d = d[:len(s)]
+	if h := s8(len(s)); h > 0 {
+		vNeg(&d[0], &s[0], h)
+		d, s = d[h:], s[h:]
+	}
+	for i, v := range s {
+		d[i] = -v
+	}
+}
+
+// absLoop writes |s| into d.
+func absLoop(d, s []float32) {
+	d = d[:len(s)]
+	if h := s8(len(s)); h > 0 {
+		vAbs(&d[0], &s[0], h)
+		d, s = d[h:], s[h:]
+	}
+	for i, v := range s {
+		d[i] = float32(math.Abs(float64(v)))
+	}
+}
+
+// s8 is the part of n the 8-wide SIMD loops take.
+func s8(n int) int {
+	if !simdElementwise {
 		return 0
 	}
-	return n &^ 31
+	return n &^ 7
 }
 
 func binaryVV(fn binaryFn, o, a, b []float32) {
 	b = b[:len(a)]
 	o = o[:len(a)]
 	if h := simdHead(fn, len(a)); h > 0 {
-		[...]func(o, a, b *float32, n int){fnAdd: vvAdd, fnSub: vvSub, fnMul: vvMul, fnDiv: vvDiv}[fn](&o[0], &a[0], &b[0], h)
+		[...]func(o, a, b *float32, n int){fnAdd: vvAdd, fnSub: vvSub, fnMul: vvMul, fnDiv: vvDiv, fnMax: vvMax, fnMin: vvMin}[fn](&o[0], &a[0], &b[0], h)
 		o, a, b = o[h:], a[h:], b[h:]
 	}
 	switch fn {
@@ -318,7 +369,7 @@ func binaryVV(fn binaryFn, o, a, b []float32) {
 func binaryVS(fn binaryFn, o, a []float32, s float32) {
 	o = o[:len(a)]
 	if h := simdHead(fn, len(a)); h > 0 {
-		[...]func(o, a *float32, s float32, n int){fnAdd: vsAdd, fnSub: vsSub, fnMul: vsMul, fnDiv: vsDiv}[fn](&o[0], &a[0], s, h)
+		[...]func(o, a *float32, s float32, n int){fnAdd: vsAdd, fnSub: vsSub, fnMul: vsMul, fnDiv: vsDiv, fnMax: vsMax, fnMin: vsMin}[fn](&o[0], &a[0], s, h)
 		o, a = o[h:], a[h:]
 	}
 	switch fn {
@@ -353,7 +404,7 @@ func binaryVS(fn binaryFn, o, a []float32, s float32) {
 // commutative ops.
 func binarySV(fn binaryFn, o []float32, s float32, b []float32) {
 	o = o[:len(b)]
-	if h := simdHead(fn, len(b)); h > 0 && (fn == fnSub || fn == fnDiv) {
+	if h := simdHead(fn, len(b)); h >= 32 && (fn == fnSub || fn == fnDiv) {
 		if fn == fnSub {
 			svSub(&o[0], s, &b[0], h)
 		} else {
@@ -378,6 +429,9 @@ func binarySV(fn binaryFn, o []float32, s float32, b []float32) {
 // Sign implements backends.Builder: large float32 operands on a branch-free
 // parallel kernel (ReLU's gradient takes two Signs of every activation).
 func (b *Builder) Sign(x backends.Op) (backends.Op, error) {
+	if out, ok, err := b.fusedUnary(fSign, 0, x); ok || err != nil {
+		return out, err
+	}
 	st, ok := b.Builder.(*staged)
 	xs := b.shape(x)
 	if !ok || !st.kernel || xs.DType != dtypes.Float32 || xs.Size() < min(minElementwise, st.minMACs) {
@@ -389,10 +443,7 @@ func (b *Builder) Sign(x backends.Op) (backends.Op, error) {
 			const chunk = 1 << 14
 			parallelFor((len(src)+chunk-1)/chunk, chunk, func(t int) {
 				s := src[t*chunk : min((t+1)*chunk, len(src))]
-				d := dst[t*chunk : t*chunk+len(s)]
-				for i, v := range s {
-					d[i] = float32(b2i(v > 0) - b2i(v < 0))
-				}
+				signLoop(dst[t*chunk:t*chunk+len(s)], s)
 			})
 		})
 	if err != nil {
@@ -458,6 +509,9 @@ func (b *Builder) Erf(x backends.Op) (backends.Op, error) { return b.unary(fnErf
 // simplego's float64 formulas, so results are the same, except Erf), else
 // with inner.
 func (b *Builder) unary(fn unaryFn, x backends.Op, inner func(backends.Op) (backends.Op, error)) (backends.Op, error) {
+	if out, ok, err := b.fusedUnary(fUnary, fn, x); ok || err != nil {
+		return out, err
+	}
 	st, ok := b.Builder.(*staged)
 	xs := b.shape(x)
 	if !ok || !st.kernel || xs.DType != dtypes.Float32 || xs.Size() < min(minParallelElementwise, st.minMACs) {

@@ -32,3 +32,27 @@ func vsDiv(o, a *float32, s float32, n int)
 
 //go:noescape
 func svDiv(o *float32, s float32, b *float32, n int)
+
+// Unary loops and Max/Min with Go's semantics (elementwise_amd64.s): n/8*8
+// elements; the caller does the tail.
+
+//go:noescape
+func vSign(o, a *float32, n int)
+
+//go:noescape
+func vNeg(o, a *float32, n int)
+
+//go:noescape
+func vAbs(o, a *float32, n int)
+
+//go:noescape
+func vvMax(o, a, b *float32, n int)
+
+//go:noescape
+func vvMin(o, a, b *float32, n int)
+
+//go:noescape
+func vsMax(o, a *float32, s float32, n int)
+
+//go:noescape
+func vsMin(o, a *float32, s float32, n int)

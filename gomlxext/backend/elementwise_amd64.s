@@ -289,3 +289,190 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func vSign(o, a *float32, n int)
+//
+// o = sign(a): 1, −1 or +0 (NaN and ±0 give +0), as the Go loop.
+TEXT ·vSign(SB), NOSPLIT, $0-24
+	MOVQ o+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	JZ done
+	MOVL $0x3f800000, AX
+	MOVL AX, X15
+	VBROADCASTSS X15, Y15
+	VXORPS Y13, Y13, Y13
+loop:
+	VMOVUPS (SI), Y0
+	VCMPPS $0x1e, Y13, Y0, Y1
+	VCMPPS $0x11, Y13, Y0, Y2
+	VANDPS Y15, Y1, Y1
+	VANDPS Y15, Y2, Y2
+	VSUBPS Y2, Y1, Y3
+	VMOVUPS Y3, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ loop
+done:
+	VZEROUPPER
+	RET
+
+// func vNeg(o, a *float32, n int)
+TEXT ·vNeg(SB), NOSPLIT, $0-24
+	MOVQ o+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	JZ done
+	MOVL $0x80000000, AX
+	MOVL AX, X15
+	VBROADCASTSS X15, Y15
+loop:
+	VMOVUPS (SI), Y0
+	VXORPS Y15, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ loop
+done:
+	VZEROUPPER
+	RET
+
+// func vAbs(o, a *float32, n int)
+TEXT ·vAbs(SB), NOSPLIT, $0-24
+	MOVQ o+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	JZ done
+	MOVL $0x7fffffff, AX
+	MOVL AX, X15
+	VBROADCASTSS X15, Y15
+loop:
+	VMOVUPS (SI), Y0
+	VANDPS Y15, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ loop
+done:
+	VZEROUPPER
+	RET
+
+// func vvMax(o, a, b *float32, n int)
+//
+// Go's max: NaN if either operand is, and +0 for ±0.
+TEXT ·vvMax(SB), NOSPLIT, $0-32
+	MOVQ o+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHRQ $3, CX
+	JZ done
+loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (DX), Y1
+	VMAXPS Y1, Y0, Y2
+	VCMPPS $0x00, Y1, Y0, Y3
+	VANDPS Y1, Y0, Y4
+	VBLENDVPS Y3, Y4, Y2, Y2
+	VCMPPS $0x03, Y1, Y0, Y5
+	VADDPS Y1, Y0, Y6
+	VBLENDVPS Y5, Y6, Y2, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	DECQ CX
+	JNZ loop
+done:
+	VZEROUPPER
+	RET
+
+// func vsMax(o, a *float32, s float32, n int)
+TEXT ·vsMax(SB), NOSPLIT, $0-32
+	MOVQ o+0(FP), DI
+	MOVQ a+8(FP), SI
+	VBROADCASTSS s+16(FP), Y8
+	MOVQ n+24(FP), CX
+	SHRQ $3, CX
+	JZ done
+loop:
+	VMOVUPS (SI), Y0
+	VMOVAPS Y8, Y1
+	VMAXPS Y1, Y0, Y2
+	VCMPPS $0x00, Y1, Y0, Y3
+	VANDPS Y1, Y0, Y4
+	VBLENDVPS Y3, Y4, Y2, Y2
+	VCMPPS $0x03, Y1, Y0, Y5
+	VADDPS Y1, Y0, Y6
+	VBLENDVPS Y5, Y6, Y2, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ loop
+done:
+	VZEROUPPER
+	RET
+
+// func vvMin(o, a, b *float32, n int)
+//
+// Go's min: NaN if either operand is, and −0 for ±0.
+TEXT ·vvMin(SB), NOSPLIT, $0-32
+	MOVQ o+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHRQ $3, CX
+	JZ done
+loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (DX), Y1
+	VMINPS Y1, Y0, Y2
+	VCMPPS $0x00, Y1, Y0, Y3
+	VORPS Y1, Y0, Y4
+	VBLENDVPS Y3, Y4, Y2, Y2
+	VCMPPS $0x03, Y1, Y0, Y5
+	VADDPS Y1, Y0, Y6
+	VBLENDVPS Y5, Y6, Y2, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	DECQ CX
+	JNZ loop
+done:
+	VZEROUPPER
+	RET
+
+// func vsMin(o, a *float32, s float32, n int)
+TEXT ·vsMin(SB), NOSPLIT, $0-32
+	MOVQ o+0(FP), DI
+	MOVQ a+8(FP), SI
+	VBROADCASTSS s+16(FP), Y8
+	MOVQ n+24(FP), CX
+	SHRQ $3, CX
+	JZ done
+loop:
+	VMOVUPS (SI), Y0
+	VMOVAPS Y8, Y1
+	VMINPS Y1, Y0, Y2
+	VCMPPS $0x00, Y1, Y0, Y3
+	VORPS Y1, Y0, Y4
+	VBLENDVPS Y3, Y4, Y2, Y2
+	VCMPPS $0x03, Y1, Y0, Y5
+	VADDPS Y1, Y0, Y6
+	VBLENDVPS Y5, Y6, Y2, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ loop
+done:
+	VZEROUPPER
+	RET

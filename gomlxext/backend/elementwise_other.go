@@ -25,3 +25,17 @@ func vsDiv(o, a *float32, s float32, n int) { panic("dl4go backend: no SIMD elem
 func svDiv(o *float32, s float32, b *float32, n int) {
 	panic("dl4go backend: no SIMD elementwise loops")
 }
+
+func vSign(o, a *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vNeg(o, a *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vAbs(o, a *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vvMax(o, a, b *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vvMin(o, a, b *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vsMax(o, a *float32, s float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vsMin(o, a *float32, s float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }

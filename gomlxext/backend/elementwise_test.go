@@ -66,3 +66,31 @@ func TestBinaryLoopsSIMD(t *testing.T) {
 		}
 	}
 }
+
+// TestUnaryLoopsSIMD checks Sign, Neg and Abs on SIMD against the Go loops,
+// bit for bit, special values included.
+func TestUnaryLoopsSIMD(t *testing.T) {
+	if !simdElementwise {
+		t.Skip("no SIMD elementwise loops")
+	}
+	special := []float32{0, float32(math.Copysign(0, -1)), 1, -3.5, float32(math.Inf(1)), float32(math.Inf(-1)),
+		float32(math.NaN()), 1e-40, -1e-40, 3.4e38}
+	for _, n := range []int{0, 7, 8, 9, 100} {
+		s := make([]float32, n)
+		for i := range s {
+			s[i] = special[(i*3)%len(special)]
+		}
+		for name, loop := range map[string]func(d, s []float32){"sign": signLoop, "neg": negLoop, "abs": absLoop} {
+			got, want := make([]float32, n), make([]float32, n)
+			loop(got, s)
+			simdElementwise = false
+			loop(want, s)
+			simdElementwise = true
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
+					t.Fatalf("%s n=%d [%d] of %g: SIMD %g, Go %g", name, n, i, s[i], got[i], want[i])
+				}
+			}
+		}
+	}
+}

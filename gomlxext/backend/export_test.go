@@ -15,3 +15,6 @@ func UseAVX512(on bool) (restore func()) {
 	useAVX512 = on && hasAVX512
 	return func() { useAVX512 = saved }
 }
+
+// FusedBuilt returns the number of fused elementwise kernels built so far.
+func FusedBuilt() int64 { return fusedBuilt.Load() }

@@ -22,3 +22,16 @@ func kern4x32g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c 
 
 //go:noescape
 func kern4x64g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)
+
+// kern4x16r, kern4x32r and kern4x64r are kern4x16g, kern4x32g and
+// kern4x64g with the 4 rows of a read in place at a0..a3 along runs of
+// consecutive contraction offsets (see kernel_amd64.s).
+//
+//go:noescape
+func kern4x16r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, panelStride, ldb int, c *float32, ldc int)
+
+//go:noescape
+func kern4x32r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, panelStride, ldb int, c *float32, ldc int)
+
+//go:noescape
+func kern4x64r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, panelStride, ldb int, c *float32, ldc int)

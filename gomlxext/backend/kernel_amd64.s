@@ -222,3 +222,254 @@ done:
 	VMOVUPS Z15, 192(DX)
 	VZEROUPPER
 	RET
+
+// func kern4x16r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, panelStride, ldb int, c *float32, ldc int)
+//
+// As kern4x16g, with the 4 rows of a read in place at a0..a3 along runs
+// of consecutive contraction offsets (offsetRun{at, off, n}: n steps
+// from element off of each row), b advancing ldb bytes per step across
+// all runs (the runs are in contraction order). A convolution's patch rows
+// are read this way without packing: the runs are its (kernel position,
+// channels) stretches.
+TEXT ·kern4x16r(SB), NOSPLIT, $0-88
+	MOVQ a0+0(FP), SI
+	MOVQ a1+8(FP), R8
+	MOVQ a2+16(FP), R10
+	MOVQ a3+24(FP), R11
+	MOVQ runs+32(FP), AX
+	MOVQ nruns+40(FP), CX
+	MOVQ b+48(FP), DI
+	MOVQ panelStride+56(FP), R9
+	MOVQ ldb+64(FP), BX
+	LEAQ (R9)(R9*2), R12
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	TESTQ CX, CX
+	JZ done
+run:
+	MOVQ 8(AX), R13
+	SHLQ $2, R13
+	MOVQ 16(AX), DX
+	TESTQ DX, DX
+	JZ nextrun
+step:
+	VMOVUPS (DI), Y8
+	VMOVUPS 32(DI), Y9
+	VBROADCASTSS (SI)(R13*1), Y12
+	VFMADD231PS Y8, Y12, Y0
+	VFMADD231PS Y9, Y12, Y1
+	VBROADCASTSS (R8)(R13*1), Y13
+	VFMADD231PS Y8, Y13, Y2
+	VFMADD231PS Y9, Y13, Y3
+	VBROADCASTSS (R10)(R13*1), Y14
+	VFMADD231PS Y8, Y14, Y4
+	VFMADD231PS Y9, Y14, Y5
+	VBROADCASTSS (R11)(R13*1), Y15
+	VFMADD231PS Y8, Y15, Y6
+	VFMADD231PS Y9, Y15, Y7
+	ADDQ $4, R13
+	ADDQ BX, DI
+	DECQ DX
+	JNZ step
+nextrun:
+	ADDQ $24, AX
+	DECQ CX
+	JNZ run
+done:
+	MOVQ c+72(FP), DX
+	MOVQ ldc+80(FP), AX
+	VMOVUPS Y0, 0(DX)
+	VMOVUPS Y1, 32(DX)
+	ADDQ AX, DX
+	VMOVUPS Y2, 0(DX)
+	VMOVUPS Y3, 32(DX)
+	ADDQ AX, DX
+	VMOVUPS Y4, 0(DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ AX, DX
+	VMOVUPS Y6, 0(DX)
+	VMOVUPS Y7, 32(DX)
+	VZEROUPPER
+	RET
+
+// func kern4x32r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, panelStride, ldb int, c *float32, ldc int)
+//
+// As kern4x32g, with the 4 rows of a read in place at a0..a3 along runs
+// of consecutive contraction offsets (offsetRun{at, off, n}: n steps
+// from element off of each row), b advancing ldb bytes per step across
+// all runs (the runs are in contraction order). A convolution's patch rows
+// are read this way without packing: the runs are its (kernel position,
+// channels) stretches.
+TEXT ·kern4x32r(SB), NOSPLIT, $0-88
+	MOVQ a0+0(FP), SI
+	MOVQ a1+8(FP), R8
+	MOVQ a2+16(FP), R10
+	MOVQ a3+24(FP), R11
+	MOVQ runs+32(FP), AX
+	MOVQ nruns+40(FP), CX
+	MOVQ b+48(FP), DI
+	MOVQ panelStride+56(FP), R9
+	MOVQ ldb+64(FP), BX
+	LEAQ (R9)(R9*2), R12
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	TESTQ CX, CX
+	JZ done
+run:
+	MOVQ 8(AX), R13
+	SHLQ $2, R13
+	MOVQ 16(AX), DX
+	TESTQ DX, DX
+	JZ nextrun
+step:
+	VMOVUPS (DI), Z16
+	VMOVUPS (DI)(R9*1), Z17
+	VBROADCASTSS (SI)(R13*1), Z20
+	VFMADD231PS Z16, Z20, Z0
+	VFMADD231PS Z17, Z20, Z1
+	VBROADCASTSS (R8)(R13*1), Z21
+	VFMADD231PS Z16, Z21, Z2
+	VFMADD231PS Z17, Z21, Z3
+	VBROADCASTSS (R10)(R13*1), Z22
+	VFMADD231PS Z16, Z22, Z4
+	VFMADD231PS Z17, Z22, Z5
+	VBROADCASTSS (R11)(R13*1), Z23
+	VFMADD231PS Z16, Z23, Z6
+	VFMADD231PS Z17, Z23, Z7
+	ADDQ $4, R13
+	ADDQ BX, DI
+	DECQ DX
+	JNZ step
+nextrun:
+	ADDQ $24, AX
+	DECQ CX
+	JNZ run
+done:
+	MOVQ c+72(FP), DX
+	MOVQ ldc+80(FP), AX
+	VMOVUPS Z0, 0(DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ AX, DX
+	VMOVUPS Z2, 0(DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ AX, DX
+	VMOVUPS Z4, 0(DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ AX, DX
+	VMOVUPS Z6, 0(DX)
+	VMOVUPS Z7, 64(DX)
+	VZEROUPPER
+	RET
+
+// func kern4x64r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, panelStride, ldb int, c *float32, ldc int)
+//
+// As kern4x64g, with the 4 rows of a read in place at a0..a3 along runs
+// of consecutive contraction offsets (offsetRun{at, off, n}: n steps
+// from element off of each row), b advancing ldb bytes per step across
+// all runs (the runs are in contraction order). A convolution's patch rows
+// are read this way without packing: the runs are its (kernel position,
+// channels) stretches.
+TEXT ·kern4x64r(SB), NOSPLIT, $0-88
+	MOVQ a0+0(FP), SI
+	MOVQ a1+8(FP), R8
+	MOVQ a2+16(FP), R10
+	MOVQ a3+24(FP), R11
+	MOVQ runs+32(FP), AX
+	MOVQ nruns+40(FP), CX
+	MOVQ b+48(FP), DI
+	MOVQ panelStride+56(FP), R9
+	MOVQ ldb+64(FP), BX
+	LEAQ (R9)(R9*2), R12
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	TESTQ CX, CX
+	JZ done
+run:
+	MOVQ 8(AX), R13
+	SHLQ $2, R13
+	MOVQ 16(AX), DX
+	TESTQ DX, DX
+	JZ nextrun
+step:
+	VMOVUPS (DI), Z16
+	VMOVUPS (DI)(R9*1), Z17
+	VMOVUPS (DI)(R9*2), Z18
+	VMOVUPS (DI)(R12*1), Z19
+	VBROADCASTSS (SI)(R13*1), Z20
+	VFMADD231PS Z16, Z20, Z0
+	VFMADD231PS Z17, Z20, Z1
+	VFMADD231PS Z18, Z20, Z2
+	VFMADD231PS Z19, Z20, Z3
+	VBROADCASTSS (R8)(R13*1), Z21
+	VFMADD231PS Z16, Z21, Z4
+	VFMADD231PS Z17, Z21, Z5
+	VFMADD231PS Z18, Z21, Z6
+	VFMADD231PS Z19, Z21, Z7
+	VBROADCASTSS (R10)(R13*1), Z22
+	VFMADD231PS Z16, Z22, Z8
+	VFMADD231PS Z17, Z22, Z9
+	VFMADD231PS Z18, Z22, Z10
+	VFMADD231PS Z19, Z22, Z11
+	VBROADCASTSS (R11)(R13*1), Z23
+	VFMADD231PS Z16, Z23, Z12
+	VFMADD231PS Z17, Z23, Z13
+	VFMADD231PS Z18, Z23, Z14
+	VFMADD231PS Z19, Z23, Z15
+	ADDQ $4, R13
+	ADDQ BX, DI
+	DECQ DX
+	JNZ step
+nextrun:
+	ADDQ $24, AX
+	DECQ CX
+	JNZ run
+done:
+	MOVQ c+72(FP), DX
+	MOVQ ldc+80(FP), AX
+	VMOVUPS Z0, 0(DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	ADDQ AX, DX
+	VMOVUPS Z4, 0(DX)
+	VMOVUPS Z5, 64(DX)
+	VMOVUPS Z6, 128(DX)
+	VMOVUPS Z7, 192(DX)
+	ADDQ AX, DX
+	VMOVUPS Z8, 0(DX)
+	VMOVUPS Z9, 64(DX)
+	VMOVUPS Z10, 128(DX)
+	VMOVUPS Z11, 192(DX)
+	ADDQ AX, DX
+	VMOVUPS Z12, 0(DX)
+	VMOVUPS Z13, 64(DX)
+	VMOVUPS Z14, 128(DX)
+	VMOVUPS Z15, 192(DX)
+	VZEROUPPER
+	RET

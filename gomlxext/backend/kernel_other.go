@@ -19,3 +19,15 @@ func kern4x32g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c 
 func kern4x64g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int) {
 	panic("dl4go backend: the SIMD kernels are only available on amd64")
 }
+
+func kern4x16r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, panelStride, ldb int, c *float32, ldc int) {
+	panic("dl4go backend: the SIMD kernels are only available on amd64")
+}
+
+func kern4x32r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, panelStride, ldb int, c *float32, ldc int) {
+	panic("dl4go backend: the SIMD kernels are only available on amd64")
+}
+
+func kern4x64r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, panelStride, ldb int, c *float32, ldc int) {
+	panic("dl4go backend: the SIMD kernels are only available on amd64")
+}

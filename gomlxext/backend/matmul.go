@@ -94,7 +94,9 @@ func inMemoryOrder(l dotLayout) dotLayout {
 // The kernels multiply 4 rows of the left operand by 16, 32 or 64 columns
 // of the right one. They read each operand in place when its offsets are
 // evenly spaced (a row-major or transposed matrix: the kernels take byte
-// strides), else from a packed copy (4-row panels [k][4], 16-column panels
+// strides) or, for a left operand whose rows are read in runs of
+// consecutive offsets (a convolution's patches: channels per kernel
+// position), along those runs; else from a packed copy (4-row panels [k][4], 16-column panels
 // [k][16]; the packing does the transposition and gathers patches through
 // offset tables); full 4-row tiles are written straight into out.
 func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
@@ -171,9 +173,16 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 				o := out[bi*m*n : (bi+1)*m*n]
 				// The 4 rows in place, or packed.
 				var a *float32
+				var rowsAt [4]*float32 // runsA: the rows' bases, read along lContractRuns
 				aRow, aStep := 4, 16
+				runsA := false
 				if d, even := evenStride(l.cross[i0 : i0+h]); h == 4 && even && aEven && k > 0 {
 					a, aRow, aStep = &lhs[l.batch[bi]+l.cross[i0]+l.contract[0]], 4*d, 4*aK
+				} else if h == 4 && lContractRuns != nil && !noRunsKernel {
+					runsA = true
+					for rr := range 4 {
+						rowsAt[rr] = &lhs[l.batch[bi]+l.cross[i0+rr]]
+					}
 				} else {
 					packA(aPanel, lhs, l, lContractRuns, bi, i0, h, lContractRun, lCrossRun)
 					a = &aPanel[0]
@@ -208,6 +217,17 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 					if k == 0 {
 						clear(tile[:4*width])
 						toOut = false
+					} else if runsA {
+						runs := &lContractRuns[0]
+						nr := len(lContractRuns)
+						switch width {
+						case 64:
+							kern4x64r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
+						case 32:
+							kern4x32r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
+						default:
+							kern4x16r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
+						}
 					} else {
 						switch width {
 						case 64:
@@ -440,6 +460,10 @@ func parallelFor(n, cost int, fn func(int)) {
 	}
 	wg.Wait()
 }
+
+// noRunsKernel makes the kernels read a left operand with contraction runs
+// from a packed copy instead of in place (tests compare the two).
+var noRunsKernel = false
 
 // useAVX512 selects kern4x64 where it applies (tests switch it off to
 // compare the two kernels).

@@ -129,3 +129,63 @@ func TestMatmulLayouts(t *testing.T) {
 		}
 	}
 }
+
+// TestMatmulContractionRuns checks the kernels that read the left operand
+// along runs of consecutive contraction offsets (a convolution's patches)
+// against the packed path and a naive loop.
+func TestMatmulContractionRuns(t *testing.T) {
+	if !hasFastKernel {
+		t.Skip("no AVX2+FMA")
+	}
+	savedAVX, savedRuns := useAVX512, noRunsKernel
+	defer func() { useAVX512, noRunsKernel = savedAVX, savedRuns }()
+	rng := rand.New(rand.NewPCG(3, 3))
+	const rowLen = 60
+	contract := []int{}
+	for _, run := range [][2]int{{0, 8}, {20, 8}, {41, 6}} { // (start, length)
+		for c := range run[1] {
+			contract = append(contract, run[0]+c)
+		}
+	}
+	k := len(contract)
+	for _, m := range []int{4, 9, 16} {
+		cross := make([]int, m)
+		for i := range cross {
+			cross[i] = (i*7%m)*rowLen + i%3 // uneven rows
+		}
+		lhs := make([]float32, (m+1)*rowLen)
+		for i := range lhs {
+			lhs[i] = rng.Float32() - 0.5
+		}
+		for _, n := range []int{16, 40, 64, 80} {
+			rhs := make([]float32, k*n)
+			for i := range rhs {
+				rhs[i] = rng.Float32() - 0.5
+			}
+			l := prepared(dotLayout{batch: []int{0}, cross: cross, contract: contract})
+			if l.runs == nil {
+				t.Fatal("no runs in the layout (test bug)")
+			}
+			r := dotLayout{batch: []int{0}, cross: axisOffsets([]int{k, n}, []int{1}), contract: axisOffsets([]int{k, n}, []int{0})}
+			for _, avx512 := range []bool{false, true} {
+				useAVX512 = avx512 && hasAVX512
+				for _, noRuns := range []bool{false, true} {
+					noRunsKernel = noRuns
+					out := make([]float32, m*n)
+					matmulF32Strided(lhs, rhs, out, l, r)
+					for i := range m {
+						for j := range n {
+							var want float64
+							for kk, ko := range contract {
+								want += float64(lhs[cross[i]+ko]) * float64(rhs[kk*n+j])
+							}
+							if g := float64(out[i*n+j]); g-want > 1e-4 || want-g > 1e-4 {
+								t.Fatalf("m=%d n=%d avx512=%v packed=%v: out[%d][%d] = %g, want %g", m, n, avx512, noRuns, i, j, g, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

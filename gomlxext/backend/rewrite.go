@@ -150,6 +150,9 @@ func (b *Builder) BroadcastInDim(x backends.Op, outputShape shapes.Shape, broadc
 	if !ok && err == nil {
 		out, err = b.Builder.BroadcastInDim(x, outputShape, broadcastAxes)
 	}
+	if err == nil && b.scalars != nil && b.shape(x).IsScalar() {
+		b.scalars[out] = x
+	}
 	if err != nil || b.views == nil {
 		return out, err
 	}

@@ -3,9 +3,12 @@ package backend
 //go:generate go run ./internal/genstaged
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"sync"
 
@@ -88,6 +91,14 @@ type customOp struct {
 	runAny func(in, out []any)
 	// zero: outputs must start zeroed (buffers come from simplego's pools).
 	zero bool
+	// refine, when set, is called at Compile for a live kernel with the
+	// liveness of handles; it returns the kernel's inputs, which may now
+	// include live values it would otherwise recompute (fused kernels).
+	refine func(live func(*handle) bool) []*handle
+	// inlined, when set, lists the outputs of other kernels whose work this
+	// one repeats (a fused kernel's inlined expressions): one that two live
+	// kernels would repeat is computed once instead.
+	inlined func() []*handle
 }
 
 // minKernelMACs is the smallest DotGeneral (in multiply-adds) given to the
@@ -474,6 +485,34 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 			c.live = c.live || live[o]
 		}
 	}
+	// An inlined expression that two live kernels would repeat is computed
+	// once, by its own kernel (whose inputs are live: they are the repeating
+	// kernels' inputs too), and read by both.
+	for changed := true; changed; {
+		changed = false
+		uses := make(map[*handle]int)
+		for _, c := range s.customs {
+			if c.live && c.inlined != nil {
+				for _, h := range c.inlined() {
+					uses[h]++
+				}
+			}
+		}
+		for h, n := range uses {
+			if n >= 2 && !live[h] && h.cop != nil {
+				h.cop.live = true
+				for _, o := range h.cop.outputs {
+					live[o] = true
+				}
+				changed = true
+			}
+		}
+	}
+	for _, c := range s.customs {
+		if c.live && c.refine != nil {
+			c.inputs = c.refine(func(h *handle) bool { return live[h] })
+		}
+	}
 	var all []*handle
 	for h := range live {
 		all = append(all, h)
@@ -704,7 +743,9 @@ func (e *executable) Execute(inputs []backends.Buffer, donate []bool, device bac
 					delete(values, h) // simplego's now
 				}
 			}
-			outs, err := st.exe.Execute(in, st.donate, device)
+			var outs []backends.Buffer
+			var err error
+			labelled("simplego stage", func() { outs, err = st.exe.Execute(in, st.donate, device) })
 			if err != nil {
 				return fail(fmt.Errorf("dl4go backend Execute stage %d: %w", i, err))
 			}
@@ -722,7 +763,9 @@ func (e *executable) Execute(inputs []backends.Buffer, donate []bool, device bac
 			if !c.live {
 				continue
 			}
-			outs, err := e.runCustom(c, values)
+			var outs []backends.Buffer
+			var err error
+			labelled(c.name, func() { outs, err = e.runCustom(c, values) })
 			if err != nil {
 				return fail(err)
 			}
@@ -843,6 +886,19 @@ func (e *executable) runCustomAny(c *customOp, values map[*handle]backends.Buffe
 		return nil, err
 	}
 	return outs, nil
+}
+
+// profileLabels: with DL4GO_PPROF_LABELS=1, every stage and kernel runs
+// under a pprof label "op" (its name), so a CPU profile shows where a step's
+// time goes per kind of op: go tool pprof -tags profile.pprof.
+var profileLabels = os.Getenv("DL4GO_PPROF_LABELS") == "1"
+
+func labelled(name string, fn func()) {
+	if !profileLabels {
+		fn()
+		return
+	}
+	pprof.Do(context.Background(), pprof.Labels("op", name), func(context.Context) { fn() })
 }
 
 // runKernel runs c's Go kernel, turning a panic (a bug in a kernel) into an
