@@ -172,7 +172,8 @@ func (f *front) sendBackend(s *lockedSocket, m *wire.Message) error {
 	return nil
 }
 
-// stopBackend asks GoNB to exit (SIGTERM), then kills its process group.
+// stopBackend asks GoNB to exit (SIGTERM); after 3 s it has the reaper kill
+// GoNB's whole tree, and kills the process group as a last resort.
 func (f *front) stopBackend() {
 	if f.cmd == nil || f.cmd.Process == nil {
 		return
@@ -186,16 +187,34 @@ func (f *front) stopBackend() {
 	select {
 	case <-f.cmdDone:
 	case <-time.After(3 * time.Second):
-		killGroup(f.cmd.Process.Pid)
-		<-f.cmdDone
+		// GoNB is slow to exit: the reaper kills its whole tree once the lifeline
+		// closes. Killing the reaper's process group instead would leave what runs in
+		// groups of its own (gopls, a setsid shell command) to init.
+		if !f.closeLifeline(5 * time.Second) {
+			killGroup(f.cmd.Process.Pid)
+			<-f.cmdDone
+		}
 	}
-	if f.reaped.lifeline != nil {
-		f.reaped.lifeline.Close()
-	}
+	f.closeLifeline(0)
 	for _, s := range []zmq4.Socket{f.gShell.s, f.gControl.s, f.gStdin.s, f.gIOPub} {
 		if s != nil {
 			s.Close()
 		}
+	}
+}
+
+// closeLifeline closes the reaper's lifeline (once), which makes the reaper
+// kill GoNB's tree and exit, and reports whether the reaper exited within wait.
+func (f *front) closeLifeline(wait time.Duration) bool {
+	if f.reaped == nil || f.reaped.lifeline == nil {
+		return false
+	}
+	f.lifelineOnce.Do(func() { f.reaped.lifeline.Close() })
+	select {
+	case <-f.cmdDone:
+		return true
+	case <-time.After(wait):
+		return false
 	}
 }
 

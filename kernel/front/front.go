@@ -72,10 +72,11 @@ type front struct {
 	gShell, gControl, gStdin         lockedSocket
 	gIOPub                           zmq4.Socket
 
-	cmd     *exec.Cmd // GoNB's reaper on Linux (see reaper_linux.go), else GoNB
-	reaped  *reaped
-	cmdDone chan struct{}
-	cmdErr  error
+	cmd          *exec.Cmd // GoNB's reaper on Linux (see reaper_linux.go), else GoNB
+	reaped       *reaped
+	lifelineOnce sync.Once // closes reaped.lifeline
+	cmdDone      chan struct{}
+	cmdErr       error
 
 	hist   *History
 	comms  commTable

@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -458,4 +460,60 @@ func TestStaleDirsRemovedAtStart(t *testing.T) {
 			t.Errorf("%s exists: %v, want %v", name, err == nil, want)
 		}
 	}
+}
+
+// A GoNB that ignores SIGTERM is stopped with everything it started, also what
+// runs in a process group of its own (as gopls does): killing GoNB's process
+// group after the grace period left such processes to init.
+func TestSlowBackendStopped(t *testing.T) {
+	tmp := t.TempDir()
+	pidFile := filepath.Join(tmp, "pid")
+	ci, _ := wire.NewLoopbackConnection()
+	connFile := filepath.Join(tmp, "kernel.json")
+	ci.Write(connFile)
+	started := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, connFile, Options{HistoryPath: filepath.Join(tmp, "h.jsonl"), Logf: t.Logf,
+			StartBackend: func(ctx context.Context, path string) (*exec.Cmd, error) {
+				close(started)
+				return exec.Command("sh", "-c", `trap "" TERM; setsid sleep 300 & echo $! > "$0"; wait`, pidFile), nil
+			}})
+	}()
+	<-started
+	var pid int
+	for deadline := time.Now().Add(10 * time.Second); pid == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		data, _ := os.ReadFile(pidFile)
+		pid, _ = strconv.Atoi(strings.TrimSpace(string(data)))
+	}
+	if pid == 0 {
+		t.Fatal("the backend did not start its child")
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Serve did not return")
+	}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if p, ok := procStat(pid); !ok || p == 'Z' {
+			return
+		}
+	}
+	syscall.Kill(pid, syscall.SIGKILL)
+	t.Fatalf("process %d (in a session of its own) outlived the stopped backend", pid)
+}
+
+// procStat returns the state letter of process pid, and whether it exists.
+func procStat(pid int) (byte, bool) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	i := strings.LastIndexByte(string(data), ')')
+	if i < 0 || i+2 >= len(data) {
+		return 0, false
+	}
+	return data[i+2], true
 }
