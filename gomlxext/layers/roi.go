@@ -3,7 +3,9 @@ package layers
 import (
 	"fmt"
 	"math"
+	"math/bits"
 
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph-building style.
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
@@ -44,7 +46,9 @@ type RoIPoolBuilder struct {
 // Done returns [batch, numBoxes, OutputSize, OutputSize, channels]; a bin entirely outside the
 // map is 0. The rounding moves the pooled region by up to half a cell against the box — a
 // stride-16 map shifts it by up to 8 pixels — which RoIAlign avoids. RoIPoolBins computes the
-// bins on the host.
+// bins on the host. The maximum is read from a sparse table of the map (the maxima over every
+// 2^a × 2^b window, 4 gathers per bin), the mean computed as two matrix products; the gradient
+// of the maximum goes to the cell that holds it.
 func RoIPool(features, boxes *Node) *RoIPoolBuilder {
 	return &RoIPoolBuilder{features: features, boxes: boxes, size: 7, scale: 1}
 }
@@ -77,46 +81,113 @@ func (b *RoIPoolBuilder) Done() *Node {
 	d := f.Shape().Dimensions
 	batch, channels := d[0], d[3]
 	nb, n := b.boxes.Shape().Dimensions[1], b.size
-	// Bin masks over the cells of each axis: [batch, boxes, n, cells] (1 inside the bin), and
-	// whether the bin holds any cell: [batch, boxes, n].
-	binMask := func(lo, hi *Node, cells int) (mask, nonEmpty *Node) {
+	// The bins of each axis as cell ranges [from, to), [batch, boxes, n] (whole numbers), from
+	// the rounded box (step 1) split into n (step 2).
+	bins := func(lo, hi *Node, cells int) (from, to *Node) {
 		start := Floor(AddScalar(MulScalar(lo, b.scale), 0.5))
 		end := Floor(AddScalar(MulScalar(hi, b.scale), 0.5))
-		width := Max(Sub(end, start), OnesLike(start)) // [batch, boxes]
+		width := InsertAxes(Max(Sub(end, start), OnesLike(start)), -1) // at least one cell
+		start = InsertAxes(start, -1)
 		i := Iota(g, shapes.Make(dt, 1, 1, n), 2)
-		w3 := InsertAxes(width, -1)
-		from := Add(InsertAxes(start, -1), Floor(Div(Mul(i, w3), Scalar(g, dt, float64(n)))))
-		to := Add(InsertAxes(start, -1), Ceil(Div(Mul(AddScalar(i, 1), w3), Scalar(g, dt, float64(n)))))
-		from, to = ClipScalar(from, 0, float64(cells)), ClipScalar(to, 0, float64(cells)) // [batch, boxes, n]
-		cell := Iota(g, shapes.Make(dt, 1, 1, 1, cells), 3)
-		mask = And(GreaterOrEqual(cell, InsertAxes(from, -1)), LessThan(cell, InsertAxes(to, -1)))
-		return mask, GreaterThan(to, from)
+		nn := Scalar(g, dt, float64(n))
+		from = Add(start, Floor(Div(Mul(i, width), nn)))
+		to = Add(start, Ceil(Div(Mul(AddScalar(i, 1), width), nn)))
+		return ClipScalar(from, 0, float64(cells)), ClipScalar(to, 0, float64(cells))
 	}
 	x0, y0, x1, y1 := boxCoords(b.boxes)
-	my, okY := binMask(y0, y1, h)                             // [batch, boxes, n, h]
-	mx, okX := binMask(x0, x1, w)                             // [batch, boxes, n, w]
-	nonEmpty := And(InsertAxes(okY, -1), InsertAxes(okX, -2)) // [batch, boxes, n, n]
+	fromY, toY := bins(y0, y1, h)
+	fromX, toX := bins(x0, x1, w)
+	nonEmpty := And(InsertAxes(GreaterThan(toY, fromY), -1), InsertAxes(GreaterThan(toX, fromX), -2)) // [batch, boxes, n, n]
 	var out *Node
 	if b.average {
 		// The mean is a weighted sum with weights 1/count over the bin's cells, separable in y and x.
-		norm := func(m *Node) *Node {
-			m = ConvertDType(m, dt)
-			return Div(m, Max(ReduceAndKeep(m, ReduceSum, -1), OnesLike(ReduceAndKeep(m, ReduceSum, -1))))
+		weights := func(from, to *Node, cells int) *Node {
+			cell := Iota(g, shapes.Make(dt, 1, 1, 1, cells), 3)
+			m := ConvertDType(And(GreaterOrEqual(cell, InsertAxes(from, -1)), LessThan(cell, InsertAxes(to, -1))), dt)
+			count := InsertAxes(Max(Sub(to, from), OnesLike(to)), -1)
+			return Div(m, count) // [batch, boxes, n, cells]
 		}
-		out = separableSample(f, norm(my), norm(mx)) // [batch, boxes, n, n, channels]
+		out = separableSample(f, weights(fromY, toY, h), weights(fromX, toX, w)) // [batch, boxes, n, n, channels]
 	} else {
-		// Max over x within each column bin, then over y within each row bin.
-		full := []int{batch, nb, n, h, w, channels}
-		fx := BroadcastToDims(Reshape(f, batch, 1, 1, h, w, channels), full...)
-		mxFull := BroadcastToDims(Reshape(mx, batch, nb, n, 1, w, 1), full...)
-		cols := MaskedReduceMax(fx, mxFull, 4) // [batch, boxes, n(x), h, channels]
-		full = []int{batch, nb, n, n, h, channels}
-		fy := BroadcastToDims(Reshape(cols, batch, nb, 1, n, h, channels), full...)
-		myFull := BroadcastToDims(Reshape(my, batch, nb, n, 1, h, 1), full...)
-		out = MaskedReduceMax(fy, myFull, 4) // [batch, boxes, n(y), n(x), channels]
+		// The maximum over a bin from a sparse table of the map: the maximum over every
+		// 2^a × 2^b window at every cell (a few levels per axis), of which any bin takes the 4
+		// windows that cover it from its corners (they overlap: the maximum does not mind).
+		table := sparseTable(f) // [batch, levelsY, levelsX, h, w, channels]
+		ky, y0, y1 := corners(fromY, toY, h)
+		kx, x0, x1 := corners(fromX, toX, w)
+		bi := BroadcastToDims(Iota(g, shapes.Make(dtypes.Int32, batch, 1, 1, 1), 0), batch, nb, n, n)
+		grid := func(v *Node, axis int) *Node { // [batch, boxes, n] → [batch, boxes, n(y), n(x)]
+			return BroadcastToDims(InsertAxes(v, axis), batch, nb, n, n)
+		}
+		at := func(y, x *Node) *Node {
+			idx := Stack([]*Node{bi, grid(ky, 3), grid(kx, 2), grid(y, 3), grid(x, 2)}, -1)
+			return Gather(table, idx) // [batch, boxes, n(y), n(x), channels]
+		}
+		out = Max(Max(at(y0, x0), at(y0, x1)), Max(at(y1, x0), at(y1, x1)))
 	}
 	keep := BroadcastToDims(Reshape(nonEmpty, batch, nb, n, n, 1), batch, nb, n, n, channels)
 	return Where(keep, out, ZerosLike(out))
+}
+
+// levels is the number of power-of-two window lengths (1, 2, 4, …) that fit in size.
+func levels(size int) int { return bits.Len(uint(size)) }
+
+// sparseTable returns, for x [batch, h, w, channels], the maxima over every window of 2^a rows
+// and 2^b columns starting at every cell: [batch, levels(h), levels(w), h, w, channels]. Windows
+// that run past the edge repeat its last cells (bins never use them).
+func sparseTable(x *Node) *Node {
+	d := x.Shape().Dimensions
+	h, w := d[1], d[2]
+	shift := func(x *Node, axis, by int) *Node { // x moved by `by` towards 0 along axis, the edge repeated
+		size := x.Shape().Dimensions[axis] // > by: 2^(levels−1) ≤ size
+		span := func(from, to int) *Node {
+			spec := make([]SliceAxisSpec, x.Rank())
+			for a := range spec {
+				spec[a] = AxisRange()
+			}
+			spec[axis] = AxisRange(from, to)
+			return Slice(x, spec...)
+		}
+		last := span(size-1, size)
+		dims := last.Shape().Clone().Dimensions
+		dims[axis] = by
+		return Concatenate([]*Node{span(by, size), BroadcastToDims(last, dims...)}, axis)
+	}
+	var byX []*Node // windows of 2^b columns
+	run := x
+	for b := range levels(w) {
+		if b > 0 {
+			run = Max(run, shift(run, 2, 1<<(b-1)))
+		}
+		byX = append(byX, run)
+	}
+	var rows []*Node
+	for a := range levels(h) {
+		var row []*Node
+		for b := range byX {
+			if a > 0 {
+				byX[b] = Max(byX[b], shift(byX[b], 1, 1<<(a-1)))
+			}
+			row = append(row, byX[b])
+		}
+		rows = append(rows, Stack(row, 1)) // [batch, levels(w), h, w, channels]
+	}
+	return Stack(rows, 1)
+}
+
+// corners returns, for bins [from, to) of an axis of the given number of cells (whole numbers
+// as floats [batch, boxes, n]; empty ones taken as one cell), the sparse-table level
+// k = ⌊log₂(to − from)⌋ and the starts of the two 2^k windows that cover the bin, from and
+// to − 2^k, as int32 inside the axis.
+func corners(from, to *Node, cells int) (k, first, second *Node) {
+	g, dt := from.Graph(), from.DType()
+	l := Max(Sub(to, from), OnesLike(to))
+	kf := ZerosLike(l)
+	for p := 2; p < 1<<levels(cells); p *= 2 {
+		kf = Add(kf, ConvertDType(GreaterOrEqual(l, Scalar(g, dt, float64(p))), dt))
+	}
+	i32 := func(v *Node) *Node { return ConvertDType(ClipScalar(v, 0, float64(cells-1)), dtypes.Int32) }
+	return ConvertDType(kf, dtypes.Int32), i32(from), i32(Sub(Add(from, l), Pow(Scalar(g, dt, 2), kf)))
 }
 
 // RoIAlignBuilder configures RoI Align; create it with RoIAlign, set its options, then call Done.
