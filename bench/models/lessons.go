@@ -349,7 +349,7 @@ func (l *Lesson) dcgan(backend backends.Backend, rng *rand.Rand, poolSize int) e
 	gOpt := optimizers.Adam().LearningRate(cfg.LearningRate).Betas(cfg.Beta1, 0.999).Scope("adam_generator").Done()
 	generate, err := context.NewExec(backend, ctx, func(ctx *context.Context, z *Node) *Node {
 		ctx.SetTraining(z.Graph(), true)
-		return dcgan.Generator(ctx, cfg, z)
+		return dcgan.Generator(ctx, cfg, z, nil)
 	})
 	if err != nil {
 		return err
@@ -357,8 +357,8 @@ func (l *Lesson) dcgan(backend backends.Backend, rng *rand.Rand, poolSize int) e
 	dStep, err := context.NewExec(backend, ctx, func(ctx *context.Context, real, fake *Node) *Node {
 		ctx.SetTraining(real.Graph(), true)
 		real = Reshape(AddScalar(MulScalar(real, 2), -1), b, 28, 28, 1) // [0, 1] → [−1, 1], as toSigned.
-		loss := Add(ReduceAllMean(Softplus(Neg(dcgan.Discriminator(ctx, cfg, real)))),
-			ReduceAllMean(Softplus(dcgan.Discriminator(ctx, cfg, fake))))
+		loss := Add(ReduceAllMean(Softplus(Neg(dcgan.Discriminator(ctx, cfg, real, nil)))),
+			ReduceAllMean(Softplus(dcgan.Discriminator(ctx, cfg, fake, nil))))
 		dOpt.UpdateGraph(ctx, loss.Graph(), loss)
 		return loss
 	})
@@ -367,7 +367,7 @@ func (l *Lesson) dcgan(backend backends.Backend, rng *rand.Rand, poolSize int) e
 	}
 	gStep, err := context.NewExec(backend, ctx, func(ctx *context.Context, z *Node) *Node {
 		ctx.SetTraining(z.Graph(), true)
-		loss := ReduceAllMean(Softplus(Neg(dcgan.Discriminator(ctx, cfg, dcgan.Generator(ctx, cfg, z)))))
+		loss := ReduceAllMean(Softplus(Neg(dcgan.Discriminator(ctx, cfg, dcgan.Generator(ctx, cfg, z, nil), nil))))
 		restore := gomlxext.Freeze(ctx, dcgan.DiscriminatorScope)
 		gOpt.UpdateGraph(ctx, loss.Graph(), loss)
 		restore()

@@ -79,13 +79,14 @@ func (o *Outcome) EvolutionPicture(cols int) (*plotting.Picture, error) {
 	return plotting.ImageGridFlat(pix, len(s)*cols, 28, 28, 1, plotting.GridCols(cols), plotting.PicCaptions(caps))
 }
 
-// FinalGrid shows the last fixed-noise grid (FixedSamples images).
+// FinalGrid shows the last fixed-noise grid (Config.FixedGrid).
 func (o *Outcome) FinalGrid() (*plotting.Picture, error) {
 	s := o.History.Snapshots
 	if len(s) == 0 {
 		return nil, fmt.Errorf("dcgan: no snapshots recorded")
 	}
-	return plotting.ImageGridFlat(s[len(s)-1].Images(), FixedSamples, 28, 28, 1, plotting.GridCols(8))
+	n, cols := o.Config.FixedGrid()
+	return plotting.ImageGridFlat(s[len(s)-1].Images(), n, 28, 28, 1, plotting.GridCols(cols))
 }
 
 // InterpolationPicture shows G(z) along a straight line between two noise vectors: a smooth

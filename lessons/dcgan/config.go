@@ -1,6 +1,8 @@
 package dcgan
 
 import (
+	"fmt"
+
 	"github.com/dl4go/dl4go/lessons"
 )
 
@@ -30,7 +32,10 @@ type Config struct {
 	Beta1                  float64 // Adam's β₁, both players (DCGAN: 0.5).
 	Samples                int     // samples the judge classifies at the end.
 	Seed                   uint64
-	Judge                  JudgeConfig // the MNIST classifier that judges the samples.
+	// Condition is how the players are told which digit to draw: Unconditional (this lesson's
+	// DCGAN) or one of lesson 16's conditional GANs.
+	Condition Conditioning
+	Judge     JudgeConfig // the MNIST classifier that judges the samples.
 
 	// MinProb is the judge probability from which a sample counts as a confident digit (0.9).
 	MinProb float64
@@ -40,6 +45,44 @@ type Config struct {
 	// collapse); 0 asserts nothing.
 	MinClassShare float64
 }
+
+// Conditioning is how a GAN is told which digit to draw: lesson 16's conditional GAN (Mirza &
+// Osindero, 2014), where G takes the label y beside z and D takes it beside the image, so that D
+// judges whether the pair (image, label) is real. The zero value is this lesson's DCGAN.
+type Conditioning int
+
+const (
+	// Unconditional is DCGAN: G(z), D(x).
+	Unconditional Conditioning = iota
+	// InputLabels feeds the label at the start of both networks: its one-hot vector is
+	// concatenated to z in G, and, broadcast to a 28×28 map per digit, to D's image as 10 more
+	// input channels.
+	InputLabels
+	// ProjectedLabels feeds G the same way, but D only at its end: a projection discriminator
+	// (Miyato & Koyama, 2018) adds ⟨E[y], φ(x)⟩ to D's logit, φ(x) being the features D's last
+	// layer reads (the flattened 4×4 map) and E a learned embedding of the ten digits, so the
+	// last layer has a weight vector of its own for every digit.
+	ProjectedLabels
+)
+
+// NumLabels is the number of conditions: MNIST's ten digits.
+const NumLabels = 10
+
+// String names the conditioning for charts and errors.
+func (c Conditioning) String() string {
+	switch c {
+	case Unconditional:
+		return "unconditional"
+	case InputLabels:
+		return "labels as input"
+	case ProjectedLabels:
+		return "projection"
+	}
+	return fmt.Sprintf("Conditioning(%d)", int(c))
+}
+
+// Conditional reports whether the players take a label.
+func (c Conditioning) Conditional() bool { return c != Unconditional }
 
 // Full is the full experiment: G 7×7×128 → 14×14×64 → 14×14×64 → 28×28×1, D 28×28×1 →
 // 14×14×32 → 7×7×64 → 4×4×128 → 1, 16000 iterations of batch 8 (2.1 passes over MNIST), judged by

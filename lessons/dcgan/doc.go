@@ -4,8 +4,9 @@
 // Start with Run(Size()): it trains (or restores from the user cache) the judge, then plays the
 // GAN game for Config.Steps iterations with a live view of the losses and of a fixed-noise sample
 // grid, and returns an Outcome whose methods draw every chart; Outcome.Result is the lesson's
-// RESULT line. Lesson 16 (conditional GAN) reuses Generator, Discriminator, the two update steps
-// and NewJudge.
+// RESULT line. Lesson 16 (conditional GAN) plays the same game with the same networks, told which
+// digit to draw (Config.Condition: InputLabels or ProjectedLabels), through Train and
+// Players.Sample, and judges it with NewJudge.
 //
 // # The game
 //

@@ -48,26 +48,38 @@ func newGAN(backend backends.Backend, cfg Config) (*gan, error) {
 		}
 		return e
 	}
-	g.generate = mk("generate", func(ctx *context.Context, z *Node) *Node {
-		ctx.SetTraining(z.Graph(), true)
-		return Generator(ctx, cfg, z)
+	// Every step takes its tensors in a fixed order, the labels (conditional GANs only) last:
+	// generate and sample (z, [labels]), update_discriminator (real, fake, [real labels, fake
+	// labels]), update_generator and probe (z, [labels]).
+	g.generate = mk("generate", func(ctx *context.Context, in []*Node) *Node {
+		ctx.SetTraining(in[0].Graph(), true)
+		return Generator(ctx, cfg, in[0], labelsIn(in, 1))
 	})
-	g.sample = mk("sample", func(ctx *context.Context, z *Node) *Node {
-		return Generator(ctx, cfg, z)
+	g.sample = mk("sample", func(ctx *context.Context, in []*Node) *Node {
+		return Generator(ctx, cfg, in[0], labelsIn(in, 1))
 	})
-	g.dStep = mk("update_discriminator", func(ctx *context.Context, real, fake *Node) []*Node {
-		ctx.SetTraining(real.Graph(), true)
-		return updateDiscriminator(ctx, cfg, dOpt, real, fake)
+	g.dStep = mk("update_discriminator", func(ctx *context.Context, in []*Node) []*Node {
+		ctx.SetTraining(in[0].Graph(), true)
+		return updateDiscriminator(ctx, cfg, dOpt, in[0], in[1], labelsIn(in, 2), labelsIn(in, 3))
 	})
-	g.gStep = mk("update_generator", func(ctx *context.Context, z *Node) []*Node {
-		ctx.SetTraining(z.Graph(), true)
-		return updateGenerator(ctx, cfg, gOpt, z)
+	g.gStep = mk("update_generator", func(ctx *context.Context, in []*Node) []*Node {
+		ctx.SetTraining(in[0].Graph(), true)
+		return updateGenerator(ctx, cfg, gOpt, in[0], labelsIn(in, 1))
 	})
-	g.probe = mk("probe", func(ctx *context.Context, z *Node) []*Node {
-		ctx.SetTraining(z.Graph(), true)
-		return probeGradients(ctx, cfg, z)
+	g.probe = mk("probe", func(ctx *context.Context, in []*Node) []*Node {
+		ctx.SetTraining(in[0].Graph(), true)
+		return probeGradients(ctx, cfg, in[0], labelsIn(in, 1))
 	})
 	return g, err
+}
+
+// labelsIn returns in[i] reshaped to [batch] (MNIST's labels are [batch, 1]), or nil when the
+// step has no labels (an unconditional GAN).
+func labelsIn(in []*Node, i int) *Node {
+	if i >= len(in) {
+		return nil
+	}
+	return Reshape(in[i], in[i].Shape().Dimensions[0])
 }
 
 // toSigned maps MNIST pixels [batch, 28, 28] in [0, 1] to the generator's range: [batch, 28, 28, 1]
@@ -81,10 +93,12 @@ func toSigned(x *Node) *Node {
 // written, as in the report, as minimising the binary cross-entropy of real images (label 1) plus
 // that of fake images (label 0). real is [batch, 28, 28] in [0, 1]; fake is [batch, 28, 28, 1] in
 // [−1, 1], made by G outside this step, so only D's variables are in this graph and updated.
+// realLabels and fakeLabels ([batch] int32) are the digits the real images show and the fake ones
+// were asked to show, for a conditional GAN (nil otherwise): D then judges (image, digit) pairs.
 // Returns the D loss, the mean D(x) and the mean D(G(z)) (scalars).
-func updateDiscriminator(ctx *context.Context, cfg Config, opt optimizers.Interface, real, fake *Node) []*Node {
-	realLogits := Discriminator(ctx, cfg, toSigned(real)) // [batch]
-	fakeLogits := Discriminator(ctx, cfg, fake)           // [batch]
+func updateDiscriminator(ctx *context.Context, cfg Config, opt optimizers.Interface, real, fake, realLabels, fakeLabels *Node) []*Node {
+	realLogits := Discriminator(ctx, cfg, toSigned(real), realLabels) // [batch]
+	fakeLogits := Discriminator(ctx, cfg, fake, fakeLabels)           // [batch]
 	// BCE(1, σ(a)) = −log σ(a) = softplus(−a); BCE(0, σ(a)) = −log(1 − σ(a)) = softplus(a).
 	realLoss := ReduceAllMean(Softplus(Neg(realLogits)))
 	fakeLoss := ReduceAllMean(Softplus(fakeLogits))
@@ -96,10 +110,11 @@ func updateDiscriminator(ctx *context.Context, cfg Config, opt optimizers.Interf
 // updateGenerator is one step of G with the non-saturating loss: the fake images are given label 1,
 // so G minimises BCE(1, D(G(z))) = −log D(G(z)) (i.e. maximises log D(G(z))) instead of minimising
 // log(1 − D(G(z))). D's variables are in this graph (the gradient flows through D into G) but are
-// frozen: only G's variables are updated. z is [batch, ZDim]. Returns the G loss and the mean
-// D(G(z)) (scalars).
-func updateGenerator(ctx *context.Context, cfg Config, opt optimizers.Interface, z *Node) []*Node {
-	logits := Discriminator(ctx, cfg, Generator(ctx, cfg, z))
+// frozen: only G's variables are updated. z is [batch, ZDim]; labels [batch] int32 the digits G is
+// asked for (a conditional GAN; nil otherwise), which D is told too. Returns the G loss and the
+// mean D(G(z)) (scalars).
+func updateGenerator(ctx *context.Context, cfg Config, opt optimizers.Interface, z, labels *Node) []*Node {
+	logits := Discriminator(ctx, cfg, Generator(ctx, cfg, z, labels), labels)
 	loss := ReduceAllMean(Softplus(Neg(logits)))
 	restore := gomlxext.Freeze(ctx, DiscriminatorScope)
 	opt.UpdateGraph(ctx, loss.Graph(), loss)
@@ -109,9 +124,10 @@ func updateGenerator(ctx *context.Context, cfg Config, opt optimizers.Interface,
 
 // probeGradients returns, for the batch z [batch, ZDim], the global L2 norm of the gradient over all
 // of G's weights of the non-saturating loss −mean log D(G(z)) and of the saturating (original
-// minimax) loss mean log(1 − D(G(z))), and the mean D(G(z)) (three scalars).
-func probeGradients(ctx *context.Context, cfg Config, z *Node) []*Node {
-	logits := Discriminator(ctx, cfg, Generator(ctx, cfg, z))
+// minimax) loss mean log(1 − D(G(z))), and the mean D(G(z)) (three scalars). labels as in
+// updateGenerator.
+func probeGradients(ctx *context.Context, cfg Config, z, labels *Node) []*Node {
+	logits := Discriminator(ctx, cfg, Generator(ctx, cfg, z, labels), labels)
 	nonSat := ReduceAllMean(Softplus(Neg(logits))) // −log σ(a)
 	sat := ReduceAllMean(Neg(Softplus(logits)))    // log(1 − σ(a))
 	var vars []*Node
@@ -145,11 +161,32 @@ func noise(seed, stream uint64, n, zDim int) []float32 {
 	return z
 }
 
-// images runs exec (generate or sample) on z [n, ZDim] and returns the n images flattened,
-// [n, 28, 28], mapped back from [−1, 1] to [0, 1].
-func (g *gan) images(exec *context.Exec, z []float32) ([]float32, error) {
+// drawLabels returns n digits drawn uniformly from a stream fixed by (seed, stream): the digits a
+// conditional G is asked for in training.
+func drawLabels(seed, stream uint64, n int) []int32 {
+	rng := rand.New(rand.NewPCG(seed, stream))
+	y := make([]int32, n)
+	for i := range y {
+		y[i] = int32(rng.IntN(NumLabels))
+	}
+	return y
+}
+
+// inputs returns the tensors of a step that takes z [n, ZDim] and, for a conditional GAN, the
+// digits [n] (labels is ignored for an unconditional one).
+func (g *gan) inputs(z []float32, labels []int32) []any {
 	n := len(z) / g.cfg.ZDim
-	out, err := exec.Exec(tensors.FromFlatDataAndDimensions(z, n, g.cfg.ZDim))
+	in := []any{tensors.FromFlatDataAndDimensions(z, n, g.cfg.ZDim)}
+	if g.cfg.Condition.Conditional() {
+		in = append(in, tensors.FromFlatDataAndDimensions(labels, n))
+	}
+	return in
+}
+
+// images runs exec (generate or sample) on z [n, ZDim] (and, for a conditional GAN, the requested
+// digits [n]) and returns the n images flattened, [n, 28, 28], mapped back from [−1, 1] to [0, 1].
+func (g *gan) images(exec *context.Exec, z []float32, labels []int32) ([]float32, error) {
+	out, err := exec.Exec(g.inputs(z, labels)...)
 	if err != nil {
 		return nil, fmt.Errorf("dcgan: generate: %w", err)
 	}
@@ -167,21 +204,34 @@ func (g *gan) images(exec *context.Exec, z []float32) ([]float32, error) {
 const sampleChunk = 100
 
 // sampleMany generates n images [n, 28, 28] in [0, 1], in batches of sampleChunk, from noise
-// stream `stream`. Like the DCGAN reference implementations, G normalises with the statistics of
+// stream `stream`; a conditional G is asked for digit i mod 10 in image i (so every digit is
+// asked for equally often, and in every batch), which sampleMany returns too (nil for an
+// unconditional G). Like the DCGAN reference implementations, G normalises with the statistics of
 // its batch also when sampling (training-mode batch norm): early in training the moving averages
 // lag behind G's quickly changing weights.
-func (g *gan) sampleMany(n int, stream uint64) ([]float32, error) {
+func (g *gan) sampleMany(n int, stream uint64) ([]float32, []int32, error) {
 	z := noise(g.cfg.Seed, stream, n, g.cfg.ZDim)
+	var labels []int32
+	if g.cfg.Condition.Conditional() {
+		labels = make([]int32, n)
+		for i := range labels {
+			labels[i] = int32(i % NumLabels)
+		}
+	}
 	var out []float32
 	for start := 0; start < n; start += sampleChunk {
 		end := min(start+sampleChunk, n)
-		pix, err := g.images(g.generate, z[start*g.cfg.ZDim:end*g.cfg.ZDim])
+		var y []int32
+		if labels != nil {
+			y = labels[start:end]
+		}
+		pix, err := g.images(g.generate, z[start*g.cfg.ZDim:end*g.cfg.ZDim], y)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, pix...)
 	}
-	return out, nil
+	return out, labels, nil
 }
 
 func scalar(t *tensors.Tensor) float64 {

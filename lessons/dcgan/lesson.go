@@ -63,6 +63,9 @@ func Run(cfg Config) (*Outcome, error) {
 		saved.Config, saved.Restored, saved.Dir = cfg, true, run.Dir
 		return saved, nil
 	}
+	if cfg.Condition.Conditional() {
+		return nil, fmt.Errorf("dcgan: Run plays lesson 15's unconditional DCGAN, not the %v conditional GAN: set Config.Condition to Unconditional, or use cgan.Run (lesson 16)", cfg.Condition)
+	}
 	out := &Outcome{Config: cfg, Dir: run.Dir}
 	judge, err := newJudge(backend, judgeRun(cfg), cfg.MinProb)
 	if err != nil {
@@ -82,7 +85,7 @@ func Run(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 	out.History, out.StartStep, out.StepTime = *hist, st.startStep, st.median
-	if out.Samples, err = g.sampleMany(cfg.Samples, judgeStream); err != nil {
+	if out.Samples, _, err = g.sampleMany(cfg.Samples, judgeStream); err != nil {
 		return nil, err
 	}
 	if out.Score, err = judge.Score(out.Samples); err != nil {
@@ -95,21 +98,23 @@ func Run(cfg Config) (*Outcome, error) {
 	return out, run.SaveOutcome(out)
 }
 
-// judgeRun is the judge's configuration in a run of cfg: its own run (cached apart from the
-// GAN's, shared by every GAN configuration), quiet when cfg is, saving nothing when cfg saves
-// nothing, and in a sub-folder of cfg's folder when cfg names one.
-func judgeRun(cfg Config) JudgeConfig {
-	j := cfg.Judge
-	j.Quiet = j.Quiet || cfg.Quiet
-	if j.CacheDir == "" {
-		switch cfg.CacheDir {
+// judgeRun is the judge's configuration in a run of cfg (see JudgeConfig.For).
+func judgeRun(cfg Config) JudgeConfig { return cfg.Judge.For(cfg.Options) }
+
+// For returns the judge's configuration in a GAN run with options o: its own run (cached apart
+// from the GAN's, shared by every GAN configuration and by lesson 16), quiet when o is, saving
+// nothing when o saves nothing, and in a "judge" sub-folder of o.CacheDir when o names a folder.
+func (c JudgeConfig) For(o lessons.Options) JudgeConfig {
+	c.Quiet = c.Quiet || o.Quiet
+	if c.CacheDir == "" {
+		switch o.CacheDir {
 		case "", "-":
-			j.CacheDir = cfg.CacheDir
+			c.CacheDir = o.CacheDir
 		default:
-			j.CacheDir = filepath.Join(cfg.CacheDir, "judge")
+			c.CacheDir = filepath.Join(o.CacheDir, "judge")
 		}
 	}
-	return j
+	return c
 }
 
 // interpolate returns G(z) in inference mode for n points z on the segment between two noise
@@ -124,7 +129,62 @@ func (g *gan) interpolate(n int) ([]float32, error) {
 			z[i*d+k] = (1-t)*ends[k] + t*ends[d+k]
 		}
 	}
-	return g.images(g.sample, z)
+	return g.images(g.sample, z, nil)
+}
+
+// TrainOptions say where Train keeps its checkpoints and what it shows.
+type TrainOptions struct {
+	// Dir is the checkpoint folder (a part of a lessons.Run): Train resumes from its latest
+	// checkpoint and saves one every Config.EpochSteps iterations and on an interrupt. "" saves
+	// nothing.
+	Dir string
+	// Grid, if not nil, shows the fixed-noise grid (Config.FixedGrid) after every epoch.
+	Grid *plotting.LivePicture
+	// Quiet turns off the live chart of the losses and D's outputs.
+	Quiet bool
+}
+
+// Players are the generator and discriminator of a game played by Train.
+type Players struct {
+	g *gan
+	// StartStep is the iteration Train resumed from (0: a fresh run, Config.Steps: a finished
+	// one), Steps the iterations it ran and StepTime the median wall time of one.
+	StartStep, Steps int
+	StepTime         time.Duration
+}
+
+// Train plays the game of cfg — the unconditional DCGAN or, with cfg.Condition set, lesson 16's
+// conditional GAN — for cfg.Steps iterations of the report's update_discriminator and
+// update_generator, resuming from the latest checkpoint in opts.Dir, and returns the players and
+// the history of the whole run. It is what Run trains with, without the judge. An interrupt
+// (SIGINT) saves a checkpoint and returns an error wrapping gomlxext.ErrInterrupted.
+func Train(cfg Config, opts TrainOptions) (*Players, *History, error) {
+	backend, err := gomlxext.Backend()
+	if err != nil {
+		return nil, nil, fmt.Errorf("dcgan: %w", err)
+	}
+	g, hist, st, err := trainRun(backend, cfg, opts.Dir, opts.Grid, opts.Quiet)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &Players{g: g, StartStep: st.startStep, Steps: st.steps, StepTime: st.median}, hist, nil
+}
+
+// Sample draws n samples [n, 28, 28] in [0, 1] from the noise that Run judges (fixed by
+// Config.Seed, apart from the noise of training and of the fixed grid). A conditional G is asked
+// for digit i mod 10 in image i; labels returns those digits (nil for an unconditional G).
+func (p *Players) Sample(n int) (images []float32, labels []int, err error) {
+	pix, y, err := p.g.sampleMany(n, judgeStream)
+	if err != nil {
+		return nil, nil, err
+	}
+	if y != nil {
+		labels = make([]int, len(y))
+		for i, v := range y {
+			labels[i] = int(v)
+		}
+	}
+	return pix, labels, nil
 }
 
 // Result is the lesson's RESULT line: the fraction of confident samples against the threshold of

@@ -102,29 +102,38 @@ func tiny() Config {
 }
 
 // TestResume checks that a run stopped after 3 iterations and resumed to 6 equals an uninterrupted
-// run of 6.
+// run of 6, for the DCGAN and for both of lesson 16's conditional GANs (whose digits must resume
+// too).
 func TestResume(t *testing.T) {
 	backend := gomlxext.MustBackend()
-	full := tiny()
-	_, want, _, err := trainRun(backend, full, t.TempDir(), nil, true)
-	if err != nil {
-		t.Fatal(err)
+	for _, cond := range []Conditioning{Unconditional, InputLabels, ProjectedLabels} {
+		t.Run(cond.String(), func(t *testing.T) {
+			full := tiny()
+			full.Condition = cond
+			_, want, _, err := trainRun(backend, full, t.TempDir(), nil, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			part := full
+			part.Steps = 3
+			dir := t.TempDir()
+			if _, _, _, err := trainRun(backend, part, dir, nil, true); err != nil {
+				t.Fatal(err)
+			}
+			part.Steps = 6
+			_, got, st, err := trainRun(backend, part, dir, nil, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.startStep != 3 || st.steps != 3 {
+				t.Fatalf("resumed at %d and ran %d iterations, want 3 and 3", st.startStep, st.steps)
+			}
+			compareHistories(t, got, want)
+			if n, _ := full.FixedGrid(); len(got.Snapshots[0].Pixels) != n*784 {
+				t.Errorf("snapshot of %d pixels, want %d images", len(got.Snapshots[0].Pixels), n)
+			}
+		})
 	}
-	part := tiny()
-	part.Steps = 3
-	dir := t.TempDir()
-	if _, _, _, err := trainRun(backend, part, dir, nil, true); err != nil {
-		t.Fatal(err)
-	}
-	part.Steps = 6
-	_, got, st, err := trainRun(backend, part, dir, nil, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.startStep != 3 || st.steps != 3 {
-		t.Fatalf("resumed at %d and ran %d iterations, want 3 and 3", st.startStep, st.steps)
-	}
-	compareHistories(t, got, want)
 }
 
 func compareHistories(t *testing.T, got, want *History) {

@@ -19,9 +19,39 @@ const (
 	fixedStream  = 1 << 40 // the fixed-noise grid shown every epoch.
 	judgeStream  = 2 << 40 // the samples the judge classifies.
 	interpStream = 3 << 40 // the two end points of the interpolation.
-	// FixedSamples is the number of images in the fixed-noise grid.
+	labelStream  = 5 << 40 // the digits a conditional G is asked for in training.
+	// FixedSamples is the number of images in the fixed-noise grid of an unconditional GAN.
 	FixedSamples = 64
 )
+
+// FixedGrid returns the size of cfg's fixed-noise grid, shown after every epoch: FixedSamples
+// images in rows of 8 for an unconditional GAN; for a conditional one, one row per requested digit
+// (0 at the top) and one column per noise vector, NumLabels × NumLabels images: the noise (the
+// "style") is shared down a column, the digit changes along it.
+func (c Config) FixedGrid() (n, cols int) {
+	if c.Condition.Conditional() {
+		return NumLabels * NumLabels, NumLabels
+	}
+	return FixedSamples, 8
+}
+
+// fixedInputs returns the noise [n, ZDim] and, for a conditional GAN, the digits [n] of cfg's
+// fixed-noise grid (see FixedGrid).
+func fixedInputs(cfg Config) ([]float32, []int32) {
+	n, cols := cfg.FixedGrid()
+	if !cfg.Condition.Conditional() {
+		return noise(cfg.Seed, fixedStream, n, cfg.ZDim), nil
+	}
+	col := noise(cfg.Seed, fixedStream, cols, cfg.ZDim)
+	z, labels := make([]float32, 0, n*cfg.ZDim), make([]int32, 0, n)
+	for row := range n / cols {
+		z = append(z, col...)
+		for range cols {
+			labels = append(labels, int32(row))
+		}
+	}
+	return z, labels
+}
 
 // History is everything recorded while training, saved with every checkpoint (gob: NaN and ±Inf
 // survive) so that a resumed or restored run draws the whole curves.
@@ -42,8 +72,8 @@ type Probe struct {
 	DFake                     float64 // mean D(G(z)) of the probe batch.
 }
 
-// Snapshot is the fixed-noise grid after Step iterations: FixedSamples images [n, 28, 28], stored
-// as bytes (0..255).
+// Snapshot is the fixed-noise grid after Step iterations: the images of Config.FixedGrid
+// [n, 28, 28], stored as bytes (0..255).
 type Snapshot struct {
 	Step   int
 	Pixels []byte
@@ -101,15 +131,21 @@ func trainRun(backend backends.Backend, cfg Config, dir string, grid *plotting.L
 	}
 	ds := set.Dataset(cfg.Batch).Shuffle(cfg.Seed).Infinite()
 	ds.SeekStep(int64(start))
-	fixedZ := noise(cfg.Seed, fixedStream, FixedSamples, cfg.ZDim)
+	fixedZ, fixedLabels := fixedInputs(cfg)
+	_, gridCols := cfg.FixedGrid()
 	if grid != nil && len(hist.Snapshots) > 0 {
 		last := hist.Snapshots[len(hist.Snapshots)-1]
-		showSamples(grid, last.Images(), last.Step)
+		showSamples(grid, last.Images(), gridCols, last.Step)
+	}
+	cond := cfg.Condition.Conditional()
+	title := "DCGAN on MNIST"
+	if cond {
+		title = fmt.Sprintf("conditional GAN (%v) on MNIST", cfg.Condition)
 	}
 
 	var live *plotting.Live
 	if !quiet && start < cfg.Steps {
-		live = plotting.NewLive("DCGAN on MNIST", cfg.Steps, "D loss", "G loss", "D(x)", "D(G(z))")
+		live = plotting.NewLive(title, cfg.Steps, "D loss", "G loss", "D(x)", "D(G(z))")
 		defer live.Done()
 		for i, d := range hist.DLoss {
 			live.Update(i+1, map[string]float64{"D loss": d, "G loss": hist.GLoss[i], "D(x)": hist.DReal[i], "D(G(z))": hist.DFake[i]})
@@ -131,29 +167,36 @@ func trainRun(backend backends.Backend, cfg Config, dir string, grid *plotting.L
 		t0 := time.Now()
 		if cfg.ProbeEvery > 0 && it < cfg.ProbeSteps && it%cfg.ProbeEvery == 0 {
 			z := noise(cfg.Seed, uint64(3*it+2), cfg.Batch, cfg.ZDim)
-			out, err := g.probe.Exec(tensors.FromFlatDataAndDimensions(z, cfg.Batch, cfg.ZDim))
+			out, err := g.probe.Exec(g.inputs(z, drawLabels(cfg.Seed, labelStream+uint64(3*it+2), cfg.Batch))...)
 			if err != nil {
 				return nil, nil, st, fmt.Errorf("dcgan: probe at %d: %w", it, err)
 			}
 			hist.Probes = append(hist.Probes, Probe{Step: it, NonSaturating: scalar(out[0]), Saturating: scalar(out[1]), DFake: scalar(out[2])})
 		}
-		// update_discriminator: fake_data = G(noise) outside the step, then D's step.
-		_, inputs, _, err := ds.Yield()
+		// update_discriminator: fake_data = G(noise) outside the step, then D's step. A
+		// conditional G is asked for random digits, and D is told the real images' digits and the
+		// ones the fakes were asked to show.
+		_, inputs, digits, err := ds.Yield()
 		if err != nil {
 			return nil, nil, st, fmt.Errorf("dcgan: data: %w", err)
 		}
 		z := noise(cfg.Seed, uint64(3*it), cfg.Batch, cfg.ZDim)
-		fakeOut, err := g.generate.Exec(tensors.FromFlatDataAndDimensions(z, cfg.Batch, cfg.ZDim))
+		fakeLabels := drawLabels(cfg.Seed, labelStream+uint64(3*it), cfg.Batch)
+		fakeOut, err := g.generate.Exec(g.inputs(z, fakeLabels)...)
 		if err != nil {
 			return nil, nil, st, fmt.Errorf("dcgan: generate at %d: %w", it, err)
 		}
-		dOut, err := g.dStep.Exec(inputs[0], fakeOut[0])
+		dIn := []any{inputs[0], fakeOut[0]}
+		if cond {
+			dIn = append(dIn, digits[0], tensors.FromFlatDataAndDimensions(fakeLabels, cfg.Batch))
+		}
+		dOut, err := g.dStep.Exec(dIn...)
 		if err != nil {
 			return nil, nil, st, fmt.Errorf("dcgan: update_discriminator at %d: %w", it, err)
 		}
-		// update_generator: new noise, G's step through the (frozen) D.
+		// update_generator: new noise (and digits), G's step through the (frozen) D.
 		z = noise(cfg.Seed, uint64(3*it+1), cfg.Batch, cfg.ZDim)
-		gOut, err := g.gStep.Exec(tensors.FromFlatDataAndDimensions(z, cfg.Batch, cfg.ZDim))
+		gOut, err := g.gStep.Exec(g.inputs(z, drawLabels(cfg.Seed, labelStream+uint64(3*it+1), cfg.Batch))...)
 		if err != nil {
 			return nil, nil, st, fmt.Errorf("dcgan: update_generator at %d: %w", it, err)
 		}
@@ -166,13 +209,13 @@ func trainRun(backend backends.Backend, cfg Config, dir string, grid *plotting.L
 		}
 
 		if (it+1)%cfg.EpochSteps == 0 || it+1 == cfg.Steps {
-			pix, err := g.images(g.sample, fixedZ)
+			pix, err := g.images(g.sample, fixedZ, fixedLabels)
 			if err != nil {
 				return nil, nil, st, err
 			}
 			hist.Snapshots = append(hist.Snapshots, Snapshot{Step: it + 1, Pixels: toBytes(pix)})
 			if grid != nil {
-				showSamples(grid, pix, it+1)
+				showSamples(grid, pix, gridCols, it+1)
 			}
 			if err := save(); err != nil {
 				return nil, nil, st, err
@@ -210,9 +253,10 @@ func median(d []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-// showSamples draws the fixed-noise samples (flat [n, 28, 28] in [0, 1]) in the live picture.
-func showSamples(live *plotting.LivePicture, images []float32, step int) {
-	pic, err := plotting.ImageGridFlat(images, len(images)/(28*28), 28, 28, 1, plotting.GridCols(8))
+// showSamples draws the fixed-noise samples (flat [n, 28, 28] in [0, 1]) in the live picture, in
+// rows of cols images.
+func showSamples(live *plotting.LivePicture, images []float32, cols, step int) {
+	pic, err := plotting.ImageGridFlat(images, len(images)/(28*28), 28, 28, 1, plotting.GridCols(cols))
 	if err == nil {
 		_ = live.Update(pic, fmt.Sprintf("iteration %d", step))
 	}
