@@ -27,3 +27,14 @@ func TestProcessCountsWork(t *testing.T) {
 		t.Errorf("sleeping 100 ms cost %v of CPU", d)
 	}
 }
+
+// TestLoadAverage: where /proc/loadavg exists the load is a finite number ≥ 0.
+func TestLoadAverage(t *testing.T) {
+	l, err := LoadAverage()
+	if err != nil {
+		t.Skip(err)
+	}
+	if !(l >= 0) || l > 1e6 {
+		t.Errorf("load average %v", l)
+	}
+}
