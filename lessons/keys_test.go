@@ -2,6 +2,7 @@ package lessons_test
 
 import (
 	"github.com/dl4go/dl4go/lessons"
+	"github.com/dl4go/dl4go/lessons/a3c"
 	"github.com/dl4go/dl4go/lessons/alphago"
 	"github.com/dl4go/dl4go/lessons/audio"
 	"github.com/dl4go/dl4go/lessons/bert"
@@ -26,6 +27,7 @@ type entry struct {
 // lessonsByName has every lesson package, by folder name: a new lesson adds itself here
 // (TestLessonContract says so when it is missing).
 var lessonsByName = map[string]entry{
+	"a3c":         {a3c.Lesson, a3c.Quick()},
 	"alphago":     {alphago.Lesson, alphago.Quick()},
 	"audio":       {audio.Lesson, audio.Quick()},
 	"bert":        {bert.Lesson, bert.Quick()},
