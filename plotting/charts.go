@@ -271,7 +271,7 @@ func Heatmap(title string, z [][]float64, xLabels, yLabels []string, options ...
 	h.SetXAxis(xLabels)
 	so := []charts.SeriesOpts{}
 	if cfg.cellText != nil {
-		formatter, err := cellTextFormatter(cfg.cellText, rows, cols)
+		formatter, err := cellTextFormatter(cfg.cellText, rows, cols, !cfg.cellTextOnly)
 		if err != nil {
 			return nil, fmt.Errorf("plotting.Heatmap %q: %w", title, err)
 		}
@@ -284,10 +284,11 @@ func Heatmap(title string, z [][]float64, xLabels, yLabels []string, options ...
 	return FromEcharts(h), nil
 }
 
-// cellTextFormatter returns the label formatter of WithCellText. go-echarts
+// cellTextFormatter returns the label formatter of WithCellText (withValue:
+// the text, then the value rounded) or WithCellLabels (the text alone). go-echarts
 // JSON-escapes a function's body, so the script holds no double quote or
 // backslash: strings are single-quoted, and texts may not contain quotes.
-func cellTextFormatter(text [][]string, rows, cols int) (string, error) {
+func cellTextFormatter(text [][]string, rows, cols int, withValue bool) (string, error) {
 	if len(text) != rows {
 		return "", fmt.Errorf("%d rows of cell text for %d rows", len(text), rows)
 	}
@@ -305,9 +306,11 @@ func cellTextFormatter(text [][]string, rows, cols int) (string, error) {
 		}
 		jsRows[r] = "[" + strings.Join(cells, ",") + "]"
 	}
-	return string(opts.FuncOpts(fmt.Sprintf(
-		`function(p){var t=[%s][p.value[1]][p.value[0]],v=p.value[2];return typeof v===typeof 0?t+' '+Math.round(v):t}`,
-		strings.Join(jsRows, ",")))), nil
+	body := `function(p){var t=[%s][p.value[1]][p.value[0]],v=p.value[2];return typeof v===typeof 0?t+' '+Math.round(v):t}`
+	if !withValue {
+		body = `function(p){return [%s][p.value[1]][p.value[0]]}`
+	}
+	return string(opts.FuncOpts(fmt.Sprintf(body, strings.Join(jsRows, ",")))), nil
 }
 
 // nonzero32 avoids go-echarts dropping a 0 min/max (omitempty): echarts

@@ -376,6 +376,23 @@ func TestHeatmapCellText(t *testing.T) {
 		if _, err := Heatmap("q", z, nil, nil, WithCellText(bad)); err == nil {
 			t.Errorf("WithCellText(%q) gave no error", bad)
 		}
+		if _, err := Heatmap("q", z, nil, nil, WithCellLabels(bad)); err == nil {
+			t.Errorf("WithCellLabels(%q) gave no error", bad)
+		}
+	}
+	if !strings.Contains(html, `+' '+Math.round(v)`) {
+		t.Errorf("WithCellText's formatter does not write the value after the text:\n%s", html)
+	}
+	// WithCellLabels: the text alone, no value after it.
+	c, err = Heatmap("q", z, nil, nil, WithCellLabels([][]string{{"0.91", ""}, {"", "0.12"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if html, err = c.HTML(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html, `[['0.91',''],['','0.12']]`) || strings.Contains(html, "Math.round(v)") {
+		t.Errorf("WithCellLabels' formatter should write the texts alone:\n%s", html)
 	}
 }
 

@@ -17,6 +17,7 @@ type config struct {
 	cellValues    int // -1 never, 0 auto, 1 always
 	zRange        *[2]float64
 	cellText      [][]string
+	cellTextOnly  bool // WithCellLabels: the text in place of the value
 	echarts       []charts.GlobalOpts
 }
 
@@ -68,7 +69,15 @@ func WithCellValues(show bool) Option {
 // NaN cell shows its text only. text must have the matrix's shape, and its
 // strings no quote or backslash.
 func WithCellText(text [][]string) Option {
-	return func(c *config) { c.cellText = text }
+	return func(c *config) { c.cellText, c.cellTextOnly = text, false }
+}
+
+// WithCellLabels writes text[row][col] in each [Heatmap] cell in place of its
+// value (an empty string leaves the cell blank): e.g. only the attention
+// weights that matter, formatted, over a map whose colour shows them all.
+// text must have the matrix's shape, and its strings no quote or backslash.
+func WithCellLabels(text [][]string) Option {
+	return func(c *config) { c.cellText, c.cellTextOnly = text, true }
 }
 
 // WithRange fixes the colour scale of a [Heatmap] to [lo, hi] (default: the
