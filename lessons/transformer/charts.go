@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
 	xlayers "github.com/dl4go/dl4go/gomlxext/layers"
 	"github.com/dl4go/dl4go/plotting"
 )
@@ -116,10 +119,27 @@ func (o *Outcome) ComparisonChart() (*plotting.Chart, error) {
 		plotting.WithAxisNames("", "share right"))
 }
 
-// DigitsChart draws both models' held-out exact match by the number of digits.
+// DigitsChart draws both models' held-out exact match by the number of digits (of the lengths the
+// test has: with one number in ten held out, there may be no held-out number of one digit).
 func (o *Outcome) DigitsChart() (*plotting.Chart, error) {
-	cats := []string{"1", "2", "3", "4", "5", "6"}
-	series := []plotting.Series{{Name: o.Transformer.Model.Name(), Y: o.TransformerEval.ByDigits}, {Name: o.GRU.Model.Name(), Y: o.GRUEval.ByDigits}}
+	count := make([]int, 6)
+	for _, e := range o.Test {
+		count[len(fmt.Sprint(e.N))-1]++
+	}
+	var cats []string
+	series := []plotting.Series{{Name: o.Transformer.Model.Name()}, {Name: o.GRU.Model.Name()}}
+	for d, n := range count {
+		if n == 0 {
+			continue
+		}
+		unit := "numbers"
+		if n == 1 {
+			unit = "number"
+		}
+		cats = append(cats, fmt.Sprintf("%d (%d %s)", d+1, n, unit))
+		series[0].Y = append(series[0].Y, o.TransformerEval.ByDigits[d])
+		series[1].Y = append(series[1].Y, o.GRUEval.ByDigits[d])
+	}
 	return plotting.Bar("held-out exact match by number of digits", cats, series, plotting.WithAxisNames("digits", "exact match"))
 }
 
@@ -134,7 +154,7 @@ func (o *Outcome) Translations(n int) string {
 		return got + " ✗"
 	}
 	for i, e := range o.Test[:min(n, len(o.Test))] {
-		fmt.Fprintf(&b, "%7d  %-70s %-12s | Transformer %-14s | GRU %s\n", e.N, e.English, e.Japanese,
+		fmt.Fprintf(&b, "%d  %s → %s\n        Transformer %s   GRU %s\n", e.N, e.English, e.Japanese,
 			mark(o.TransformerEval.Greedy[i], e.Japanese), mark(o.GRUEval.Greedy[i], e.Japanese))
 	}
 	return b.String()
@@ -166,8 +186,23 @@ func (o *Outcome) AttentionChart(n, block, head int) (*plotting.Chart, error) {
 		seen = "a training number"
 	}
 	title := fmt.Sprintf("%d (%s) → %s: block %d, head %d", n, seen, TargetVocab().Decode(out[0], ""), block, head)
-	return plotting.Heatmap(title, w[block][head], words(e.Source), rows, plotting.WithAxisNames("English word (key)", "kanji written (query)"),
-		plotting.WithSize("720px", "420px"))
+	m0 := w[block][head]
+	cells := make([][]string, len(m0))
+	for r, row := range m0 {
+		cells[r] = make([]string, len(row))
+		for c, v := range row {
+			if v >= 0.1 { // the weights that matter; the rest is colour
+				cells[r][c] = fmt.Sprintf("%.2f", v)
+			}
+		}
+	}
+	src := words(e.Source)
+	// Every English word labelled (echarts would skip every other one), slanted to fit.
+	xAxis := opts.XAxis{Type: "category", Data: src, Name: "English word (key)", NameLocation: "middle", NameGap: 45,
+		AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: 30}, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}
+	return plotting.Heatmap(title, m0, src, rows, plotting.WithAxisNames("English word (key)", "kanji written (query)"),
+		plotting.WithCellLabels(cells), plotting.WithRange(0, 1), plotting.WithSize("720px", "440px"),
+		plotting.WithEcharts(charts.WithXAxisOpts(xAxis)))
 }
 
 // ReorderExamples returns the first k held-out test numbers of six digits: those whose English
