@@ -263,6 +263,23 @@ func RoundingShift(samples []shapes.Sample) (mean, largest float64) {
 	return mean / float64(max(n, 1)), largest
 }
 
+// MostShifted finds the object whose box RoI Pool's rounding moves most (the sum over its four
+// edges, as in RoundingShift): the index of its sample and of the object in it; -1, -1 when
+// there are no objects.
+func MostShifted(samples []shapes.Sample) (sample, object int) {
+	sample, object = -1, -1
+	best := -1.0
+	for i, s := range samples {
+		for j, o := range s.Objects {
+			d, _ := RoundingShift([]shapes.Sample{{Objects: []shapes.Object{o}}})
+			if d > best {
+				best, sample, object = d, i, j
+			}
+		}
+	}
+	return sample, object
+}
+
 // MisalignmentPicture draws what each pooler takes from the stride-4 feature map for box b of
 // sample s (an object's box, say), with the cells as a grey grid: left, RoI Pool's box rounded
 // to whole cells (red) and its size×size bins of whole cells; right, RoI Align's bins on the

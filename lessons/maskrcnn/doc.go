@@ -50,7 +50,7 @@
 // RoI Pool rounds the region to whole feature cells (RoundingShift measures by how much on the
 // data), splits it into 7×7 bins of whole cells and takes each bin's maximum; RoI Align keeps
 // the real coordinates, takes 4 bilinearly interpolated points per bin and averages them.
-// MisalignmentPicture draws both on a box. The pictures: Family, InstancesPicture,
-// Model.AnchorsPicture, ModelOutcome.ProposalsPicture, InstancesPicture and FCNPicture,
-// Outcome.ComparePicture, LossChart and MaskIoUChart.
+// MisalignmentPicture draws both on a box (MostShifted finds the one rounding moves most).
+// The pictures: Family, InstancesPicture, Model.AnchorsPicture, ModelOutcome.ProposalsPicture,
+// InstancesPicture and FCNPicture, Outcome.ComparePicture, LossChart and MaskIoUChart.
 package maskrcnn

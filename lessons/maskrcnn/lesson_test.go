@@ -245,6 +245,18 @@ func TestRoundingShift(t *testing.T) {
 	}
 }
 
+// TestMostShifted: of a box on the grid and one 2 pixels off it, the second moves most.
+func TestMostShifted(t *testing.T) {
+	on := shapes.Object{Box: detection.Box{X0: 4, Y0: 8, X1: 16, Y1: 20}}
+	off := shapes.Object{Box: detection.Box{X0: 6, Y0: 8, X1: 16, Y1: 22}}
+	if i, j := MostShifted([]shapes.Sample{{Objects: []shapes.Object{on}}, {Objects: []shapes.Object{on, off}}}); i != 1 || j != 1 {
+		t.Errorf("most shifted: sample %d object %d, want 1 1", i, j)
+	}
+	if i, j := MostShifted(nil); i != -1 || j != -1 {
+		t.Errorf("no objects: %d %d, want -1 -1", i, j)
+	}
+}
+
 // TestConfigChecks: settings that cannot train say what is wrong.
 func TestConfigChecks(t *testing.T) {
 	for name, edit := range map[string]func(*Config){
