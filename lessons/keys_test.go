@@ -14,6 +14,7 @@ import (
 	"github.com/dl4go/dl4go/lessons/gcn"
 	"github.com/dl4go/dl4go/lessons/maml"
 	"github.com/dl4go/dl4go/lessons/maskrcnn"
+	"github.com/dl4go/dl4go/lessons/metric"
 	"github.com/dl4go/dl4go/lessons/rl"
 	"github.com/dl4go/dl4go/lessons/transformer"
 )
@@ -38,6 +39,7 @@ var lessonsByName = map[string]entry{
 	"example":     {example.Lesson, example.Quick()},
 	"gcn":         {gcn.Lesson, gcn.Quick()},
 	"maml":        {maml.Lesson, maml.Quick()},
+	"metric":      {metric.Lesson, metric.Quick()},
 	"maskrcnn":    {maskrcnn.Lesson, maskrcnn.Quick()},
 	"rl":          {rl.Lesson, rl.Quick()},
 	"transformer": {transformer.Lesson, transformer.Quick()},
