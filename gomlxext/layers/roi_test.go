@@ -257,12 +257,21 @@ func TestRoIAgainstLoops(t *testing.T) {
 }
 
 // TestRoIGradients checks the gradient with respect to the features against finite differences
-// of Σ out·weights, for both ops.
+// of Σ out·weights, for both ops, on boxes of every kind (randomCase: across the border, tiny,
+// wider than the map) and on bins of several cells (wideBinsCase).
 func TestRoIGradients(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 1))
 	backend := gomlxext.MustBackend()
-	for _, align := range []bool{true, false} {
-		rc := wideBinsCase(rng)
+	for _, tc := range []struct {
+		align   bool
+		wide    bool
+		nonzero int // cells that must get a gradient
+	}{{true, false, 10}, {false, false, 10}, {true, true, 30}, {false, true, 30}} {
+		align := tc.align
+		rc := randomCase(rng)
+		if tc.wide {
+			rc = wideBinsCase(rng)
+		}
 		weights := make([]float64, rc.batch*rc.nb*rc.size*rc.size*rc.c)
 		for i := range weights {
 			weights[i] = rng.NormFloat64()
@@ -303,8 +312,8 @@ func TestRoIGradients(t *testing.T) {
 				nonzero++
 			}
 		}
-		if worst > 1e-6 || nonzero < 30 {
-			t.Errorf("align=%v: gradient differs from finite differences by %g (%d cells with a gradient)", align, worst, nonzero)
+		if worst > 1e-6 || nonzero < tc.nonzero {
+			t.Errorf("align=%v wide=%v: gradient differs from finite differences by %g (%d cells with a gradient)", align, tc.wide, worst, nonzero)
 		}
 	}
 }
