@@ -17,6 +17,7 @@ import (
 	"github.com/dl4go/dl4go/lessons/metric"
 	"github.com/dl4go/dl4go/lessons/rl"
 	"github.com/dl4go/dl4go/lessons/transformer"
+	"github.com/dl4go/dl4go/lessons/xai"
 )
 
 // entry is what the contract tests need of a lesson package.
@@ -42,5 +43,6 @@ var lessonsByName = map[string]entry{
 	"metric":      {metric.Lesson, metric.Quick()},
 	"maskrcnn":    {maskrcnn.Lesson, maskrcnn.Quick()},
 	"rl":          {rl.Lesson, rl.Quick()},
+	"xai":         {xai.Lesson, xai.Quick()},
 	"transformer": {transformer.Lesson, transformer.Quick()},
 }
