@@ -87,8 +87,15 @@ const (
 	AllTriplets Mining = iota
 	// BatchHard keeps, for each anchor, its farthest positive and its nearest negative in the batch
 	// (Hermans, Beyer & Leibe, 2017); the quadruplet's negative pair is the nearest pair of two
-	// samples of different classes, neither the anchor's.
+	// samples of different classes, neither the anchor's. From a fresh network it can collapse
+	// every embedding into one point (the loss then sticks at the margin), as FaceNet warns.
 	BatchHard
+	// SemiHard keeps, for each positive pair (a, p), the nearest negative that is still farther
+	// than p — a triplet with a loss below the margin — or, when every negative is nearer than p,
+	// the farthest negative (FaceNet, Schroff et al., 2015; TensorFlow's triplet_semihard_loss).
+	// For the quadruplet loss the negative pair is chosen the same way among the pairs (i, j) in
+	// which j is i's nearest sample of a third class (neither i's nor the anchor's).
+	SemiHard
 )
 
 // MetricLossBuilder configures an in-batch metric-learning loss; create it with MetricLoss, set
@@ -118,8 +125,8 @@ func (b *MetricLossBuilder) Contrastive() *MetricLossBuilder { b.kind = Contrast
 // Triplet selects the triplet loss, over the triplets chosen by Mining.
 func (b *MetricLossBuilder) Triplet() *MetricLossBuilder { b.kind = Triplet; return b }
 
-// Quadruplet selects the quadruplet loss; it is always mined batch-hard (every quadruplet of a
-// batch would be batch⁴ terms).
+// Quadruplet selects the quadruplet loss, mined BatchHard or SemiHard (AllTriplets counts as
+// BatchHard: every quadruplet of a batch would be batch⁴ terms).
 func (b *MetricLossBuilder) Quadruplet() *MetricLossBuilder { b.kind = Quadruplet; return b }
 
 // Mining sets how triplets are chosen (default AllTriplets).
@@ -133,8 +140,8 @@ func (b *MetricLossBuilder) PairMargin(m float64) *MetricLossBuilder { b.pairMar
 
 // Done builds the loss. It returns the mean loss (a scalar) and the fraction of the terms it
 // averaged that are non-zero (a scalar, no gradient): pairs for the contrastive loss, triplets
-// for AllTriplets, anchors for BatchHard and the quadruplet loss. Anchors without a positive or
-// a negative in the batch are left out.
+// for AllTriplets, anchors for BatchHard, positive pairs for SemiHard. Anchors without a positive
+// or a negative in the batch (or, for the quadruplet loss, without a negative pair) are left out.
 func (b *MetricLossBuilder) Done() (loss, active *Node) {
 	emb, labels := b.emb, b.labels
 	if emb.Rank() != 2 || labels.Rank() != 1 || labels.Shape().Dimensions[0] != emb.Shape().Dimensions[0] || !labels.DType().IsInt() {
@@ -170,6 +177,10 @@ func (b *MetricLossBuilder) Done() (loss, active *Node) {
 			break
 		}
 		big := Scalar(g, dt, 1e6)
+		if b.mining == SemiHard {
+			loss, active = b.semiHard(dist, pos, neg, big)
+			break
+		}
 		hardPos := ReduceMax(Where(pos, dist, ZerosLike(dist)), -1)            // [n] farthest positive
 		hardNeg := ReduceMin(Where(neg, dist, BroadcastToDims(big, n, n)), -1) // [n] nearest negative
 		valid := Mul(f(ReduceLogicalOr(pos, -1)), f(ReduceLogicalOr(neg, -1))) // [n]
@@ -189,4 +200,39 @@ func (b *MetricLossBuilder) Done() (loss, active *Node) {
 		panic(fmt.Sprintf("layers.MetricLoss: unknown loss kind %d", b.kind))
 	}
 	return loss, StopGradient(active)
+}
+
+// semiHard builds the SemiHard triplet or quadruplet loss from the distances dist [n, n] and the
+// positive and negative masks [n, n].
+func (b *MetricLossBuilder) semiHard(dist, pos, neg, big *Node) (loss, active *Node) {
+	g, dt := dist.Graph(), dist.DType()
+	n := dist.Shape().Dimensions[0]
+	f := func(mask *Node) *Node { return ConvertDType(mask, dt) }
+	// pick[a, p] chooses, among candidates c with distances cand [a, c] (where ok [a, c]), the
+	// nearest farther than D[a, p], else the farthest: [n, n], and whether a has any candidate [n].
+	pick := func(cand, ok *Node) (*Node, *Node) {
+		c3 := BroadcastToDims(ExpandAxes(cand, 1), n, n, n) // [a, p, c]
+		ok3 := BroadcastToDims(ExpandAxes(ok, 1), n, n, n)
+		farther := LogicalAnd(ok3, GreaterThan(c3, BroadcastToDims(ExpandAxes(dist, 2), n, n, n)))
+		semi := ReduceMin(Where(farther, c3, BroadcastToDims(big, n, n, n)), -1) // [a, p]
+		far := ReduceMax(Where(ok, cand, ZerosLike(cand)), -1)                   // [a]
+		chosen := Where(ReduceLogicalOr(farther, -1), semi, BroadcastToDims(ExpandAxes(far, 1), n, n))
+		return chosen, ReduceLogicalOr(ok, -1)
+	}
+	dn, hasNeg := pick(dist, neg)
+	l := TripletLoss(dist, dn, b.margin) // [a, p]
+	valid := Mul(f(pos), ExpandAxes(f(hasNeg), 1))
+	if b.kind == Quadruplet {
+		// nn[a, i]: distance from i to its nearest sample of a class that is neither i's nor a's.
+		third := LogicalAnd(ExpandAxes(neg, 0), LogicalAnd(ExpandAxes(neg, 2), ExpandAxes(neg, 1))) // [a, i, j]
+		d3 := BroadcastToDims(ExpandAxes(dist, 0), n, n, n)
+		nn := ReduceMin(Where(third, d3, BroadcastToDims(big, n, n, n)), -1) // [a, i]
+		has := ReduceLogicalOr(third, -1)                                    // [a, i]
+		dnn, hasPair := pick(nn, has)
+		l = Add(l, TripletLoss(dist, dnn, b.pairMargin))
+		valid = Mul(valid, ExpandAxes(f(hasPair), 1))
+	}
+	nonZero := f(GreaterThan(l, ScalarZero(g, dt)))
+	meanOver := func(x, w *Node) *Node { return Div(ReduceAllSum(Mul(x, w)), MaxScalar(ReduceAllSum(w), 1)) }
+	return meanOver(l, valid), meanOver(nonZero, valid)
 }

@@ -80,6 +80,53 @@ func wantMetricLoss(kind MetricLossKind, mining Mining, m, m2 float64, labels []
 			}
 		}
 		return sum / count, nz / count
+	case mining == SemiHard:
+		// semi picks, among candidate distances, the nearest farther than dp, else the farthest.
+		semi := func(dp float64, cand []float64) float64 {
+			best, far := math.Inf(1), 0.0
+			for _, c := range cand {
+				if c > dp {
+					best = math.Min(best, c)
+				}
+				far = math.Max(far, c)
+			}
+			if math.IsInf(best, 1) {
+				return far
+			}
+			return best
+		}
+		for a := range n {
+			var negs, pairs []float64
+			for j := range n {
+				if labels[j] == labels[a] {
+					continue
+				}
+				negs = append(negs, d[a][j])
+				nearest := math.Inf(1)
+				for k := range n {
+					if labels[k] != labels[a] && labels[k] != labels[j] {
+						nearest = math.Min(nearest, d[j][k])
+					}
+				}
+				if !math.IsInf(nearest, 1) {
+					pairs = append(pairs, nearest)
+				}
+			}
+			if len(negs) == 0 || (kind == Quadruplet && len(pairs) == 0) {
+				continue
+			}
+			for p := range n {
+				if p == a || labels[p] != labels[a] {
+					continue
+				}
+				l := relu(d[a][p] - semi(d[a][p], negs) + m)
+				if kind == Quadruplet {
+					l += relu(d[a][p] - semi(d[a][p], pairs) + m2)
+				}
+				add(l)
+			}
+		}
+		return sum / count, nz / count
 	}
 	for a := range n {
 		hp, hn, hpair := -1.0, math.Inf(1), math.Inf(1)
@@ -142,9 +189,11 @@ func TestMetricLoss(t *testing.T) {
 		{"triplet/all", Triplet, AllTriplets},
 		{"triplet/batch-hard", Triplet, BatchHard},
 		{"quadruplet", Quadruplet, BatchHard},
+		{"triplet/semi-hard", Triplet, SemiHard},
+		{"quadruplet/semi-hard", Quadruplet, SemiHard},
 	}
 	for _, c := range cases {
-		for _, m := range []float64{0.5, 2} {
+		for _, m := range []float64{0.3, 0.5, 2} {
 			exec := MustNewExec(backend, func(x, l *Node) []*Node {
 				b := MetricLoss(x, l).Mining(c.mining).Margin(m).PairMargin(m / 2)
 				switch c.kind {

@@ -36,15 +36,14 @@ func (o *Outcome) LossChart() (*plotting.Chart, error) {
 
 // ActiveChart draws, for every network, the fraction of its batch's triplets with a non-zero
 // triplet loss (at the triplet margin) against the step — the triplets that still teach
-// anything — and, for the batch-hard network, the fraction of its mined (hardest) triplets that
-// are active.
+// anything — and, for the semi-hard network, the fraction of its mined triplets that are active.
 func (o *Outcome) ActiveChart() (*plotting.Chart, error) {
 	var series []plotting.Series
 	for _, m := range o.Models {
 		series = append(series, plotting.Series{Name: string(m.Loss) + ": all triplets", Y: m.Curve.ActiveTriplets})
 	}
-	if i, err := o.model(TripletHard); err == nil {
-		series = append(series, plotting.Series{Name: "triplet (batch-hard): its mined triplets", Y: o.Models[i].Curve.Active})
+	if i, err := o.model(TripletSemiHard); err == nil {
+		series = append(series, plotting.Series{Name: "triplet (semi-hard): its mined triplets", Y: o.Models[i].Curve.Active})
 	}
 	return plotting.Line("fraction of active triplets (loss > 0) in each batch", nil, series,
 		plotting.WithAxisNames("step", "fraction active"), plotting.WithSmoothing(20))

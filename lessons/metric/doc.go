@@ -16,8 +16,10 @@
 //     histograms (Outcome.DistanceHistogramChart).
 //   - Triplet network, L = max(D_p − D_n + m, 0): only the order matters. Averaged over every
 //     triplet of a batch (a random triplet's expected loss), most triplets soon have zero loss and
-//     teach nothing (Outcome.ActiveChart); batch-hard mining keeps each anchor's farthest positive
-//     and nearest negative, which stay active.
+//     teach nothing (Outcome.ActiveChart). Semi-hard mining (FaceNet) keeps, for each positive
+//     pair, the nearest negative still beyond the positive — a triplet inside the margin, so it
+//     stays active. (Batch-hard mining, each anchor's farthest positive and nearest negative, is in
+//     gomlxext/layers too; from a fresh network it collapsed every embedding into one point here.)
 //   - Quadruplet loss: the triplet term plus max(D_p − D_nn + m₂, 0), a negative pair of two other
 //     classes, so that intra-class distances are smaller than inter-class ones in general, not
 //     only around each anchor (Outcome.OverlapChart measures exactly that on held-out images).
@@ -26,7 +28,7 @@
 // MNIST test images — k-NN (k = 5) accuracy on the seen digits against a gallery of training
 // images, recall@1 of the unseen digits among themselves — and scores two baselines the same way:
 // raw pixels and PCA of the pixels to the embedding's size. Outcome.Result is the RESULT line, for
-// the batch-hard triplet network. Formulas checks the losses against the formulas by hand.
+// the semi-hard triplet network. Formulas checks the losses against the formulas by hand.
 //
 // Time to run on 2 cores with the pure-Go engine: see the notebook's header (the four networks
 // dominate). Training is checkpointed (an interrupted run resumes; a finished one is restored

@@ -22,5 +22,5 @@ func ExampleRun() {
 	cfg.Quiet = true
 	out := must.M1(metric.Run(cfg))
 	fmt.Println(out.Result().Metric, out.Result().OK())
-	// Output: triplet_batchhard_knn5_test_accuracy_digits_0_6 true
+	// Output: triplet_semihard_knn5_test_accuracy_digits_0_6 true
 }

@@ -42,7 +42,7 @@ type Config struct {
 	// each query set give the pair-distance statistics (histograms, overlap).
 	Gallery, SeenQueries, UnseenQueries, K, OverlapImages int
 
-	// Thresholds for the batch-hard triplet network (the lesson's model): k-NN accuracy on the
+	// Thresholds for the semi-hard triplet network (the lesson's model): k-NN accuracy on the
 	// seen digits and recall@1 on the unseen digits.
 	MinKNNAccuracy, MinUnseenRecall float64
 }
@@ -123,10 +123,10 @@ type saved struct {
 	SeenEmb, UnseenEmb [][][]float32
 }
 
-// Main is the lesson's model: the network trained with batch-hard triplet mining.
+// Main is the lesson's model: the network trained with semi-hard triplet mining.
 func (o *Outcome) Main() (*Model, *Scores) {
 	for i, m := range o.Models {
-		if m.Loss == TripletHard {
+		if m.Loss == TripletSemiHard {
 			return m, o.Scores[i]
 		}
 	}
@@ -140,18 +140,18 @@ func (c Config) digits(seen bool) string {
 	return fmt.Sprintf("digits_%d_9", c.SeenDigits)
 }
 
-// Result is the lesson's RESULT line: the batch-hard triplet network's k-NN (k = K) accuracy on
+// Result is the lesson's RESULT line: the semi-hard triplet network's k-NN (k = K) accuracy on
 // the seen digits' test images; when that passes but its recall@1 on the unseen digits misses
 // MinUnseenRecall, the line reports that instead (ok=false).
 func (o *Outcome) Result() lessons.Result {
 	c := o.Config
 	_, s := o.Main()
-	r := lessons.Result{Lesson: Lesson.ID, Metric: fmt.Sprintf("triplet_batchhard_knn%d_test_accuracy_%s", c.K, c.digits(true)), Value: s.KNNAccuracy, Threshold: c.MinKNNAccuracy}
+	r := lessons.Result{Lesson: Lesson.ID, Metric: fmt.Sprintf("triplet_semihard_knn%d_test_accuracy_%s", c.K, c.digits(true)), Value: s.KNNAccuracy, Threshold: c.MinKNNAccuracy}
 	if !r.OK() {
 		return r
 	}
 	if s.UnseenRecall1 < c.MinUnseenRecall {
-		return lessons.Result{Lesson: Lesson.ID, Metric: "triplet_batchhard_recall_at_1_unseen_" + c.digits(false), Value: s.UnseenRecall1, Threshold: c.MinUnseenRecall}
+		return lessons.Result{Lesson: Lesson.ID, Metric: "triplet_semihard_recall_at_1_unseen_" + c.digits(false), Value: s.UnseenRecall1, Threshold: c.MinUnseenRecall}
 	}
 	return r
 }

@@ -21,7 +21,7 @@ func TestQuickOutcome(t *testing.T) {
 	}
 	_, main := out.Main()
 	if raw := out.Baselines[0]; main.SeenOverlap >= raw.SeenOverlap {
-		t.Errorf("batch-hard triplet embedding: seen-digit overlap %.3f not below raw pixels' %.3f", main.SeenOverlap, raw.SeenOverlap)
+		t.Errorf("semi-hard triplet embedding: seen-digit overlap %.3f not below raw pixels' %.3f", main.SeenOverlap, raw.SeenOverlap)
 	}
 	// The contrastive loss pulls same-digit pairs closer than the triplet loss, which stops at the margin.
 	c, err := out.MedianSameDistance(ContrastiveLoss)
@@ -37,7 +37,7 @@ func TestQuickOutcome(t *testing.T) {
 		"overlap":  func() (any, error) { return out.OverlapChart() },
 		"hist":     func() (any, error) { return out.DistanceHistogramChart(ContrastiveLoss) },
 		"scatter":  func() (any, error) { return out.ScatterChart(QuadrupletLoss) },
-		"retrieve": func() (any, error) { return out.RetrievalPicture(TripletHard, true, 4) },
+		"retrieve": func() (any, error) { return out.RetrievalPicture(TripletSemiHard, true, 4) },
 	}
 	for name, f := range charts {
 		c, err := f()
@@ -60,7 +60,7 @@ func TestQuickOutcome(t *testing.T) {
 	if !again.Restored || s.KNNAccuracy != main.KNNAccuracy || s.UnseenRecall1 != main.UnseenRecall1 || len(again.Models[2].Curve.Active) != cfg.Steps {
 		t.Errorf("rerun: restored %v, k-NN %.4f recall %.4f (first %.4f, %.4f)", again.Restored, s.KNNAccuracy, s.UnseenRecall1, main.KNNAccuracy, main.UnseenRecall1)
 	}
-	if _, err := again.RetrievalPicture(TripletHard, false, 3); err != nil {
+	if _, err := again.RetrievalPicture(TripletSemiHard, false, 3); err != nil {
 		t.Errorf("retrieval picture of the restored run: %v", err)
 	}
 }

@@ -24,14 +24,14 @@ type Loss string
 
 // The four losses, in the order the lesson trains them.
 const (
-	ContrastiveLoss Loss = "contrastive"          // Siamese pairs, every pair of the batch
-	TripletAll      Loss = "triplet"              // every triplet of the batch (random triplets)
-	TripletHard     Loss = "triplet (batch-hard)" // each anchor's hardest positive and negative
-	QuadrupletLoss  Loss = "quadruplet"           // batch-hard, plus a negative pair
+	ContrastiveLoss Loss = "contrastive"         // Siamese pairs, every pair of the batch
+	TripletAll      Loss = "triplet"             // every triplet of the batch (random triplets)
+	TripletSemiHard Loss = "triplet (semi-hard)" // each positive pair's nearest negative beyond it
+	QuadrupletLoss  Loss = "quadruplet"          // semi-hard, plus a negative pair
 )
 
 // Losses are the four losses in training order.
-var Losses = []Loss{ContrastiveLoss, TripletAll, TripletHard, QuadrupletLoss}
+var Losses = []Loss{ContrastiveLoss, TripletAll, TripletSemiHard, QuadrupletLoss}
 
 // Curve is one model's training history, one entry per step.
 type Curve struct {
@@ -79,10 +79,10 @@ func lossOf(l Loss, cfg Config, emb, labels *G.Node) (loss, active *G.Node) {
 		return b.Contrastive().Margin(cfg.ContrastiveMargin).Done()
 	case TripletAll:
 		return b.Triplet().Mining(xlayers.AllTriplets).Margin(cfg.TripletMargin).Done()
-	case TripletHard:
-		return b.Triplet().Mining(xlayers.BatchHard).Margin(cfg.TripletMargin).Done()
+	case TripletSemiHard:
+		return b.Triplet().Mining(xlayers.SemiHard).Margin(cfg.TripletMargin).Done()
 	case QuadrupletLoss:
-		return b.Quadruplet().Margin(cfg.TripletMargin).PairMargin(cfg.PairMargin).Done()
+		return b.Quadruplet().Mining(xlayers.SemiHard).Margin(cfg.TripletMargin).PairMargin(cfg.PairMargin).Done()
 	}
 	panic(fmt.Sprintf("metric: unknown loss %q", l))
 }
