@@ -6,6 +6,7 @@ import (
 	"github.com/dl4go/dl4go/lessons/alphago"
 	"github.com/dl4go/dl4go/lessons/audio"
 	"github.com/dl4go/dl4go/lessons/bert"
+	"github.com/dl4go/dl4go/lessons/cgan"
 	"github.com/dl4go/dl4go/lessons/ctc"
 	"github.com/dl4go/dl4go/lessons/dcgan"
 	"github.com/dl4go/dl4go/lessons/detection"
@@ -33,6 +34,7 @@ var lessonsByName = map[string]entry{
 	"alphago":     {alphago.Lesson, alphago.Quick()},
 	"audio":       {audio.Lesson, audio.Quick()},
 	"bert":        {bert.Lesson, bert.Quick()},
+	"cgan":        {cgan.Lesson, cgan.Quick()},
 	"ctc":         {ctc.Lesson, ctc.Quick()},
 	"dcgan":       {dcgan.Lesson, dcgan.Quick()},
 	"detection":   {detection.Lesson, detection.Quick()},

@@ -1,0 +1,95 @@
+package cgan
+
+import (
+	"github.com/dl4go/dl4go/lessons"
+	"github.com/dl4go/dl4go/lessons/dcgan"
+)
+
+// Lesson describes lesson 16 to the lesson kit. It trains lesson 15's networks with lesson 15's
+// training step and judges them with lesson 15's judge, so dcgan's code is part of its revision.
+var Lesson = lessons.Lesson{ID: "16", Name: "cgan", Uses: []string{"dcgan"}}
+
+// Config sizes the lesson: every GAN in Conditions is lesson 15's pair of networks, trained by
+// lesson 15's step for the same Steps, told the digit in its own way. Every exported field but the
+// embedded Options is part of the run's key.
+type Config struct {
+	lessons.Options `json:"-"`
+
+	// Conditions are the GANs trained, one after the other, each for Steps iterations: the first is
+	// the lesson's conditional GAN (its RESULT line), the others are compared with it at the same
+	// budget. Full and Quick train the report's design (dcgan.InputLabels), the projection
+	// discriminator (dcgan.ProjectedLabels) and lesson 15's unconditional DCGAN.
+	Conditions []dcgan.Conditioning
+
+	ZDim      int // length of the noise vector z.
+	GFeatures int // generator: channels of its 14×14 maps (dcgan.Config.GFeatures).
+	DFeatures int // discriminator: channels of its 14×14 map (dcgan.Config.DFeatures).
+	Batch     int // images per step, real and fake each.
+	Steps     int // iterations (one D step and one G step) of every GAN.
+	// EpochSteps is the number of iterations between two snapshots of the fixed grid (its
+	// judged scores are the stability curves).
+	EpochSteps   int
+	LearningRate float64 // Adam's learning rate, both players.
+	Beta1        float64 // Adam's β₁, both players.
+	Seed         uint64
+	// Samples is how many fresh samples of each GAN the judge classifies at the end: digit i mod 10
+	// is requested in sample i, so every digit equally often.
+	Samples int
+	// Judge is lesson 15's MNIST classifier (the same run as lesson 15's, cached once for both).
+	Judge dcgan.JudgeConfig
+	// MinProb is the judge probability from which a verdict counts as confident (0.9).
+	MinProb float64
+
+	// Threshold is the fraction of samples of the lesson's GAN on which the judge's digit (its
+	// argmax) must be the requested one; ConfidentThreshold the fraction on which it must also be
+	// confident (probability ≥ MinProb); 0 asserts nothing.
+	Threshold, ConfidentThreshold float64
+}
+
+// Full is the notebook's experiment: three GANs of 1600 iterations of batch 8 (lesson 15's
+// learning rate 2e-4), sized for the 5-minute budget of a full run on 2 cores (about 0.04 s per
+// iteration, and the judge's 1.5 minutes when lesson 15 has not trained it), judged by lesson 15's
+// FullJudge on 1000 samples each (what was measured: docs/experiments/cgan.md).
+func Full() Config {
+	return Config{
+		Conditions: []dcgan.Conditioning{dcgan.InputLabels, dcgan.ProjectedLabels, dcgan.Unconditional},
+		ZDim:       32, GFeatures: 64, DFeatures: 32, Batch: 8,
+		Steps: 1600, EpochSteps: 200,
+		LearningRate: 2e-4, Beta1: 0.5, Seed: 16,
+		Samples: 1000, Judge: dcgan.FullJudge(), MinProb: 0.9,
+		Threshold: 0.90, ConfidentThreshold: 0.80,
+	}
+}
+
+// Quick is the quick size: the same three GANs and code path, 150 iterations of batch 16 with a
+// learning rate of 6e-4 (at 2e-4 the labels-as-input GAN agreed with the request on 24–29% of the
+// samples after 150 iterations, at 6e-4 on 64%), a briefly trained judge; the judge must agree
+// with the requested digit on 40% of 500 samples.
+func Quick() Config {
+	c := Full()
+	c.Steps, c.EpochSteps, c.Batch, c.LearningRate = 150, 50, 16, 6e-4
+	c.Samples = 500
+	c.Judge = dcgan.QuickJudge()
+	c.Threshold, c.ConfidentThreshold = 0.40, 0
+	return c
+}
+
+// Size returns Quick when lessons.Quick() (DL4GO_QUICK=1), else Full.
+func Size() Config {
+	if lessons.Quick() {
+		return Quick()
+	}
+	return Full()
+}
+
+// gan is lesson 15's configuration of the GAN with conditioning cond.
+func (c Config) gan(cond dcgan.Conditioning) dcgan.Config {
+	g := dcgan.Full()
+	g.Options = c.Options
+	g.Condition = cond
+	g.ZDim, g.GFeatures, g.DFeatures, g.Batch = c.ZDim, c.GFeatures, c.DFeatures, c.Batch
+	g.Steps, g.EpochSteps, g.ProbeSteps, g.ProbeEvery = c.Steps, c.EpochSteps, 0, 0
+	g.LearningRate, g.Beta1, g.Seed = c.LearningRate, c.Beta1, c.Seed
+	g.Samples, g.Judge, g.MinProb = c.Samples, c.Judge, c.MinProb
+	return g
+}

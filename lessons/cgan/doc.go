@@ -1,0 +1,46 @@
+// Package cgan is lesson 16 of dl4go: a conditional GAN (Mirza & Osindero, 2014) that draws the
+// MNIST digit it is asked for, built from lesson 15's DCGAN (lessons/dcgan): its networks, its
+// training step and its judge.
+//
+// Start with Run(Size()): it trains (or restores) lesson 15's judge, then each GAN of
+// Config.Conditions for the same number of iterations, with a live view of the losses and of the
+// fixed grid (one row per requested digit, one column per noise vector), and returns an Outcome
+// whose methods draw every chart; Outcome.Result is the lesson's RESULT line.
+//
+// # The conditional game
+//
+// A plain GAN's generator cannot be told what to draw. A conditional GAN gives both players the
+// condition y, here the digit: G(z | y) draws from noise z and the label, D(x | y) is the
+// probability that the pair (image, label) is real, and the minimax game becomes
+//
+//	min_G max_D V(D, G) = E_{x,y}[log D(x | y)] + E_{z,y}[log(1 − D(G(z | y) | y))].
+//
+// D must now reject a good 3 presented as a 7, so G can only win by drawing the digit it was asked
+// for. Training is lesson 15's loop unchanged (dcgan.Train): D's step on real pairs (MNIST images
+// with their labels) and fake pairs (G's images with the random digits G was asked for), then G's
+// non-saturating step through D, asked for fresh random digits.
+//
+// # Two ways to feed the label (dcgan.Conditioning)
+//
+//   - dcgan.InputLabels, the report's design: the one-hot label is concatenated to z in G and, as
+//     10 constant 28×28 maps, to D's image channels — D hears the digit from its first layer on.
+//   - dcgan.ProjectedLabels, a projection discriminator (Miyato & Koyama, 2018): G hears the digit
+//     the same way, but D reads the image alone and only its last layer hears the label,
+//     logit = ψ(φ(x)) + ⟨E[y], φ(x)⟩ with E a learned embedding: one weight vector per digit.
+//
+// In G both are the same: a dense layer over [z, onehot(y)] is a dense layer over z plus a learned
+// embedding of y (OneHotIsEmbedding checks it numerically).
+//
+// # What conditioning buys
+//
+// Lesson 15's unconditional DCGAN, trained for the same iterations, is the baseline: asked for a
+// digit it cannot hear, it agrees with the request 1 time in 10; the digits it draws are whatever
+// its game favoured (Outcome.ShareChart), and the same noise can change digit from one epoch to the
+// next (Outcome.ChangedChart). The judge's verdict after every epoch (Outcome.StabilityChart)
+// compares how steadily the three learn.
+//
+// Training is checkpointed per GAN in the run's folder under the user cache (see
+// lessons.Lesson.Open; the key covers every setting, this lesson's and lesson 15's code and the
+// engine); an interrupt saves a checkpoint and running the cell again resumes. A finished run keeps
+// its judged outcome and returns it at once.
+package cgan
