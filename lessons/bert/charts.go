@@ -13,9 +13,10 @@ func (h *History) LossChart() (*plotting.Chart, error) {
 	}, plotting.WithAxisNames("step", "cross entropy"), plotting.WithSmoothing(25))
 }
 
-// AccuracyChart draws the pre-training accuracies per step (smoothed): MLM top-1 at the masked
-// positions and NSP, with the held-out values of the evaluation (both NSP accuracies) as flat
-// reference lines.
+// AccuracyChart draws the pre-training accuracies on the training batches per step (smoothed):
+// MLM top-1 at the chosen positions (80/10/10-corrupted) and NSP, with the held-out values of the
+// evaluation as flat reference lines: MLM top-1 with every chosen position [MASK]ed, its two
+// baselines, and NSP with A and B held out.
 func (o *Outcome) AccuracyChart() (*plotting.Chart, error) {
 	h, ev := o.History, o.Eval
 	flat := func(v float64) []float64 {
@@ -26,10 +27,11 @@ func (o *Outcome) AccuracyChart() (*plotting.Chart, error) {
 		return out
 	}
 	return plotting.Line("BERT-mini pre-training accuracy (training batches; flat: held-out)", h.Step, []plotting.Series{
-		{Name: "MLM top-1", Y: h.MLMAcc}, {Name: "NSP", Y: h.NSPAcc},
-		{Name: "held-out MLM", Y: flat(ev.MLMAcc)}, {Name: "held-out NSP", Y: flat(ev.NSPAcc())},
-		{Name: "held-out NSP, random B held out too", Y: flat(ev.NSPWithinAcc())},
-		{Name: fmt.Sprintf("unigram baseline (%q)", ev.UnigramTok), Y: flat(ev.Unigram)},
+		{Name: "MLM top-1 (training, 80/10/10)", Y: h.MLMAcc}, {Name: "NSP (training)", Y: h.NSPAcc},
+		{Name: "held-out MLM top-1, all [MASK]", Y: flat(ev.MLM.Top1)},
+		{Name: fmt.Sprintf("unigram baseline (%q)", ev.UnigramTok), Y: flat(ev.Unigram.Top1)},
+		{Name: "bigram-context baseline", Y: flat(ev.Bigram.Top1)},
+		{Name: "held-out NSP (A and B held out)", Y: flat(ev.NSPHeldOut())},
 	}, plotting.WithAxisNames("step", "accuracy"), plotting.WithSmoothing(25), plotting.WithRange(0, 1))
 }
 

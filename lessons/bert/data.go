@@ -29,24 +29,47 @@ func splitSections(book *text.Corpus, n int, heldOut float64) (train, test *text
 	return (&text.Corpus{Name: book.Name, Documents: sections}).Split(heldOut)
 }
 
-// encodedCorpus is a corpus as WordPiece ids: docs[d][s] is sentence s of document d.
+// encodedCorpus is a corpus as WordPiece ids: docs[d][s] is sentence s of document (section) d.
 type encodedCorpus struct {
 	docs [][][]int
-	// flat[d] is document d as one token stream; splits lists (document, position) of every
-	// point where a document can be cut into a span A before and a span B after.
+	// source[d] is the index in sources of the document section d comes from.
+	source  []int
+	sources []string
+	// flat[d] is section d as one token stream; splits lists (section, position) of every point
+	// where a section can be cut into a span A before and a span B after.
 	flat   [][]int
 	splits [][2]int
-	// randomFrom are the documents a random B comes from, never A's own; nil means flat's. For
-	// the held-out text it is the whole book, so that held-out pairs are drawn as pre-training
-	// draws them (see withRandomFrom).
+	// randomFrom are the sections a random B comes from, never A's own; nil means flat's. For
+	// the held-out text's comparison passes it is another part of the corpus (see withRandomFrom).
 	randomFrom [][]int
+	// sameSource draws a random B from the sections of A's own document only.
+	sameSource bool
 }
 
-// withRandomFrom returns e with docs as the documents random B's come from (e is unchanged).
+// withRandomFrom returns e with docs as the sections random B's come from (e is unchanged).
 func (e *encodedCorpus) withRandomFrom(docs [][]int) *encodedCorpus {
 	c := *e
 	c.randomFrom = docs
 	return &c
+}
+
+// withinSource returns e restricted to the documents that have at least two sections, each random
+// B drawn from A's own document (e is unchanged).
+func (e *encodedCorpus) withinSource() *encodedCorpus {
+	count := map[int]int{}
+	for _, s := range e.source {
+		count[s]++
+	}
+	var docs [][][]int
+	var src []int
+	for d, doc := range e.docs {
+		if count[e.source[d]] >= 2 {
+			docs, src = append(docs, doc), append(src, e.source[d])
+		}
+	}
+	c := newEncodedCorpus(docs, src, e.sources)
+	c.sameSource = true
+	return c
 }
 
 // sameDoc reports whether a and b are the same document (the same backing array).
@@ -55,24 +78,34 @@ func sameDoc(a, b []int) bool { return len(a) > 0 && len(b) > 0 && &a[0] == &b[0
 // minSpan is the fewest tokens of A and of B around a split point.
 const minSpan = 4
 
-func encodeCorpus(c *text.Corpus, v *Vocab) *encodedCorpus {
+// encodeCorpus encodes sections with v, remembering each section's document.
+func encodeCorpus(sections []Section, v *Vocab) *encodedCorpus {
 	var docs [][][]int
-	for _, d := range c.Documents {
+	var src []int
+	var names []string
+	index := map[string]int{}
+	for _, sec := range sections {
 		var doc [][]int
-		for _, s := range d.Sentences {
+		for _, s := range sec.Sentences {
 			if ids := v.Encode(s); len(ids) > 0 {
 				doc = append(doc, ids)
 			}
 		}
-		docs = append(docs, doc)
+		i, ok := index[sec.Doc]
+		if !ok {
+			i = len(names)
+			index[sec.Doc], names = i, append(names, sec.Doc)
+		}
+		docs, src = append(docs, doc), append(src, i)
 	}
-	return newEncodedCorpus(docs)
+	return newEncodedCorpus(docs, src, names)
 }
 
-// newEncodedCorpus indexes docs (documents of sentences of token ids) for sampling.
-func newEncodedCorpus(docs [][][]int) *encodedCorpus {
-	e := &encodedCorpus{}
-	for _, doc := range docs {
+// newEncodedCorpus indexes docs (sections of sentences of token ids; source[d] the index in
+// sources of section d's document, or nil for one document) for sampling.
+func newEncodedCorpus(docs [][][]int, source []int, sources []string) *encodedCorpus {
+	e := &encodedCorpus{sources: sources}
+	for d, doc := range docs {
 		if len(doc) == 0 {
 			continue
 		}
@@ -85,6 +118,11 @@ func newEncodedCorpus(docs [][][]int) *encodedCorpus {
 		}
 		e.docs = append(e.docs, doc)
 		e.flat = append(e.flat, flat)
+		if source != nil {
+			e.source = append(e.source, source[d])
+		} else {
+			e.source = append(e.source, 0)
+		}
 	}
 	return e
 }
@@ -102,9 +140,11 @@ type Example struct {
 
 // spanPair builds an NSP pair from split point i: A is the text just before it (up to half of
 // the L−3 token budget); with probability ½ B is the text just after it, otherwise text from a
-// random position of another document (of randomFrom). As in BERT, A and B are spans of text
-// ("sentences" in the paper's loose sense): both may start or end mid-sentence, so only the
-// content tells whether B continues A.
+// random position of another section (of randomFrom; of A's document only with sameSource),
+// chosen in proportion to its length, so that a random B is a random passage of the text, as in
+// BERT ("a random sentence from the corpus"). As in BERT, A and B are spans of text ("sentences" in
+// the paper's loose sense): both may start or end mid-sentence, so only the content tells whether
+// B continues A.
 func (e *encodedCorpus) spanPair(rng *rand.Rand, i, seqLen int) (a, b []int, isNext int) {
 	sp := e.splits[i]
 	doc := e.flat[sp[0]]
@@ -118,12 +158,41 @@ func (e *encodedCorpus) spanPair(rng *rand.Rand, i, seqLen int) (a, b []int, isN
 	if pool == nil {
 		pool = e.flat
 	}
-	d := rng.IntN(len(pool))
-	for (sameDoc(pool[d], doc) || len(pool[d]) < minSpan) && len(pool) > 1 {
-		d = rng.IntN(len(pool))
+	if e.sameSource {
+		var own [][]int
+		for d, f := range e.flat {
+			if e.source[d] == e.source[sp[0]] {
+				own = append(own, f)
+			}
+		}
+		pool = own
+	}
+	total := 0
+	for _, f := range pool {
+		if !sameDoc(f, doc) && len(f) >= minSpan {
+			total += len(f)
+		}
+	}
+	var other []int
+	if total == 0 { // no other section: a passage of A's own section, as far from A as it goes.
+		other = doc[:max(0, sp[1]-len(a))]
+		if len(other) < minSpan {
+			other = doc[min(len(doc), sp[1]+len(b)):]
+		}
+	} else {
+		r := rng.IntN(total)
+		for _, f := range pool {
+			if sameDoc(f, doc) || len(f) < minSpan {
+				continue
+			}
+			if r < len(f) {
+				other = f
+				break
+			}
+			r -= len(f)
+		}
 	}
 	// The random B is as long as the real one: its length tells nothing.
-	other := pool[d]
 	start := rng.IntN(max(1, len(other)-len(b)+1))
 	return a, other[start:min(len(other), start+len(b))], 0
 }
@@ -154,38 +223,72 @@ func pack(a, b []int, seqLen int) (tokens, segments []int) {
 }
 
 // maskTokens chooses 15% of the real tokens (at most maxPred, at least 1) for MLM and replaces
-// each by [MASK] 80% of the time, by a random token 10%, and leaves it unchanged 10%.
-func maskTokens(rng *rand.Rand, ex *Example, vocab, maxPred int) {
-	var cand []int
+// each by [MASK] 80% of the time, by a random token 10%, and leaves it unchanged 10% (decided
+// token by token). With cont (cont[id]: the token continues a word, "##…"), whole words are chosen
+// (whole-word masking, as the report's cl-tohoku/bert-base-japanese-whole-word-masking): every
+// piece of a chosen word, until 15% of the tokens are chosen; a word that no longer fits is skipped.
+func maskTokens(rng *rand.Rand, ex *Example, vocab, maxPred int, cont []bool) {
+	var words [][]int // positions of each word's pieces (one piece each without cont).
 	for i, t := range ex.Tokens {
-		if t > MASK {
-			cand = append(cand, i)
+		if t <= MASK {
+			continue
 		}
+		if cont != nil && t < len(cont) && cont[t] && len(words) > 0 && words[len(words)-1][len(words[len(words)-1])-1] == i-1 {
+			words[len(words)-1] = append(words[len(words)-1], i)
+			continue
+		}
+		words = append(words, []int{i})
 	}
-	rng.Shuffle(len(cand), func(i, j int) { cand[i], cand[j] = cand[j], cand[i] })
-	n := min(maxPred, max(1, int(0.15*float64(len(cand))+0.5)), len(cand))
+	real := 0
+	for _, w := range words {
+		real += len(w)
+	}
+	rng.Shuffle(len(words), func(i, j int) { words[i], words[j] = words[j], words[i] })
+	n := min(maxPred, max(1, int(0.15*float64(real)+0.5)), real)
 	ex.Positions = make([]int, maxPred)
 	ex.Targets = make([]int, maxPred)
 	ex.Weights = make([]float32, maxPred)
-	for k := range n {
-		pos := cand[k]
-		ex.Positions[k], ex.Targets[k], ex.Weights[k] = pos, ex.Tokens[pos], 1
-		switch r := rng.Float64(); {
-		case r < 0.8:
-			ex.Tokens[pos] = MASK
-		case r < 0.9:
-			ex.Tokens[pos] = MASK + 1 + rng.IntN(vocab-MASK-1)
+	k := 0
+	for _, w := range words {
+		if k >= n {
+			break
+		}
+		if k+len(w) > n {
+			continue
+		}
+		for _, pos := range w {
+			ex.Positions[k], ex.Targets[k], ex.Weights[k] = pos, ex.Tokens[pos], 1
+			k++
+			switch r := rng.Float64(); {
+			case r < 0.8:
+				ex.Tokens[pos] = MASK
+			case r < 0.9:
+				ex.Tokens[pos] = MASK + 1 + rng.IntN(vocab-MASK-1)
+			}
 		}
 	}
 }
 
-// pretrainExample draws one MLM+NSP example.
-func (e *encodedCorpus) pretrainExample(rng *rand.Rand, m Model, maxPred int) Example {
+// allMasked returns a copy of ex with every chosen position replaced by [MASK]: the evaluation
+// input, where no scored position shows its answer (the 80/10/10 rule is a training-time trick).
+func (ex Example) allMasked() Example {
+	c := ex
+	c.Tokens = append([]int(nil), ex.Tokens...)
+	for k, w := range ex.Weights {
+		if w != 0 {
+			c.Tokens[ex.Positions[k]] = MASK
+		}
+	}
+	return c
+}
+
+// pretrainExample draws one MLM+NSP example; cont as in maskTokens.
+func (e *encodedCorpus) pretrainExample(rng *rand.Rand, m Model, maxPred int, cont []bool) Example {
 	a, b, isNext := e.spanPair(rng, rng.IntN(len(e.splits)), m.SeqLen)
 	var ex Example
 	ex.Tokens, ex.Segments = pack(a, b, m.SeqLen)
 	ex.IsNext = isNext
-	maskTokens(rng, &ex, m.Vocab, maxPred)
+	maskTokens(rng, &ex, m.Vocab, maxPred, cont)
 	return ex
 }
 

@@ -30,7 +30,7 @@ func toyCorpus() *encodedCorpus {
 		}
 		docs = append(docs, doc)
 	}
-	return newEncodedCorpus(docs)
+	return newEncodedCorpus(docs, nil, nil)
 }
 
 // TestPretrainExample checks the masking recipe and NSP sampling over many examples: 15% of the
@@ -41,7 +41,7 @@ func TestPretrainExample(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var chosen, real, masked, random, same, next, n int
 	for range 4000 {
-		ex := e.pretrainExample(rng, m, 5)
+		ex := e.pretrainExample(rng, m, 5, nil)
 		n++
 		next += ex.IsNext
 		if ex.Tokens[0] != CLS || ex.Segments[0] != 0 || ex.Segments[len(ex.Segments)-1] != 1 && ex.Tokens[len(ex.Tokens)-1] != PAD {
@@ -116,7 +116,7 @@ func TestSpanPair(t *testing.T) {
 // narrower pool, random B's from that pool only.
 func TestSpanPairRandomFrom(t *testing.T) {
 	all := toyCorpus()
-	held := newEncodedCorpus(toyCorpus().docs[:2])
+	held := newEncodedCorpus(toyCorpus().docs[:2], nil, nil)
 	book := held.withRandomFrom(append(append([][]int(nil), held.flat...), all.flat[2:]...))
 	firstThree := held.withRandomFrom(all.flat[2:5])
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -234,6 +234,123 @@ func TestSplitSections(t *testing.T) {
 			if len(d.Sentences) < c.n {
 				t.Errorf("n=%d: a document of %d sentences", c.n, len(d.Sentences))
 			}
+		}
+	}
+}
+
+// TestWholeWordMasking checks whole-word masking: a chosen word start comes with all its "##"
+// continuations, a continuation is never chosen alone, and about 15% of the tokens are chosen.
+func TestWholeWordMasking(t *testing.T) {
+	// Tokens 5…: even ids start words, odd ids continue them ("##…"): words of two pieces.
+	cont := make([]bool, 200)
+	for id := MASK + 1; id < len(cont); id++ {
+		cont[id] = id%2 == 0
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	chosen, total := 0, 0
+	for range 500 {
+		var toks []int
+		for w := range 20 {
+			toks = append(toks, 5+2*w, 6+2*w) // start, continuation
+		}
+		ex := Example{Tokens: append(append([]int{CLS}, toks...), SEP)}
+		orig := append([]int(nil), ex.Tokens...)
+		maskTokens(rng, &ex, 200, 10, cont)
+		at := map[int]bool{}
+		for k, w := range ex.Weights {
+			if w != 0 {
+				at[ex.Positions[k]] = true
+				if ex.Targets[k] != orig[ex.Positions[k]] {
+					t.Fatalf("target %d at position %d, the token was %d", ex.Targets[k], ex.Positions[k], orig[ex.Positions[k]])
+				}
+			}
+		}
+		for pos := range at {
+			if cont[orig[pos]] && !at[pos-1] || !cont[orig[pos]] && !at[pos+1] {
+				t.Fatalf("position %d chosen without the rest of its word: %v", pos, at)
+			}
+		}
+		chosen += len(at)
+		total += len(toks)
+	}
+	if f := float64(chosen) / float64(total); math.Abs(f-0.15) > 0.02 {
+		t.Errorf("chose %.3f of the tokens, want 0.15", f)
+	}
+}
+
+// TestAllMasked checks the evaluation input: every chosen position [MASK], nothing else changed.
+func TestAllMasked(t *testing.T) {
+	e := toyCorpus()
+	rng := rand.New(rand.NewPCG(1, 9))
+	for range 200 {
+		ex := e.pretrainExample(rng, Model{Vocab: 1300, SeqLen: 32}, 5, nil)
+		m := ex.allMasked()
+		for i, tok := range m.Tokens {
+			chosen := false
+			for k, w := range ex.Weights {
+				chosen = chosen || w != 0 && ex.Positions[k] == i
+			}
+			if chosen && tok != MASK || !chosen && tok != ex.Tokens[i] {
+				t.Fatalf("position %d: %d after allMasked, %d before (chosen %v)", i, tok, ex.Tokens[i], chosen)
+			}
+		}
+	}
+}
+
+// TestBaselines checks the MLM baselines on a text where each token has one successor: the
+// bigram-context baseline fills a gap from either neighbour, the unigram one lists by frequency.
+func TestBaselines(t *testing.T) {
+	p := &Pretrained{Vocab: NewVocab([]string{"a", "b", "c", "d", "e"})} // ids 5…9
+	p.train = newEncodedCorpus([][][]int{{{5, 6, 7, 8, 5, 6, 7, 8, 5, 6, 9}}}, nil, nil)
+	m := p.trainCounts()
+	if got := m.unigramTop(3); got[0] != 5 || got[1] != 6 || len(got) != 3 {
+		t.Errorf("unigram order %v, want 5, 6 first", got)
+	}
+	for _, c := range []struct {
+		toks []int
+		pos  int
+		want int
+	}{
+		{[]int{CLS, 5, MASK, 7, SEP}, 2, 6},    // both neighbours
+		{[]int{CLS, 7, MASK, MASK, SEP}, 2, 8}, // the left one only
+		{[]int{CLS, MASK, MASK, 8, SEP}, 2, 7}, // the right one only
+		{[]int{CLS, MASK, MASK, MASK, SEP}, 2, 5},
+	} {
+		if got := m.bigramTop(c.toks, c.pos, 2); got[0] != c.want {
+			t.Errorf("bigram guesses for %v at %d: %v, want %d first", c.toks, c.pos, got, c.want)
+		}
+	}
+	if got := topK([]float32{0.1, 3, -1, 2, 2.5}, 3); fmt.Sprint(got) != "[1 4 3]" {
+		t.Errorf("topK = %v", got)
+	}
+}
+
+// TestWithinSource checks the held-out NSP comparison with random B's from A's own document: only
+// documents with two or more sections take part, and a random B never leaves A's document.
+func TestWithinSource(t *testing.T) {
+	all := toyCorpus() // 20 sections; give them documents 0 (3 sections), 1 (1 section), 2 (the rest).
+	src := make([]int, len(all.docs))
+	for d := range src {
+		switch {
+		case d < 3:
+			src[d] = 0
+		case d == 3:
+			src[d] = 1
+		default:
+			src[d] = 2
+		}
+	}
+	e := newEncodedCorpus(all.docs, src, []string{"x", "y", "z"}).withinSource()
+	if len(e.docs) != 19 {
+		t.Fatalf("%d sections take part, want 19 (not the lone section of document 1)", len(e.docs))
+	}
+	rng := rand.New(rand.NewPCG(2, 2))
+	for range 500 {
+		i := rng.IntN(len(e.splits))
+		a, b, isNext := e.spanPair(rng, i, 32)
+		docA, docB := (a[0]-MASK-1)/60, (b[0]-MASK-1)/60
+		if isNext == 0 && (docA == docB || (docA < 3) != (docB < 3)) {
+			t.Fatalf("random B from section %d for A from section %d", docB, docA)
 		}
 	}
 }

@@ -13,30 +13,51 @@ import (
 	"github.com/dl4go/dl4go/gomlxext"
 )
 
-// PretrainEval is how well pre-training went, measured on the held-out end of the book.
+// PretrainEval is how well pre-training went, measured on held-out text (the end of every
+// document of the corpus), against baselines that see exactly what the model sees.
 type PretrainEval struct {
-	MLMAcc     float64 // top-1 accuracy at the masked positions of held-out sequences.
-	Unigram    float64 // accuracy of always guessing the most frequent training token there.
-	UnigramTok string  // that token.
+	// MLM is the model's top-1 and top-5 accuracy at the chosen positions of held-out sequences,
+	// every one of them replaced by [MASK] (the standard protocol: no scored position shows its
+	// answer). Unigram always guesses the most frequent tokens of the training text (UnigramTok
+	// first); Bigram guesses from the neighbours of the gap in the same input, like a two-sided
+	// bigram model (see bigramModel).
+	MLM, Unigram, Bigram TopK
+	UnigramTok           string
+	Masked               int // masked positions evaluated.
+	// ByKind is MLM top-1 at the same positions when the input is corrupted as in training
+	// (80% [MASK], 10% a random token, 10% unchanged), by kind of position, and over all of them:
+	// what scoring with the training-time corruption would have measured.
+	ByKind []KindAccuracy
 	// NSP is the next-sentence accuracy on held-out pairs, about half of them real, with the random
-	// B's drawn from four places (see Pretrained.Evaluate); NSPAcc and NSPWithinAcc pick the last and
-	// the first.
-	NSP    NSPSources
-	Masked int // masked positions evaluated.
-	Pairs  int // sentence pairs evaluated for each source of random B's.
+	// B's drawn from several places (see Pretrained.Evaluate); the first, both halves held out, is
+	// the asserted one (NSPHeldOut).
+	NSP   NSPSources
+	Pairs int // sentence pairs evaluated for each source of random B's.
 }
 
-// NSPAcc returns the next-sentence accuracy on held-out pairs drawn as pre-training draws them: A
-// and its real continuation from the held-out text, a random B from any other section of the book.
-func (e PretrainEval) NSPAcc() float64 { return e.NSP[len(e.NSP)-1].Accuracy }
+// TopK is an accuracy at the masked positions: the answer is the first guess (Top1) or among the
+// first five (Top5).
+type TopK struct{ Top1, Top5 float64 }
 
-// NSPWithinAcc returns the next-sentence accuracy with every random B drawn from the held-out text
-// too. On Opticks that is the Queries, one kind of text on related subjects, so a random B is
-// rarely off-topic: only whether the words run on across the cut and whether B repeats A's words
-// tell it apart.
-func (e PretrainEval) NSPWithinAcc() float64 { return e.NSP[0].Accuracy }
+// KindAccuracy is MLM top-1 accuracy at one kind of position of the training-time corruption.
+type KindAccuracy struct {
+	Kind     string // "[MASK]", "random token", "unchanged", "all".
+	Count    int
+	Accuracy float64
+}
 
-// NSPSource is how NSP does on held-out pairs when every random B comes from one part of the book.
+// Ratio returns MLM top-1 over the unigram baseline's at held-out [MASK] positions: the asserted
+// MLM number.
+func (e PretrainEval) Ratio() float64 { return e.MLM.Top1 / e.Unigram.Top1 }
+
+// BigramRatio returns MLM top-1 over the bigram-context baseline's.
+func (e PretrainEval) BigramRatio() float64 { return e.MLM.Top1 / e.Bigram.Top1 }
+
+// NSPHeldOut returns the next-sentence accuracy on held-out pairs whose A and B (real or random)
+// both come from held-out text: the asserted NSP number.
+func (e PretrainEval) NSPHeldOut() float64 { return e.NSP[0].Accuracy }
+
+// NSPSource is how NSP does on held-out pairs when every random B comes from one part of the corpus.
 type NSPSource struct {
 	From     string  // where the random B's come from.
 	Accuracy float64 // NSP accuracy, about half of the pairs real.
@@ -52,14 +73,36 @@ type NSPSources []NSPSource
 func (ss NSPSources) String() string {
 	var b strings.Builder
 	for _, s := range ss {
-		fmt.Fprintf(&b, "random B from %-27s NSP %.3f: random B rejected %.3f, real B accepted %.3f\n",
+		fmt.Fprintf(&b, "random B from %-40s NSP %.3f: random B rejected %.3f, real B accepted %.3f\n",
 			s.From, s.Accuracy, s.RandomRejected, s.RealAccepted)
 	}
 	return b.String()
 }
 
-// Ratio returns MLMAcc / Unigram: how many times better than the frequency baseline.
-func (e PretrainEval) Ratio() float64 { return e.MLMAcc / e.Unigram }
+// String returns the MLM table: model and baselines, top-1 and top-5.
+func (e PretrainEval) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "held-out MLM, every chosen position [MASK] (%d positions):  top-1   top-5\n", e.Masked)
+	for _, r := range []struct {
+		name string
+		k    TopK
+	}{{"BERT-mini", e.MLM}, {fmt.Sprintf("unigram baseline (%q first)", e.UnigramTok), e.Unigram}, {"bigram-context baseline", e.Bigram}} {
+		fmt.Fprintf(&b, "  %-56s %.3f   %.3f\n", r.name, r.k.Top1, r.k.Top5)
+	}
+	fmt.Fprintf(&b, "  top-1 %.2f× the unigram baseline's, %.2f× the bigram baseline's\n", e.Ratio(), e.BigramRatio())
+	return b.String()
+}
+
+// KindTable returns MLM top-1 at the same held-out positions with the training-time corruption
+// kept, by kind of position (ByKind).
+func (e PretrainEval) KindTable() string {
+	var b strings.Builder
+	b.WriteString("the same positions corrupted as in training (80/10/10), top-1 by kind of position:\n")
+	for _, k := range e.ByKind {
+		fmt.Fprintf(&b, "  %-14s %5d positions  %.3f\n", k.Kind, k.Count, k.Accuracy)
+	}
+	return b.String()
+}
 
 // predictExec compiles the pre-trained model for inference: inputs tokens, segments [B, L] and
 // positions [B, P] (int32); outputs MLM logits [B, P, V], NSP logits [B, 2] and the attention
@@ -105,13 +148,13 @@ func (p *Pretrained) materialize() error {
 	return nil
 }
 
-// Evaluate measures MLM top-1 accuracy (against the unigram-frequency baseline) on cfg.EvalBatches
-// batches of held-out sequences, and NSP accuracy on held-out pairs four times, drawing the random
-// B's from the held-out text, from the three training sections just before it, from the first three
-// sections of the book, and from anywhere in the book (as pre-training does: PretrainEval.NSPAcc).
-// If NSP judged whether B continues A, where the random B comes from would not matter; if it judges
-// topic, random B's are easier to reject the further their subject is from A's. Each pass draws its
-// own fixed random stream, so the numbers are the same on every call.
+// Evaluate measures, on cfg.EvalBatches batches of held-out pairs (A and B, real or random, both
+// from the held-out text), MLM top-1 and top-5 with every chosen position [MASK]ed against the
+// unigram and bigram-context baselines, MLM top-1 by kind of position under the training-time
+// corruption, and NSP (NSPHeldOut). For comparison it measures NSP again with the random B's
+// drawn from the held-out text of A's own document only (where the subject rarely gives a random
+// B away) and from anywhere in the corpus, training text included, as pre-training draws them.
+// Each pass draws its own fixed random stream, so the numbers are the same on every call.
 func (p *Pretrained) Evaluate() (PretrainEval, error) {
 	var ev PretrainEval
 	exec, err := p.predictExec()
@@ -119,48 +162,82 @@ func (p *Pretrained) Evaluate() (PretrainEval, error) {
 		return ev, err
 	}
 	defer exec.Finalize()
-	top := p.mostFrequentToken()
-	ev.UnigramTok = p.Vocab.Tokens[top]
+	counts := p.trainCounts()
+	uni := counts.unigramTop(5)
+	ev.UnigramTok = p.Vocab.Tokens[uni[0]]
 	v := p.Config.Model.Vocab
-	hits, uni := 0, 0
-	within, err := p.evalPass(exec, p.test, 0, func(e Example, mlm []float32) {
+	var mlm, unigram, bigram TopK
+	kinds := map[string]*KindAccuracy{}
+	order := []string{"[MASK]", "random token", "unchanged", "all"}
+	for _, k := range order {
+		kinds[k] = &KindAccuracy{Kind: k}
+	}
+	score := func(k *TopK, guesses []int, target int) {
+		for i, g := range guesses {
+			if g == target {
+				if i == 0 {
+					k.Top1++
+				}
+				k.Top5++
+				return
+			}
+		}
+	}
+	held, err := p.evalPass(exec, p.test, 0, func(e, masked Example, corrupted, clean []float32) {
 		for k, w := range e.Weights {
 			if w == 0 {
 				continue
 			}
 			ev.Masked++
-			if argmax(mlm[k*v:(k+1)*v]) == e.Targets[k] {
-				hits++
+			t := e.Targets[k]
+			score(&mlm, topK(clean[k*v:(k+1)*v], 5), t)
+			score(&unigram, uni, t)
+			score(&bigram, counts.bigramTop(masked.Tokens, e.Positions[k], 5), t)
+			kind := "[MASK]"
+			switch tok := e.Tokens[e.Positions[k]]; {
+			case tok == t:
+				kind = "unchanged"
+			case tok != MASK:
+				kind = "random token"
 			}
-			if e.Targets[k] == top {
-				uni++
+			hit := argmax(corrupted[k*v:(k+1)*v]) == t
+			for _, kk := range []string{kind, "all"} {
+				kinds[kk].Count++
+				if hit {
+					kinds[kk].Accuracy++
+				}
 			}
 		}
 	})
 	if err != nil {
 		return ev, err
 	}
-	k := min(3, len(p.train.flat))
-	others := []struct {
-		from   string
-		docs   [][]int
-		stream uint64
-	}{ // stream 0 is the MLM pass's; the whole book keeps stream 1, as when it was the only other.
-		{fmt.Sprintf("the %d sections before it", k), p.train.flat[len(p.train.flat)-k:], 2},
-		{fmt.Sprintf("the book's first %d sections", k), p.train.flat[:k], 3},
-		{"anywhere in the book", append(append([][]int(nil), p.test.flat...), p.train.flat...), 1},
+	n := float64(max(1, ev.Masked))
+	for _, k := range []*TopK{&mlm, &unigram, &bigram} {
+		k.Top1, k.Top5 = k.Top1/n, k.Top5/n
 	}
-	ev.NSP = NSPSources{within.source("the held-out text")}
-	for _, o := range others {
-		c, err := p.evalPass(exec, p.test.withRandomFrom(o.docs), o.stream, nil)
+	ev.MLM, ev.Unigram, ev.Bigram = mlm, unigram, bigram
+	for _, k := range order {
+		ka := *kinds[k]
+		ka.Accuracy /= float64(max(1, ka.Count))
+		ev.ByKind = append(ev.ByKind, ka)
+	}
+	ev.NSP = NSPSources{held.source("the held-out text (asserted)")}
+	within := p.test.withinSource()
+	if len(within.splits) > 0 {
+		c, err := p.evalPass(exec, within, 2, nil)
 		if err != nil {
 			return ev, err
 		}
-		ev.NSP = append(ev.NSP, c.source(o.from))
+		ev.NSP = append(ev.NSP, c.source("the held-out text of A's own document"))
 	}
+	anywhere := p.test.withRandomFrom(append(append([][]int(nil), p.test.flat...), p.train.flat...))
+	c, err := p.evalPass(exec, anywhere, 1, nil)
+	if err != nil {
+		return ev, err
+	}
+	ev.NSP = append(ev.NSP, c.source("anywhere in the corpus (as in pre-training)"))
 	ev.Pairs = p.Config.EvalBatches * p.Config.Batch
-	ev.MLMAcc = float64(hits) / float64(ev.Masked)
-	ev.Unigram = float64(uni) / float64(ev.Masked)
 	return ev, nil
 }
 
@@ -176,31 +253,50 @@ func (c nspCounts) source(from string) NSPSource {
 }
 
 // evalPass draws cfg.EvalBatches batches from corpus with the random stream number stream, runs
-// the model on them and counts its NSP decisions; see, if not nil, gets each example with its MLM
-// logits [P·V].
-func (p *Pretrained) evalPass(exec *context.Exec, corpus *encodedCorpus, stream uint64, see func(e Example, mlm []float32)) (nspCounts, error) {
+// the model on them as pre-training corrupts them and counts its NSP decisions there; see, if not
+// nil, also gets the model run on the same examples with every chosen position [MASK]ed: each
+// example, corrupted and all-masked, with the MLM logits [P·V] of both inputs.
+func (p *Pretrained) evalPass(exec *context.Exec, corpus *encodedCorpus, stream uint64, see func(e, masked Example, corrupted, clean []float32)) (nspCounts, error) {
 	var c nspCounts
 	m := p.Config.Model
+	cont := p.cont()
 	rng := rand.New(rand.NewPCG(p.Config.Seed, 1<<40+stream))
-	for range p.Config.EvalBatches {
-		exs := make([]Example, p.Config.Batch)
-		for i := range exs {
-			exs[i] = corpus.pretrainExample(rng, m, p.Config.MaxPred)
-		}
+	run := func(exs []Example) (mlm, nsp []float32, err error) {
 		in, _ := batchTensors(exs)
 		out, err := exec.Exec(in[0], in[1], in[2])
 		if err != nil {
-			return c, fmt.Errorf("bert: evaluate: %w", err)
+			return nil, nil, fmt.Errorf("bert: evaluate: %w", err)
 		}
-		mlm := tensors.MustCopyFlatData[float32](out[0])
-		ns := tensors.MustCopyFlatData[float32](out[1])
+		mlm, nsp = tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[float32](out[1])
 		for _, t := range out {
 			t.FinalizeAll()
 		}
-		for i, e := range exs {
-			if see != nil {
-				see(e, mlm[i*len(e.Weights)*m.Vocab:(i+1)*len(e.Weights)*m.Vocab])
+		return mlm, nsp, nil
+	}
+	for range p.Config.EvalBatches {
+		exs := make([]Example, p.Config.Batch)
+		for i := range exs {
+			exs[i] = corpus.pretrainExample(rng, m, p.Config.MaxPred, cont)
+		}
+		mlm, ns, err := run(exs)
+		if err != nil {
+			return c, err
+		}
+		if see != nil {
+			masked := make([]Example, len(exs))
+			for i, e := range exs {
+				masked[i] = e.allMasked()
 			}
+			clean, _, err := run(masked)
+			if err != nil {
+				return c, err
+			}
+			w := p.Config.MaxPred * m.Vocab
+			for i, e := range exs {
+				see(e, masked[i], mlm[i*w:(i+1)*w], clean[i*w:(i+1)*w])
+			}
+		}
+		for i, e := range exs {
 			hit := argmax(ns[2*i:2*i+2]) == e.IsNext
 			if e.IsNext == 1 {
 				c.real++
@@ -219,19 +315,23 @@ func (p *Pretrained) evalPass(exec *context.Exec, corpus *encodedCorpus, stream 
 }
 
 // mostFrequentToken returns the most frequent non-special token of the training text.
-func (p *Pretrained) mostFrequentToken() int {
-	counts := make([]int, p.Vocab.Size())
-	for _, d := range p.train.docs {
-		for _, s := range d {
-			for _, t := range s {
-				counts[t]++
-			}
+func (p *Pretrained) mostFrequentToken() int { return p.trainCounts().unigramTop(1)[0] }
+
+// topK returns the indices of the k largest of xs, largest first.
+func topK(xs []float32, k int) []int {
+	best := make([]int, 0, k+1)
+	for i, x := range xs {
+		j := len(best)
+		for j > 0 && x > xs[best[j-1]] {
+			j--
 		}
-	}
-	best := MASK + 1
-	for t := MASK + 1; t < len(counts); t++ {
-		if counts[t] > counts[best] {
-			best = t
+		if j < k {
+			best = append(best, 0)
+			copy(best[j+1:], best[j:])
+			best[j] = i
+			if len(best) > k {
+				best = best[:k]
+			}
 		}
 	}
 	return best

@@ -18,8 +18,8 @@ import (
 )
 
 // The downstream task (下流タスク): intruder-word detection. Each input is the start of one
-// Opticks sentence; in half of them, TaskConfig.Intruders words were replaced by words drawn at random
-// from the book (by frequency: "the", "of", "light", …). The classifier says whether the sentence
+// sentence of the corpus; in half of them, TaskConfig.Intruders words were replaced by words drawn at random
+// from the training text (by frequency: "the", "of", "light", …). The classifier says whether the sentence
 // is intact (1) or has intruders (0). It is a small cousin of GLUE's CoLA (is this sentence
 // acceptable English?): telling which words fit their context is exactly what masked-LM
 // pre-training practised, and no single word gives the answer away.
@@ -160,15 +160,15 @@ func (p *Pretrained) RunTask(tc TaskConfig) (*TaskOutcome, error) {
 	start := time.Now()
 	m := p.Config.Model
 	rng := rand.New(rand.NewPCG(p.Config.Seed, 7))
-	trainSents := p.Train.Sentences()
+	trainSents := Sentences(p.Train)
 	rng.Shuffle(len(trainSents), func(i, j int) { trainSents[i], trainSents[j] = trainSents[j], trainSents[i] })
-	pool := wordPool(p.Train.Sentences())
+	pool := wordPool(Sentences(p.Train))
 	if tc.SeqLen <= 0 || tc.SeqLen > m.SeqLen {
 		tc.SeqLen = m.SeqLen
 	}
 	tc.Intruders = max(1, tc.Intruders)
 	trainSet := makeTask(rng, trainSents[:min(tc.TrainSentences, len(trainSents))], pool, p.Vocab, tc.SeqLen, tc.MaxWords, tc.Intruders)
-	testSents := p.Test.Sentences()
+	testSents := Sentences(p.Test)
 	if tc.TestSentences > 0 {
 		testSents = testSents[:min(tc.TestSentences, len(testSents))]
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
-	"github.com/dl4go/dl4go/data/text"
 	"github.com/dl4go/dl4go/lessons"
 )
 
@@ -20,16 +19,25 @@ var Lesson = lessons.Lesson{ID: "11", Name: "bert"}
 type Config struct {
 	lessons.Options `json:"-"`
 
+	// Aozora, when set, is the folder holding the report's Aozora Bunko novels (AozoraFiles): the
+	// lesson pre-trains on them (AozoraCorpus) instead of the offline English corpus
+	// (EnglishCorpus). Its sentences are words separated by spaces: set Next.Prompt the same way
+	// (the report's 「私は」 is "私 は").
+	Aozora string
+
 	Model Model // BERT-mini's sizes (Model.Vocab is the WordPiece vocabulary size to learn).
-	// Section is the sentences per "document" (consecutive paragraphs; see splitSections); 0 makes
-	// every paragraph a document.
+	// Section is the sentences per section, BERT's "documents" (consecutive paragraphs of one
+	// document of the corpus; see Corpus.Split); 0 makes every paragraph a section.
 	Section int
-	HeldOut float64 // fraction of the documents (the end of the book) kept for evaluation.
+	HeldOut float64 // fraction of each document's sections (its end) kept for evaluation.
 	MaxPred int     // masked positions per sequence (15% of SeqLen).
-	Batch   int     // sequences per pre-training step.
-	Steps   int     // pre-training steps.
-	LR      float64 // Adam's peak learning rate (linear warm-up, then cosine decay to LR/10).
-	Warmup  int     // warm-up steps.
+	// WholeWord masks whole words (every WordPiece of a chosen word) in pre-training and evaluation
+	// alike, instead of single WordPieces.
+	WholeWord bool
+	Batch     int     // sequences per pre-training step.
+	Steps     int     // pre-training steps.
+	LR        float64 // Adam's peak learning rate (linear warm-up, then cosine decay to LR/10).
+	Warmup    int     // warm-up steps.
 
 	EvalBatches int // held-out batches for the MLM/NSP evaluation.
 
@@ -46,25 +54,26 @@ type Config struct {
 }
 
 // Full is the lesson's real experiment (the notebook default): BERT-mini with 128 positions
-// pre-trained for 2000 steps of 16 sequences (about 30 passes over the training text), about 6
-// minutes on 2 cores for the whole lesson. The measurements, and what else was tried, are in
-// docs/experiments/bert.md.
+// pre-trained on EnglishCorpus for 3000 steps of 16 sequences, about 9 minutes on 2 cores for the
+// whole lesson; it asserts held-out [MASK]-only MLM top-1 ≥ 3× the unigram baseline's, held-out
+// NSP ≥ 0.75 and fine-tuning beating training from scratch. The measurements, and what else was
+// tried, are in docs/experiments/bert.md.
 func Full() Config {
 	return Config{
 		Model:   Model{Vocab: 1500, SeqLen: 128, Layers: 2, Dim: 128, Heads: 4, FFN: 256, PreNorm: true},
-		Section: 40, HeldOut: 0.1, MaxPred: 19, Batch: 16, Steps: 2000, LR: 2e-3, Warmup: 40,
+		Section: 40, HeldOut: 0.1, MaxPred: 19, Batch: 16, Steps: 3000, LR: 2e-3, Warmup: 40,
 		EvalBatches: 32, Seed: 11, MLMRatio: 3, NSPThreshold: 0.75, AssertTask: true,
 		Task: TaskConfig{TrainSentences: 300, MaxWords: 20, Intruders: 3, SeqLen: 32, Steps: 200, Batch: 32, LR: 5e-4, EvalEvery: 50},
 		Next: NextTokenConfig{Steps: 100, Batch: 32, LR: 2e-3, Frozen: true, Prompt: "the rays of light", Generate: 20, SeqLen: 64},
 	}
 }
 
-// Quick is the same lesson with fewer steps, for tests and CI (DL4GO_QUICK=1): 200 pre-training
-// steps (under a minute for the whole lesson), asserting held-out MLM top-1 ≥ 1.5× the unigram
-// baseline.
+// Quick is the same lesson with fewer steps, for tests and CI (DL4GO_QUICK=1): 500 pre-training
+// steps, asserting held-out [MASK]-only MLM top-1 ≥ 1.5× the unigram baseline's (NSP and the
+// task are measured, not asserted).
 func Quick() Config {
 	c := Full()
-	c.Steps, c.Warmup, c.EvalBatches, c.MLMRatio, c.NSPThreshold, c.AssertTask = 200, 20, 8, 1.5, 0, false
+	c.Steps, c.Warmup, c.EvalBatches, c.MLMRatio, c.NSPThreshold, c.AssertTask = 500, 20, 8, 1.5, 0, false
 	c.Task.Steps, c.Task.EvalEvery, c.Task.TestSentences, c.Next.Steps = 6, 6, 96, 6
 	return c
 }
@@ -77,22 +86,33 @@ func Size() Config {
 	return Full()
 }
 
-// Split cuts the book into the training text and the held-out text, as RunPretrain does: into
-// documents of c.Section sentences, the last c.HeldOut of them held out (see splitSections).
-func (c Config) Split(book *text.Corpus) (train, test *text.Corpus) {
-	return splitSections(book, c.Section, c.HeldOut)
+// Corpus loads the corpus c pre-trains on: AozoraCorpus(c.Aozora) when c.Aozora is set, else
+// EnglishCorpus.
+func (c Config) Corpus() (*Corpus, error) {
+	if c.Aozora != "" {
+		return AozoraCorpus(c.Aozora)
+	}
+	return EnglishCorpus()
 }
 
-// Pretrained is BERT-mini after pre-training on Opticks, with the data it learned from.
+// Split cuts corpus into the training text and the held-out text, as RunPretrain does: every
+// document into sections of c.Section sentences, the last c.HeldOut of each held out (see
+// Corpus.Split).
+func (c Config) Split(corpus *Corpus) (train, test []Section) {
+	return corpus.Split(c.Section, c.HeldOut)
+}
+
+// Pretrained is BERT-mini after pre-training, with the data it learned from.
 type Pretrained struct {
 	Config  Config
 	Vocab   *Vocab
-	Corpus  *text.Corpus // the whole book; Train and Test are its two parts.
-	Train   *text.Corpus
-	Test    *text.Corpus
+	Corpus  *Corpus   // the whole corpus; Train and Test are its two parts.
+	Train   []Section // the training sections of every document.
+	Test    []Section // the held-out sections (the end of every document).
 	ctx     *context.Context
 	train   *encodedCorpus
 	test    *encodedCorpus
+	counts  *bigramModel // the training text's counts, for the MLM baselines (trainCounts).
 	History *History
 	// StartStep is the step pre-training resumed from in this call (0: a fresh run; Steps: a
 	// finished run restored).
@@ -103,8 +123,8 @@ type Pretrained struct {
 	Dir string
 }
 
-// RunPretrain learns the WordPiece vocabulary from the training part of Opticks and pre-trains
-// BERT-mini on it with masked LM and next-sentence prediction, in the run's folder (see
+// RunPretrain learns the WordPiece vocabulary from the training part of the corpus (see
+// Config.Corpus) and pre-trains BERT-mini on it with masked LM and next-sentence prediction, in the run's folder (see
 // lessons.Lesson.Open): an interrupted run resumes from its checkpoint, a finished one is
 // restored at once.
 func RunPretrain(cfg Config) (*Pretrained, error) {
@@ -116,13 +136,16 @@ func RunPretrain(cfg Config) (*Pretrained, error) {
 	if err != nil {
 		return nil, err
 	}
-	book, err := text.Opticks()
+	corpus, err := cfg.Corpus()
 	if err != nil {
-		return nil, fmt.Errorf("bert: %w", err)
+		return nil, err
 	}
-	p := &Pretrained{Config: cfg, Corpus: book, Dir: dir}
-	p.Train, p.Test = cfg.Split(book)
-	if p.Vocab, err = LearnWordPiece(p.Train.Sentences(), cfg.Model.Vocab); err != nil {
+	p := &Pretrained{Config: cfg, Corpus: corpus, Dir: dir}
+	p.Train, p.Test = cfg.Split(corpus)
+	if len(p.Test) == 0 {
+		return nil, fmt.Errorf("bert: %s: nothing held out (HeldOut %g, sections of %d sentences)", corpus.Name, cfg.HeldOut, cfg.Section)
+	}
+	if p.Vocab, err = LearnWordPiece(Sentences(p.Train), cfg.Model.Vocab); err != nil {
 		return nil, err
 	}
 	cfg.Model.Vocab = p.Vocab.Size()
@@ -136,4 +159,12 @@ func RunPretrain(cfg Config) (*Pretrained, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// cont returns the word continuations whole-word masking needs, nil without it.
+func (p *Pretrained) cont() []bool {
+	if !p.Config.WholeWord {
+		return nil
+	}
+	return p.Vocab.Continues()
 }

@@ -17,7 +17,7 @@ import (
 
 // The report's experiment (11-2): a pre-trained BERT, frozen (bert.trainable = False), with a
 // Dense layer over the vocabulary trained to predict the next word at every position, then used
-// to generate text from "私は" — which came out as garbage. NextToken reproduces it on Opticks.
+// to generate text from "私は" — which came out as garbage. RunNextToken reproduces it on the lesson's corpus.
 
 // NextTokenConfig sizes the next-word experiment.
 type NextTokenConfig struct {

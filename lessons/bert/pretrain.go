@@ -25,11 +25,12 @@ type pretrainDataset struct {
 	model   Model
 	batch   int
 	maxPred int
+	cont    []bool // whole-word masking's word continuations; nil: token by token.
 	seed    uint64
 	step    int64
 }
 
-func (d *pretrainDataset) Name() string        { return "opticks-mlm-nsp" }
+func (d *pretrainDataset) Name() string        { return "bert-mlm-nsp" }
 func (d *pretrainDataset) Reset()              { d.step = 0 }
 func (d *pretrainDataset) SeekStep(step int64) { d.step = step }
 func (d *pretrainDataset) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
@@ -37,7 +38,7 @@ func (d *pretrainDataset) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, er
 	d.step++
 	exs := make([]Example, d.batch)
 	for i := range exs {
-		exs[i] = d.corpus.pretrainExample(rng, d.model, d.maxPred)
+		exs[i] = d.corpus.pretrainExample(rng, d.model, d.maxPred, d.cont)
 	}
 	in, labels := batchTensors(exs)
 	return nil, in, labels, nil
@@ -93,8 +94,11 @@ func pretrainLosses(labels, pred []*graph.Node) (mlmLoss, mlmAcc, nspLoss, nspAc
 	return
 }
 
-// pretrainLoss is BERT's pre-training loss: MLM loss + NSP loss.
-func pretrainLoss(labels, pred []*graph.Node) *graph.Node {
+// PretrainLoss is BERT's pre-training loss (a train.LossFn), MLM loss + NSP loss: labels are
+// [targets [B, P] int32, weights [B, P] float32 (1 at the masked positions), isNext [B] int32],
+// pred [MLM logits [B, P, V], NSP logits [B, 2]] (Model.MLMLogits, Model.NSPLogits); it returns
+// the mean cross entropy over the masked positions plus the mean NSP cross entropy, a scalar.
+func PretrainLoss(labels, pred []*graph.Node) *graph.Node {
 	ml, _, nl, _ := pretrainLosses(labels, pred)
 	return graph.Add(ml, nl)
 }
@@ -194,9 +198,9 @@ func (p *Pretrained) pretrain() error {
 		}
 		return modelFn(ctx, spec, in)
 	}
-	trainer := train.NewTrainer(backend, p.ctx, withSchedule, pretrainLoss, opt, pretrainMetrics(), nil)
+	trainer := train.NewTrainer(backend, p.ctx, withSchedule, PretrainLoss, opt, pretrainMetrics(), nil)
 	p.History = &History{}
-	ds := &pretrainDataset{corpus: p.train, model: m, batch: cfg.Batch, maxPred: cfg.MaxPred, seed: cfg.Seed}
+	ds := &pretrainDataset{corpus: p.train, model: m, batch: cfg.Batch, maxPred: cfg.MaxPred, cont: p.cont(), seed: cfg.Seed}
 	prog := &progress{hist: p.History, quiet: cfg.Quiet, steps: cfg.Steps, stop: make(chan struct{}), stopAt: interruptAt}
 	opts := gomlxext.FitOptions{Steps: cfg.Steps, CheckpointDir: p.Dir, Progress: prog, State: p.History, Stop: prog.stop}
 	start := time.Now()

@@ -192,6 +192,16 @@ func (v *Vocab) Tokenize(text string) []string {
 	return out
 }
 
+// Continues reports, for every token id, whether the token continues a word ("##…"): whole-word
+// masking masks a word start with all its continuations.
+func (v *Vocab) Continues() []bool {
+	out := make([]bool, len(v.Tokens))
+	for i, t := range v.Tokens {
+		out[i] = strings.HasPrefix(t, "##")
+	}
+	return out
+}
+
 // Encode returns the ids of Tokenize(text).
 func (v *Vocab) Encode(text string) []int {
 	toks := v.Tokenize(text)
