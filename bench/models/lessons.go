@@ -16,7 +16,6 @@ import (
 	"github.com/dl4go/dl4go/lessons/maml"
 	"github.com/dl4go/dl4go/lessons/rl"
 	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:staticcheck // graph code reads like math.
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -276,19 +275,10 @@ func (l *Lesson) detection(backend backends.Backend, poolSize int) error {
 // BERTMaxPred is the number of masked positions per sequence (lessons/bert Full().MaxPred).
 func BERTMaxPred() int { return bert.Full().MaxPred }
 
-// maskedCE mirrors lessons/bert/model.go's unexported maskedCrossEntropy (loss only): the mean
-// cross entropy of logits [..., V] against int32 targets [...] where weights [...] is 1.
-func maskedCE(logits, targets, weights *Node) *Node {
-	v := logits.Shape().Dimensions[logits.Rank()-1]
-	nll := Neg(ReduceSum(Mul(LogSoftmax(logits, -1), OneHot(targets, v, dtypes.Float32)), -1))
-	n := Max(ReduceAllSum(weights), Scalar(logits.Graph(), dtypes.Float32, 1))
-	return Div(ReduceAllSum(Mul(nll, weights)), n)
-}
-
 // bert: batch = sequences of SeqLen tokens (the lesson's Batch is 32). Synthetic token ids (with
 // [PAD] tails), segments, MaxPred masked positions with random targets, random is-next labels.
-// Loss: MLM cross entropy over the masked positions + NSP cross entropy, as the lesson's
-// pretrainLoss; Adam with weight decay 0.01 at the lesson's peak learning rate (no schedule).
+// Loss: the lesson's own bert.PretrainLoss (MLM cross entropy over the masked positions + NSP
+// cross entropy); Adam with weight decay 0.01 at the lesson's peak learning rate (no schedule).
 func (l *Lesson) bert(backend backends.Backend, rng *rand.Rand, poolSize int) error {
 	cfg := bert.Full()
 	m, b, p := cfg.Model, l.Batch, cfg.MaxPred
@@ -318,9 +308,7 @@ func (l *Lesson) bert(backend backends.Backend, rng *rand.Rand, poolSize int) er
 	opt := optimizers.Adam().LearningRate(cfg.LR).WeightDecay(0.01).Done()
 	return l.trainStep(backend, opt, func(ctx *context.Context, in []*Node) *Node {
 		hidden, _ := m.Encode(ctx, in[0], in[1])
-		mlm := maskedCE(m.MLMLogits(ctx, hidden, in[2]), in[3], in[4])
-		nsp := maskedCE(m.NSPLogits(ctx, hidden), in[5], OnesLike(ConvertDType(in[5], dtypes.Float32)))
-		return Add(mlm, nsp)
+		return bert.PretrainLoss([]*Node{in[3], in[4], in[5]}, []*Node{m.MLMLogits(ctx, hidden, in[2]), m.NSPLogits(ctx, hidden)})
 	})
 }
 
