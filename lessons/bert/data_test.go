@@ -174,10 +174,10 @@ func TestAttentionIsBidirectional(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := tensors.MustCopyFlatData[float32](out[0]) // [1, 8, heads, 8]
+	a := tensors.MustCopyFlatData[float32](out[0]) // [1, heads, 8, 8]
 	for q := range 5 {
 		for h := range m.Heads {
-			row := a[(q*m.Heads+h)*8 : (q*m.Heads+h+1)*8]
+			row := a[(h*8+q)*8 : (h*8+q+1)*8]
 			sum, right := 0.0, 0.0
 			for k, w := range row {
 				sum += float64(w)

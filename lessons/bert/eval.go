@@ -106,7 +106,7 @@ func (e PretrainEval) KindTable() string {
 
 // predictExec compiles the pre-trained model for inference: inputs tokens, segments [B, L] and
 // positions [B, P] (int32); outputs MLM logits [B, P, V], NSP logits [B, 2] and the attention
-// weights of every layer [B, L, heads, L].
+// weights of every layer [B, heads, L, L].
 func (p *Pretrained) predictExec() (*context.Exec, error) {
 	backend, err := gomlxext.Backend()
 	if err != nil {
@@ -407,14 +407,14 @@ func (p *Pretrained) ProbeSentence(sentence string, word, k int) (*Probe, error)
 		pr.Top = append(pr.Top, Prediction{p.Vocab.Tokens[t], probs[t]})
 	}
 	for _, a := range out[2:] {
-		flat := tensors.MustCopyFlatData[float32](a) // [1, L, heads, L]
+		flat := tensors.MustCopyFlatData[float32](a) // [1, heads, L, L]
 		layer := make([][][]float64, m.Heads)
 		for h := range m.Heads {
 			layer[h] = make([][]float64, n)
 			for q := range n {
 				layer[h][q] = make([]float64, n)
 				for kk := range n {
-					layer[h][q][kk] = float64(flat[(q*m.Heads+h)*m.SeqLen+kk])
+					layer[h][q][kk] = float64(flat[(h*m.SeqLen+q)*m.SeqLen+kk])
 				}
 			}
 		}

@@ -10,6 +10,8 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+
+	xlayers "github.com/dl4go/dl4go/gomlxext/layers"
 )
 
 // Model sizes BERT-mini. BERT-base is 12 layers, d 768, 12 heads, 512 positions, 30k tokens;
@@ -84,8 +86,12 @@ func (m Model) tokenTable(ctx *context.Context, g *graph.Graph) *graph.Node {
 }
 
 // Encode runs the bidirectional encoder: tokens and segments are int32 [B, L]; it returns the
-// final token vectors [B, L, d] and, per layer, the attention weights [B, L(query), heads, L(key)].
-// Every token attends to every non-[PAD] token, left and right: there is no causal mask.
+// final token vectors [B, L, d] and, per layer, the attention weights [B, heads, L(query), L(key)].
+// Every token attends to every non-[PAD] token, left and right: there is no causal mask. The
+// attention is gomlxext/layers' MultiHeadAttention (the Transformer's, shared with lessons 10 and
+// 12), whose logits are scaled by 1/√d_k as in the paper; GoMLX v0.26.0's own layer scales them by
+// 1/d_k, which flattens every head's weights and makes attending to one neighbour among 128
+// positions hard to learn.
 func (m Model) Encode(ctx *context.Context, tokens, segments *graph.Node) (hidden *graph.Node, attention []*graph.Node) {
 	x := m.embed(ctx, tokens, segments)
 	keep := graph.NotEqual(tokens, graph.ScalarZero(tokens.Graph(), dtypes.Int32)) // [B, L]: not [PAD].
@@ -95,8 +101,7 @@ func (m Model) Encode(ctx *context.Context, tokens, segments *graph.Node) (hidde
 		if m.PreNorm {
 			in = layers.LayerNormalization(c.In("norm1"), x, -1).Done()
 		}
-		att, coef := layers.MultiHeadAttention(c.In("attention"), in, in, in, m.Heads, m.Dim/m.Heads).
-			SetKeyMask(keep).DoneWithCoefficients()
+		att, coef := xlayers.MultiHeadAttention(c, in, in, in).Heads(m.Heads).KeyMask(keep).DoneWithWeights()
 		x = graph.Add(x, att)
 		if m.PreNorm {
 			in = layers.LayerNormalization(c.In("norm2"), x, -1).Done()
