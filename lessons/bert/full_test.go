@@ -7,7 +7,7 @@ import (
 )
 
 // TestFullOutcome runs the whole lesson at its full size (the notebook's default) and asserts every
-// full-size outcome: DL4GO_FULL=1 go test -run TestFullOutcome ./lessons/bert (about 6 minutes on 2
+// full-size outcome: DL4GO_FULL=1 go test -run TestFullOutcome ./lessons/bert (about 5½ minutes on 2
 // idle cores). Like every test it trains in a fresh cache folder, unless $DL4GO_CACHE_DIR names
 // one: then a notebook run with the same $DL4GO_CACHE_DIR (and code) is restored.
 func TestFullOutcome(t *testing.T) {

@@ -54,26 +54,29 @@ type Config struct {
 }
 
 // Full is the lesson's real experiment (the notebook default): BERT-mini with 128 positions
-// pre-trained on EnglishCorpus for 3000 steps of 16 sequences, about 9 minutes on 2 cores for the
-// whole lesson; it asserts held-out [MASK]-only MLM top-1 ≥ 3× the unigram baseline's, held-out
-// NSP ≥ 0.75 and fine-tuning beating training from scratch. The measurements, and what else was
+// pre-trained on EnglishCorpus for 2000 steps of 16 sequences (the old full length, about 5½
+// minutes on 2 idle cores for the whole lesson); it asserts held-out [MASK]-only MLM top-1 ≥ 3×
+// the unigram baseline's, held-out NSP ≥ 0.75 and fine-tuning beating training from scratch.
+// Measured the honest way these bars are missed (the model stays at the unigram baseline at
+// held-out [MASK] positions): the RESULT line reports the miss. The measurements, and what was
 // tried, are in docs/experiments/bert.md.
 func Full() Config {
 	return Config{
 		Model:   Model{Vocab: 1500, SeqLen: 128, Layers: 2, Dim: 128, Heads: 4, FFN: 256, PreNorm: true},
-		Section: 40, HeldOut: 0.1, MaxPred: 19, Batch: 16, Steps: 3000, LR: 2e-3, Warmup: 40,
+		Section: 40, HeldOut: 0.1, MaxPred: 19, Batch: 16, Steps: 2000, LR: 2e-3, Warmup: 40,
 		EvalBatches: 32, Seed: 11, MLMRatio: 3, NSPThreshold: 0.75, AssertTask: true,
 		Task: TaskConfig{TrainSentences: 300, MaxWords: 20, Intruders: 3, SeqLen: 32, Steps: 200, Batch: 32, LR: 5e-4, EvalEvery: 50},
 		Next: NextTokenConfig{Steps: 100, Batch: 32, LR: 2e-3, Frozen: true, Prompt: "the rays of light", Generate: 20, SeqLen: 64},
 	}
 }
 
-// Quick is the same lesson with fewer steps, for tests and CI (DL4GO_QUICK=1): 500 pre-training
-// steps, asserting held-out [MASK]-only MLM top-1 ≥ 1.5× the unigram baseline's (NSP and the
-// task are measured, not asserted).
+// Quick is the same lesson with fewer steps, for tests and CI (DL4GO_QUICK=1): 100 pre-training
+// steps; its bar is held-out [MASK]-only MLM top-1 ≥ 1.5× the unigram baseline's (NSP and the
+// task are measured, not asserted). 100 steps reach the unigram baseline (1.00×), not the bar:
+// the RESULT line reports the miss (500 steps gave 1.07×, docs/experiments/bert.md).
 func Quick() Config {
 	c := Full()
-	c.Steps, c.Warmup, c.EvalBatches, c.MLMRatio, c.NSPThreshold, c.AssertTask = 500, 20, 8, 1.5, 0, false
+	c.Steps, c.Warmup, c.EvalBatches, c.MLMRatio, c.NSPThreshold, c.AssertTask = 100, 10, 8, 1.5, 0, false
 	c.Task.Steps, c.Task.EvalEvery, c.Task.TestSentences, c.Next.Steps = 6, 6, 96, 6
 	return c
 }
