@@ -38,6 +38,9 @@ type gonbCase struct {
 	browser string
 	// check, when set, runs after the notebook (files it must have written).
 	check func(t *testing.T, env gonbEnv)
+	// lost, when set, says why a cell's result shows output that GoNB itself lost (see
+	// lostDisplayData), "" when it does not; such a cell is run again, a few times at most.
+	lost func(env gonbEnv, source string, r *client.Reply) string
 }
 
 // gonbEnv is where a notebook runs.
@@ -138,7 +141,7 @@ var gonbCases = []gonbCase{
 			{outLine(6), sep, "Ping", "Pong", sep},
 			{outLine(8), sep, "# Ping", "# Pong", sep},
 		}
-	}},
+	}, lost: lostCapture},
 	{name: "writefile", expect: func(e gonbEnv) [][]string {
 		return [][]string{
 			{outLine(1), sep, fmt.Sprintf(`Cell contents written to "%s/poetry.txt".`, e.testDir), sep},
@@ -182,6 +185,55 @@ var gonbCases = []gonbCase{
 	{name: "widgets", browser: "widgets need the browser's gonb_comm (comm_open from JavaScript)"},
 	{name: "input_boxes", browser: "its input boxes are answered in the browser (GoNB's nbexec types into them)"},
 	{name: "comms", browser: "the comm is opened by JavaScript in the page"},
+}
+
+// maxLostAttempts bounds the runs of a cell whose output GoNB lost: at load 25–30 on 2 cores
+// GoNB lost it in about 1 run of 10 (stock GoNB as often as dl4go), so four runs all losing it
+// is a real bug, not the race.
+const maxLostAttempts = 4
+
+// lostCapture is the capture notebook's lost: a "%capture FILE" cell whose program ends
+// right after gonbui.DisplayHTML/DisplayMarkdown (GoNB's notebook has no gonbui.Sync) may
+// leave FILE empty, and its display_data may be missing too. That is GoNB's race, not the
+// front's: the program's display data goes through the $GONB_PIPE named pipe, which GoNB
+// reads in its own goroutine (internal/jpyexec/namedpipes.go:170, pollNamedPipeReader), but
+// Exec waits only for stdout, stderr and the process (jpyexec.go:279–280), then its deferred
+// done() (jpyexec.go:189) closes the pipe reader (namedpipes.go:162–163), dropping what was
+// not read yet, and PostExecuteCell (goexec/execcode.go:78, 143–149) closes the capture file
+// before a late dispatchDisplayData writes it (namedpipes.go:286–289). gonbui's package doc
+// says it: "defer gonbui.Sync()" in main "guarantees that no in-transit display content get
+// left behind". A cell that prints with fmt (stdout) is never lost, so only the display cells
+// are run again; the "!cat" cell after them then checks the file's content as GoNB's test does.
+func lostCapture(e gonbEnv, source string, r *client.Reply) string {
+	first := firstLine(source)
+	if !strings.HasPrefix(first, "%capture ") || !strings.Contains(source, "gonbui.Display") || strings.Contains(source, "gonbui.Sync") {
+		return ""
+	}
+	file := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(first, "%capture "), "-a "))
+	file = strings.ReplaceAll(file, "${TEST_DIR}", e.testDir+"/")
+	b, err := os.ReadFile(file)
+	shown := false
+	for _, o := range r.Outputs {
+		shown = shown || o.OutputType == notebook.DisplayData
+	}
+	switch {
+	case err != nil:
+		return fmt.Sprintf("GoNB did not write the %%capture file: %v", err)
+	case len(b) == 0 && !shown:
+		return "GoNB lost the program's display data (no display_data output, the %capture file empty)"
+	case len(b) == 0:
+		return "GoNB wrote the display data after it closed the %capture file (the file is empty)"
+	}
+	return ""
+}
+
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "load ?"
+	}
+	return "load " + strings.Join(f[:3], " ")
 }
 
 // gonbKernel says how to start one kernel for the suite.
@@ -255,17 +307,31 @@ func runGoNBNotebook(t *testing.T, k gonbKernel, nc gonbCase, gitRoot string) {
 	}
 	defer kern.Shutdown()
 	start := time.Now()
+	reruns := 0
 	for _, c := range nb.Cells {
 		if c.CellType != notebook.Code {
 			continue
 		}
-		cctx, ccancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		r, err := kern.Execute(cctx, c.Source)
-		ccancel()
-		if err != nil {
-			t.Fatalf("cell %q: %v", firstLine(c.Source), err)
+		var r *client.Reply
+		for attempt := 1; ; attempt++ {
+			cctx, ccancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			r, err = kern.Execute(cctx, c.Source)
+			ccancel()
+			if err != nil {
+				t.Fatalf("cell %q: %v", firstLine(c.Source), err)
+			}
+			why := ""
+			if nc.lost != nil {
+				why = nc.lost(e, c.Source, r)
+			}
+			if why == "" || attempt == maxLostAttempts {
+				break
+			}
+			// The notebook's cell numbers stay those of one run per cell, as GoNB's expectations have them.
+			reruns++
+			t.Logf("%s, cell %q (attempt %d, %s): %s; running it again", k.name, firstLine(c.Source), attempt, loadavg(), why)
 		}
-		count := r.ExecutionCount
+		count := r.ExecutionCount - reruns
 		c.ExecutionCount, c.Outputs = &count, r.Outputs
 	}
 	t.Logf("%s ran %s in %v", k.name, nc.name, time.Since(start).Round(100*time.Millisecond))
