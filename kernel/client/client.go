@@ -114,13 +114,13 @@ func Start(ctx context.Context, opts Options) (*Kernel, error) {
 		k.exitErr = k.cmd.Wait()
 		close(k.exited)
 	}()
-	if err := k.dial(); err != nil {
-		k.kill()
-		return nil, err
-	}
 	timeout := opts.StartTimeout
 	if timeout == 0 {
 		timeout = 60 * time.Second
+	}
+	if err := k.dial(timeout); err != nil {
+		k.kill()
+		return nil, err
 	}
 	sctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -142,17 +142,37 @@ func Start(ctx context.Context, opts Options) (*Kernel, error) {
 	return k, nil
 }
 
-func (k *Kernel) dial() error {
+// dial connects to the kernel's sockets, trying again every 50 ms while the kernel starts,
+// for up to timeout or until it exits (zmq4's own retries, 10 tries 250 ms apart, gave up
+// before a kernel had bound its sockets at load 40 on 2 cores).
+func (k *Kernel) dial(timeout time.Duration) error {
 	ctx := context.Background()
 	id := wire.NewID()
+	deadline := time.Now().Add(timeout)
+	one := func(ch wire.Channel, id string) (zmq4.Socket, error) {
+		for {
+			s, err := wire.Dial(ctx, k.ci, ch, id, zmq4.WithDialerRetry(50*time.Millisecond), zmq4.WithDialerMaxRetries(1))
+			if err == nil {
+				return s, nil
+			}
+			select {
+			case <-k.exited:
+				return nil, fmt.Errorf("start kernel: it exited before it took connections (%v): %w", k.exitErr, err)
+			case <-time.After(50 * time.Millisecond):
+			}
+			if time.Now().After(deadline) {
+				return nil, fmt.Errorf("start kernel: no connection within %s: %w", timeout, err)
+			}
+		}
+	}
 	var err error
-	if k.shell, err = wire.Dial(ctx, k.ci, wire.Shell, id); err != nil {
+	if k.shell, err = one(wire.Shell, id); err != nil {
 		return err
 	}
-	if k.control, err = wire.Dial(ctx, k.ci, wire.Control, id+"-control"); err != nil {
+	if k.control, err = one(wire.Control, id+"-control"); err != nil {
 		return err
 	}
-	if k.iopub, err = wire.Dial(ctx, k.ci, wire.IOPub, ""); err != nil {
+	if k.iopub, err = one(wire.IOPub, ""); err != nil {
 		return err
 	}
 	go k.readLoop(k.shell, k.shellReplies)

@@ -171,3 +171,16 @@ func TestMovedCheckout(t *testing.T) {
 		t.Errorf("status %q, outputs %+v: want one error telling to run dl4go install", r.Status, r.Outputs)
 	}
 }
+
+// TestStartKernelThatExits: a kernel command that exits before it binds its sockets is
+// reported at once (Start keeps trying to connect while the kernel starts, not after it died).
+func TestStartKernelThatExits(t *testing.T) {
+	start := time.Now()
+	_, err := client.Start(context.Background(), client.Options{Argv: []string{"sh", "-c", "exit 3"}})
+	if err == nil || !strings.Contains(err.Error(), "exited") || !strings.Contains(err.Error(), "exit status 3") {
+		t.Fatalf("Start of a kernel that exits: %v, want an error saying it exited with status 3", err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("Start took %s to see the kernel exit", d)
+	}
+}
