@@ -309,7 +309,7 @@ func TestShowNotebookSendsLibraryOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	libSent = false // a new cell is a new process: only the marker file remains
+	libSent = "" // a new cell is a new process: only the marker file remains
 	if err := Display(cs["graph"]); err != nil {
 		t.Fatal(err)
 	}
@@ -330,6 +330,44 @@ func TestShowNotebookSendsLibraryOnce(t *testing.T) {
 	ResendLibrary()
 	if len(shown) != 6 || !HasLibrary(shown[5]) {
 		t.Errorf("ResendLibrary did not send the library")
+	}
+}
+
+// TestShowNotebookResendsLibraryToNewClient: the kernel remembers it sent the library, but a
+// page loaded anew on the same kernel (a reload, another tab, Notebook 7 after JupyterLab) has
+// no window.echarts: its first chart must bring the library again.
+func TestShowNotebookResendsLibraryToNewClient(t *testing.T) {
+	var shown []string
+	restore := fakeNotebook(t, &shown)
+	defer restore()
+	client := filepath.Join(t.TempDir(), "client-session")
+	t.Setenv(ClientFileEnvVar, client)
+	c, err := Line("l", []float64{0, 1}, []Series{{Name: "y", Y: []float64{1, 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	libraries := func() (n int) {
+		for _, s := range shown {
+			if HasLibrary(s) {
+				n++
+			}
+		}
+		return n
+	}
+	for i, step := range []struct {
+		session string
+		want    int // libraries sent so far
+	}{{"page-1", 1}, {"page-1", 1}, {"page-2", 2}, {"page-2", 2}, {"page-1", 3}} {
+		if err := os.WriteFile(client, []byte(step.session+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		libSent = "" // each cell is a new process: only the marker file remains
+		if err := Display(c); err != nil {
+			t.Fatal(err)
+		}
+		if got := libraries(); got != step.want {
+			t.Errorf("chart %d, for client %s: %d libraries sent in all, want %d", i+1, step.session, got, step.want)
+		}
 	}
 }
 

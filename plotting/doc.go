@@ -28,9 +28,12 @@
 // the classic Notebook and nbconvert pages does not swallow the UMD bundle)
 // and then drains the queue.
 //
-// In a notebook, [Show] sends the library once per kernel session, as its own
-// output just before the first chart (a marker file in GoNB's per-kernel
-// GONB_TMP_DIR remembers it). That output is saved with the notebook, so on
+// In a notebook, [Show] sends the library once per kernel session and page, as
+// its own output just before the first chart (a marker file in GoNB's per-kernel
+// GONB_TMP_DIR remembers it). Under the dl4go kernel a page loaded anew on the
+// same kernel (a reload, another tab, Notebook 7 after JupyterLab) is a new
+// Jupyter client, which the kernel names to the cell ([ClientFileEnvVar]), and
+// gets the library again with its first chart. That output is saved with the notebook, so on
 // reopening, the page runs the library output and every chart (in any order:
 // charts wait in the queue). The library script also stores a copy in the
 // browser's localStorage; a chart that finds no library after a few seconds

@@ -20,7 +20,7 @@ func fakeNotebook(t *testing.T, shown *[]string) (restore func()) {
 	displayHTML = func(s string) { *shown = append(*shown, s) }
 	n := 0
 	newID = func() string { n++; return fmt.Sprintf("chart%d", n) }
-	libSent = false
+	libSent = ""
 	return func() {
 		isNotebook, displayHTML, updateHTML, newID, syncOutput, notebookLibrary = oldNB, oldDisp, oldUpd, oldID, oldSync, oldLib
 	}

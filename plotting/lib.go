@@ -34,7 +34,7 @@ var (
 	libErr    error
 	warnOnce  sync.Once
 	libSentMu sync.Mutex
-	libSent   bool // per process, when GONB_TMP_DIR is unknown
+	libSent   string // the libraryTarget sent to, per process, when GONB_TMP_DIR is unknown
 )
 
 // LibraryJS returns the echarts library source (dist/echarts.min.js of the
@@ -115,6 +115,11 @@ func HasLibrary(html string) bool { return libRE.MatchString(html) }
 // notebookLibrary gives the library output; tests replace it.
 var notebookLibrary = LibraryHTML
 
+// ClientFileEnvVar names the environment variable through which the dl4go kernel tells a
+// cell's program the file holding the session of the Jupyter client (the page) it runs for;
+// kernel/front writes it before each cell (front.ClientFileEnvVar).
+const ClientFileEnvVar = "DL4GO_CLIENT_FILE"
+
 // sessionMarker is the file remembering that this kernel session got the
 // library, in GoNB's per-kernel temporary directory.
 func sessionMarker() string {
@@ -125,22 +130,37 @@ func sessionMarker() string {
 	return filepath.Join(d, ".dl4go-echarts-sent")
 }
 
-// ensureLibrary sends the library to the notebook once per kernel session.
+// libraryTarget is what the library was sent to: the pinned version and the client session
+// that ran the cell ("" where the kernel does not say, e.g. under stock GoNB). A page loaded
+// anew (a reload, another tab, Notebook 7 after JupyterLab, any new browser on the same
+// kernel) is a new client, and its page has no window.echarts yet.
+func libraryTarget() string {
+	client := ""
+	if p := os.Getenv(ClientFileEnvVar); p != "" {
+		if b, err := os.ReadFile(p); err == nil {
+			client = strings.TrimSpace(string(b))
+		}
+	}
+	return EchartsVersion + " " + client + "\n"
+}
+
+// ensureLibrary sends the library to the notebook once per kernel session and client.
 func ensureLibrary(display func(string)) {
 	libSentMu.Lock()
 	defer libSentMu.Unlock()
+	target := libraryTarget()
 	m := sessionMarker()
 	if m == "" {
-		if libSent {
+		if libSent == target {
 			return
 		}
-	} else if _, err := os.Stat(m); err == nil {
+	} else if b, err := os.ReadFile(m); err == nil && string(b) == target {
 		return
 	}
 	display(notebookLibrary())
-	libSent = true
+	libSent = target
 	if m != "" {
-		_ = os.WriteFile(m, []byte(EchartsVersion+"\n"), 0o644)
+		_ = os.WriteFile(m, []byte(target), 0o644)
 	}
 }
 
@@ -152,7 +172,7 @@ func ResendLibrary() {
 	if m := sessionMarker(); m != "" {
 		_ = os.Remove(m)
 	}
-	libSent = false
+	libSent = ""
 	libSentMu.Unlock()
 	if isNotebook() {
 		ensureLibrary(displayHTML)

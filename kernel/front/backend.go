@@ -61,6 +61,8 @@ func (f *front) startBackend(ctx context.Context) error {
 	if cmd.Err != nil {
 		return fmt.Errorf("front: start GoNB: %w", cmd.Err)
 	}
+	// The cells' programs learn which Jupyter client runs them (see recordClient).
+	cmd.Env = append(cmd.Environ(), ClientFileEnvVar+"="+filepath.Join(dir, clientFileName))
 	gonbPath := cmd.Path
 	r, err := startReaped(cmd, os.TempDir(), f.tmpDir)
 	if err != nil {
@@ -73,6 +75,30 @@ func (f *front) startBackend(ctx context.Context) error {
 		close(f.cmdDone)
 	}()
 	return nil
+}
+
+// ClientFileEnvVar names the environment variable of GoNB (so of every cell's program) that
+// holds the path of the file where the front writes the session of the Jupyter client whose
+// execute_request runs now (its header.session: JupyterLab and Notebook 7 draw a new one for
+// each page they load). Package plotting reads it to send the echarts library again when a
+// chart is drawn for another page than the one that got it (plotting.ClientFileEnvVar).
+const ClientFileEnvVar = "DL4GO_CLIENT_FILE"
+
+// clientFileName is the file ClientFileEnvVar names, in the front's temporary directory.
+const clientFileName = "client-session"
+
+// recordClient writes the client session of an execute_request to the file of
+// ClientFileEnvVar before GoNB runs the cell (cells run one at a time).
+func (f *front) recordClient(session string) {
+	path := filepath.Join(f.tmpDir, clientFileName)
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(session+"\n"), 0o644); err != nil {
+		f.logf("record the client session: %v", err)
+		return
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		f.logf("record the client session: %v", err)
+	}
 }
 
 // reJupyterKernelID is how Jupyter names connection files (jupyter_client's

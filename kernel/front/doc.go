@@ -43,8 +43,9 @@
 //   - front.go: [Options], [Serve] (the start-up order and what ends it), the front
 //     struct holding all shared state, and kernel_info.
 //   - backend.go: the GoNB process (its private connection file, start, connect,
-//     stop), the start-up removal of dead kernels' temporary directories, and the
-//     front's own requests to GoNB (expectOwn).
+//     stop), the start-up removal of dead kernels' temporary directories, the
+//     front's own requests to GoNB (expectOwn), and the file naming the Jupyter
+//     client of the running cell ([ClientFileEnvVar]).
 //   - reaper_linux.go: the reaper GoNB runs under, which kills everything GoNB
 //     and the cells started when GoNB exits or the front dies, even by SIGKILL.
 //   - shutdown.go: shutdown_request (exactly one shutdown_reply, GoNB's or the

@@ -156,6 +156,7 @@ func (f *front) execute(fr wire.Frames, m *wire.Message) *execState {
 	f.mu.Lock()
 	f.execs[st.id1] = st
 	f.mu.Unlock()
+	f.recordClient(m.Header.Session)
 	if st.kind != plainCell {
 		data, _ := json.Marshal(content)
 		fr.Content = data

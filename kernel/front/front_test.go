@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dl4go/dl4go/kernel/wire"
+	"github.com/dl4go/dl4go/plotting"
 )
 
 // startFront runs Serve with real GoNB on a fresh connection and returns a client.
@@ -90,6 +91,14 @@ func TestFront(t *testing.T) {
 		e := c.execute("%%\nfmt.Println(\"hello, world\")", 60*time.Second)
 		if e.Status() != "ok" || e.Stdout != "hello, world\n" {
 			t.Fatalf("got %s", e)
+		}
+	})
+	t.Run("client session", func(t *testing.T) {
+		// The cell's program reads the session of the client that runs it (package plotting
+		// sends the echarts library again to a new page).
+		e := c.execute("%%\nb, err := os.ReadFile(os.Getenv(\""+ClientFileEnvVar+"\"))\nfmt.Printf(\"%s%v\", b, err)", 60*time.Second)
+		if e.Status() != "ok" || e.Stdout != c.session+"\n<nil>" {
+			t.Fatalf("got %s, want the client's session %s", e, c.session)
 		}
 	})
 	t.Run("gonb prefix", func(t *testing.T) {
@@ -237,4 +246,11 @@ func TestMain(m *testing.M) {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestClientFileEnvVar: package plotting reads the variable the front sets.
+func TestClientFileEnvVar(t *testing.T) {
+	if ClientFileEnvVar != plotting.ClientFileEnvVar {
+		t.Errorf("front.ClientFileEnvVar is %q, plotting reads %q", ClientFileEnvVar, plotting.ClientFileEnvVar)
+	}
 }
