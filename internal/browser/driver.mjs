@@ -172,7 +172,7 @@ function describeCell(cell) {
     let title = '';
     try { title = window.echarts?.getInstanceByDom(el)?.getOption()?.title?.[0]?.text || ''; } catch (e) { /* none */ }
     return { id: el.id, drawn: el.getAttribute('data-dl4go-drawn') === '1', canvas: !!cv, ink, title,
-      w: el.clientWidth, h: el.clientHeight };
+      w: el.clientWidth, h: el.clientHeight, text: cv ? '' : (el.innerText || '').trim().slice(0, 300) };
   });
   const images = [...cell.querySelectorAll('.jp-OutputArea-output img')].map((im) => ({
     complete: im.complete && im.naturalWidth > 0, w: im.naturalWidth, h: im.naturalHeight }));
