@@ -19,6 +19,8 @@ const req = JSON.parse(readFileSync(0, 'utf8'));
 const log = (...a) => console.error(`[driver ${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
 const started = Date.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// A JupyterLab page loads ~40 scripts: 30 s (playwright's default) was too short at load 45 on 2 cores.
+const pageLoadMs = 120000;
 const report = { task: req.task, pageErrors: [], consoleErrors: [], dialogs: [] };
 
 const browser = await chromium.launch({
@@ -35,7 +37,12 @@ context.setDefaultTimeout(30000);
 const page = await context.newPage();
 page.on('pageerror', (e) => report.pageErrors.push(String(e.message || e).slice(0, 500)));
 page.on('console', (m) => { if (m.type() === 'error') report.consoleErrors.push(m.text().slice(0, 500)); });
-page.on('dialog', (d) => { report.dialogs.push(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); });
+page.on('dialog', (d) => {
+  // "Leave the page? Changes you made may not be saved" on reload: counted (the Go test logs it and
+  // checks the saved file and the reloaded page), accepted, or the reload would never happen.
+  if (d.type() === 'beforeunload') { report.unloadPrompts = (report.unloadPrompts || 0) + 1; d.accept().catch(() => {}); return; }
+  report.dialogs.push(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {});
+});
 
 try {
   if (req.task === 'notebook') await notebookTask();
@@ -124,7 +131,7 @@ async function dismissDialogs() {
 // openNotebook loads the notebook page and waits for its kernel.
 async function openNotebook(ws) {
   const p = req.app === 'notebook' ? `/notebooks/${req.path}` : `/lab/workspaces/${ws}/tree/${req.path}`;
-  await page.goto(url(p));
+  await page.goto(url(p), { timeout: pageLoadMs });
   await page.locator('.jp-NotebookPanel .jp-Cell').first().waitFor({ timeout: 90000 });
   return waitKernel('Idle', 120000);
 }
@@ -240,13 +247,21 @@ async function notebookTask() {
   await shot('run');
 
   // Save, then reload the page: the outputs come back from the file.
+  const saved0 = await lastModified();
   report.saveItem = await menu('File', 'Save Notebook', 'Save', 'Save and Checkpoint');
+  // The save is done when the server's copy changed (Notebook 7 shows no dirty tab to watch).
+  for (const t1 = Date.now(); await lastModified() === saved0;) {
+    if (Date.now() - t1 > 60000) { report.saveDirty = true; break; }
+    await sleep(250);
+  }
   await page.waitForFunction(() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty, .lm-TabBar-tab.jp-mod-current.jp-mod-dirty'),
     null, { timeout: 30000 }).catch(() => { report.saveDirty = true; });
-  await sleep(500);
+  await sleep(1000);
   report.saveDialogs = await dismissDialogs();
-  await page.reload();
+  await page.reload({ timeout: pageLoadMs });
   await page.locator('.jp-NotebookPanel .jp-Cell').first().waitFor({ timeout: 90000 });
+  // The notebook's cells are attached a few at a time: wait for all those of the run.
+  for (const t1 = Date.now(); (await prompts()).length < report.run.length && Date.now() - t1 < 90000;) await sleep(250);
   await waitKernel('Idle', 60000).catch((e) => { report.reloadKernel = String(e); });
   await sleep(1500); // a trust prompt or any other dialog would be up by now
   report.reloadDialogs = await dismissDialogs();
@@ -254,6 +269,14 @@ async function notebookTask() {
   report.reload = await look();
   await scrollToLastChart(report.reload);
   await shot('reload');
+}
+
+// lastModified is the server's last_modified of the notebook file (contents API).
+async function lastModified() {
+  return page.evaluate(async (u) => {
+    const r = await fetch(u, { cache: 'no-store' });
+    return r.ok ? (await r.json()).last_modified : `HTTP ${r.status}`;
+  }, url(`/api/contents/${encodeURI(req.path)}?content=0`));
 }
 
 async function scrollToLastChart(cells) {
@@ -274,14 +297,23 @@ async function moveSliders() {
   const s = await sl.first().elementHandle(); // a handle: the locator stops matching once marked
   await s.evaluate((el) => el.setAttribute('data-driver-moved', '1'));
   const cell = await s.evaluateHandle((el) => el.closest('.jp-CodeCell'));
-  await s.scrollIntoViewIfNeeded();
+  await s.scrollIntoViewIfNeeded().catch(() => {});
   // The program listens to the moves once its widgets are up (the Done button comes last).
   for (let i = 0; i < 40 && !(await cell.$('button')); i++) await sleep(250);
   await sleep(1000);
   const before = await cell.evaluate(describeCell);
-  const v0 = await s.inputValue();
+  const v0 = await s.inputValue().catch(() => '');
   // A click on the track, 60% along it, as a person would (the browser fires input and change).
-  const box = await s.boundingBox();
+  const box = await s.boundingBox().catch(() => null);
+  if (!box) {
+    // The program replaced its controls: no browser took the widgets in time (GoNB's widget
+    // connection needs a comm_open_ack within 500 ms), or the cell ended.
+    const now = await cell.evaluate(describeCell).catch(() => ({ outputs: [] }));
+    report.sliders.push({ from: v0, to: v0, before: before.charts, after: [], vanished: true,
+      cellText: now.outputs.map((o) => o.text).join('\n').slice(0, 600) });
+    log('the slider vanished before it could be moved');
+    return;
+  }
   await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
   const v1 = await s.inputValue();
   log(`slider moved from ${v0} to ${v1}`);
@@ -335,7 +367,7 @@ async function cellText(cell) {
 
 async function kernelTask() {
   const checks = (report.checks = {});
-  await page.goto(url(`/lab/workspaces/kernel${Date.now()}`));
+  await page.goto(url(`/lab/workspaces/kernel${Date.now()}`), { timeout: pageLoadMs });
   await page.locator('.jp-LauncherCard').first().waitFor({ timeout: 90000 });
   report.launcher = await page.locator('.jp-LauncherCard').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-category')}: ${e.getAttribute('title')}`));
   await page.locator('.jp-LauncherCard[data-category="Notebook"][title="Go (dl4go)"]').click();

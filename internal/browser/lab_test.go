@@ -199,6 +199,7 @@ type notebookReport struct {
 	SaveDialogs   []string   `json:"saveDialogs"`
 	ReloadDialogs []string   `json:"reloadDialogs"`
 	SaveDirty     bool       `json:"saveDirty"`
+	UnloadPrompts int        `json:"unloadPrompts"`
 	PageErrors    []string   `json:"pageErrors"`
 	ConsoleErrors []string   `json:"consoleErrors"`
 	Dialogs       []string   `json:"dialogs"`
@@ -210,6 +211,8 @@ type notebookReport struct {
 		After         []chartInfo `json:"after"`
 		RedrawSeconds float64     `json:"redrawSeconds"`
 		ClickedDone   bool        `json:"clickedDone"`
+		Vanished      bool        `json:"vanished"`
+		CellText      string      `json:"cellText"`
 	} `json:"sliders"`
 }
 
@@ -315,6 +318,11 @@ func runNotebook(t *testing.T, srv *Server, env Env, app, name string) {
 		}
 	}
 	checkPage(t, "after save and reload", rep.Reload, false)
+	if n, m := len(rep.Reload), len(rep.Run); n != m {
+		t.Errorf("after save and reload the page shows %d code cells, %d after Run All", n, m)
+	} else if a, b := countCharts(rep.Reload), countCharts(rep.Run); a != b {
+		t.Errorf("after save and reload the page shows %d charts, %d after Run All", a, b)
+	}
 	if app == "lab" && (!strings.Contains(rep.Trust, "Notebook trusted") || strings.Contains(rep.Trust, "not trusted")) {
 		t.Errorf("after save and reload JupyterLab says %q, want the notebook trusted", rep.Trust)
 	}
@@ -322,6 +330,10 @@ func runNotebook(t *testing.T, srv *Server, env Env, app, name string) {
 		if len(d) > 0 {
 			t.Errorf("a dialog came up: %q", d)
 		}
+	}
+	if rep.UnloadPrompts > 0 {
+		// The saved file and the reloaded page are checked above; this is worth knowing only.
+		t.Logf("the page asked %d time(s) to leave with unsaved changes on reload (accepted)", rep.UnloadPrompts)
 	}
 	if rep.SaveDirty {
 		t.Errorf("the notebook still shows unsaved changes after File → Save")
@@ -343,6 +355,10 @@ func runNotebook(t *testing.T, srv *Server, env Env, app, name string) {
 	}
 	for _, s := range rep.Sliders {
 		hasSlider = true
+		if s.Vanished {
+			t.Errorf("the slider vanished before the driver could move it (%s); its cell says %q", loadavg(), s.CellText)
+			continue
+		}
 		redrawn := len(s.After) > 0 && !slices.EqualFunc(s.Before, s.After, func(a, b chartInfo) bool { return a.ID == b.ID && a.Title == b.Title })
 		for _, c := range s.After {
 			redrawn = redrawn && c.Drawn && c.Ink >= minInk
@@ -382,6 +398,13 @@ func savedText(nb *notebook.Notebook) string {
 		}
 	}
 	return b.String()
+}
+
+func countCharts(cells []cellInfo) (n int) {
+	for _, c := range cells {
+		n += len(c.Charts)
+	}
+	return n
 }
 
 func titles(cs []chartInfo) []string {
