@@ -13,6 +13,7 @@ import (
 	"github.com/dl4go/dl4go/lessons/docker"
 	"github.com/dl4go/dl4go/lessons/example"
 	"github.com/dl4go/dl4go/lessons/gcn"
+	"github.com/dl4go/dl4go/lessons/gpt"
 	"github.com/dl4go/dl4go/lessons/maml"
 	"github.com/dl4go/dl4go/lessons/maskrcnn"
 	"github.com/dl4go/dl4go/lessons/metric"
@@ -41,6 +42,7 @@ var lessonsByName = map[string]entry{
 	"docker":      {docker.Lesson, docker.Quick()},
 	"example":     {example.Lesson, example.Quick()},
 	"gcn":         {gcn.Lesson, gcn.Quick()},
+	"gpt":         {gpt.Lesson, gpt.Quick()},
 	"maml":        {maml.Lesson, maml.Quick()},
 	"metric":      {metric.Lesson, metric.Quick()},
 	"maskrcnn":    {maskrcnn.Lesson, maskrcnn.Quick()},
