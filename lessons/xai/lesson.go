@@ -162,6 +162,13 @@ func Run(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 	s, size := out.Set, cfg.Data.Shapes.Size
+	// What was measured after training is saved with the run: a later call restores the models
+	// (for pictures) and this, instead of explaining thousands of perturbed images again.
+	var saved measured
+	restored, err := run.LoadOutcome(&saved)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range []Kind{GAP, Flatten, Cue} {
 		images := s.Train
 		if k == Cue {
@@ -176,14 +183,18 @@ func Run(cfg Config) (*Outcome, error) {
 			return nil, err
 		}
 		test := s.Test
-		if k == Cue {
+		switch {
+		case restored:
+		case k == Cue:
 			test = s.CueTest
 			if m.CueFreeAcc, err = m.Accuracy(s.Test, size); err != nil {
 				return nil, err
 			}
-		}
-		if m.TestAcc, err = m.Accuracy(test, size); err != nil {
-			return nil, err
+			fallthrough
+		default:
+			if m.TestAcc, err = m.Accuracy(test, size); err != nil {
+				return nil, err
+			}
 		}
 		switch k {
 		case GAP:
@@ -193,6 +204,11 @@ func Run(cfg Config) (*Outcome, error) {
 		case Cue:
 			out.CueModel = m
 		}
+	}
+	if restored {
+		saved.restore(out)
+		out.Wall = time.Since(t0)
+		return out, nil
 	}
 
 	box := func(im Image) shapes.Box { return widen(im.Box, cfg.Margin) }
@@ -262,7 +278,32 @@ func Run(cfg Config) (*Outcome, error) {
 		out.Shapley, out.Kernel = append(out.Shapley, exact), append(out.Kernel, kernel)
 	}
 	out.Wall = time.Since(t0)
-	return out, nil
+	return out, run.SaveOutcome(measuredOf(out))
+}
+
+// measured is what Run measures after training: saved with the run (its key covers the settings
+// and the code), restored by a later call.
+type measured struct {
+	GAPAcc, FlattenAcc, CueAcc, CueFreeAcc                                                float64
+	GradCAM, CAM, FlatCAM, CueCAM                                                         []Heat
+	CAMGradCAMDiff, PeakInBox, FlatPeakInBox, CentrePeakInBox, CuePeakOnCue, CuePeakInBox float64
+	LIME                                                                                  *LIMEResult
+	Shapley, Kernel                                                                       []*ShapleyResult
+}
+
+func measuredOf(o *Outcome) measured {
+	return measured{o.GAPModel.TestAcc, o.FlattenModel.TestAcc, o.CueModel.TestAcc, o.CueModel.CueFreeAcc,
+		o.GradCAM, o.CAM, o.FlatCAM, o.CueCAM,
+		o.CAMGradCAMDiff, o.PeakInBox, o.FlatPeakInBox, o.CentrePeakInBox, o.CuePeakOnCue, o.CuePeakInBox,
+		o.LIME, o.Shapley, o.Kernel}
+}
+
+func (m measured) restore(o *Outcome) {
+	o.GAPModel.TestAcc, o.FlattenModel.TestAcc, o.CueModel.TestAcc, o.CueModel.CueFreeAcc = m.GAPAcc, m.FlattenAcc, m.CueAcc, m.CueFreeAcc
+	o.GradCAM, o.CAM, o.FlatCAM, o.CueCAM = m.GradCAM, m.CAM, m.FlatCAM, m.CueCAM
+	o.CAMGradCAMDiff, o.PeakInBox, o.FlatPeakInBox, o.CentrePeakInBox, o.CuePeakOnCue, o.CuePeakInBox =
+		m.CAMGradCAMDiff, m.PeakInBox, m.FlatPeakInBox, m.CentrePeakInBox, m.CuePeakOnCue, m.CuePeakInBox
+	o.LIME, o.Shapley, o.Kernel = m.LIME, m.Shapley, m.Kernel
 }
 
 // check refuses settings the lesson cannot run with, naming the fix.

@@ -19,6 +19,15 @@ func TestQuickOutcome(t *testing.T) {
 	if !out.Result().OK() {
 		t.Errorf("quick outcome not reached: %s", out.Result())
 	}
+	// A second run restores the models and what was measured (the same numbers).
+	again, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Summary() != out.Summary() || again.Result() != out.Result() {
+		t.Errorf("restored run differs:\n%s%s\nvs\n%s%s", again.Summary(), again.Result(), out.Summary(), out.Result())
+	}
+	t.Logf("restored in %.1fs", again.Wall.Seconds())
 	// The explanations beat their baselines, not only the bars.
 	if out.PeakInBox <= out.CentrePeakInBox {
 		t.Errorf("Grad-CAM's peak in the box on %.3f of the images, the image centre on %.3f", out.PeakInBox, out.CentrePeakInBox)
