@@ -32,7 +32,7 @@
 // Run(Size()) does the whole lesson; Outcome's charts (GradCAMPicture, CuePicture, PeakChart,
 // AccuracyChart, LIMEPicture, ShapleyChart, ShapleyPicture) draw it and Outcome.Result is the
 // RESULT line. Training is checkpointed through the lesson kit (an interrupted run resumes; a
-// finished one is restored and explained again in seconds).
+// finished one is restored, with what it measured, in about a second).
 //
 // Time to run on 2 cores with the pure-Go engine: see the notebook's header (measured).
 package xai
