@@ -95,6 +95,9 @@ var opCases = []opCase{
 	{name: "Conv/depthwise", shapes: [][]int{{2, 5, 5, 3}, {3, 3, 1, 3}}, fn: func(x []*Node) *Node {
 		return conv(x[0], x[1], nhwc, []int{2, 1}, nil, nil, []int{1, 1}, 3)
 	}},
+	{name: "Conv/depthwise-multiplier2-same", shapes: [][]int{{2, 5, 4, 3}, {3, 3, 1, 6}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{1, 1}, {1, 1}}, nil, []int{1, 1}, 3)
+	}},
 	{name: "Conv/transposed", shapes: [][]int{{1, 3, 3, 2}, {3, 3, 2, 2}}, fn: func(x []*Node) *Node {
 		// Input dilation 2 (a stride-2 transposed convolution).
 		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{2, 2}, {2, 1}}, []int{2, 2}, []int{1, 1}, 1)

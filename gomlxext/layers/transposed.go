@@ -19,6 +19,8 @@
 // + layer norm); GRU is the recurrent layer of the Seq2Seq baseline. RoIPool and RoIAlign cut
 // a fixed-size feature map out of a feature map for each box of a two-stage detector (lesson
 // 08, Mask R-CNN): RoIPool rounds the box to whole cells, RoIAlign samples it bilinearly.
+// DepthwiseConvolution is MobileNet's depthwise step (one grouped convolution, each channel
+// filtered alone; lessons 04 and 06), its multiply-adds counted by gomlxext/cost.
 package layers
 
 import (

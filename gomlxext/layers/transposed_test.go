@@ -21,17 +21,7 @@ func TestTransposedConvolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	random := func(dims ...int) *tensors.Tensor {
-		n := 1
-		for _, d := range dims {
-			n *= d
-		}
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(rng.NormFloat64())
-		}
-		return tensors.FromFlatDataAndDimensions(v, dims...)
-	}
+	random := func(dims ...int) *tensors.Tensor { return randomTensor(rng, dims...) }
 	for _, c := range []struct {
 		kernel, stride, padding int
 		subPixel                bool
