@@ -20,7 +20,10 @@
 // a fixed-size feature map out of a feature map for each box of a two-stage detector (lesson
 // 08, Mask R-CNN): RoIPool rounds the box to whole cells, RoIAlign samples it bilinearly.
 // DepthwiseConvolution is MobileNet's depthwise step (one grouped convolution, each channel
-// filtered alone; lessons 04 and 06), its multiply-adds counted by gomlxext/cost.
+// filtered alone; lessons 04 and 06), its multiply-adds counted by gomlxext/cost; MixConvolution
+// mixes kernel sizes across its channel groups. CausalConvolution is WaveNet's dilated causal 1-D
+// convolution. GroupNormalization and InstanceNormalization normalise each example over groups
+// of channels (GoMLX has batch and layer normalisation).
 package layers
 
 import (
