@@ -249,6 +249,31 @@ func (s *Server) Close() error {
 	return err
 }
 
+// api calls the server's REST API with the token and decodes a JSON answer into out (unless nil).
+func (s *Server) api(method, path string, out any) error {
+	req, err := http.NewRequest(method, s.URL+path, nil)
+	if err != nil {
+		return fmt.Errorf("browser: %s %s: %w", method, path, err)
+	}
+	req.Header.Set("Authorization", "token "+s.Token)
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		return fmt.Errorf("browser: %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("browser: %s %s: %s: %.300s", method, path, resp.Status, body)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("browser: %s %s: decode the answer: %w", method, path, err)
+	}
+	return nil
+}
+
 // Drive runs driver.mjs on req (marshalled to JSON on its stdin), copies the driver's
 // progress lines to log and decodes its report (one JSON line on stdout) into report. The
 // driver and its Chromium are stopped when ctx ends.

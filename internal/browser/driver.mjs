@@ -10,7 +10,8 @@
 //   kernel:   in JupyterLab, a new notebook picked from the launcher's "Go (dl4go)" tile:
 //             the kernel's About dialog, %help, Tab completion, Shift+Tab, interrupting
 //             `!sleep 30` and a busy Go loop, restarting the kernel.
-//   gonb:     run one of GoNB's browser test notebooks and report each cell's text output.
+//   gonb:     run one of GoNB's browser test notebooks (examples/tests) as a person would: Run
+//             All, type into its input boxes, use widgets in an added cell, save (gonbTask).
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -470,24 +471,159 @@ async function kernelTask() {
   await shot('kernel');
 }
 
+// gonbTask runs one of GoNB's browser test notebooks (examples/tests) in JupyterLab as a
+// person would: open it (picking the Go (dl4go) kernel if JupyterLab asks, the notebook names
+// GoNB's), Run All from the menu, type `inputs` into the input boxes it asks for as they come,
+// then, with `widgetCell`, add that cell, run it and use its widgets with the mouse and the
+// keyboard; finally save. Reported: each code cell as the page shows it, the input boxes, the
+// elements GoNB's programs added to and removed from the page (seen by a MutationObserver from
+// the page's start), the page's console, and the page's gonb_comm.
 async function gonbTask() {
-  // GoNB's own browser test notebooks; the Go test compares each cell's text with GoNB's expectations.
-  const k = await openNotebook(`gonb${Date.now()}`);
-  report.kernelName = k.name;
+  await page.addInitScript(() => {
+    const seen = (window.__dl4goSeen = []);
+    const interesting = /^(dom\.transient_div_|dom_test_|gonb_widget_test_|dl4go_user_)/;
+    const note = (kind, el) => seen.push({ kind, tag: el.tagName.toLowerCase(), id: el.id || '',
+      type: el.getAttribute('type') || '', cls: el.className && typeof el.className === 'string' ? el.className : '',
+      text: (el.textContent || '').slice(0, 300), t: Date.now() });
+    const visit = (kind, node) => {
+      if (node.nodeType !== 1) return;
+      for (const el of [node, ...node.querySelectorAll('[id], input.jp-Stdin-input')]) {
+        if (interesting.test(el.id || '') || (kind === 'added' && el.matches('input.jp-Stdin-input'))) note(kind, el);
+      }
+    };
+    new MutationObserver((records) => {
+      for (const r of records) {
+        r.addedNodes.forEach((n) => visit('added', n));
+        r.removedNodes.forEach((n) => visit('removed', n));
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  report.console = [];
+  page.on('console', (m) => report.console.push(`${m.type()}: ${m.text().slice(0, 300)}`));
+
+  await page.goto(url(`/lab/workspaces/gonb${Date.now()}/tree/${req.path}`), { timeout: pageLoadMs });
+  await page.locator('.jp-NotebookPanel .jp-Cell').first().waitFor({ timeout: 90000 });
+  // GoNB's notebooks name GoNB's kernel ("gonb"): JupyterLab picks the one Go kernel it has, or
+  // asks; then a person picks Go (dl4go).
+  report.kernelDialogs = [];
+  for (const t0 = Date.now(); ;) {
+    const dlg = page.locator('.jp-Dialog');
+    if (await dlg.count()) {
+      report.kernelDialogs.push((await dlg.first().innerText()).slice(0, 300));
+      const sel = dlg.locator('select');
+      if (await sel.count()) await sel.first().selectOption({ label: 'Go (dl4go)' });
+      await dlg.locator('button:has-text("Select")').first().click();
+      await sleep(500);
+    }
+    const st = await kernelState();
+    if (st.status === 'Idle' && st.name && st.name !== 'No Kernel') { report.kernelName = st.name; break; }
+    if (Date.now() - t0 > 120000) throw new Error(`no idle kernel within 120 s (last state ${JSON.stringify(st)})`);
+    await sleep(250);
+  }
+  log(`${req.path} open, kernel ${report.kernelName}; Run All`);
+
   await menu('Run', 'Run All Cells');
+  const inputs = [...(req.inputs || [])];
+  report.inputBoxes = [];
   const t0 = Date.now();
   let idleSince = 0;
+  let lastLog = 0;
+  let startedRun = false;
   for (;;) {
     if (Date.now() - t0 > req.timeoutMs) { report.timedOut = true; break; }
-    const running = (await prompts()).some((p) => p.includes('*'));
+    const ps = await prompts();
+    startedRun ||= ps.some((p) => /[*\d]/.test(p));
+    // An input box: typed into as a person would, then Enter.
+    const box = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) input.jp-Stdin-input:not([data-driver-typed])');
+    if (await box.count()) {
+      const b = await box.first().elementHandle(); // a handle: the locator stops matching once marked
+      const info = await b.evaluate((el) => {
+        el.setAttribute('data-driver-typed', '1');
+        return { type: el.type, prompt: (el.closest('.jp-Stdin')?.querySelector('.jp-Stdin-prompt')?.textContent || '').trim() };
+      });
+      const value = inputs.shift() ?? '';
+      await b.click();
+      await page.keyboard.type(value, { delay: 50 });
+      await page.keyboard.press('Enter');
+      report.inputBoxes.push({ ...info, value });
+      log(`input box ${JSON.stringify(info.prompt)} (${info.type}): typed ${JSON.stringify(info.type === 'password' ? '***' : value)}`);
+      continue;
+    }
     const st = await kernelState();
-    if (!running && st.status === 'Idle') {
+    const running = ps.some((p) => p.includes('*'));
+    if (startedRun && !running && st.status === 'Idle') {
       if (!idleSince) idleSince = Date.now();
       if (Date.now() - idleSince > 1500) break;
     } else idleSince = 0;
+    if (!startedRun && Date.now() - t0 > 30000) throw new Error(`Run All started no cell within 30 s (prompts ${ps.join(' ')})`);
+    if (Date.now() - lastLog > 15000) {
+      lastLog = Date.now();
+      log(`running: ${ps.filter((p) => /\d/.test(p)).length}/${ps.length} cells done, kernel ${st.status}`);
+    }
     await sleep(250);
   }
   report.runSeconds = (Date.now() - t0) / 1000;
+  log(`run finished in ${report.runSeconds}s${report.timedOut ? ' (TIMED OUT)' : ''}`);
   report.run = await look();
+  report.gonbComm = await page.evaluate(() => typeof globalThis.gonb_comm);
   await shot('run');
+
+  if (req.widgetCell && !report.timedOut) report.userWidgets = await useWidgets(req.widgetCell);
+
+  report.seen = await page.evaluate(() => window.__dl4goSeen || []);
+  const saved0 = await lastModified();
+  await menu('File', 'Save Notebook', 'Save');
+  for (const t1 = Date.now(); await lastModified() === saved0;) {
+    if (Date.now() - t1 > 60000) { report.saveDirty = true; break; }
+    await sleep(250);
+  }
+  report.dialogs.push(...await dismissDialogs());
+}
+
+// useWidgets adds the cell `code` (GoNB widgets: a button, a slider from 0 to 100 at 50 and a
+// drop-down of ab/cd/ef, with ids dl4go_user_button/slider/select; it prints "widgets up" once
+// it listens, then what it receives, and at the end sets the slider to 25 from Go), runs it,
+// clicks the button, moves the slider to its end with the keyboard and picks "ef", waiting
+// for the program's answer to each, then reads the slider the program moved.
+async function useWidgets(code) {
+  const out = { steps: [] };
+  const cell = await addCell(code);
+  await cell.locator('.cm-content').click();
+  await page.keyboard.press('Control+Enter');
+  const says = async (text, timeout) => {
+    const t0 = Date.now();
+    for (;;) {
+      const got = await cellText(cell);
+      if (got.includes(text)) return { text, seconds: (Date.now() - t0) / 1000, ok: true };
+      if (/error/.test(got) || Date.now() - t0 > timeout) return { text, seconds: (Date.now() - t0) / 1000, ok: false, got: got.slice(0, 600) };
+      await sleep(250);
+    }
+  };
+  const step = async (name, act, answer) => {
+    await act();
+    const r = await says(answer, 60000);
+    out.steps.push({ name, ...r });
+    log(`widgets: ${name}: ${r.ok ? `answered in ${r.seconds}s` : `no answer ${JSON.stringify(r.got)}`}`);
+    return r.ok;
+  };
+  const up = await says('widgets up', 240000); // compiles first
+  out.steps.push({ name: 'start', ...up });
+  if (!up.ok) return out;
+  const slider = page.locator('#dl4go_user_slider');
+  const ok = await step('click the button', () => page.locator('#dl4go_user_button').click(), 'button clicked') &&
+    await step('slider to its end (End key)', async () => { await slider.focus(); await page.keyboard.press('End'); }, 'slider at 100') &&
+    await step('pick ef', () => page.locator('#dl4go_user_select').selectOption({ label: 'ef' }), 'picked ef') &&
+    await step('Go sets the slider', async () => {}, 'slider set to 25');
+  if (ok) {
+    for (const t0 = Date.now(); Date.now() - t0 < 10000; await sleep(250)) {
+      out.sliderValue = await slider.inputValue().catch((e) => `gone: ${e.message}`);
+      if (out.sliderValue === '25') break;
+    }
+  }
+  await shot('widgets');
+  await page.waitForFunction((el) => /\[\d+\]/.test(el.querySelector('.jp-InputPrompt')?.textContent || ''),
+    await cell.elementHandle(), { timeout: 60000 }).catch(() => {});
+  await waitKernel('Idle', 60000).catch(() => {});
+  out.text = (await cellText(cell)).slice(0, 1000);
+  return out;
 }

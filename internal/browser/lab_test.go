@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dl4go/dl4go/export"
+	"github.com/dl4go/dl4go/internal/gonbtest"
 	"github.com/dl4go/dl4go/internal/testkernel"
 	"github.com/dl4go/dl4go/kernel"
 	"github.com/dl4go/dl4go/notebook"
@@ -42,13 +43,14 @@ func TestMain(m *testing.M) {
 
 // shared is one JupyterLab server for the whole test binary.
 var shared struct {
-	once    sync.Once
-	srv     *Server
-	env     Env
-	err     error
-	tmp     string
-	logPath string
-	root    string // the checkout
+	once     sync.Once
+	srv      *Server
+	env      Env
+	err      error
+	tmp      string
+	logPath  string
+	root     string // the checkout
+	gonbRoot string // the pinned GoNB module ($GONB_GIT_ROOT of the kernels)
 }
 
 // lab returns the shared JupyterLab server, serving a copy of notebooks/ (so that saving
@@ -69,11 +71,17 @@ func lab(t *testing.T) (*Server, Env) {
 	_, dataDir := testkernel.Install(t)
 	shared.once.Do(func() {
 		shared.root, shared.env = root, env
+		if shared.gonbRoot, shared.err = gonbtest.ModuleDir(); shared.err != nil {
+			return
+		}
 		shared.tmp, shared.err = os.MkdirTemp("", "dl4go-browser-")
 		if shared.err != nil {
 			return
 		}
 		serve := filepath.Join(shared.tmp, "notebooks")
+		if shared.err = os.MkdirAll(filepath.Join(shared.tmp, "cover"), 0o755); shared.err != nil {
+			return
+		}
 		if shared.err = copyNotebooks(filepath.Join(root, "notebooks"), serve); shared.err != nil {
 			return
 		}
@@ -87,7 +95,10 @@ func lab(t *testing.T) (*Server, Env) {
 		defer cancel()
 		shared.srv, shared.err = StartLab(ctx, env, ServerOptions{
 			Root: serve, DataDir: dataDir, Log: f,
-			Env: []string{"DL4GO_QUICK=1", "DL4GO_CACHE_DIR=" + filepath.Join(shared.tmp, "cache")},
+			Env: []string{"DL4GO_QUICK=1", "DL4GO_CACHE_DIR=" + filepath.Join(shared.tmp, "cache"),
+				// For GoNB's test notebooks (gonb_test.go): GoNB's module and a place for the
+				// coverage data of their %goflags --cover cells.
+				"GONB_GIT_ROOT=" + shared.gonbRoot, "GOCOVERDIR=" + filepath.Join(shared.tmp, "cover")},
 		})
 		if shared.err == nil {
 			v, _ := env.Versions()

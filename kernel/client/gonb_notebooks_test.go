@@ -3,15 +3,14 @@ package client_test
 import (
 	"context"
 	"fmt"
-	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dl4go/dl4go/internal/gonbtest"
 	"github.com/dl4go/dl4go/internal/testkernel"
 	"github.com/dl4go/dl4go/kernel/client"
 	"github.com/dl4go/dl4go/notebook"
@@ -20,7 +19,7 @@ import (
 // GoNB's own test notebooks (examples/tests/*.ipynb of the pinned GoNB in the
 // module cache) run through the dl4go kernel, each cell in order as
 // nbconvert --execute does. The executed notebook is written out as text the way
-// `jupyter nbconvert --to asciidoc` lays it out (see asciidoc: no Python or
+// `jupyter nbconvert --to asciidoc` lays it out (gonbtest.Asciidoc: no Python or
 // pandoc needed), and that text must hold the lines GoNB's internal/nbtests
 // expects, checked the way nbtests checks them (a sequence of groups; each
 // group's lines consecutive). The expectations are restated here, with the few
@@ -51,10 +50,12 @@ type gonbEnv struct {
 	testDir     string // $TEST_DIR
 }
 
-func outLine(cell int) string { return fmt.Sprintf("+*Out[%d]:*+", cell) }
-func inLine(cell int) string  { return fmt.Sprintf("+*In[%d]:*+", cell) }
+var (
+	outLine = gonbtest.OutLine
+	inLine  = gonbtest.InLine
+)
 
-const sep = "----" // nbconvert's asciidoc block delimiter
+const sep = gonbtest.Sep
 
 var gonbCases = []gonbCase{
 	{name: "hello", expect: func(gonbEnv) [][]string {
@@ -181,10 +182,14 @@ var gonbCases = []gonbCase{
 			}
 		}
 	}},
-	{name: "dom", browser: "its cells draw into the page's DOM through the WebSocket comm; nbconvert runs no JavaScript"},
-	{name: "widgets", browser: "widgets need the browser's gonb_comm (comm_open from JavaScript)"},
-	{name: "input_boxes", browser: "its input boxes are answered in the browser (GoNB's nbexec types into them)"},
-	{name: "comms", browser: "the comm is opened by JavaScript in the page"},
+}
+
+// GoNB's browser test notebooks run in JupyterLab (internal/browser, TestLabGoNBNotebooks),
+// with the expectations in gonbtest.Browser; here they are listed, skipped, with the reason.
+func init() {
+	for _, b := range gonbtest.Browser {
+		gonbCases = append(gonbCases, gonbCase{name: b.Name, browser: b.Why})
+	}
 }
 
 // maxLostAttempts bounds the runs of a cell whose output GoNB lost. Measured at load 19–30 on
@@ -244,9 +249,9 @@ type gonbKernel struct {
 }
 
 func TestGoNBNotebooks(t *testing.T) {
-	gitRoot, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/janpfeifer/gonb").Output()
+	gitRoot, err := gonbtest.ModuleDir()
 	if err != nil {
-		t.Fatalf("find the pinned GoNB module: %v", err)
+		t.Fatal(err)
 	}
 	in, _ := testkernel.Install(t)
 	kernels := []gonbKernel{{name: "dl4go", argv: in.Spec.Argv, env: specEnv(in.Spec.Env)}}
@@ -261,9 +266,9 @@ func TestGoNBNotebooks(t *testing.T) {
 		for _, nc := range gonbCases {
 			t.Run(k.name+"/"+nc.name, func(t *testing.T) {
 				if nc.browser != "" {
-					t.Skipf("left to the JupyterLab browser test: %s", nc.browser)
+					t.Skipf("needs a browser (%s): internal/browser's TestLabGoNBNotebooks runs it in JupyterLab", nc.browser)
 				}
-				runGoNBNotebook(t, k, nc, strings.TrimSpace(string(gitRoot)))
+				runGoNBNotebook(t, k, nc, gitRoot)
 			})
 		}
 	}
@@ -335,9 +340,9 @@ func runGoNBNotebook(t *testing.T, k gonbKernel, nc gonbCase, gitRoot string) {
 		c.ExecutionCount, c.Outputs = &count, r.Outputs
 	}
 	t.Logf("%s ran %s in %v", k.name, nc.name, time.Since(start).Round(100*time.Millisecond))
-	lines := asciidoc(nb)
+	lines := gonbtest.Asciidoc(nb)
 	text := strings.Join(lines, "\n")
-	if err := matchSequence(lines, nc.expect(e)); err != nil {
+	if err := gonbtest.MatchSequence(lines, nc.expect(e)); err != nil {
 		t.Errorf("%v\n--- asciidoc ---\n%s", err, text)
 	}
 	if nc.check != nil {
@@ -345,122 +350,10 @@ func runGoNBNotebook(t *testing.T, k gonbKernel, nc gonbCase, gitRoot string) {
 	}
 }
 
-// matchSequence checks that each group of lines occurs in order: the first
-// line of a group is searched from where the previous group ended, and the
-// group's further lines must follow it at once; "contains" is the comparison,
-// as in GoNB's nbtests Sequence(Match(...), ...).
-func matchSequence(lines []string, groups [][]string) error {
-	pos := 0
-	for gi, g := range groups {
-		i := pos
-		for i < len(lines) && !strings.Contains(lines[i], g[0]) {
-			i++
-		}
-		if i == len(lines) {
-			return fmt.Errorf("group %d %q: %q not found after line %d", gi, g, g[0], pos+1)
-		}
-		for k := 1; k < len(g); k++ {
-			if i+k >= len(lines) || !strings.Contains(lines[i+k], g[k]) {
-				got := "end of text"
-				if i+k < len(lines) {
-					got = fmt.Sprintf("%q", lines[i+k])
-				}
-				return fmt.Errorf("group %d %q: line %d is %s, want one holding %q", gi, g, i+k+1, got, g[k])
-			}
-		}
-		pos = i + len(g)
-	}
-	return nil
-}
-
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")
 	return l
 }
-
-func TestMatchSequence(t *testing.T) {
-	lines := []string{"a", "+*Out[1]:*+", "----", "hello", "----", "x", "+*Out[2]:*+", "----", "bye", "----"}
-	for _, tc := range []struct {
-		groups [][]string
-		ok     bool
-	}{
-		{[][]string{{outLine(1), sep, "hello", sep}, {outLine(2), sep, "bye", sep}}, true},
-		{[][]string{{outLine(2), sep}, {outLine(1)}}, false}, // order matters
-		{[][]string{{outLine(1), sep, "bye"}}, false},        // consecutive within a group
-		{[][]string{{"hel"}, {"by"}}, true},
-		{[][]string{{outLine(3)}}, false},
-	} {
-		if err := matchSequence(lines, tc.groups); (err == nil) != tc.ok {
-			t.Errorf("%q: %v, want ok=%v", tc.groups, err, tc.ok)
-		}
-	}
-}
-
-// asciidoc lays out an executed notebook as nbconvert's asciidoc template does,
-// as far as GoNB's expectations look: each code cell's input, then its outputs in
-// one block, "+*Out[N]:*+" and "----" around them, a blank line between two
-// outputs. Streams and text/plain come as they are, an error as its traceback
-// between blank lines, HTML as its text, headings as asciidoc headings ("# T"
-// and <h1>T</h1> are "== T", as pandoc writes them).
-func asciidoc(nb *notebook.Notebook) []string {
-	var lines []string
-	add := func(text string) { lines = append(lines, strings.Split(strings.TrimRight(text, "\n"), "\n")...) }
-	for _, c := range nb.Cells {
-		if c.CellType != notebook.Code {
-			add(c.Source)
-			continue
-		}
-		n := " "
-		if c.ExecutionCount != nil {
-			n = fmt.Sprint(*c.ExecutionCount)
-		}
-		lines = append(lines, "+*In["+n+"]:*+", "[source, go]", sep)
-		add(c.Source)
-		lines = append(lines, sep, "")
-		if len(c.Outputs) == 0 {
-			continue
-		}
-		lines = append(lines, "+*Out["+n+"]:*+", sep)
-		for i, o := range c.Outputs {
-			if i > 0 {
-				lines = append(lines, "") // nbconvert's blank line between two outputs
-			}
-			switch o.OutputType {
-			case notebook.Stream:
-				add(o.Text)
-			case notebook.Error:
-				lines = append(lines, "")
-				for _, tb := range o.Traceback {
-					add(reANSI.ReplaceAllString(tb, ""))
-				}
-				lines = append(lines, "")
-			default:
-				if h, ok := o.Data["text/html"].(string); ok {
-					h = reHTMLHeading.ReplaceAllStringFunc(h, func(tag string) string {
-						return "\n" + strings.Repeat("=", int(tag[2]-'0')+1) + " "
-					})
-					add(strings.TrimLeft(html.UnescapeString(reTag.ReplaceAllString(h, "")), "\n"))
-				} else if md, ok := o.Data["text/markdown"].(string); ok {
-					add(reHeading.ReplaceAllStringFunc(md, func(h string) string {
-						return strings.Repeat("=", strings.Count(h, "#")+1) + " "
-					}))
-				} else if p, ok := o.Data["text/plain"].(string); ok {
-					add(p)
-				}
-			}
-		}
-		lines = append(lines, sep, "")
-	}
-	return lines
-}
-
-var (
-	reANSI    = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
-	reTag     = regexp.MustCompile(`<[^>]*>`)
-	reHeading = regexp.MustCompile(`(?m)^#{1,6} `)
-	// An HTML heading's opening tag: pandoc writes <h1> as "== ", <h2> as "=== ", ...
-	reHTMLHeading = regexp.MustCompile(`<h[1-6][^>]*>`)
-)
 
 // GoMLX's own tutorial (examples/tutorial/tutorial.ipynb of the pinned GoMLX)
 // runs offline on dl4go's backend, which the kernel registers in every cell
