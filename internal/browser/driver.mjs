@@ -522,18 +522,58 @@ async function gonbTask() {
   }
   log(`${req.path} open, kernel ${report.kernelName}; Run All`);
 
-  await menu('Run', 'Run All Cells');
   const inputs = [...(req.inputs || [])];
   report.inputBoxes = [];
+  let before = await prompts();
+  await menu('Run', 'Run All Cells');
   const t0 = Date.now();
+  await waitRun(t0, inputs, before);
+  report.runSeconds = (Date.now() - t0) / 1000;
+  log(`run finished in ${report.runSeconds}s${report.timedOut ? ' (TIMED OUT)' : ''}`);
+  // A cell that printed one of GoNB's own timeout messages (its programs give the page 500 ms
+  // to answer) is run again with the cells below it, `retry.max` times at most.
+  report.reruns = [];
+  const retry = req.retry ? new RegExp(req.retry.pattern, 'm') : null;
+  for (let attempt = 1; retry && !report.timedOut && attempt <= req.retry.max; attempt++) {
+    const cells = await look();
+    const bad = cells.find((c) => c.outputs.some((o) => retry.test(o.text)));
+    if (!bad) break;
+    const text = bad.outputs.map((o) => o.text).join('\n').slice(0, 300);
+    report.reruns.push({ cell: bad.index + 1, prompt: bad.prompt, attempt, text });
+    log(`code cell ${bad.index + 1} (${bad.prompt}) says ${JSON.stringify(text)}: run it and the cells below again (attempt ${attempt})`);
+    const cell = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell').nth(bad.index);
+    await cell.locator('.jp-InputPrompt').click(); // selects the cell (command mode)
+    before = await prompts();
+    await menu('Run', 'Run Selected Cell and All Below', 'Run Selected Cells and All Below');
+    await waitRun(Date.now(), inputs, before);
+  }
+  report.run = await look();
+  report.gonbComm = await page.evaluate(() => typeof globalThis.gonb_comm);
+  await shot('run');
+
+  if (req.widgetCell && !report.timedOut) report.userWidgets = await useWidgets(req.widgetCell);
+
+  report.seen = await page.evaluate(() => window.__dl4goSeen || []);
+  const saved0 = await lastModified();
+  await menu('File', 'Save Notebook', 'Save');
+  for (const t1 = Date.now(); await lastModified() === saved0;) {
+    if (Date.now() - t1 > 60000) { report.saveDirty = true; break; }
+    await sleep(250);
+  }
+  report.dialogs.push(...await dismissDialogs());
+}
+
+// waitRun waits for the cells started at t0 to finish (a prompt changed from before, none
+// [*], the kernel idle for 1.5 s), typing the next of inputs into each input box that comes
+// up, as a person would.
+async function waitRun(t0, inputs, before) {
   let idleSince = 0;
   let lastLog = 0;
   let startedRun = false;
   for (;;) {
-    if (Date.now() - t0 > req.timeoutMs) { report.timedOut = true; break; }
+    if (Date.now() - t0 > req.timeoutMs) { report.timedOut = true; return; }
     const ps = await prompts();
-    startedRun ||= ps.some((p) => /[*\d]/.test(p));
-    // An input box: typed into as a person would, then Enter.
+    startedRun ||= ps.some((p, i) => p.includes('*') || p !== before[i]);
     const box = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) input.jp-Stdin-input:not([data-driver-typed])');
     if (await box.count()) {
       const b = await box.first().elementHandle(); // a handle: the locator stops matching once marked
@@ -553,31 +593,15 @@ async function gonbTask() {
     const running = ps.some((p) => p.includes('*'));
     if (startedRun && !running && st.status === 'Idle') {
       if (!idleSince) idleSince = Date.now();
-      if (Date.now() - idleSince > 1500) break;
+      if (Date.now() - idleSince > 1500) return;
     } else idleSince = 0;
-    if (!startedRun && Date.now() - t0 > 30000) throw new Error(`Run All started no cell within 30 s (prompts ${ps.join(' ')})`);
+    if (!startedRun && Date.now() - t0 > 30000) throw new Error(`no cell started within 30 s (prompts ${ps.join(' ')})`);
     if (Date.now() - lastLog > 15000) {
       lastLog = Date.now();
       log(`running: ${ps.filter((p) => /\d/.test(p)).length}/${ps.length} cells done, kernel ${st.status}`);
     }
     await sleep(250);
   }
-  report.runSeconds = (Date.now() - t0) / 1000;
-  log(`run finished in ${report.runSeconds}s${report.timedOut ? ' (TIMED OUT)' : ''}`);
-  report.run = await look();
-  report.gonbComm = await page.evaluate(() => typeof globalThis.gonb_comm);
-  await shot('run');
-
-  if (req.widgetCell && !report.timedOut) report.userWidgets = await useWidgets(req.widgetCell);
-
-  report.seen = await page.evaluate(() => window.__dl4goSeen || []);
-  const saved0 = await lastModified();
-  await menu('File', 'Save Notebook', 'Save');
-  for (const t1 = Date.now(); await lastModified() === saved0;) {
-    if (Date.now() - t1 > 60000) { report.saveDirty = true; break; }
-    await sleep(250);
-  }
-  report.dialogs.push(...await dismissDialogs());
 }
 
 // useWidgets adds the cell `code` (GoNB widgets: a button, a slider from 0 to 100 at 50 and a

@@ -147,6 +147,10 @@ type BrowserNotebook struct {
 	Inputs []string
 	// Expect is what GoNB's nbtests check in the saved notebook's asciidoc, restated.
 	Expect [][]string
+	// Timeouts, when set, matches (as a JavaScript regexp, multiline) the output lines of the
+	// notebook's cells that say the page did not answer within the cell's own time limit (the
+	// widgets cells give it 500 ms): on a busy machine such a cell may be run again.
+	Timeouts string
 }
 
 // Browser lists GoNB's browser test notebooks with the expectations of GoNB's nbtests
@@ -170,7 +174,8 @@ var Browser = []BrowserNotebook{
 			{"widget tested ok", Sep},
 			{OutLine(6), Sep}, // drop-down select
 			{"widget tested ok", Sep},
-		}},
+		},
+		Timeouts: `^(error|error: change timedout|error: SetValue timedout)$`},
 	{Name: "input_boxes", Why: "its input boxes (%with_inputs, %with_password, gonbui.RequestInput) are answered in the page",
 		Inputs: []string{"foo", "bar", "42", "123456"},
 		Expect: [][]string{
@@ -186,5 +191,6 @@ var Browser = []BrowserNotebook{
 			{"sent 1", "got 2", "sent 2", "got 3", "sent 3", "got 4", "sent 4", "closed", "done", Sep},
 			{OutLine(6), Sep},
 			{"ok", Sep},
-		}},
+		},
+		Timeouts: `^timedout$`},
 }
