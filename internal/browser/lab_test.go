@@ -55,8 +55,9 @@ var shared struct {
 
 // lab returns the shared JupyterLab server, serving a copy of notebooks/ (so that saving
 // never touches the checkout), with the dl4go kernel installed in a fresh JUPYTER_DATA_DIR
-// and DL4GO_QUICK=1 and a fresh lesson cache in its kernels' environment. It skips (fails
-// under DL4GO_REQUIRE_JUPYTER=1) when the environment is missing.
+// and DL4GO_QUICK=1, a fresh lesson cache, $GONB_GIT_ROOT (the pinned GoNB module) and
+// $GOCOVERDIR in its kernels' environment (gonb_test.go copies GoNB's notebooks into gonb/).
+// It skips (fails under DL4GO_REQUIRE_JUPYTER=1) when the environment is missing.
 func lab(t *testing.T) (*Server, Env) {
 	t.Helper()
 	root, err := kernel.FindRoot(".")
