@@ -11,6 +11,7 @@ import (
 	"github.com/dl4go/dl4go/lessons/dcgan"
 	"github.com/dl4go/dl4go/lessons/detection"
 	"github.com/dl4go/dl4go/lessons/docker"
+	"github.com/dl4go/dl4go/lessons/efficiency"
 	"github.com/dl4go/dl4go/lessons/example"
 	"github.com/dl4go/dl4go/lessons/gcn"
 	"github.com/dl4go/dl4go/lessons/gpt"
@@ -40,6 +41,7 @@ var lessonsByName = map[string]entry{
 	"dcgan":       {dcgan.Lesson, dcgan.Quick()},
 	"detection":   {detection.Lesson, detection.Quick()},
 	"docker":      {docker.Lesson, docker.Quick()},
+	"efficiency":  {efficiency.Lesson, efficiency.Quick()},
 	"example":     {example.Lesson, example.Quick()},
 	"gcn":         {gcn.Lesson, gcn.Quick()},
 	"gpt":         {gpt.Lesson, gpt.Quick()},
