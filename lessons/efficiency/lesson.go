@@ -136,14 +136,14 @@ type Outcome struct {
 	ChosenT              float64
 	// DenseAcc is the pruning baseline's held-out accuracy: the teacher trained on, unpruned,
 	// as many steps as the pruned model retrained up to ScoredSparsity.
-	DenseAcc float64
-	TeacherParams        int
-	StudentParams        int
-	Quant                []QuantResult
-	Pruned               []PruneRun
-	DP                   []*DPRun
-	Pipeline             *PipelineRun
-	RNN                  []RNNCell
+	DenseAcc      float64
+	TeacherParams int
+	StudentParams int
+	Quant         []QuantResult
+	Pruned        []PruneRun
+	DP            []*DPRun
+	Pipeline      *PipelineRun
+	RNN           []RNNCell
 	// StepTimes are the measured median training-step times of the lesson's models on this
 	// machine's engine, by model (only for models trained in the call that measured them).
 	StepTimes map[string]time.Duration
