@@ -78,12 +78,12 @@ type Config struct {
 // Full is the notebook's lesson.
 func Full() Config {
 	return Config{
-		TrainSize: 20000, TestSize: 5000, Seed: 3,
+		TrainSize: 20000, TestSize: 10000, Seed: 3,
 		Teacher: CNNConfig{C1: 16, C2: 32, Hidden: 64}, TeacherSteps: 800, Batch: 64, LearningRate: 2e-3,
 		Student: MLPConfig{Hidden: 32}, DistillSize: 1000, StudentSteps: 1500,
 		Temperatures: []float64{1, 2, 4, 8}, Alpha: 0.5, ValSize: 1000,
 		Sparsities: []float64{0.5, 0.75, 0.9, 0.95}, PruneSteps: 150, PruneLearningRate: 1e-3, ScoredSparsity: 0.9,
-		DP: MLPConfig{Hidden: 64}, DPSteps: 300, DPBatch: 64, Workers: []int{1, 2, 4},
+		DP: MLPConfig{Hidden: 64}, DPSteps: 500, DPBatch: 64, Workers: []int{1, 2, 4},
 		MicroBatches: 8, MicroBatch: 64,
 		RNNUnits: 64, RNNBatch: 32, RNNSteps: 5,
 		MaxInt8SizeRatio: 0.26, MaxInt8DropPts: 1, MinDistillGainPts: 1, MaxPruneDropPts: 1, MaxSyncDropPts: 0.5,

@@ -97,3 +97,29 @@ func TestParamFormulas(t *testing.T) {
 		t.Errorf("GRUParams(28, 64) = %d, LSTMParams = %d; want 18048 and 24064", GRUParams(28, 64), LSTMParams(28, 64))
 	}
 }
+
+// TestTwoDevices runs the data-parallel step on two XLA CPU devices when a plugin is found
+// ($GOMLX_BACKEND=xla:...): one device's and two devices' updates must agree (the gomlxext test
+// TestDataParallelStep has the control showing the comparison can fail). Without XLA it must
+// explain itself, not fail.
+func TestTwoDevices(t *testing.T) {
+	c, err := TwoDevices(Quick())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(c)
+	if !c.Ran {
+		if c.Why == "" {
+			t.Error("not run, and no reason given")
+		}
+		return
+	}
+	if !(c.MaxUpdate > 0) || !(c.RelDiff <= 1e-4) {
+		t.Errorf("two devices' weights differ from one device's by %.3g of the update (%.3g); want ≤ 1e-4", c.RelDiff, c.MaxUpdate)
+	}
+	for i := range c.LossOne {
+		if d := c.LossOne[i] - c.LossTwo[i]; d > 1e-5 || d < -1e-5 {
+			t.Errorf("step %d: loss %.6f on one device, %.6f on two", i, c.LossOne[i], c.LossTwo[i])
+		}
+	}
+}

@@ -204,16 +204,17 @@ func cloneWeights(src *context.Context, scope string) (*context.Context, error) 
 	return dst, nil
 }
 
-// weightVar is one trainable variable's values, by scope and name.
-type weightVar struct {
+// Weight is one trainable variable: its scope and name ("/teacher/conv0/conv/weights"), shape
+// and values (row-major).
+type Weight struct {
 	Name   string
 	Dims   []int
 	Values []float32
 }
 
 // weightsOf returns the trainable float32 variables of ctx under scope, sorted by name.
-func weightsOf(ctx *context.Context, scope string) ([]weightVar, error) {
-	var out []weightVar
+func weightsOf(ctx *context.Context, scope string) ([]Weight, error) {
+	var out []Weight
 	prefix := "/" + scope
 	for v := range ctx.IterVariables() {
 		if !v.Trainable || (v.Scope() != prefix && !strings.HasPrefix(v.Scope(), prefix+"/")) {
@@ -227,17 +228,17 @@ func weightsOf(ctx *context.Context, scope string) ([]weightVar, error) {
 		if err != nil {
 			return nil, fmt.Errorf("efficiency: %s: %w", v.ScopeAndName(), err)
 		}
-		out = append(out, weightVar{v.ScopeAndName(), append([]int(nil), v.Shape().Dimensions...), vals})
+		out = append(out, Weight{v.ScopeAndName(), append([]int(nil), v.Shape().Dimensions...), vals})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("efficiency: no trainable variables under /%s", scope)
 	}
-	slices.SortFunc(out, func(a, b weightVar) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b Weight) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
 // setWeights writes values into ctx's variables of the same scope and name.
-func setWeights(ctx *context.Context, ws []weightVar) error {
+func setWeights(ctx *context.Context, ws []Weight) error {
 	for _, w := range ws {
 		i := strings.LastIndex(w.Name, "/")
 		v := ctx.GetVariableByScopeAndName(w.Name[:i], w.Name[i+1:])
@@ -252,7 +253,7 @@ func setWeights(ctx *context.Context, ws []weightVar) error {
 }
 
 // countParams is the number of scalars in ws.
-func countParams(ws []weightVar) int {
+func countParams(ws []Weight) int {
 	n := 0
 	for _, w := range ws {
 		n += len(w.Values)

@@ -39,7 +39,7 @@ type QuantizedModel struct {
 }
 
 // Quantize stores ws in format f.
-func Quantize(ws []weightVar, f Format) (*QuantizedModel, error) {
+func Quantize(ws []Weight, f Format) (*QuantizedModel, error) {
 	q := &QuantizedModel{Format: f}
 	for _, w := range ws {
 		q.names, q.dims = append(q.names, w.Name), append(q.dims, w.Dims)
@@ -106,8 +106,8 @@ func (q *QuantizedModel) Int8Kernels() map[string]*gomlxext.Int8Tensor {
 }
 
 // Weights returns the stored weights widened to float32.
-func (q *QuantizedModel) Weights() []weightVar {
-	out := make([]weightVar, len(q.names))
+func (q *QuantizedModel) Weights() []Weight {
+	out := make([]Weight, len(q.names))
 	for i, name := range q.names {
 		var v []float32
 		switch {
@@ -123,7 +123,7 @@ func (q *QuantizedModel) Weights() []weightVar {
 		default:
 			v = append([]float32(nil), q.f32[i]...)
 		}
-		out[i] = weightVar{Name: name, Dims: q.dims[i], Values: v}
+		out[i] = Weight{Name: name, Dims: q.dims[i], Values: v}
 	}
 	return out
 }

@@ -80,7 +80,7 @@ func TwoDevices(cfg Config) (*DeviceCheck, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := func(devices int) ([]weightVar, []float64, error) {
+	run := func(devices int) ([]Weight, []float64, error) {
 		ctx, err := cloneWeights(init, mlpScope)
 		if err != nil {
 			return nil, nil, err
