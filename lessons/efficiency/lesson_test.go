@@ -64,6 +64,9 @@ func checkInvariants(t *testing.T, o *Outcome) {
 	if f64.MaxError != 0 || f64.Accuracy != f32.Accuracy || f64.Bytes != 2*f32.Bytes || f16.Bytes*2 != f32.Bytes {
 		t.Errorf("fp64 %+v / fp32 %+v / fp16 bytes %d: want fp64 exact (error 0, same accuracy) at twice fp32's bytes, fp16 at half", f64.MaxError, f32.Bytes, f16.Bytes)
 	}
+	if i8.MaxError > i8.HalfStep*(1+1e-6) {
+		t.Errorf("int8: max weight error %g above half a step %g", i8.MaxError, i8.HalfStep)
+	}
 	if !(i8.MaxError > f16.MaxError && f16.MaxError > 0) {
 		t.Errorf("max weight errors: fp16 %g, int8 %g; want 0 < fp16 < int8", f16.MaxError, i8.MaxError)
 	}

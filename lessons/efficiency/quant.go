@@ -138,6 +138,9 @@ type QuantResult struct {
 	// w_format − w_fp32 (every kernel weight) for the histogram.
 	MaxError float64
 	Errors   []float32
+	// HalfStep is, for int8, the largest half quantization step max_c s_c/2: the bound on any
+	// kernel weight's error (0 for the float formats).
+	HalfStep float64
 }
 
 // quantize measures every format on the teacher (ctx holds its trained weights; exec its logits
@@ -156,6 +159,11 @@ func quantize(ctx *context.Context, exec *context.Exec, test *mnist.Set) ([]Quan
 		}
 		back := q.Weights()
 		r := QuantResult{Format: f, Bytes: q.Bytes()}
+		for _, t := range q.Int8Kernels() {
+			for _, sc := range t.Scales {
+				r.HalfStep = math.Max(r.HalfStep, float64(sc)/2)
+			}
+		}
 		for i, w := range ws {
 			if len(w.Dims) < 2 {
 				continue

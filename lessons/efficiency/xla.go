@@ -12,6 +12,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 
 	"github.com/dl4go/dl4go/gomlxext"
+	"github.com/dl4go/dl4go/plotting"
 )
 
 // DeviceCheck is the data-parallel step on a real engine: GoMLX's pkg/core/distributed over two
@@ -136,4 +137,19 @@ func (c *DeviceCheck) String() string {
 	}
 	return fmt.Sprintf("two XLA CPU devices, %d SGD steps of batch %d: losses %.5f (one device) vs %.5f (two); weights differ by %.2g of the largest update (%.3g)",
 		c.Steps, c.Batch, c.LossOne, c.LossTwo, c.RelDiff, c.MaxUpdate)
+}
+
+// LossChart draws the training loss of each step on one device and on two (an error when the
+// check did not run).
+func (c *DeviceCheck) LossChart() (*plotting.Chart, error) {
+	if !c.Ran {
+		return nil, fmt.Errorf("efficiency: the two-device check did not run: %s", c.Why)
+	}
+	x := make([]float64, len(c.LossOne))
+	for i := range x {
+		x[i] = float64(i + 1)
+	}
+	return plotting.Line("data parallel on XLA: one device vs two", x,
+		[]plotting.Series{{Name: "1 device", Y: c.LossOne}, {Name: "2 devices (batch split)", Y: c.LossTwo}},
+		plotting.WithAxisNames("SGD step", "batch loss"))
 }
