@@ -1,8 +1,11 @@
 package gomlxext
 
 import (
+	"bytes"
+	"encoding/gob"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,6 +68,19 @@ type FitOptions struct {
 	// with the training steps, e.g. by updating it in Progress.Update, which Fit calls before it
 	// saves the step.
 	State any
+
+	// StepsPerEpoch, when > 0, divides the run into epochs of that many global steps (epoch e
+	// ends at step e·StepsPerEpoch), as Keras' fit does: at the end of each, Fit calls Validate,
+	// adds its values to the step's (so History and Progress see them), records the epoch in
+	// FitResult.Epochs and tells every callback. Set Steps to epochs·StepsPerEpoch.
+	StepsPerEpoch int
+	// Validate, if not nil, measures the model at the end of each epoch, e.g. the accuracy on a
+	// validation set as "val_acc" (name the values as Keras does: "val_" and the metric).
+	Validate func() (map[string]float64, error)
+	// Callbacks are told of each epoch's end, in order (see Callback and EarlyStopping); the first
+	// that says stop ends the run. Their state is saved with every checkpoint and restored on
+	// resume, and a run that was stopped stays stopped: a rerun returns at once.
+	Callbacks []Callback
 }
 
 // StepValues are the values reported at one training step.
@@ -88,7 +104,67 @@ type FitResult struct {
 	MedianStep time.Duration
 	// Checkpoint is the directory checkpoints were saved to, if any.
 	Checkpoint string
+	// Epochs holds the values at the end of every epoch of the run (with StepsPerEpoch), those
+	// before a resume included.
+	Epochs []StepValues
+	// Stopped is true when a callback ended the run (at GlobalStep, the end of the last epoch).
+	Stopped bool
 }
+
+// epochState is what Fit saves with a checkpoint when the run has epochs: the caller's State,
+// the epochs so far, every callback and whether one stopped the run (each gob-encoded).
+type epochState struct {
+	User      []byte
+	Epochs    []StepValues
+	Callbacks [][]byte
+	Stopped   bool
+}
+
+// encode fills s from the caller's state and the callbacks.
+func (s *epochState) encode(user any, callbacks []Callback) error {
+	var err error
+	if user != nil {
+		if s.User, err = gobBytes(user); err != nil {
+			return fmt.Errorf("encode State: %w", err)
+		}
+	}
+	s.Callbacks = s.Callbacks[:0]
+	for i, c := range callbacks {
+		b, err := gobBytes(c)
+		if err != nil {
+			return fmt.Errorf("encode callback %d (%T): %w", i, c, err)
+		}
+		s.Callbacks = append(s.Callbacks, b)
+	}
+	return nil
+}
+
+// decode restores the caller's state and the callbacks from s (as loaded from a checkpoint).
+func (s *epochState) decode(user any, callbacks []Callback) error {
+	if user != nil && s.User != nil {
+		if err := gob.NewDecoder(bytes.NewReader(s.User)).Decode(user); err != nil {
+			return fmt.Errorf("decode State: %w", err)
+		}
+	}
+	if len(s.Callbacks) != len(callbacks) {
+		return fmt.Errorf("the checkpoint has %d callbacks, the run %d: use a fresh CheckpointDir", len(s.Callbacks), len(callbacks))
+	}
+	for i, c := range callbacks {
+		if err := gob.NewDecoder(bytes.NewReader(s.Callbacks[i])).Decode(c); err != nil {
+			return fmt.Errorf("decode callback %d (%T): %w", i, c, err)
+		}
+	}
+	return nil
+}
+
+func gobBytes(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	err := gob.NewEncoder(&buf).Encode(v)
+	return buf.Bytes(), err
+}
+
+// errStopped ends train.Loop when a callback stopped the run.
+var errStopped = errors.New("stopped by a callback")
 
 // Fit trains with trainer on ds up to global step opts.Steps, using GoMLX's train.Loop. With a
 // CheckpointDir it first loads the latest valid checkpoint there (variables, optimizer state,
@@ -98,26 +174,49 @@ type FitResult struct {
 //
 // The values reported per step are "loss" (the batch loss, regularization included) and the
 // trainer's other train metrics by short name (e.g. "~loss", the moving average, and "~acc").
+//
+// With StepsPerEpoch the run has epochs, as Keras' model.fit: Validate measures the model at
+// the end of each and Callbacks (EarlyStopping) may end the run there, and a run so stopped
+// stays finished when rerun (see FitOptions).
 func Fit(trainer *train.Trainer, ds train.Dataset, opts FitOptions) (res FitResult, err error) {
 	if opts.Steps <= 0 {
 		return res, fmt.Errorf("gomlxext.Fit: Steps must be positive, got %d", opts.Steps)
+	}
+	if opts.StepsPerEpoch < 0 || (opts.StepsPerEpoch == 0 && (opts.Validate != nil || len(opts.Callbacks) > 0)) {
+		return res, fmt.Errorf("gomlxext.Fit: Validate and Callbacks run at the end of each epoch: set StepsPerEpoch > 0 (got %d)", opts.StepsPerEpoch)
+	}
+	// state is what is saved with each checkpoint: the caller's, or with epochs the epochState
+	// that holds it.
+	state := opts.State
+	var epochs *epochState
+	if opts.StepsPerEpoch > 0 {
+		epochs = &epochState{}
+		state = epochs
 	}
 	ctx := trainer.Context()
 	var ckpt *Checkpoint
 	if opts.CheckpointDir != "" {
 		b := Checkpoints(ctx, opts.CheckpointDir).Keep(opts.Keep)
-		if opts.State != nil {
-			b = b.LoadState(opts.State)
+		if state != nil {
+			b = b.LoadState(state)
 		}
 		ckpt, err = b.Done()
 		if err != nil {
 			return res, fmt.Errorf("gomlxext.Fit: %w", err)
 		}
 		res.Checkpoint = opts.CheckpointDir
+		if epochs != nil && ckpt.Step() > 0 {
+			if err := epochs.decode(opts.State, opts.Callbacks); err != nil {
+				return res, fmt.Errorf("gomlxext.Fit: checkpoint in %s: %w", opts.CheckpointDir, err)
+			}
+		}
 	}
 	start := int(trainer.GlobalStep())
 	res.StartStep, res.GlobalStep = start, start
-	if start >= opts.Steps {
+	if epochs != nil {
+		res.Epochs, res.Stopped = epochs.Epochs, epochs.Stopped
+	}
+	if start >= opts.Steps || res.Stopped {
 		return res, nil
 	}
 	if start > 0 {
@@ -140,7 +239,13 @@ func Fit(trainer *train.Trainer, ds train.Dataset, opts FitOptions) (res FitResu
 		if ckpt == nil || step == lastSaved {
 			return nil
 		}
-		if err := ckpt.Save(opts.State); err != nil {
+		if epochs != nil {
+			epochs.Epochs, epochs.Stopped = res.Epochs, res.Stopped
+			if err := epochs.encode(opts.State, opts.Callbacks); err != nil {
+				return fmt.Errorf("at step %d: %w", step, err)
+			}
+		}
+		if err := ckpt.Save(state); err != nil {
 			return fmt.Errorf("at step %d: %w", step, err)
 		}
 		lastSaved = step
@@ -159,10 +264,37 @@ func Fit(trainer *train.Trainer, ds train.Dataset, opts FitOptions) (res FitResu
 				values[names[i]] = shapes.ConvertTo[float64](m.Value())
 			}
 		}
+		endOfEpoch := opts.StepsPerEpoch > 0 && step%opts.StepsPerEpoch == 0
+		if endOfEpoch && opts.Validate != nil {
+			val, err := opts.Validate()
+			if err != nil {
+				return fmt.Errorf("validate at step %d: %w", step, err)
+			}
+			maps.Copy(values, val)
+		}
 		res.History = append(res.History, StepValues{Step: step, Values: values})
 		res.Last, res.GlobalStep = values, step
+		if endOfEpoch {
+			res.Epochs = append(res.Epochs, StepValues{Step: step, Values: values})
+			for _, c := range opts.Callbacks {
+				stop, err := c.EpochEnd(step/opts.StepsPerEpoch, values)
+				if err != nil {
+					return fmt.Errorf("epoch %d: %w", step/opts.StepsPerEpoch, err)
+				}
+				if stop {
+					res.Stopped = true
+					break
+				}
+			}
+		}
 		if opts.Progress != nil {
 			opts.Progress.Update(step, values)
+		}
+		if res.Stopped {
+			if err := save(step); err != nil {
+				return err
+			}
+			return errStopped
 		}
 		select {
 		case <-opts.Stop:
@@ -184,6 +316,9 @@ func Fit(trainer *train.Trainer, ds train.Dataset, opts FitOptions) (res FitResu
 
 	_, err = loop.RunToGlobalStep(ds, opts.Steps)
 	res.MedianStep = loop.MedianTrainStepDuration()
+	if res.Stopped && errors.Is(err, errStopped) {
+		return res, nil
+	}
 	if err != nil {
 		if interrupted {
 			where := ""
