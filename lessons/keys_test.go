@@ -19,6 +19,7 @@ import (
 	"github.com/dl4go/dl4go/lessons/maskrcnn"
 	"github.com/dl4go/dl4go/lessons/metric"
 	"github.com/dl4go/dl4go/lessons/rl"
+	"github.com/dl4go/dl4go/lessons/transfer"
 	"github.com/dl4go/dl4go/lessons/transformer"
 	"github.com/dl4go/dl4go/lessons/xai"
 )
@@ -50,5 +51,6 @@ var lessonsByName = map[string]entry{
 	"maskrcnn":    {maskrcnn.Lesson, maskrcnn.Quick()},
 	"rl":          {rl.Lesson, rl.Quick()},
 	"xai":         {xai.Lesson, xai.Quick()},
+	"transfer":    {transfer.Lesson, transfer.Quick()},
 	"transformer": {transformer.Lesson, transformer.Quick()},
 }
