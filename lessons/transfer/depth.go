@@ -21,22 +21,24 @@ import (
 	xlayers "github.com/dl4go/dl4go/gomlxext/layers"
 )
 
-// DepthConfig sizes the skip-connection experiment: a stem convolution (stride 2), Blocks basic
-// blocks of Channels channels (2·Blocks + 1 convolutions, then a dense layer), trained on the
-// source task for Steps steps of Batch images with Adam(LearningRate), once plain (no shortcut)
-// and once residual. GradBatch images (from the source task's test split) measure the gradients.
+// DepthConfig sizes the skip-connection experiment: a stem convolution (stride StemStride: 4
+// takes 28×28 to 7×7, to afford the depth), Blocks basic blocks of Channels channels
+// (2·Blocks + 1 convolutions, then a dense layer: 34 weight layers for 16 blocks, ResNet-34's
+// depth), trained on the source task for Steps steps of Batch images with Adam(LearningRate),
+// once plain (no shortcut) and once residual. GradBatch images (from the source task's test
+// split) measure the gradients.
 type DepthConfig struct {
-	Blocks, Channels int
-	Steps, Batch     int
-	LearningRate     float64
-	GradBatch        int
-	Momentum         float64
+	Blocks, Channels, StemStride int
+	Steps, Batch                 int
+	LearningRate                 float64
+	GradBatch                    int
+	Momentum                     float64
 }
 
 // deepNet is the experiment's network: images [batch, 28, 28, 1] → logits [batch, classes].
 func deepNet(ctx *context.Context, x *G.Node, dc DepthConfig, shortcut bool, classes int) *G.Node {
 	h := layers.Convolution(ctx.In("stem").WithInitializer(initializers.HeFn(ctx)), x).Channels(dc.Channels).KernelSize(3).
-		Strides(2).PadSame().UseBias(false).Done()
+		Strides(dc.StemStride).PadSame().UseBias(false).Done()
 	h = activations.Relu(batchnorm.New(ctx.In("stem"), h, -1).Momentum(dc.Momentum).Done())
 	for i := range dc.Blocks {
 		h = xlayers.ResidualBlock(ctx.In(fmt.Sprintf("block%02d", i+1)), h).Channels(dc.Channels).Shortcut(shortcut).Momentum(dc.Momentum).Done()

@@ -32,6 +32,9 @@ type TransferConfig struct {
 	LearningRate float64
 	MaxEpochs    int
 	Patience     int
+	// ProbeLearningRate, if > 0, adds a fourth run, FrozenProbe: the frozen feature extractor
+	// with Adam at this rate, to tell apart what the features allow from what 1e-4 reaches.
+	ProbeLearningRate float64
 	// TestSize held-out target images from MNIST's test split measure the result (0: all).
 	TestSize int
 }
@@ -64,8 +67,8 @@ func Full() Config {
 		SourceDigits: []int{0, 1, 2, 3, 4}, TargetDigits: []int{5, 6, 7, 8, 9},
 		Model:    ModelConfig{Widths: []int{16, 32, 64}, StemStride: 2, Momentum: 0.9},
 		Pretrain: PretrainConfig{Steps: 300, Batch: 64, LearningRate: 2e-3},
-		Transfer: TransferConfig{PerClass: 100, TrainShare: 0.7, Batch: 16, LearningRate: 1e-4, MaxEpochs: 20, Patience: 2},
-		Depth:    DepthConfig{Blocks: 8, Channels: 16, Steps: 150, Batch: 32, LearningRate: 1e-3, GradBatch: 250, Momentum: 0.9},
+		Transfer: TransferConfig{PerClass: 100, TrainShare: 0.7, Batch: 16, LearningRate: 1e-4, MaxEpochs: 20, Patience: 2, ProbeLearningRate: 1e-2},
+		Depth:    DepthConfig{Blocks: 16, Channels: 16, StemStride: 4, Steps: 150, Batch: 32, LearningRate: 1e-3, GradBatch: 250, Momentum: 0.9},
 		Seed:     5, MinGain: 0.05,
 	}
 }
@@ -76,7 +79,7 @@ func Quick() Config {
 	c := Full()
 	c.Pretrain.Steps = 80
 	c.Transfer.PerClass, c.Transfer.MaxEpochs, c.Transfer.TestSize = 40, 8, 1000
-	c.Depth.Blocks, c.Depth.Steps = 4, 30
+	c.Depth.Steps = 30
 	c.MinGain = 0.001
 	return c
 }
@@ -96,7 +99,7 @@ type Outcome struct {
 	Plain, Residual *DepthRun
 	// Pretrained is the source-task network the backbone comes from.
 	Pretrained *Pretrained
-	// Runs are the three ways on the target task, in the order of Ways.
+	// Runs are the ways on the target task, in the order of Ways (then FrozenProbe).
 	Runs []*WayRun
 	// TrainSize, ValidationSize and TestSize count the target images of each part.
 	TrainSize, ValidationSize, TestSize int
@@ -228,7 +231,11 @@ func Run(cfg Config) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	for _, w := range Ways {
+	ways := Ways
+	if cfg.Transfer.ProbeLearningRate > 0 {
+		ways = append(ways[:len(ways):len(ways)], FrozenProbe)
+	}
+	for _, w := range ways {
 		dir, err := run.Part(string(w))
 		if err != nil {
 			return nil, err
@@ -254,8 +261,8 @@ func (c Config) check() error {
 		return fmt.Errorf("transfer: Model.Widths %v, StemStride %d: want at least one width and a stride ≥ 1", c.Model.Widths, c.Model.StemStride)
 	case c.Transfer.PerClass < 2 || c.Transfer.Batch < 1 || c.Transfer.MaxEpochs < 1:
 		return fmt.Errorf("transfer: PerClass %d, Batch %d, MaxEpochs %d: want ≥ 2, ≥ 1, ≥ 1", c.Transfer.PerClass, c.Transfer.Batch, c.Transfer.MaxEpochs)
-	case c.Depth.GradBatch < 1 || c.Depth.Blocks < 1:
-		return fmt.Errorf("transfer: Depth.GradBatch %d, Depth.Blocks %d: want both ≥ 1", c.Depth.GradBatch, c.Depth.Blocks)
+	case c.Depth.GradBatch < 1 || c.Depth.Blocks < 1 || c.Depth.StemStride < 1:
+		return fmt.Errorf("transfer: Depth.GradBatch %d, Depth.Blocks %d, Depth.StemStride %d: want all ≥ 1", c.Depth.GradBatch, c.Depth.Blocks, c.Depth.StemStride)
 	}
 	if c.PretrainedDir != "" {
 		if fi, err := os.Stat(c.PretrainedDir); err != nil || !fi.IsDir() {

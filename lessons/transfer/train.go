@@ -99,10 +99,17 @@ const (
 	FineTune Way = "fine-tune" // weights='imagenet', resnet.trainable = True: every weight learns
 	Frozen   Way = "frozen"    // weights='imagenet', resnet.trainable = False: only the new head learns
 	Scratch  Way = "scratch"   // weights=None: the same network from random weights (the baseline)
+	// FrozenProbe is Frozen with Adam at TransferConfig.ProbeLearningRate instead of 1e-4: the
+	// same frozen features, a head that can move in the epochs it has (a "linear probe").
+	FrozenProbe Way = "frozen-fast"
 )
 
-// Ways lists them in the order they are run and shown.
+// Ways lists the report's three ways in the order they are run and shown; FrozenProbe follows
+// when TransferConfig.ProbeLearningRate > 0.
 var Ways = []Way{FineTune, Frozen, Scratch}
+
+// frozen says whether the way keeps the backbone fixed.
+func (w Way) frozen() bool { return w == Frozen || w == FrozenProbe }
 
 // Epoch is one epoch of a target-task run: its training loss (last batch), the accuracy on the
 // training images and on the validation images, measured at its end (inference mode).
@@ -135,7 +142,7 @@ func learn(backend backends.Backend, cfg Config, way Way, pre *Pretrained, split
 	}
 	classes := len(cfg.TargetDigits)
 	fn := func(ctx *context.Context, x *G.Node) *G.Node {
-		return Head(ctx.In("head"), Backbone(ctx, x, cfg.Model, way != Frozen), classes)
+		return Head(ctx.In("head"), Backbone(ctx, x, cfg.Model, !way.frozen()), classes)
 	}
 	ctx = ctx.Checked(false) // the backbone's variables exist (loaded) before the trainer builds the model
 	if way != Scratch {
@@ -146,8 +153,12 @@ func learn(backend backends.Backend, cfg Config, way Way, pre *Pretrained, split
 			return nil, fmt.Errorf("transfer: the pre-trained backbone: %w", err)
 		}
 	}
-	var opt optimizers.Interface = optimizers.Adam().LearningRate(tc.LearningRate).Done()
-	if way == Frozen {
+	lr := tc.LearningRate
+	if way == FrozenProbe {
+		lr = tc.ProbeLearningRate
+	}
+	var opt optimizers.Interface = optimizers.Adam().LearningRate(lr).Done()
+	if way.frozen() {
 		opt = gomlxext.FreezeScopes(opt, BackboneScope)
 	}
 	trainer := train.NewTrainer(backend, ctx, func(ctx *context.Context, _ any, in []*G.Node) []*G.Node { return []*G.Node{fn(ctx, in[0])} },
@@ -176,7 +187,7 @@ func learn(backend backends.Backend, cfg Config, way Way, pre *Pretrained, split
 		out.Epochs = append(out.Epochs, Epoch{Loss: e.Values["loss"], Acc: e.Values["acc"], ValAcc: e.Values["val_acc"]})
 	}
 	restore := func() {}
-	if way == Frozen {
+	if way.frozen() {
 		restore = gomlxext.Freeze(ctx, BackboneScope)
 	}
 	for _, scope := range []string{"/" + BackboneScope, "/head"} {
