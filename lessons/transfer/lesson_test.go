@@ -46,7 +46,8 @@ func tiny() Config {
 	return c
 }
 
-// TestPretrainedDir checks the report's path for weights trained elsewhere: a run that loads
+// TestPretrainedDir checks that a rerun restores the finished run (the same numbers, no
+// training), and the report's path for weights trained elsewhere: a run that loads
 // its backbone from another run's checkpoint folder (PretrainedDir) trains nothing there and
 // fine-tunes exactly as the run that pre-trained it; a missing folder is one clear error.
 func TestPretrainedDir(t *testing.T) {
@@ -54,6 +55,20 @@ func TestPretrainedDir(t *testing.T) {
 	first, err := Run(cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	again, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range first.Runs {
+		a := again.Runs[i]
+		if a.TestAcc != r.TestAcc || a.Trainable != r.Trainable || len(a.Epochs) != len(r.Epochs) || a.Stopped != r.Stopped {
+			t.Errorf("%s restored: acc %g, %d trainable, %d epochs, stopped %v; first run: %g, %d, %d, %v",
+				r.Way, a.TestAcc, a.Trainable, len(a.Epochs), a.Stopped, r.TestAcc, r.Trainable, len(r.Epochs), r.Stopped)
+		}
+	}
+	if again.Plain.TrainedNorms[0] != first.Plain.TrainedNorms[0] || len(again.Pretrained.Loss) != cfg.Pretrain.Steps {
+		t.Errorf("restored depth run or pre-training differs from the first run")
 	}
 	cfg.PretrainedDir = first.Pretrained.Dir
 	loaded, err := Run(cfg)

@@ -186,6 +186,11 @@ func learn(backend backends.Backend, cfg Config, way Way, pre *Pretrained, split
 	for _, e := range res.Epochs {
 		out.Epochs = append(out.Epochs, Epoch{Loss: e.Values["loss"], Acc: e.Values["acc"], ValAcc: e.Values["val_acc"]})
 	}
+	var testExec *context.Exec
+	if out.TestAcc, err = accuracy(backend, ctx, fn, split.Test, &testExec); err != nil {
+		return nil, err
+	}
+	// Counted after the evaluation built the model: a restored run creates its variables there.
 	restore := func() {}
 	if way.frozen() {
 		restore = gomlxext.Freeze(ctx, BackboneScope)
@@ -198,9 +203,5 @@ func learn(backend backends.Backend, cfg Config, way Way, pre *Pretrained, split
 		}
 	}
 	restore()
-	var testExec *context.Exec
-	if out.TestAcc, err = accuracy(backend, ctx, fn, split.Test, &testExec); err != nil {
-		return nil, err
-	}
 	return out, nil
 }
