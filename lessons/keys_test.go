@@ -18,6 +18,7 @@ import (
 	"github.com/dl4go/dl4go/lessons/maml"
 	"github.com/dl4go/dl4go/lessons/maskrcnn"
 	"github.com/dl4go/dl4go/lessons/metric"
+	"github.com/dl4go/dl4go/lessons/pix2pix"
 	"github.com/dl4go/dl4go/lessons/rl"
 	"github.com/dl4go/dl4go/lessons/transfer"
 	"github.com/dl4go/dl4go/lessons/transformer"
@@ -49,6 +50,7 @@ var lessonsByName = map[string]entry{
 	"maml":        {maml.Lesson, maml.Quick()},
 	"metric":      {metric.Lesson, metric.Quick()},
 	"maskrcnn":    {maskrcnn.Lesson, maskrcnn.Quick()},
+	"pix2pix":     {pix2pix.Lesson, pix2pix.Quick()},
 	"rl":          {rl.Lesson, rl.Quick()},
 	"xai":         {xai.Lesson, xai.Quick()},
 	"transfer":    {transfer.Lesson, transfer.Quick()},
