@@ -97,26 +97,27 @@ type Config struct {
 const HeldOutStart = 1 << 20
 
 // Full is the notebook's experiment: the four models of 32×32 pairs (U-Net 16-32-64 channels
-// down to 4×4, PatchGAN with a 16×16 receptive field) trained for the same iterations, sized for
-// the 5-minute budget on 2 cores.
+// down to 4×4, PatchGAN with a 16×16 receptive field) trained for 2800 iterations of batch 16
+// each, sized for the 5-minute budget on 2 cores. The learning rate is 1e-3, not the paper's
+// 2e-4: at 2e-4 these small networks are far from converged within the budget (at 1e-3, 600
+// iterations reached 0.57 of the mean-image baseline's L1 error, 1500 iterations 0.54).
 func Full() Config {
 	return Config{
 		Models:    []Model{GANL1, L1Only, GANOnly, NoSkips},
 		ImageSize: 32, MaxObjects: 3, MinSide: 8, MaxSide: 16,
 		TrainPairs: 4000, TestPairs: 256, Show: 6,
 		GFeatures: 16, Depth: 3, DFeatures: 16, DDownsamplings: 1,
-		Lambda: 100, Batch: 16, Steps: 1500, SnapshotEvery: 100,
-		LearningRate: 2e-4, Beta1: 0.5, Seed: 17,
+		Lambda: 100, Batch: 16, Steps: 2800, SnapshotEvery: 200,
+		LearningRate: 1e-3, Beta1: 0.5, Seed: 17,
 		Threshold: 0.5, RequireSharper: true,
 	}
 }
 
-// Quick is the quick size: the same models and code path, fewer iterations and pairs, a learning
-// rate of 1e-3; GAN + L1 must only beat the mean-image baseline.
+// Quick is the quick size: the same models and code path, fewer iterations and pairs; GAN + L1
+// must only beat the mean-image baseline.
 func Quick() Config {
 	c := Full()
 	c.Steps, c.SnapshotEvery, c.TrainPairs, c.TestPairs = 150, 50, 1000, 128
-	c.LearningRate = 1e-3
 	c.Threshold, c.RequireSharper = 1, false
 	return c
 }

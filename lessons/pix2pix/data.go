@@ -23,7 +23,7 @@ type Pair struct {
 }
 
 // Palette holds the two colours each class may be filled with (shapes.Circle, Square,
-// Triangle): they differ in one channel, which the outline leaves undecided. An L1-trained
+// Triangle): they differ in one or two channels, which the outline leaves undecided. An L1-trained
 // generator may put any value between the two there (every value between two equally likely
 // ones has the same expected L1 error) and draws a washed-out compromise; a discriminator calls
 // that fake.
