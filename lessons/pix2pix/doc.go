@@ -34,7 +34,7 @@
 //
 // # The task and what the input leaves open
 //
-// Each class has two possible colours (Palette) that differ in one channel, drawn at random: the
+// Each class has two possible colours (Palette) that differ in one or two channels, drawn at random: the
 // outline does not say which. Everything else is a function of the outline. An L1-trained G can
 // only split the difference there, as the median of the two; the discriminator knows neither
 // compromise colour is real. The held-out pairs are scenes from HeldOutStart on, never trained on.
@@ -47,6 +47,15 @@
 // gradient energy of its outputs ÷ the targets' (GradientEnergy; 1 is as sharp as the target).
 // Full asks GAN + L1's L1 error to be at most half the mean image's, and its sharpness to be
 // closer to the target's than L1 only's; Quick asks only for an L1 error below the mean image's.
+//
+// # What it reaches
+//
+// Full (2800 iterations of batch 16 per model, about 4½ minutes on 2 idle cores, estimated from
+// the CPU time) measured GAN + L1 at 0.472 of the mean-image baseline's held-out L1 error (0.0368
+// against 0.0779; bar 0.5), L1 only 0.442, GAN only 0.845, no skips 0.537; sharpness GAN + L1
+// 0.69 of the targets', L1 only 0.37, GAN only 1.15, no skips 0.67. L1 only has the lower L1
+// error — the error cannot tell its compromise colours from committed ones — while the pictures
+// and the sharpness show what the GAN term adds. Quick (150 iterations) measured 0.805.
 //
 // Training is checkpointed per model in the run's folder under the user cache (see
 // lessons.Lesson.Open; the key covers every setting, the code and the engine); interrupting the
