@@ -130,30 +130,21 @@ func (s *VowelSet) CentroidAccuracy() float64 {
 }
 
 // vowelBatches yields random training batches; the batch of step s depends only on s.
-type vowelBatches struct {
-	set   *VowelSet
-	batch int
-	seed  uint64
-	step  int64
-}
-
-func (d *vowelBatches) Name() string        { return "vowels" }
-func (d *vowelBatches) Reset()              {}
-func (d *vowelBatches) SeekStep(step int64) { d.step = step }
-func (d *vowelBatches) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
-	rng := rand.New(rand.NewPCG(d.seed, uint64(d.step)))
-	d.step++
-	dim := len(d.set.TrainX[0])
-	x, y := make([]float32, 0, d.batch*dim), make([]int32, d.batch)
-	for i := range d.batch {
-		j := rng.IntN(len(d.set.TrainX))
-		for _, v := range d.set.TrainX[j] {
-			x = append(x, float32(v))
+func vowelBatches(set *VowelSet, batch int, seed uint64) *gomlxext.StepBatches {
+	return gomlxext.NewStepBatches("vowels", func(step int64) ([]*tensors.Tensor, []*tensors.Tensor, error) {
+		rng := rand.New(rand.NewPCG(seed, uint64(step)))
+		dim := len(set.TrainX[0])
+		x, y := make([]float32, 0, batch*dim), make([]int32, batch)
+		for i := range batch {
+			j := rng.IntN(len(set.TrainX))
+			for _, v := range set.TrainX[j] {
+				x = append(x, float32(v))
+			}
+			y[i] = int32(set.TrainY[j])
 		}
-		y[i] = int32(d.set.TrainY[j])
-	}
-	return nil, []*tensors.Tensor{tensors.FromFlatDataAndDimensions(x, d.batch, dim)},
-		[]*tensors.Tensor{tensors.FromFlatDataAndDimensions(y, d.batch, 1)}, nil
+		return []*tensors.Tensor{tensors.FromFlatDataAndDimensions(x, batch, dim)},
+			[]*tensors.Tensor{tensors.FromFlatDataAndDimensions(y, batch, 1)}, nil
+	})
 }
 
 // vowelModel is the recogniser: features [batch, 2·MFCCs] → logits [batch, vowels].
@@ -193,7 +184,7 @@ func trainVowels(backend backends.Backend, set *VowelSet, cfg VowelConfig, dir s
 		live = plotting.NewLive("vowel recogniser (MFCC → MLP)", cfg.Steps, "loss")
 		opts.Progress = live
 	}
-	res, err := gomlxext.Fit(trainer, &vowelBatches{set: set, batch: cfg.Batch, seed: cfg.Seed}, opts)
+	res, err := gomlxext.Fit(trainer, vowelBatches(set, cfg.Batch, cfg.Seed), opts)
 	if live != nil {
 		live.Done()
 	}

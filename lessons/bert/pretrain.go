@@ -20,28 +20,17 @@ import (
 
 // pretrainDataset yields MLM+NSP batches drawn from a random stream fixed by (seed, step), so that
 // a run resumed from a checkpoint sees the same batches as an uninterrupted one (gomlxext.Seeker).
-type pretrainDataset struct {
-	corpus  *encodedCorpus
-	model   Model
-	batch   int
-	maxPred int
-	cont    []bool // whole-word masking's word continuations; nil: token by token.
-	seed    uint64
-	step    int64
-}
-
-func (d *pretrainDataset) Name() string        { return "bert-mlm-nsp" }
-func (d *pretrainDataset) Reset()              { d.step = 0 }
-func (d *pretrainDataset) SeekStep(step int64) { d.step = step }
-func (d *pretrainDataset) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
-	rng := rand.New(rand.NewPCG(d.seed, uint64(d.step)))
-	d.step++
-	exs := make([]Example, d.batch)
-	for i := range exs {
-		exs[i] = d.corpus.pretrainExample(rng, d.model, d.maxPred, d.cont)
-	}
-	in, labels := batchTensors(exs)
-	return nil, in, labels, nil
+// cont is whole-word masking's word continuations; nil: token by token.
+func pretrainDataset(corpus *encodedCorpus, model Model, batch, maxPred int, cont []bool, seed uint64) *gomlxext.StepBatches {
+	return gomlxext.NewStepBatches("bert-mlm-nsp", func(step int64) ([]*tensors.Tensor, []*tensors.Tensor, error) {
+		rng := rand.New(rand.NewPCG(seed, uint64(step)))
+		exs := make([]Example, batch)
+		for i := range exs {
+			exs[i] = corpus.pretrainExample(rng, model, maxPred, cont)
+		}
+		in, labels := batchTensors(exs)
+		return in, labels, nil
+	})
 }
 
 // batchTensors stacks examples into inputs [tokens, segments [B, L]; positions [B, P]] (int32) and
@@ -200,7 +189,7 @@ func (p *Pretrained) pretrain() error {
 	}
 	trainer := train.NewTrainer(backend, p.ctx, withSchedule, PretrainLoss, opt, pretrainMetrics(), nil)
 	p.History = &History{}
-	ds := &pretrainDataset{corpus: p.train, model: m, batch: cfg.Batch, maxPred: cfg.MaxPred, cont: p.cont(), seed: cfg.Seed}
+	ds := pretrainDataset(p.train, m, cfg.Batch, cfg.MaxPred, p.cont(), cfg.Seed)
 	prog := &progress{hist: p.History, quiet: cfg.Quiet, steps: cfg.Steps, stop: make(chan struct{}), stopAt: interruptAt}
 	opts := gomlxext.FitOptions{Steps: cfg.Steps, CheckpointDir: p.Dir, Progress: prog, State: p.History, Stop: prog.stop}
 	start := time.Now()

@@ -64,27 +64,18 @@ func padded(us []Utterance, maxFrames, maxLabels int) (x []float32, xl []int32, 
 }
 
 // batches yields random training batches; the batch of step s depends only on s.
-type batches struct {
-	d     *Dataset
-	batch int
-	seed  uint64
-	step  int64
-}
-
-func (b *batches) Name() string        { return "ctc" }
-func (b *batches) Reset()              {}
-func (b *batches) SeekStep(step int64) { b.step = step }
-func (b *batches) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
-	rng := rand.New(rand.NewPCG(b.seed, uint64(b.step)))
-	b.step++
-	us := make([]Utterance, b.batch)
-	for i := range us {
-		us[i] = b.d.Train[rng.IntN(len(b.d.Train))]
-	}
-	x, xl, y, yl := padded(us, b.d.MaxFrames, b.d.MaxLabels)
-	mel := len(us[0].Frames[0])
-	return nil, []*tensors.Tensor{tensors.FromFlatDataAndDimensions(x, b.batch, b.d.MaxFrames, mel), tensors.FromValue(xl)},
-		[]*tensors.Tensor{tensors.FromFlatDataAndDimensions(y, b.batch, b.d.MaxLabels), tensors.FromValue(yl)}, nil
+func batches(d *Dataset, batch int, seed uint64) *gomlxext.StepBatches {
+	return gomlxext.NewStepBatches("ctc", func(step int64) ([]*tensors.Tensor, []*tensors.Tensor, error) {
+		rng := rand.New(rand.NewPCG(seed, uint64(step)))
+		us := make([]Utterance, batch)
+		for i := range us {
+			us[i] = d.Train[rng.IntN(len(d.Train))]
+		}
+		x, xl, y, yl := padded(us, d.MaxFrames, d.MaxLabels)
+		mel := len(us[0].Frames[0])
+		return []*tensors.Tensor{tensors.FromFlatDataAndDimensions(x, batch, d.MaxFrames, mel), tensors.FromValue(xl)},
+			[]*tensors.Tensor{tensors.FromFlatDataAndDimensions(y, batch, d.MaxLabels), tensors.FromValue(yl)}, nil
+	})
 }
 
 // Trained is the recogniser after training, with what it says on the held-out utterances.
@@ -121,7 +112,7 @@ func trainModel(backend backends.Backend, d *Dataset, mc ModelConfig, beam int, 
 		live = plotting.NewLive("acoustic model, CTC loss", mc.Steps, "loss")
 		opts.Progress = live
 	}
-	res, err := gomlxext.Fit(trainer, &batches{d: d, batch: mc.Batch, seed: uint64(mc.Seed)}, opts)
+	res, err := gomlxext.Fit(trainer, batches(d, mc.Batch, uint64(mc.Seed)), opts)
 	if live != nil {
 		live.Done()
 	}

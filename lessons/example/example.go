@@ -116,7 +116,7 @@ func Run(cfg Config) (*Outcome, error) {
 		live = plotting.NewLive("linear regression", cfg.Steps, "loss")
 		opts.Progress = live
 	}
-	res, err := gomlxext.Fit(trainer, &batches{cfg: cfg}, opts)
+	res, err := gomlxext.Fit(trainer, batches(cfg), opts)
 	if live != nil {
 		live.Done()
 	}
@@ -158,17 +158,10 @@ func examples(cfg Config, rng *rand.Rand, n int) (x, y []float32) {
 
 // batches is the training stream: the batch of step s depends only on s (a gomlxext.Seeker), so
 // a resumed run sees the batches an uninterrupted one would.
-type batches struct {
-	cfg  Config
-	step int64
-}
-
-func (d *batches) Name() string        { return "example" }
-func (d *batches) Reset()              {}
-func (d *batches) SeekStep(step int64) { d.step = step }
-func (d *batches) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
-	x, y := examples(d.cfg, rand.New(rand.NewPCG(d.cfg.Seed, uint64(d.step))), d.cfg.Batch)
-	d.step++
-	return nil, []*tensors.Tensor{tensors.FromFlatDataAndDimensions(x, d.cfg.Batch, 2)},
-		[]*tensors.Tensor{tensors.FromFlatDataAndDimensions(y, d.cfg.Batch, 1)}, nil
+func batches(cfg Config) *gomlxext.StepBatches {
+	return gomlxext.NewStepBatches("example", func(step int64) ([]*tensors.Tensor, []*tensors.Tensor, error) {
+		x, y := examples(cfg, rand.New(rand.NewPCG(cfg.Seed, uint64(step))), cfg.Batch)
+		return []*tensors.Tensor{tensors.FromFlatDataAndDimensions(x, cfg.Batch, 2)},
+			[]*tensors.Tensor{tensors.FromFlatDataAndDimensions(y, cfg.Batch, 1)}, nil
+	})
 }

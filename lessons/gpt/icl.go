@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/dl4go/dl4go/gomlxext"
 )
 
 // ICLConfig sizes the in-context learning experiment: a GPT trained on sequences that each hold
@@ -123,34 +125,26 @@ func (c ICLConfig) check() error {
 // for a fresh training-side task, keys drawn from the task's with repeats, so that a value is
 // predictable exactly when its key was seen before in the sequence. The loss counts the value
 // positions only (predicting a random key teaches nothing). The batch of step s depends only on s.
-type taskStream struct {
-	c    ICLConfig
-	step int64
-}
-
-func (d *taskStream) Name() string        { return "tasks" }
-func (d *taskStream) Reset()              {}
-func (d *taskStream) SeekStep(step int64) { d.step = step }
-func (d *taskStream) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
-	c := d.c
-	rng := rand.New(rand.NewPCG(c.Train.Seed, uint64(d.step)))
-	d.step++
-	l, b := c.Model.SeqLen, c.Train.Batch
-	in, next, mask := make([]int32, b*l), make([]int32, b*l), make([]bool, b*l)
-	for r := range b {
-		t := c.drawTask(rng, false)
-		seq := []int{iclBOS}
-		for range c.Pairs {
-			i := rng.IntN(c.TaskKeys)
-			seq = append(seq, c.keyToken(t.Keys[i]), c.valueToken(t.Values[i]))
+func taskStream(c ICLConfig) *gomlxext.StepBatches {
+	return gomlxext.NewStepBatches("tasks", func(step int64) ([]*tensors.Tensor, []*tensors.Tensor, error) {
+		rng := rand.New(rand.NewPCG(c.Train.Seed, uint64(step)))
+		l, b := c.Model.SeqLen, c.Train.Batch
+		in, next, mask := make([]int32, b*l), make([]int32, b*l), make([]bool, b*l)
+		for r := range b {
+			t := c.drawTask(rng, false)
+			seq := []int{iclBOS}
+			for range c.Pairs {
+				i := rng.IntN(c.TaskKeys)
+				seq = append(seq, c.keyToken(t.Keys[i]), c.valueToken(t.Values[i]))
+			}
+			for j := range l {
+				in[r*l+j], next[r*l+j] = int32(seq[j]), int32(seq[j+1])
+				mask[r*l+j] = j%2 == 1 // input position 2i−1 holds key i and predicts its value
+			}
 		}
-		for j := range l {
-			in[r*l+j], next[r*l+j] = int32(seq[j]), int32(seq[j+1])
-			mask[r*l+j] = j%2 == 1 // input position 2i−1 holds key i and predicts its value
-		}
-	}
-	return nil, []*tensors.Tensor{tensors.FromFlatDataAndDimensions(in, b, l)},
-		[]*tensors.Tensor{tensors.FromFlatDataAndDimensions(next, b, l, 1), tensors.FromFlatDataAndDimensions(mask, b, l)}, nil
+		return []*tensors.Tensor{tensors.FromFlatDataAndDimensions(in, b, l)},
+			[]*tensors.Tensor{tensors.FromFlatDataAndDimensions(next, b, l, 1), tensors.FromFlatDataAndDimensions(mask, b, l)}, nil
+	})
 }
 
 // Prompt is one k-shot question: the examples (distinct keys of the task, in a random order) and

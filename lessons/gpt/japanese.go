@@ -89,7 +89,7 @@ func ContinueJapanese(path string, cfg JapaneseConfig, quiet bool) ([]string, er
 	if err != nil {
 		return nil, fmt.Errorf("gpt: %w", err)
 	}
-	tr, err := fit(backend, cfg.Model, cfg.Train, &windows{ids: ids, l: cfg.Model.SeqLen, batch: cfg.Train.Batch, seed: cfg.Train.Seed},
+	tr, err := fit(backend, cfg.Model, cfg.Train, windows(ids, cfg.Model.SeqLen, cfg.Train.Batch, cfg.Train.Seed),
 		"", "GPT on "+book.Name, "training loss", func(t *Trained) (float64, error) { return t.History.Loss[len(t.History.Loss)-1], nil }, quiet)
 	if err != nil {
 		return nil, err

@@ -215,7 +215,7 @@ func Run(cfg Config) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	out.GPT, err = fit(backend, cfg.LM, cfg.LMTrain, &windows{ids: c.Train, l: cfg.LM.SeqLen, batch: cfg.LMTrain.Batch, seed: cfg.LMTrain.Seed},
+	out.GPT, err = fit(backend, cfg.LM, cfg.LMTrain, windows(c.Train, cfg.LM.SeqLen, cfg.LMTrain.Batch, cfg.LMTrain.Seed),
 		dir, "GPT on Opticks", "held-out perplexity", func(t *Trained) (float64, error) { return t.Perplexity(c.Test, cfg.ProbeWindows) }, run.Quiet)
 	if err != nil {
 		return nil, err
@@ -236,7 +236,7 @@ func Run(cfg Config) (*Outcome, error) {
 		return nil, err
 	}
 	probeSeed := ic.Seed + 1 // other held-out prompts than the test's
-	out.ICL, err = fit(backend, ic.Model, ic.Train, &taskStream{c: ic}, dir, "GPT on in-context tasks",
+	out.ICL, err = fit(backend, ic.Model, ic.Train, taskStream(ic), dir, "GPT on in-context tasks",
 		fmt.Sprintf("held-out %d-shot accuracy", ic.TaskKeys), func(t *Trained) (float64, error) {
 			r, err := t.fewShot(ic, ic.TaskKeys, ic.ProbeTasks, probeSeed)
 			return r.Accuracy, err

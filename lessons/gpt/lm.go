@@ -10,6 +10,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/dl4go/dl4go/data/text"
+	"github.com/dl4go/dl4go/gomlxext"
 )
 
 // Corpus is the language model's text: Opticks cut into a training part and the held-out end of
@@ -52,32 +53,22 @@ func LoadCorpus(heldOut float64, vocab int) (*Corpus, error) {
 	return c, nil
 }
 
-// windows is the language model's training stream: random windows of SeqLen+1 tokens of the
+// windows is the language model's training stream: random windows of SeqLen+1 (l+1) tokens of the
 // training text (the input and, shifted by one, the next tokens); the batch of step s depends
 // only on s (a gomlxext.Seeker), so a resumed run sees the batches an uninterrupted one would.
-type windows struct {
-	ids   []int
-	l     int
-	batch int
-	seed  uint64
-	step  int64
-}
-
-func (d *windows) Name() string        { return "opticks" }
-func (d *windows) Reset()              {}
-func (d *windows) SeekStep(step int64) { d.step = step }
-func (d *windows) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
-	rng := rand.New(rand.NewPCG(d.seed, uint64(d.step)))
-	d.step++
-	in, next := make([]int32, d.batch*d.l), make([]int32, d.batch*d.l)
-	for b := range d.batch {
-		s := rng.IntN(len(d.ids) - d.l)
-		for j := range d.l {
-			in[b*d.l+j], next[b*d.l+j] = int32(d.ids[s+j]), int32(d.ids[s+j+1])
+func windows(ids []int, l, batch int, seed uint64) *gomlxext.StepBatches {
+	return gomlxext.NewStepBatches("opticks", func(step int64) ([]*tensors.Tensor, []*tensors.Tensor, error) {
+		rng := rand.New(rand.NewPCG(seed, uint64(step)))
+		in, next := make([]int32, batch*l), make([]int32, batch*l)
+		for b := range batch {
+			s := rng.IntN(len(ids) - l)
+			for j := range l {
+				in[b*l+j], next[b*l+j] = int32(ids[s+j]), int32(ids[s+j+1])
+			}
 		}
-	}
-	return nil, []*tensors.Tensor{tensors.FromFlatDataAndDimensions(in, d.batch, d.l)},
-		[]*tensors.Tensor{tensors.FromFlatDataAndDimensions(next, d.batch, d.l, 1)}, nil
+		return []*tensors.Tensor{tensors.FromFlatDataAndDimensions(in, batch, l)},
+			[]*tensors.Tensor{tensors.FromFlatDataAndDimensions(next, batch, l, 1)}, nil
+	})
 }
 
 // Perplexity returns the model's perplexity on ids[1:], exp of the mean of −log p(token | the

@@ -245,7 +245,8 @@ func (o *ModelOutcome) fit(backend backends.Backend, cfg Config, gen *shapes.Gen
 		return nil, fmt.Errorf("maskrcnn: seed: %w", err)
 	}
 	tr := train.NewTrainer(backend, ctx, o.Model.ModelFn, Loss, optimizers.Adam().LearningRate(t.LearningRate).Done(), nil, nil)
-	ds := &stream{m: o.Model, gen: gen, cfg: cfg, backend: backend, ctx: ctx}
+	batches := &batcher{m: o.Model, gen: gen, cfg: cfg, backend: backend, ctx: ctx}
+	ds := gomlxext.NewStepBatches("shapes-maskrcnn", batches.stepBatch)
 	log := &lossLog{}
 	if !quiet {
 		log.live = plotting.NewLive(fmt.Sprintf("Mask R-CNN with %s: multi-task loss", o.Pooler), t.Steps, "loss")

@@ -8,7 +8,6 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph-building style.
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/train"
 
 	"github.com/dl4go/dl4go/data/shapes"
 	"github.com/dl4go/dl4go/lessons/detection"
@@ -80,40 +79,36 @@ func smoothL1(d *Node) *Node {
 	return ReduceSum(Where(LessThan(a, OnesLike(a)), MulScalar(Square(d), 0.5), AddScalar(a, -0.5)), -1)
 }
 
-// stream is the endless training set: step s holds images s·Batch … s·Batch+Batch−1 of the
-// generator (SeekStep positions a resumed run on the batches an uninterrupted one sees), with
-// the RPN's targets and the RoI heads' sample, drawn from the current network's proposals.
-type stream struct {
+// batcher makes the endless training set, gomlxext.NewStepBatches of its stepBatch: step s holds
+// images s·Batch … s·Batch+Batch−1 of the generator (so a resumed run sees the batches an
+// uninterrupted one sees), with the RPN's targets and the RoI heads' sample, drawn from the
+// current network's proposals.
+type batcher struct {
 	m       *Model
 	gen     *shapes.Generator
 	cfg     Config
-	step    int64
 	backend backends.Backend
 	ctx     *context.Context
 	rpn     *context.Exec // the current RPN, for the proposals; nil until the variables exist
 }
 
-func (d *stream) Name() string        { return "shapes-maskrcnn" }
-func (d *stream) Reset()              { d.step = 0 }
-func (d *stream) SeekStep(step int64) { d.step = step }
-
-// Yield returns the inputs and labels ModelFn and Loss take.
-func (d *stream) Yield() (spec any, inputs, labels []*tensors.Tensor, err error) {
+// stepBatch returns the inputs and labels ModelFn and Loss take at step.
+func (d *batcher) stepBatch(step int64) (inputs, labels []*tensors.Tensor, err error) {
 	t := d.cfg.Train
-	ss := d.gen.Samples(int(d.step)*t.Batch, t.Batch)
-	d.step++
+	first := int(step) * t.Batch
+	ss := d.gen.Samples(first, t.Batch)
 	images := imagesTensor(ss)
 	props, err := d.proposals(images)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	inputs, labels = d.batch(ss, props)
-	return nil, append([]*tensors.Tensor{images}, inputs...), labels, nil
+	inputs, labels = d.batch(ss, first, props)
+	return append([]*tensors.Tensor{images}, inputs...), labels, nil
 }
 
 // proposals runs the current RPN on images: each image's proposals (none before the network's
 // variables exist, at the first step of a fresh run).
-func (d *stream) proposals(images *tensors.Tensor) ([][]detection.Box, error) {
+func (d *batcher) proposals(images *tensors.Tensor) ([][]detection.Box, error) {
 	out := make([][]detection.Box, images.Shape().Dimensions[0])
 	if d.ctx.InspectVariable(d.ctx.In("backbone").In("conv0").In("conv").Scope(), "weights") == nil {
 		return out, nil // the first step of a fresh run: the trainer creates the variables
@@ -146,9 +141,10 @@ func (d *stream) proposals(images *tensors.Tensor) ([][]detection.Box, error) {
 }
 
 // batch builds the RoI inputs (RoIs, mask RoIs, mask classes) and the labels of Loss for
-// samples ss with their proposals; sample i's anchors and RoIs are drawn with the seed
-// (Train.Seed, index of the image), so a batch is the same whenever it is made.
-func (d *stream) batch(ss []shapes.Sample, props [][]detection.Box) (inputs, labels []*tensors.Tensor) {
+// samples ss (images first, first+1, … of the generator) with their proposals; sample i's
+// anchors and RoIs are drawn with the seed (Train.Seed, index of the image), so a batch is the
+// same whenever it is made.
+func (d *batcher) batch(ss []shapes.Sample, first int, props [][]detection.Box) (inputs, labels []*tensors.Tensor) {
 	t, m := d.cfg.Train, d.m
 	ms := m.Config.MaskSize()
 	na := len(m.Anchors)
@@ -161,7 +157,6 @@ func (d *stream) batch(ss []shapes.Sample, props [][]detection.Box) (inputs, lab
 	maskRoIs := make([]float32, 0, b*t.MaskRoIs*4)
 	maskClasses := make([]int32, 0, b*t.MaskRoIs)
 	maskTargets := make([]float32, 0, b*t.MaskRoIs*ms*ms)
-	first := int(d.step-1) * t.Batch
 	for i, s := range ss {
 		rng := rand.New(rand.NewPCG(uint64(t.Seed), uint64(first+i)))
 		l, dl := RPNTargets(s.Objects, m.Anchors, t.AnchorSamples, rng)
@@ -211,5 +206,3 @@ func imagesTensor(samples []shapes.Sample) *tensors.Tensor {
 	s := samples[0].Size
 	return tensors.FromFlatDataAndDimensions(shapes.Images(samples), len(samples), s, s, 3)
 }
-
-var _ train.Dataset = (*stream)(nil)

@@ -146,7 +146,7 @@ func TestSplit(t *testing.T) {
 		seen[e.N] = true
 	}
 	// The training batches, read back from their token ids.
-	ds := &trainStream{split: s, tc: TrainConfig{Batch: 64, Seed: 1}}
+	ds := trainStream(s, TrainConfig{Batch: 64, Seed: 1})
 	digits := make([]int, 7)
 	for range 200 {
 		_, in, _, err := ds.Yield()

@@ -102,30 +102,22 @@ func (b *batch) labels() []*tensors.Tensor {
 
 // trainStream is the infinite stream of training batches: the batch of step s depends only on s
 // (a gomlxext.Seeker), so a resumed run sees the batches an uninterrupted one would.
-type trainStream struct {
-	split Split
-	tc    TrainConfig
-	step  int64
-}
-
-func (d *trainStream) Name() string        { return "numbers" }
-func (d *trainStream) Reset()              {}
-func (d *trainStream) SeekStep(step int64) { d.step = step }
-func (d *trainStream) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
-	rng := rand.New(rand.NewPCG(d.tc.Seed, uint64(d.step)))
-	d.step++
-	ex := make([]Example, d.tc.Batch)
-	for i := range ex {
-		var err error
-		if ex[i], err = NewExample(drawNumber(rng, d.split, false)); err != nil {
-			return nil, nil, nil, err
+func trainStream(split Split, tc TrainConfig) *gomlxext.StepBatches {
+	return gomlxext.NewStepBatches("numbers", func(step int64) ([]*tensors.Tensor, []*tensors.Tensor, error) {
+		rng := rand.New(rand.NewPCG(tc.Seed, uint64(step)))
+		ex := make([]Example, tc.Batch)
+		for i := range ex {
+			var err error
+			if ex[i], err = NewExample(drawNumber(rng, split, false)); err != nil {
+				return nil, nil, err
+			}
 		}
-	}
-	b, err := newBatch(ex)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return nil, b.inputs(), b.labels(), nil
+		b, err := newBatch(ex)
+		if err != nil {
+			return nil, nil, err
+		}
+		return b.inputs(), b.labels(), nil
+	})
 }
 
 // modelFn is a Model as a GoMLX train.ModelFn: inputs (src, tgtIn) → logits.
@@ -238,7 +230,7 @@ func fit(backend backends.Backend, m Model, tc TrainConfig, split Split, probe [
 		optimizers.Adam().LearningRate(tc.LR).Done(), nil, nil)
 	prog := &progress{tr: tr, tc: tc, probe: pb, title: m.Name() + ": English words → kanji", quiet: quiet,
 		stop: make(chan struct{}), stopAt: interruptAt}
-	res, err := gomlxext.Fit(trainer, &trainStream{split: split, tc: tc}, gomlxext.FitOptions{
+	res, err := gomlxext.Fit(trainer, trainStream(split, tc), gomlxext.FitOptions{
 		Steps: tc.Steps, CheckpointDir: dir, Progress: prog, State: &tr.History, Stop: prog.stop})
 	if prog.live != nil {
 		prog.live.Done()

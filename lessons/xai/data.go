@@ -7,6 +7,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/dl4go/dl4go/data/shapes"
+	"github.com/dl4go/dl4go/gomlxext"
 )
 
 // DataConfig describes the images: one shape each (data/shapes), so that where the object is —
@@ -102,25 +103,15 @@ func pixels(images []Image, size int) *tensors.Tensor {
 }
 
 // batches yields random training batches of images; the batch of step s depends only on s.
-type batches struct {
-	images []Image
-	size   int
-	batch  int
-	seed   uint64
-	step   int64
-}
-
-func (b *batches) Name() string        { return "xai" }
-func (b *batches) Reset()              {}
-func (b *batches) SeekStep(step int64) { b.step = step }
-func (b *batches) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
-	rng := rand.New(rand.NewPCG(b.seed, uint64(b.step)))
-	b.step++
-	pick := make([]Image, b.batch)
-	labels := make([]int32, b.batch)
-	for i := range pick {
-		pick[i] = b.images[rng.IntN(len(b.images))]
-		labels[i] = int32(pick[i].Class)
-	}
-	return nil, []*tensors.Tensor{pixels(pick, b.size)}, []*tensors.Tensor{tensors.FromFlatDataAndDimensions(labels, b.batch, 1)}, nil
+func batches(images []Image, size, batch int, seed uint64) *gomlxext.StepBatches {
+	return gomlxext.NewStepBatches("xai", func(step int64) ([]*tensors.Tensor, []*tensors.Tensor, error) {
+		rng := rand.New(rand.NewPCG(seed, uint64(step)))
+		pick := make([]Image, batch)
+		labels := make([]int32, batch)
+		for i := range pick {
+			pick[i] = images[rng.IntN(len(images))]
+			labels[i] = int32(pick[i].Class)
+		}
+		return []*tensors.Tensor{pixels(pick, size)}, []*tensors.Tensor{tensors.FromFlatDataAndDimensions(labels, batch, 1)}, nil
+	})
 }

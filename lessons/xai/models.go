@@ -111,7 +111,7 @@ func trainModel(backend backends.Backend, kind Kind, mc ModelConfig, images []Im
 		live = plotting.NewLive(fmt.Sprintf("%s model", kind), mc.Steps, "loss")
 		opts.Progress = live
 	}
-	res, err := gomlxext.Fit(trainer, &batches{images: images, size: size, batch: mc.Batch, seed: uint64(mc.Seed)}, opts)
+	res, err := gomlxext.Fit(trainer, batches(images, size, mc.Batch, uint64(mc.Seed)), opts)
 	if live != nil {
 		live.Done()
 	}
