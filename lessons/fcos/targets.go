@@ -1,0 +1,159 @@
+package fcos
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/dl4go/dl4go/data/shapes"
+	"github.com/dl4go/dl4go/lessons/detection"
+)
+
+// Level is one pyramid level: a feature map of stride Stride (ImageSize/Stride cells per side)
+// whose locations regress the objects with max(l, t, r, b) in (MinReach, MaxReach] pixels — the
+// FCOS size range. A level with MinReach 0 and a MaxReach past the image takes every object.
+type Level struct {
+	Stride             int
+	MinReach, MaxReach float64
+}
+
+// Location is the image point a feature-map cell stands for: (⌊s/2⌋ + s·col, ⌊s/2⌋ + s·row),
+// the centre of the cell's receptive field.
+func Location(stride, row, col int) (x, y float64) {
+	return float64(stride/2 + stride*col), float64(stride/2 + stride*row)
+}
+
+// LTRB returns the distances from point (x, y) to the four sides of box b:
+// l = x − X0, t = y − Y0, r = X1 − x, b = Y1 − y. The point is inside b when all four are > 0.
+func LTRB(x, y float64, b detection.Box) [4]float64 {
+	return [4]float64{x - b.X0, y - b.Y0, b.X1 - x, b.Y1 - y}
+}
+
+// CenterNess is FCOS's center-ness of a location with distances d = (l, t, r, b):
+//
+//	centerness = sqrt( min(l, r)/max(l, r) · min(t, b)/max(t, b) )
+//
+// 1 at the box centre, falling to 0 at its edges. It is 0 outside the box.
+func CenterNess(d [4]float64) float64 {
+	if d[0] <= 0 || d[1] <= 0 || d[2] <= 0 || d[3] <= 0 {
+		return 0
+	}
+	return math.Sqrt(math.Min(d[0], d[2]) / math.Max(d[0], d[2]) * math.Min(d[1], d[3]) / math.Max(d[1], d[3]))
+}
+
+// Target is what one location must predict.
+type Target struct {
+	Object int        // index of the assigned object in the sample, −1 for background.
+	Class  int        // its class (−1 for background).
+	LTRB   [4]float64 // distances to its box's sides, in pixels.
+	Center float64    // CenterNess(LTRB).
+	// Candidates is how many objects' boxes contain the location and fit the level's size range:
+	// > 1 is an ambiguous sample, resolved (as FCOS does) by taking the smallest box.
+	Candidates int
+}
+
+// Assign gives every location of every level its target for the objects of one image, level by
+// level, row by row, column by column — the order the network's outputs are flattened in. A
+// location is positive when it lies inside an object's box and that object's max(l, t, r, b)
+// fits the level's range; among several such objects it takes the one of least area.
+// With useRanges false every level takes every object (a pyramid without size ranges: the
+// "without FPN" count).
+func Assign(objs []shapes.Object, imageSize int, levels []Level, useRanges bool) []Target {
+	var out []Target
+	for _, lv := range levels {
+		n := imageSize / lv.Stride
+		for row := 0; row < n; row++ {
+			for col := 0; col < n; col++ {
+				x, y := Location(lv.Stride, row, col)
+				t := Target{Object: -1, Class: -1}
+				best := math.Inf(1)
+				for j, o := range objs {
+					d := LTRB(x, y, o.Box)
+					if d[0] <= 0 || d[1] <= 0 || d[2] <= 0 || d[3] <= 0 {
+						continue
+					}
+					reach := math.Max(math.Max(d[0], d[1]), math.Max(d[2], d[3]))
+					if useRanges && !(reach > lv.MinReach && reach <= lv.MaxReach) {
+						continue
+					}
+					t.Candidates++
+					if a := o.Box.Area(); a < best {
+						best = a
+						t.Object, t.Class, t.LTRB = j, o.Class, d
+					}
+				}
+				if t.Object >= 0 {
+					t.Center = CenterNess(t.LTRB)
+				}
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// NumLocations is the number of locations of all levels on an imageSize×imageSize image.
+func NumLocations(imageSize int, levels []Level) int {
+	n := 0
+	for _, lv := range levels {
+		n += (imageSize / lv.Stride) * (imageSize / lv.Stride)
+	}
+	return n
+}
+
+// Ambiguity counts, over a set of images, the positive locations (inside at least one box) and
+// the ambiguous ones (inside two boxes or more) — with the FPN's size ranges and without them.
+type Ambiguity struct {
+	Images                      int
+	Positives, Ambiguous        int // without size ranges: every level takes every object.
+	FPNPositives, FPNAmbiguous  int // with them: each object on the levels its size fits.
+	ObjectsWithoutPositive      int // objects no location is assigned to with the ranges.
+	ObjectsWithoutPositiveNoFPN int // and without (always 0 unless an object misses the grid).
+}
+
+// Fraction is Ambiguous/Positives (without ranges); FPNFraction the same with them.
+func (a Ambiguity) Fraction() float64 {
+	return float64(a.Ambiguous) / math.Max(1, float64(a.Positives))
+}
+func (a Ambiguity) FPNFraction() float64 {
+	return float64(a.FPNAmbiguous) / math.Max(1, float64(a.FPNPositives))
+}
+
+func (a Ambiguity) String() string {
+	return fmt.Sprintf("%d images: without size ranges %d of %d positive locations ambiguous (%.1f%%); with FPN ranges %d of %d (%.1f%%)",
+		a.Images, a.Ambiguous, a.Positives, 100*a.Fraction(), a.FPNAmbiguous, a.FPNPositives, 100*a.FPNFraction())
+}
+
+// CountAmbiguity counts the ambiguous samples of samples on levels (see Ambiguity).
+func CountAmbiguity(samples []shapes.Sample, levels []Level) Ambiguity {
+	a := Ambiguity{Images: len(samples)}
+	for _, s := range samples {
+		for _, useRanges := range []bool{false, true} {
+			got := make([]bool, len(s.Objects))
+			for _, t := range Assign(s.Objects, s.Size, levels, useRanges) {
+				if t.Object < 0 {
+					continue
+				}
+				got[t.Object] = true
+				amb := 0
+				if t.Candidates > 1 {
+					amb = 1
+				}
+				if useRanges {
+					a.FPNPositives++
+					a.FPNAmbiguous += amb
+				} else {
+					a.Positives++
+					a.Ambiguous += amb
+				}
+			}
+			for _, g := range got {
+				if !g && useRanges {
+					a.ObjectsWithoutPositive++
+				} else if !g {
+					a.ObjectsWithoutPositiveNoFPN++
+				}
+			}
+		}
+	}
+	return a
+}
