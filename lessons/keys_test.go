@@ -13,6 +13,7 @@ import (
 	"github.com/dl4go/dl4go/lessons/docker"
 	"github.com/dl4go/dl4go/lessons/efficiency"
 	"github.com/dl4go/dl4go/lessons/example"
+	"github.com/dl4go/dl4go/lessons/fcos"
 	"github.com/dl4go/dl4go/lessons/gcn"
 	"github.com/dl4go/dl4go/lessons/gpt"
 	"github.com/dl4go/dl4go/lessons/maml"
@@ -45,6 +46,7 @@ var lessonsByName = map[string]entry{
 	"docker":      {docker.Lesson, docker.Quick()},
 	"efficiency":  {efficiency.Lesson, efficiency.Quick()},
 	"example":     {example.Lesson, example.Quick()},
+	"fcos":        {fcos.Lesson, fcos.Quick()},
 	"gcn":         {gcn.Lesson, gcn.Quick()},
 	"gpt":         {gpt.Lesson, gpt.Quick()},
 	"maml":        {maml.Lesson, maml.Quick()},

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/dl4go/dl4go/data/shapes"
 	"github.com/dl4go/dl4go/lessons/detection"
 )
 
@@ -30,6 +31,21 @@ func AnchorHyperParameters(m *detection.SSD) []string {
 		fmt.Sprintf("centre variance %g", detection.Variances[0]), fmt.Sprintf("size variance %g", detection.Variances[1]),
 		fmt.Sprintf("negatives per positive %d", detection.NegPerPos))
 	return out
+}
+
+// AnchorPositives counts, over samples, the default boxes of m that SSD's matching
+// (detection.Match at IoU 0.5) makes positive: most anchors are background.
+func AnchorPositives(m *detection.SSD, samples []shapes.Sample) (positives, total int) {
+	for _, s := range samples {
+		labels, _ := detection.Match(s.Objects, m.Defaults, 0.5)
+		for _, l := range labels {
+			if l > 0 {
+				positives++
+			}
+		}
+		total += len(labels)
+	}
+	return positives, total
 }
 
 // Row is one detector in the comparison table.

@@ -103,55 +103,67 @@ func NumLocations(imageSize int, levels []Level) int {
 // Ambiguity counts, over a set of images, the positive locations (inside at least one box) and
 // the ambiguous ones (inside two boxes or more) — with the FPN's size ranges and without them.
 type Ambiguity struct {
-	Images                      int
-	Positives, Ambiguous        int // without size ranges: every level takes every object.
-	FPNPositives, FPNAmbiguous  int // with them: each object on the levels its size fits.
-	ObjectsWithoutPositive      int // objects no location is assigned to with the ranges.
-	ObjectsWithoutPositiveNoFPN int // and without (always 0 unless an object misses the grid).
+	Images                     int
+	Positives, Ambiguous       int // without size ranges: every level takes every object.
+	FPNPositives, FPNAmbiguous int // with them: each object on the levels its size fits.
+	// SinglePositives and SingleAmbiguous count one level alone (the coarsest, every object on
+	// it): a detector without a pyramid, as FCOS's paper measures "without FPN".
+	SinglePositives, SingleAmbiguous int
+	SingleStride                     int // that level's stride.
+	Objects                          int // objects on the images.
+	ObjectsWithoutPositive           int // of them, those no location is assigned to with the ranges.
 }
 
 // Fraction is Ambiguous/Positives (without ranges); FPNFraction the same with them.
 func (a Ambiguity) Fraction() float64 {
 	return float64(a.Ambiguous) / math.Max(1, float64(a.Positives))
 }
+
+// FPNFraction is FPNAmbiguous/FPNPositives.
 func (a Ambiguity) FPNFraction() float64 {
 	return float64(a.FPNAmbiguous) / math.Max(1, float64(a.FPNPositives))
 }
 
+// SingleFraction is SingleAmbiguous/SinglePositives.
+func (a Ambiguity) SingleFraction() float64 {
+	return float64(a.SingleAmbiguous) / math.Max(1, float64(a.SinglePositives))
+}
+
 func (a Ambiguity) String() string {
-	return fmt.Sprintf("%d images: without size ranges %d of %d positive locations ambiguous (%.1f%%); with FPN ranges %d of %d (%.1f%%)",
-		a.Images, a.Ambiguous, a.Positives, 100*a.Fraction(), a.FPNAmbiguous, a.FPNPositives, 100*a.FPNFraction())
+	return fmt.Sprintf("%d images: one level alone %d of %d positive locations ambiguous (%.1f%%); every level without size ranges %d of %d (%.1f%%); FPN with size ranges %d of %d (%.1f%%), %d of %d objects left without a positive location",
+		a.Images, a.SingleAmbiguous, a.SinglePositives, 100*a.SingleFraction(), a.Ambiguous, a.Positives, 100*a.Fraction(),
+		a.FPNAmbiguous, a.FPNPositives, 100*a.FPNFraction(), a.ObjectsWithoutPositive, a.Objects)
 }
 
 // CountAmbiguity counts the ambiguous samples of samples on levels (see Ambiguity).
 func CountAmbiguity(samples []shapes.Sample, levels []Level) Ambiguity {
-	a := Ambiguity{Images: len(samples)}
-	for _, s := range samples {
-		for _, useRanges := range []bool{false, true} {
-			got := make([]bool, len(s.Objects))
-			for _, t := range Assign(s.Objects, s.Size, levels, useRanges) {
-				if t.Object < 0 {
-					continue
-				}
-				got[t.Object] = true
-				amb := 0
-				if t.Candidates > 1 {
-					amb = 1
-				}
-				if useRanges {
-					a.FPNPositives++
-					a.FPNAmbiguous += amb
-				} else {
-					a.Positives++
-					a.Ambiguous += amb
-				}
+	top := levels[len(levels)-1:]
+	a := Ambiguity{Images: len(samples), SingleStride: top[0].Stride}
+	count := func(ts []Target, pos, amb *int) []bool {
+		got := make([]bool, 0)
+		for _, t := range ts {
+			if t.Object < 0 {
+				continue
 			}
-			for _, g := range got {
-				if !g && useRanges {
-					a.ObjectsWithoutPositive++
-				} else if !g {
-					a.ObjectsWithoutPositiveNoFPN++
-				}
+			*pos++
+			if t.Candidates > 1 {
+				*amb++
+			}
+			for len(got) <= t.Object {
+				got = append(got, false)
+			}
+			got[t.Object] = true
+		}
+		return got
+	}
+	for _, s := range samples {
+		count(Assign(s.Objects, s.Size, top, false), &a.SinglePositives, &a.SingleAmbiguous)
+		count(Assign(s.Objects, s.Size, levels, false), &a.Positives, &a.Ambiguous)
+		got := count(Assign(s.Objects, s.Size, levels, true), &a.FPNPositives, &a.FPNAmbiguous)
+		a.Objects += len(s.Objects)
+		for j := range s.Objects {
+			if j >= len(got) || !got[j] {
+				a.ObjectsWithoutPositive++
 			}
 		}
 	}
