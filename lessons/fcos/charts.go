@@ -77,10 +77,10 @@ func AssignmentPicture(s shapes.Sample, levels []Level) (*plotting.Picture, erro
 			if useRanges {
 				what = fmt.Sprintf("reach (%g, %g]", lv.MinReach, lv.MaxReach)
 			}
-			captions = append(captions, fmt.Sprintf("stride %d, %s", lv.Stride, what), fmt.Sprintf("stride %d center-ness", lv.Stride))
+			captions = append(captions, fmt.Sprintf("s=%d %s", lv.Stride, what), fmt.Sprintf("s=%d center-ness", lv.Stride))
 		}
 	}
-	grid, err := plotting.ImageGrid(maps, s.Size, s.Size, plotting.PicScale(picScale/2), plotting.GridCols(2*len(levels)),
+	grid, err := plotting.ImageGrid(maps, s.Size, s.Size, plotting.PicScale(picScale), plotting.GridCols(2*len(levels)),
 		plotting.PicCaptions(captions))
 	if err != nil {
 		return nil, err
@@ -130,11 +130,11 @@ func (o *Outcome) MapsPicture(i int) (*plotting.Picture, error) {
 		}
 		ctr := func(j int) float64 { return float64(m.Center[j]) }
 		maps = append(maps, gray(best), gray(ctr), gray(func(j int) float64 { return best(j) * ctr(j) }))
-		captions = append(captions, fmt.Sprintf("stride %d class score", lv.Stride), fmt.Sprintf("stride %d center-ness", lv.Stride),
-			fmt.Sprintf("stride %d product", lv.Stride))
+		captions = append(captions, fmt.Sprintf("s=%d class score", lv.Stride), fmt.Sprintf("s=%d center-ness", lv.Stride),
+			fmt.Sprintf("s=%d product", lv.Stride))
 		first += (s.Size / lv.Stride) * (s.Size / lv.Stride)
 	}
-	grid, err := plotting.ImageGrid(maps, s.Size, s.Size, plotting.PicScale(picScale/2), plotting.GridCols(3), plotting.PicCaptions(captions))
+	grid, err := plotting.ImageGrid(maps, s.Size, s.Size, plotting.PicScale(picScale), plotting.GridCols(3), plotting.PicCaptions(captions))
 	if err != nil {
 		return nil, err
 	}

@@ -199,3 +199,23 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAssignmentPicture draws the assignment of an image with overlapping boxes.
+func TestAssignmentPicture(t *testing.T) {
+	cfg := Full()
+	gen, err := shapes.New(cfg.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := FirstAmbiguous(gen.Samples(0, 100), cfg.Model.Levels)
+	if i < 0 {
+		t.Fatal("no image with an ambiguous location among the first 100")
+	}
+	p, err := AssignmentPicture(gen.Sample(i), cfg.Model.Levels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := p.Image.Bounds(); b.Dx() < 400 || b.Dy() < 192 {
+		t.Errorf("picture %v too small", b)
+	}
+}

@@ -169,3 +169,16 @@ func CountAmbiguity(samples []shapes.Sample, levels []Level) Ambiguity {
 	}
 	return a
 }
+
+// FirstAmbiguous returns the index of the first sample with an ambiguous location when every
+// level takes every object (a small object on a large one, say), or −1 when none has one.
+func FirstAmbiguous(samples []shapes.Sample, levels []Level) int {
+	for i, s := range samples {
+		for _, t := range Assign(s.Objects, s.Size, levels, false) {
+			if t.Candidates > 1 {
+				return i
+			}
+		}
+	}
+	return -1
+}
