@@ -94,7 +94,7 @@ func Full() Config {
 // Quick is the same experiment, shorter, with a weaker bar (mAP@0.5 only), for tests and CI.
 func Quick() Config {
 	c := Full()
-	c.Train.Steps, c.SSD.Steps, c.TestImages, c.AmbiguityImages = 300, 300, 100, 200
+	c.Train.Steps, c.SSD.Steps, c.TestImages, c.AmbiguityImages = 400, 400, 100, 200
 	c.MAPThreshold, c.RequireGains = 0.5, false
 	return c
 }
