@@ -90,4 +90,3 @@ func checkSameShape(name string, a, b *Node) {
 		panic(fmt.Sprintf("layers.%s: shapes differ: %s and %s", name, a.Shape(), b.Shape()))
 	}
 }
-
