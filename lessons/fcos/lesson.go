@@ -273,7 +273,7 @@ func runModel(backend backends.Backend, run *lessons.Run, cfg Config, m ModelCon
 		log.live = plotting.NewLive(title, cfg.Train.Steps, "loss")
 	}
 	log.callStart = time.Now()
-	res, err := gomlxext.Fit(tr, &stream{gen: gen, batch: cfg.Train.Batch, m: m}, gomlxext.FitOptions{
+	res, err := gomlxext.Fit(tr, batches(gen, cfg.Train.Batch, m), gomlxext.FitOptions{
 		Steps: cfg.Train.Steps, CheckpointDir: dir, EveryN: max(cfg.Train.Steps/10, 20), Progress: log, State: log})
 	if log.live != nil {
 		log.live.Done()
@@ -327,26 +327,13 @@ func (l *trainLog) Update(step int, values map[string]float64) {
 	}
 }
 
-// stream is an endless train.Dataset of freshly generated shapes with FCOS targets: batch b holds
-// samples b·batch ... b·batch+batch−1, so a run resumed at step s (SeekStep) sees exactly the
+// batches is the endless training stream of freshly generated shapes with FCOS targets: the
+// batch of step s holds samples s·batch ... s·batch+batch−1, so a resumed run sees exactly the
 // batches an uninterrupted one would.
-type stream struct {
-	gen   *shapes.Generator
-	batch int
-	step  int64
-	m     ModelConfig
-}
-
-var _ train.Dataset = (*stream)(nil)
-
-func (d *stream) Name() string        { return "shapes-fcos" }
-func (d *stream) Reset()              { d.step = 0 }
-func (d *stream) SeekStep(step int64) { d.step = step }
-
-// Yield returns images [batch, Size, Size, 3] and the four label tensors of ModelConfig.Loss.
-func (d *stream) Yield() (spec any, inputs, labels []*tensors.Tensor, err error) {
-	ss := d.gen.Samples(int(d.step)*d.batch, d.batch)
-	d.step++
-	s := ss[0].Size
-	return nil, []*tensors.Tensor{tensors.FromFlatDataAndDimensions(shapes.Images(ss), len(ss), s, s, 3)}, d.m.Targets(ss), nil
+func batches(gen *shapes.Generator, batch int, m ModelConfig) *gomlxext.StepBatches {
+	return gomlxext.NewStepBatches("shapes-fcos", func(step int64) ([]*tensors.Tensor, []*tensors.Tensor, error) {
+		ss := gen.Samples(int(step)*batch, batch)
+		s := ss[0].Size
+		return []*tensors.Tensor{tensors.FromFlatDataAndDimensions(shapes.Images(ss), len(ss), s, s, 3)}, m.Targets(ss), nil
+	})
 }
