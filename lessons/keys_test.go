@@ -4,6 +4,7 @@ import (
 	"github.com/dl4go/dl4go/lessons"
 	"github.com/dl4go/dl4go/lessons/a3c"
 	"github.com/dl4go/dl4go/lessons/alphago"
+	"github.com/dl4go/dl4go/lessons/architectures"
 	"github.com/dl4go/dl4go/lessons/audio"
 	"github.com/dl4go/dl4go/lessons/bert"
 	"github.com/dl4go/dl4go/lessons/cgan"
@@ -35,26 +36,27 @@ type entry struct {
 // lessonsByName has every lesson package, by folder name: a new lesson adds itself here
 // (TestLessonContract says so when it is missing).
 var lessonsByName = map[string]entry{
-	"a3c":         {a3c.Lesson, a3c.Quick()},
-	"alphago":     {alphago.Lesson, alphago.Quick()},
-	"audio":       {audio.Lesson, audio.Quick()},
-	"bert":        {bert.Lesson, bert.Quick()},
-	"cgan":        {cgan.Lesson, cgan.Quick()},
-	"ctc":         {ctc.Lesson, ctc.Quick()},
-	"dcgan":       {dcgan.Lesson, dcgan.Quick()},
-	"detection":   {detection.Lesson, detection.Quick()},
-	"docker":      {docker.Lesson, docker.Quick()},
-	"efficiency":  {efficiency.Lesson, efficiency.Quick()},
-	"example":     {example.Lesson, example.Quick()},
-	"fcos":        {fcos.Lesson, fcos.Quick()},
-	"gcn":         {gcn.Lesson, gcn.Quick()},
-	"gpt":         {gpt.Lesson, gpt.Quick()},
-	"maml":        {maml.Lesson, maml.Quick()},
-	"metric":      {metric.Lesson, metric.Quick()},
-	"maskrcnn":    {maskrcnn.Lesson, maskrcnn.Quick()},
-	"pix2pix":     {pix2pix.Lesson, pix2pix.Quick()},
-	"rl":          {rl.Lesson, rl.Quick()},
-	"xai":         {xai.Lesson, xai.Quick()},
-	"transfer":    {transfer.Lesson, transfer.Quick()},
-	"transformer": {transformer.Lesson, transformer.Quick()},
+	"a3c":           {a3c.Lesson, a3c.Quick()},
+	"alphago":       {alphago.Lesson, alphago.Quick()},
+	"architectures": {architectures.Lesson, architectures.Quick()},
+	"audio":         {audio.Lesson, audio.Quick()},
+	"bert":          {bert.Lesson, bert.Quick()},
+	"cgan":          {cgan.Lesson, cgan.Quick()},
+	"ctc":           {ctc.Lesson, ctc.Quick()},
+	"dcgan":         {dcgan.Lesson, dcgan.Quick()},
+	"detection":     {detection.Lesson, detection.Quick()},
+	"docker":        {docker.Lesson, docker.Quick()},
+	"efficiency":    {efficiency.Lesson, efficiency.Quick()},
+	"example":       {example.Lesson, example.Quick()},
+	"fcos":          {fcos.Lesson, fcos.Quick()},
+	"gcn":           {gcn.Lesson, gcn.Quick()},
+	"gpt":           {gpt.Lesson, gpt.Quick()},
+	"maml":          {maml.Lesson, maml.Quick()},
+	"maskrcnn":      {maskrcnn.Lesson, maskrcnn.Quick()},
+	"metric":        {metric.Lesson, metric.Quick()},
+	"pix2pix":       {pix2pix.Lesson, pix2pix.Quick()},
+	"rl":            {rl.Lesson, rl.Quick()},
+	"transfer":      {transfer.Lesson, transfer.Quick()},
+	"transformer":   {transformer.Lesson, transformer.Quick()},
+	"xai":           {xai.Lesson, xai.Quick()},
 }
