@@ -22,6 +22,7 @@ import (
 	"github.com/dl4go/dl4go/lessons/metric"
 	"github.com/dl4go/dl4go/lessons/pix2pix"
 	"github.com/dl4go/dl4go/lessons/rl"
+	"github.com/dl4go/dl4go/lessons/scaling"
 	"github.com/dl4go/dl4go/lessons/transfer"
 	"github.com/dl4go/dl4go/lessons/transformer"
 	"github.com/dl4go/dl4go/lessons/xai"
@@ -56,6 +57,7 @@ var lessonsByName = map[string]entry{
 	"metric":        {metric.Lesson, metric.Quick()},
 	"pix2pix":       {pix2pix.Lesson, pix2pix.Quick()},
 	"rl":            {rl.Lesson, rl.Quick()},
+	"scaling":       {scaling.Lesson, scaling.Quick()},
 	"transfer":      {transfer.Lesson, transfer.Quick()},
 	"transformer":   {transformer.Lesson, transformer.Quick()},
 	"xai":           {xai.Lesson, xai.Quick()},
