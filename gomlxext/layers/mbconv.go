@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph-building style.
-	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
@@ -113,7 +112,7 @@ func (b *MBConvBuilder) Done() *Node {
 		h = layers.Convolution(ctx.In("expand"), h).Channels(mid).KernelSize(1).UseBias(false).Done()
 		h = activations.Swish(batchnorm.New(ctx.In("expand_bn"), h, -1).Momentum(b.momentum).Done())
 	}
-	h = depthwise(ctx.In("depthwise"), h, b.kernel, b.stride)
+	h = DepthwiseConvolution(ctx.In("depthwise"), h).KernelSize(b.kernel).Strides(b.stride).PadSame().UseBias(false).CurrentScope().Done()
 	h = activations.Swish(batchnorm.New(ctx.In("depthwise_bn"), h, -1).Momentum(b.momentum).Done())
 	if b.seRatio > 0 {
 		h = SqueezeExcitation(ctx.In("se"), h).Reduced(max(1, int(float64(in)*b.seRatio))).CurrentScope().Done()
@@ -124,13 +123,4 @@ func (b *MBConvBuilder) Done() *Node {
 		h = Add(h, x)
 	}
 	return h
-}
-
-// depthwise is the block's k×k depthwise convolution with "same" padding: one k×k filter per
-// channel, x [batch, H, W, C] → [batch, ⌈H/stride⌉, ⌈W/stride⌉, C].
-// TODO(scaling): use the shared xlayers.DepthwiseConvolution of lesson 04 once it lands.
-func depthwise(ctx *context.Context, x *Node, k, stride int) *Node {
-	c := x.Shape().Dimensions[3]
-	w := ctx.VariableWithShape("weights", shapes.Make(x.DType(), k, k, 1, c)).ValueGraph(x.Graph())
-	return Convolve(x, w).FeatureGroupCount(c).Strides(stride).Dilations(1).PadSame().Done()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
 	"github.com/gomlx/gomlx/pkg/ml/layers/batchnorm"
 
+	"github.com/dl4go/dl4go/gomlxext/cost"
 	xlayers "github.com/dl4go/dl4go/gomlxext/layers"
 )
 
@@ -192,19 +193,28 @@ func (n Net) layers(named bool) []Layer {
 		Layer{Name: "classify", Kind: "dense", OutH: 1, OutW: 1, In: n.Head, Out: n.Classes, Kernel: 1})
 }
 
-// MACs is the multiply-adds of one image's forward pass through the layers with weights (the
-// paper's "FLOPS" count multiply-adds the same way); batch norm, activations and pooling are
-// left out, as usual.
-// TODO(scaling): count each layer with lesson 04's shared counter (gomlxext/cost) once it lands.
+// MACs is the multiply-adds of the layer: the report's formulas (gomlxext/cost), a dense layer
+// being a pointwise convolution of one pixel.
+func (l Layer) MACs() int64 {
+	switch {
+	case l.Kind == "depthwise":
+		return cost.Depthwise(l.OutH, l.OutW, l.Kernel, l.In)
+	case l.Kernel == 1:
+		return cost.Pointwise(l.OutH, l.OutW, l.In, l.Out)
+	default:
+		return cost.Standard(l.OutH, l.OutW, l.Kernel, l.In, l.Out)
+	}
+}
+
+// MACs is the multiply-adds of one image's forward pass, counted from the layers' shapes (the
+// paper's "FLOPS" are multiply-adds counted the same way): convolutions and dense layers,
+// squeeze-and-excitation's included; batch norm, activations and pooling are left out, as
+// usual. TestMACsMatchTheGraph checks it against gomlxext/cost.Model, which counts the built
+// graph.
 func (n Net) MACs() int64 {
 	var total int64
 	for _, l := range n.layers(false) {
-		switch l.Kind {
-		case "depthwise":
-			total += int64(l.OutH * l.OutW * l.Kernel * l.Kernel * l.In)
-		default:
-			total += int64(l.OutH * l.OutW * l.Kernel * l.Kernel * l.In * l.Out)
-		}
+		total += l.MACs()
 	}
 	return total
 }
