@@ -116,17 +116,11 @@ func (p Point) Std() float64 { _, s := p.stats(func(r SeedRun) float64 { return 
 func (p Point) ValMean() float64 { m, _ := p.stats(func(r SeedRun) float64 { return r.Val }); return m }
 
 func (p Point) stats(f func(SeedRun) float64) (mean, std float64) {
-	for _, r := range p.Runs {
-		mean += f(r)
+	v := make([]float64, len(p.Runs))
+	for i, r := range p.Runs {
+		v[i] = f(r)
 	}
-	mean /= float64(len(p.Runs))
-	if len(p.Runs) > 1 {
-		for _, r := range p.Runs {
-			std += (f(r) - mean) * (f(r) - mean)
-		}
-		std = math.Sqrt(std / float64(len(p.Runs)-1))
-	}
-	return mean, std
+	return plotting.MeanStd(v)
 }
 
 // Outcome is what Run measured.

@@ -8,16 +8,15 @@ import (
 
 func logOutcome(t *testing.T, out *Outcome) {
 	t.Helper()
-	all := append([]Point{out.Baseline}, out.Grid...)
-	for _, ps := range out.Larger {
-		all = append(all, ps...)
-	}
-	for _, p := range all {
-		t.Logf("φ=%g %-32s %6.2fx MACs (%7d) %6d params  test %.3f ± %.3f  val %.3f  step %v  %s",
-			p.Phi, p.Name, p.Ratio, p.MACs, p.Params, p.Mean(), p.Std(), p.ValMean(), p.Runs[0].TrainStep, p.Net)
-	}
-	t.Logf("compound rule: %s; trained in %.1f s", out.Compound.Name(), out.Seconds)
+	t.Logf("\n%s", out.Table())
+	t.Logf("trained in %.1f s", out.Seconds)
 	t.Log(out.Result())
+	if _, err := out.AccuracyChart(); err != nil {
+		t.Error(err)
+	}
+	if _, err := out.GridChart(); err != nil {
+		t.Error(err)
+	}
 }
 
 func TestQuickOutcome(t *testing.T) {
@@ -42,6 +41,10 @@ func TestFullOutcome(t *testing.T) {
 		t.Fatal(err)
 	}
 	logOutcome(t, out)
+	c, b := out.Final()
+	if r := c.Ratio / b.Ratio; r > 1.1 || r < 1/1.1 {
+		t.Errorf("compound (%.2f×) and %s (%.2f×) are not within 10%% of each other's FLOPs", c.Ratio, b.Name, b.Ratio)
+	}
 	if !out.Result().OK() {
 		t.Errorf("full outcome not reached: %s", out.Result())
 	}
