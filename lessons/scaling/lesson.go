@@ -297,6 +297,8 @@ func (x *experiment) trainAll(points []Point) error {
 		points[i].Runs = make([]SeedRun, x.cfg.Seeds)
 	}
 	var wg sync.WaitGroup
+	failed := make(chan struct{}) // closed at the first error (an interrupt included): no new trainings
+	var once sync.Once
 	for range x.cfg.Workers {
 		wg.Add(1)
 		go func() {
@@ -304,17 +306,24 @@ func (x *experiment) trainAll(points []Point) error {
 			for j := range jobs {
 				r, params, err := x.one(points[j.p], x.cfg.Seed+uint64(j.s))
 				errs[j.p*x.cfg.Seeds+j.s] = err
-				if err == nil {
-					x.mu.Lock()
-					points[j.p].Runs[j.s], points[j.p].Params = r, params
-					x.mu.Unlock()
+				if err != nil {
+					once.Do(func() { close(failed) })
+					continue
 				}
+				x.mu.Lock()
+				points[j.p].Runs[j.s], points[j.p].Params = r, params
+				x.mu.Unlock()
 			}
 		}()
 	}
+dispatch:
 	for p := range points {
 		for s := range x.cfg.Seeds {
-			jobs <- job{p, s}
+			select {
+			case jobs <- job{p, s}:
+			case <-failed:
+				break dispatch
+			}
 		}
 	}
 	close(jobs)
