@@ -12,18 +12,6 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
 
-func randomImages(rng *rand.Rand, dims ...int) *tensors.Tensor {
-	n := 1
-	for _, d := range dims {
-		n *= d
-	}
-	v := make([]float32, n)
-	for i := range v {
-		v[i] = float32(rng.NormFloat64())
-	}
-	return tensors.FromFlatDataAndDimensions(v, dims...)
-}
-
 // TestSqueezeExcitation checks the shape, that every channel of a pixel is scaled by one gate in
 // (0, 1) that is the same at every pixel of an image, and the variables' shapes.
 func TestSqueezeExcitation(t *testing.T) {
@@ -32,7 +20,7 @@ func TestSqueezeExcitation(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.New()
-	x := randomImages(rand.New(rand.NewPCG(1, 2)), 2, 3, 4, 8)
+	x := randomTensor(rand.New(rand.NewPCG(1, 2)), 2, 3, 4, 8)
 	y := context.MustExecOnce(backend, ctx, func(ctx *context.Context, x *Node) *Node {
 		return SqueezeExcitation(ctx, x).Reduced(2).Done()
 	}, x)
@@ -78,7 +66,7 @@ func TestMBConv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := randomImages(rand.New(rand.NewPCG(3, 4)), 2, 6, 6, 4)
+	x := randomTensor(rand.New(rand.NewPCG(3, 4)), 2, 6, 6, 4)
 	for _, c := range []struct {
 		channels, expand, stride int
 		want                     []int
