@@ -29,8 +29,8 @@ const ctcNegInf = -1e30
 //
 // with α_0 allowed in the first blank and the first label only, and the result read from the
 // last label and the final blank at each sequence's last frame. GoMLX's backends have no loops,
-// so the recursion is unrolled over the frames (frames steps of a few element-wise ops on
-// [batch, S]); the gradient comes from autodiff of that graph — it equals CTC's classic
+// so the recursion is unrolled over the frames (per frame, one product with a constant 0/1
+// matrix that gathers α_{t−1}(s), α_{t−1}(s−1), α_{t−1}(s−2), and a logsumexp over them); the gradient comes from autodiff of that graph — it equals CTC's classic
 // posterior form (α·β) without a separate backward pass. A sequence whose labels cannot fit its
 // frames (more labels, counting the blanks forced between repeats, than frames) gets a loss of
 // about 1e30: infeasible, not NaN.
@@ -59,26 +59,42 @@ func CTCLoss(logits, logitLengths, labels, labelLengths *Node) *Node {
 	lp := Einsum("btc,bsc->bts", logp, OneHot(ext, classes, dt)) // [batch, frames, S]
 
 	minusInf := func(dims ...int) *Node { return BroadcastToDims(Scalar(g, dt, ctcNegInf), dims...) }
-	// The skip s−2 → s is allowed onto a label that differs from the label two back.
+	zero := BroadcastToDims(ScalarZero(g, dt), batch, s)
 	pos := Iota(g, shapes.Make(shapesInt, batch, s), 1)
+	// The skip s−2 → s is allowed onto a label that differs from the label two back.
 	prev2 := Concatenate([]*Node{Slice(ext, AxisRange(), AxisRange(0, 2)), Slice(ext, AxisRange(), AxisRange(0, s-2))}, 1)
 	canSkip := LogicalAnd(LogicalAnd(GreaterOrEqual(pos, Scalar(g, shapesInt, 2)), NotEqual(ext, Scalar(g, shapesInt, 0))), NotEqual(ext, prev2))
-	zero := BroadcastToDims(ScalarZero(g, dt), batch, s)
-	skipMask := Where(canSkip, zero, minusInf(batch, s))
-	shift := func(a *Node, k int) *Node { // a[:, s−k], −∞ for s < k
-		return Concatenate([]*Node{minusInf(batch, k), Slice(a, AxisRange(), AxisRange(0, s-k))}, 1)
-	}
-	at := func(t int) *Node { return Reshape(Slice(lp, AxisRange(), AxisElem(t), AxisRange()), batch, s) }
+	// Each frame gathers the three predecessors α_{t−1}(s − k), k = 0, 1, 2, as one product with a
+	// constant 0/1 matrix shifts [S, 3·S] (column k·S + i picks row i − k; exact: one 1 a column),
+	// plus an offset [batch, frames, 3, S] that is log 0 where a predecessor does not exist or is
+	// not allowed (s < k; a skip onto a blank or a repeat). On a frame past a sequence's end, its
+	// offset keeps only k = 0 and its log p is 0, so α stays as it was at the last frame. The
+	// product is a fusion barrier for XLA between frames: without it the unrolled chain of
+	// element-wise ops makes XLA's CPU fusion pass take minutes to compile.
+	rows := Iota(g, shapes.Make(shapesInt, s, 3*s), 0)
+	cols := Iota(g, shapes.Make(shapesInt, s, 3*s), 1)
+	shifts := ConvertDType(Equal(rows, Sub(ModScalar(cols, s), DivScalar(cols, s))), dt)
+	allowed := Stack([]*Node{
+		GreaterOrEqual(pos, Scalar(g, shapesInt, 0)),
+		GreaterOrEqual(pos, Scalar(g, shapesInt, 1)),
+		canSkip,
+	}, 1) // [batch, 3, S]
+	live := LessThan(Iota(g, shapes.Make(shapesInt, batch, frames), 1), InsertAxes(logitLengths, -1)) // [batch, frames]
+	first := Equal(Iota(g, shapes.Make(shapesInt, batch, frames, 3, s), 2), Scalar(g, shapesInt, 0))
+	// allowed[:, 0] is all true, so a frame past the end keeps exactly k = 0.
+	keep := LogicalAnd(BroadcastToDims(InsertAxes(allowed, 1), batch, frames, 3, s),
+		LogicalOr(BroadcastToDims(InsertAxes(live, -1, -1), batch, frames, 3, s), first))
+	offset := Where(keep, BroadcastToDims(ScalarZero(g, dt), batch, frames, 3, s), minusInf(batch, frames, 3, s))
+	lp = Where(BroadcastToDims(InsertAxes(live, -1), batch, frames, s), lp, ZerosLike(lp))
 
 	start := Where(LessThan(pos, Scalar(g, shapesInt, 2)), zero, minusInf(batch, s))
-	alpha := Add(at(0), start) // [batch, S]
+	alpha := Add(Reshape(Slice(lp, AxisRange(), AxisElem(0), AxisRange()), batch, s), start) // [batch, S]
 	for t := 1; t < frames; t++ {
-		a, b, c := alpha, shift(alpha, 1), Add(shift(alpha, 2), skipMask)
-		m := Max(Max(a, b), c)
-		next := Add(Add(m, Log(Add(Add(Exp(Sub(a, m)), Exp(Sub(b, m))), Exp(Sub(c, m))))), at(t))
-		// Past a sequence's last frame, α stays as it was there.
-		live := InsertAxes(LessThan(Scalar(g, shapesInt, t), logitLengths), -1) // [batch, 1]
-		alpha = Where(BroadcastToDims(live, batch, s), next, alpha)
+		prev := Add(Reshape(Dot(alpha, shifts), batch, 3, s), Reshape(Slice(offset, AxisRange(), AxisElem(t)), batch, 3, s))
+		// logsumexp over k; the max only steadies it (its gradient is 0), so it is held constant.
+		m := StopGradient(ReduceMax(prev, 1)) // [batch, S]
+		lse := Add(m, Log(ReduceSum(Exp(Sub(prev, InsertAxes(m, 1))), 1)))
+		alpha = Add(lse, Reshape(Slice(lp, AxisRange(), AxisElem(t), AxisRange()), batch, s))
 	}
 	// Read the last label (S_b − 2) and the final blank (S_b − 1), S_b = 2·L_b + 1.
 	last := InsertAxes(MulScalar(labelLengths, 2), -1) // S_b − 1, [batch, 1]
