@@ -65,36 +65,38 @@ func CTCLoss(logits, logitLengths, labels, labelLengths *Node) *Node {
 	prev2 := Concatenate([]*Node{Slice(ext, AxisRange(), AxisRange(0, 2)), Slice(ext, AxisRange(), AxisRange(0, s-2))}, 1)
 	canSkip := LogicalAnd(LogicalAnd(GreaterOrEqual(pos, Scalar(g, shapesInt, 2)), NotEqual(ext, Scalar(g, shapesInt, 0))), NotEqual(ext, prev2))
 	// Each frame gathers the three predecessors α_{t−1}(s − k), k = 0, 1, 2, as one product with a
-	// constant 0/1 matrix shifts [S, 3·S] (column k·S + i picks row i − k; exact: one 1 a column),
-	// plus an offset [batch, frames, 3, S] that is log 0 where a predecessor does not exist or is
+	// constant 0/1 matrix shifts [S, S·3] (column 3·i + k picks row i − k; exact: one 1 a column),
+	// plus an offset [frames, batch, S, 3] that is log 0 where a predecessor does not exist or is
 	// not allowed (s < k; a skip onto a blank or a repeat). On a frame past a sequence's end, its
 	// offset keeps only k = 0 and its log p is 0, so α stays as it was at the last frame. The
 	// product is a fusion barrier for XLA between frames: without it the unrolled chain of
 	// element-wise ops makes XLA's CPU fusion pass take minutes to compile.
 	rows := Iota(g, shapes.Make(shapesInt, s, 3*s), 0)
 	cols := Iota(g, shapes.Make(shapesInt, s, 3*s), 1)
-	shifts := ConvertDType(Equal(rows, Sub(ModScalar(cols, s), DivScalar(cols, s))), dt)
+	shifts := ConvertDType(Equal(rows, Sub(DivScalar(cols, 3), ModScalar(cols, 3))), dt)
 	allowed := Stack([]*Node{
 		GreaterOrEqual(pos, Scalar(g, shapesInt, 0)),
 		GreaterOrEqual(pos, Scalar(g, shapesInt, 1)),
 		canSkip,
-	}, 1) // [batch, 3, S]
-	live := LessThan(Iota(g, shapes.Make(shapesInt, batch, frames), 1), InsertAxes(logitLengths, -1)) // [batch, frames]
-	first := Equal(Iota(g, shapes.Make(shapesInt, batch, frames, 3, s), 2), Scalar(g, shapesInt, 0))
+	}, -1) // [batch, S, 3]
+	live := LessThan(Iota(g, shapes.Make(shapesInt, frames, batch), 0), InsertAxes(logitLengths, 0)) // [frames, batch]
+	first := Equal(Iota(g, shapes.Make(shapesInt, frames, batch, s, 3), 3), Scalar(g, shapesInt, 0))
 	// allowed[:, 0] is all true, so a frame past the end keeps exactly k = 0.
-	keep := LogicalAnd(BroadcastToDims(InsertAxes(allowed, 1), batch, frames, 3, s),
-		LogicalOr(BroadcastToDims(InsertAxes(live, -1, -1), batch, frames, 3, s), first))
-	offset := Where(keep, BroadcastToDims(ScalarZero(g, dt), batch, frames, 3, s), minusInf(batch, frames, 3, s))
-	lp = Where(BroadcastToDims(InsertAxes(live, -1), batch, frames, s), lp, ZerosLike(lp))
+	keep := LogicalAnd(BroadcastToDims(InsertAxes(allowed, 0), frames, batch, s, 3),
+		LogicalOr(BroadcastToDims(InsertAxes(live, -1, -1), frames, batch, s, 3), first))
+	offset := Where(keep, BroadcastToDims(ScalarZero(g, dt), frames, batch, s, 3), minusInf(frames, batch, s, 3))
+	lp = TransposeAllDims(lp, 1, 0, 2) // [frames, batch, S]
+	lp = Where(BroadcastToDims(InsertAxes(live, -1), frames, batch, s), lp, ZerosLike(lp))
+	at := func(x *Node, t int) *Node { return Squeeze(Slice(x, AxisElem(t)), 0) }
 
 	start := Where(LessThan(pos, Scalar(g, shapesInt, 2)), zero, minusInf(batch, s))
-	alpha := Add(Reshape(Slice(lp, AxisRange(), AxisElem(0), AxisRange()), batch, s), start) // [batch, S]
+	alpha := Add(at(lp, 0), start) // [batch, S]
 	for t := 1; t < frames; t++ {
-		prev := Add(Reshape(Dot(alpha, shifts), batch, 3, s), Reshape(Slice(offset, AxisRange(), AxisElem(t)), batch, 3, s))
+		prev := Add(Reshape(Dot(alpha, shifts), batch, s, 3), at(offset, t)) // [batch, S, 3]
 		// logsumexp over k; the max only steadies it (its gradient is 0), so it is held constant.
-		m := StopGradient(ReduceMax(prev, 1)) // [batch, S]
-		lse := Add(m, Log(ReduceSum(Exp(Sub(prev, InsertAxes(m, 1))), 1)))
-		alpha = Add(lse, Reshape(Slice(lp, AxisRange(), AxisElem(t), AxisRange()), batch, s))
+		m := StopGradient(ReduceMax(prev, -1)) // [batch, S]
+		lse := Add(m, Log(ReduceSum(Exp(Sub(prev, InsertAxes(m, -1))), -1)))
+		alpha = Add(lse, at(lp, t))
 	}
 	// Read the last label (S_b − 2) and the final blank (S_b − 1), S_b = 2·L_b + 1.
 	last := InsertAxes(MulScalar(labelLengths, 2), -1) // S_b − 1, [batch, 1]
