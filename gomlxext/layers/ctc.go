@@ -30,10 +30,11 @@ const ctcNegInf = -1e30
 // with α_0 allowed in the first blank and the first label only, and the result read from the
 // last label and the final blank at each sequence's last frame. GoMLX's backends have no loops,
 // so the recursion is unrolled over the frames (per frame, one product with a constant 0/1
-// matrix that gathers α_{t−1}(s), α_{t−1}(s−1), α_{t−1}(s−2), and a logsumexp over them); the gradient comes from autodiff of that graph — it equals CTC's classic
-// posterior form (α·β) without a separate backward pass. A sequence whose labels cannot fit its
-// frames (more labels, counting the blanks forced between repeats, than frames) gets a loss of
-// about 1e30: infeasible, not NaN.
+// matrix that gathers α_{t−1}(s), α_{t−1}(s−1), α_{t−1}(s−2), and a logsumexp over them); the
+// gradient comes from autodiff of that graph — it equals CTC's classic posterior form (α·β)
+// without a separate backward pass. A sequence whose labels cannot fit its frames (more labels,
+// counting the blanks forced between repeats, than frames) gets a loss of about 1e30:
+// infeasible, not NaN.
 func CTCLoss(logits, logitLengths, labels, labelLengths *Node) *Node {
 	if logits.Rank() != 3 || labels.Rank() != 2 || logitLengths.Rank() != 1 || labelLengths.Rank() != 1 {
 		panic(fmt.Sprintf("layers.CTCLoss: want logits [batch, frames, classes], logitLengths [batch], labels [batch, maxLabels], "+
@@ -81,7 +82,7 @@ func CTCLoss(logits, logitLengths, labels, labelLengths *Node) *Node {
 	}, -1) // [batch, S, 3]
 	live := LessThan(Iota(g, shapes.Make(shapesInt, frames, batch), 0), InsertAxes(logitLengths, 0)) // [frames, batch]
 	first := Equal(Iota(g, shapes.Make(shapesInt, frames, batch, s, 3), 3), Scalar(g, shapesInt, 0))
-	// allowed[:, 0] is all true, so a frame past the end keeps exactly k = 0.
+	// allowed[…, 0] is all true, so a frame past the end keeps exactly k = 0.
 	keep := LogicalAnd(BroadcastToDims(InsertAxes(allowed, 0), frames, batch, s, 3),
 		LogicalOr(BroadcastToDims(InsertAxes(live, -1, -1), frames, batch, s, 3), first))
 	offset := Where(keep, BroadcastToDims(ScalarZero(g, dt), frames, batch, s, 3), minusInf(frames, batch, s, 3))
