@@ -30,6 +30,22 @@ func PaperRule() Rule {
 	return Rule{a / s, b / s, c / s}
 }
 
+// Lattice returns every compound rule whose shares of log₂(FLOPs) are multiples of 1/n, all three
+// > 0: the (n−1)(n−2)/2 points (i/n, j/n, k/n) with i, j, k ≥ 1 and i+j+k = n, depth share
+// ascending, then width share ascending. It is a uniform grid over the triangle of α·β²·γ² = 2
+// (the paper's grid search at φ = 1, written in shares so that no direction is favoured): n = 5
+// gives 6 rules whose shares run from 1/5 to 3/5 in every dimension.
+func Lattice(n int) []Rule {
+	var rs []Rule
+	for i := 1; i < n; i++ {
+		for j := 1; i+j < n; j++ {
+			k := n - i - j
+			rs = append(rs, Rule{float64(i) / float64(n), float64(j) / float64(n), float64(k) / float64(n)})
+		}
+	}
+	return rs
+}
+
 // Coefficients returns α, β, γ: the depth, width and resolution multipliers at φ = 1.
 func (r Rule) Coefficients() (alpha, beta, gamma float64) {
 	return math.Exp2(r.Depth), math.Exp2(r.Width / 2), math.Exp2(r.Resolution / 2)

@@ -58,3 +58,28 @@ func TestScaleLayers(t *testing.T) {
 		}
 	}
 }
+
+// TestLattice checks that Lattice(n) is every compound rule on the 1/n lattice, once each.
+func TestLattice(t *testing.T) {
+	for n, want := range map[int]int{3: 1, 4: 3, 5: 6, 6: 10} {
+		rs := Lattice(n)
+		if len(rs) != want {
+			t.Errorf("Lattice(%d): %d rules, want %d", n, len(rs), want)
+		}
+		seen := map[Rule]bool{}
+		for _, r := range rs {
+			if err := r.check(); err != nil || !r.Compound() || seen[r] {
+				t.Errorf("Lattice(%d): %+v is not a new compound rule (%v)", n, r, err)
+			}
+			for _, s := range []float64{r.Depth, r.Width, r.Resolution} {
+				if k := s * float64(n); math.Abs(k-math.Round(k)) > 1e-9 {
+					t.Errorf("Lattice(%d): share %g of %+v is not a multiple of 1/%d", n, s, r, n)
+				}
+			}
+			seen[r] = true
+		}
+	}
+	if got := Lattice(5)[0]; got != (Rule{0.2, 0.2, 0.6}) {
+		t.Errorf("Lattice(5)[0] = %+v, want the resolution-heavy {0.2 0.2 0.6}", got)
+	}
+}
