@@ -1,29 +1,3 @@
-// Package layers holds the neural-network layers the dl4go lessons need that GoMLX v0.26.0's
-// layers package lacks. They are built from ordinary graph ops, so they run, and differentiate,
-// on every backend.
-//
-// Layers are builders in GoMLX's style — the layer, then its options, then Done:
-//
-//	y := layers.TransposedConvolution(ctx, x).Channels(1).KernelSize(4).Strides(2).Padding(1).Done()
-//
-// Required settings have no default and Done panics (a programmer error) without them; the
-// shapes of the input and the output are in each builder's doc. Every layer a lesson adds here
-// follows that form, with its test. Plain ops with no variables are functions
-// (TransposedConvolve), or builders without a context when they have options (RoIAlign, like
-// GoMLX's MaxPool). Import the package as is, or as xlayers beside GoMLX's own layers.
-//
-// Start with TransposedConvolution (a learned up-sampling layer, as in DCGAN's generator and the
-// FCN of the detection lesson) and TransposedConvolve, the op under it. The Transformer's parts
-// (lessons 10–12) are MultiHeadAttention over ScaledDotProductAttention with padding and causal
-// masks (PaddingMask, CausalMask), PositionalEncoding, and EncoderBlock and DecoderBlock (residual
-// + layer norm); GRU is the recurrent layer of the Seq2Seq baseline. RoIPool and RoIAlign cut
-// a fixed-size feature map out of a feature map for each box of a two-stage detector (lesson
-// 08, Mask R-CNN): RoIPool rounds the box to whole cells, RoIAlign samples it bilinearly.
-// DepthwiseConvolution is MobileNet's depthwise step (one grouped convolution, each channel
-// filtered alone; lessons 04 and 06), its multiply-adds counted by gomlxext/cost; MixConvolution
-// mixes kernel sizes across its channel groups. CausalConvolution is WaveNet's dilated causal 1-D
-// convolution. GroupNormalization and InstanceNormalization normalise each example over groups
-// of channels (GoMLX has batch and layer normalisation).
 package layers
 
 import (
