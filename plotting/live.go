@@ -127,8 +127,9 @@ func (l *Live) Update(step int, values map[string]float64) {
 	}
 }
 
-// Done draws the final chart (in a notebook: replaces the transient view by a
-// permanent output; elsewhere: prints a summary line) and returns it. It
+// Done draws the final chart (in a notebook: the live view's output becomes
+// the final progress line and chart, in place; elsewhere: prints a summary
+// line) and returns it. It
 // returns nil if nothing was recorded.
 func (l *Live) Done() *Chart {
 	l.mu.Lock()
@@ -145,15 +146,17 @@ func (l *Live) Done() *Chart {
 	now := l.now()
 	c, err := l.chartLocked()
 	if l.notebook {
-		updateHTML(l.displayID, "")
+		// The final view replaces the live one in place: one output per run, kept in
+		// the saved notebook (a cell that trains 15 models shows 15 charts, not 15
+		// erased blocks and 15 charts).
+		h := l.progressHTML(now)
 		if err == nil {
-			if h, herr := c.HTML(); herr == nil {
+			if ch, herr := c.HTML(); herr == nil {
 				ensureLibrary(displayHTML)
-				displayHTML(l.progressHTML(now) + h)
+				h += ch
 			}
-		} else {
-			displayHTML(l.progressHTML(now))
 		}
+		updateHTML(l.displayID, h)
 		syncOutput()
 	} else {
 		l.printText(now, true)

@@ -78,18 +78,21 @@ func TestLiveNotebookThrottle(t *testing.T) {
 		l.Update(s, map[string]float64{"loss": float64(50 - s)})
 	}
 	l.Done()
-	// 5 s of updates at ≤ 2 redraws/s → at most 11 redraws plus the final erase.
+	// 5 s of updates at ≤ 2 redraws/s → at most 11 redraws plus the final view.
 	if len(updates) < 5 || len(updates) > 12 {
 		t.Errorf("%d in-place updates, want 5..12", len(updates))
-	}
-	if updates[len(updates)-1] != "" {
-		t.Errorf("Done should erase the transient view")
 	}
 	if !strings.Contains(updates[0], "dl4go-live") || !strings.Contains(updates[0], "dl4go-chart") {
 		t.Errorf("update lacks progress bar or chart: %.200s", updates[0])
 	}
-	if len(shown) != 2 || !HasLibrary(shown[0]) || !strings.Contains(shown[1], "100%") {
-		t.Errorf("want library then final chart, got %d outputs", len(shown))
+	// Done turns the live output into the final one in place: no new output but the
+	// library, and the last update is the finished bar with the whole chart.
+	final := updates[len(updates)-1]
+	if !strings.Contains(final, "100%") || !strings.Contains(final, "done in") || !strings.Contains(final, "dl4go-chart") || !strings.Contains(final, "[50,0]") {
+		t.Errorf("Done's in-place view is not the finished run: %.300s", final)
+	}
+	if len(shown) != 1 || !HasLibrary(shown[0]) {
+		t.Errorf("want only the library shown as a new output, got %d outputs", len(shown))
 	}
 }
 

@@ -165,7 +165,11 @@ async function look() {
 function describeCell(cell) {
   const outputs = [...cell.querySelectorAll('.jp-OutputArea-child')].map((child) => {
     const o = child.querySelector('.jp-OutputArea-output');
-    return { mime: o?.getAttribute('data-mime-type') || '', text: (o?.innerText || '').slice(0, 2000) };
+    // blank: nothing to see and nothing that runs (an erased display, e.g. a live view
+    // emptied instead of updated in place); the echarts library and GoNB's widget
+    // bootstrap are script-only outputs and are not blank.
+    const blank = !o || ((o.innerText || '').trim() === '' && !o.querySelector('canvas, img, svg, audio, video, iframe, input, button, script'));
+    return { mime: o?.getAttribute('data-mime-type') || '', text: (o?.innerText || '').slice(0, 2000), blank };
   });
   const charts = [...cell.querySelectorAll('.dl4go-chart')].map((el) => {
     let ink = 0;
