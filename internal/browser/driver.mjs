@@ -319,7 +319,10 @@ async function moveSliders() {
     log('the slider vanished before it could be moved');
     return;
   }
-  await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
+  // Through the element, not page coordinates: outputs above may still grow while the slider
+  // waits (lesson 12's cells below it keep the page moving), and a click at stale coordinates
+  // lands elsewhere; Playwright scrolls it into view and waits for it to be still.
+  await s.click({ position: { x: box.width * 0.6, y: box.height / 2 } });
   const v1 = await s.inputValue();
   log(`slider moved from ${v0} to ${v1}`);
   const t0 = Date.now();
