@@ -145,12 +145,13 @@ async function look() {
   for (let i = 0; i < n; i++) {
     const cell = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell').nth(i);
     await cell.scrollIntoViewIfNeeded().catch(() => {});
-    // Give charts up to 10 s to draw and images to load once visible.
+    // Give charts up to 10 s to draw and images and sounds to load once visible.
     const t0 = Date.now();
     let info;
     for (;;) {
       info = await cell.evaluate(describeCell);
-      const pending = info.charts.some((c) => !c.drawn || c.ink < 200) || info.images.some((im) => !im.complete);
+      const pending = info.charts.some((c) => !c.drawn || c.ink < 200) || info.images.some((im) => !im.complete) ||
+      info.audios.some((a) => !a.loaded);
       if (!pending || Date.now() - t0 > 10000) break;
       await sleep(250);
       await cell.scrollIntoViewIfNeeded().catch(() => {});
@@ -188,10 +189,14 @@ function describeCell(cell) {
   });
   const images = [...cell.querySelectorAll('.jp-OutputArea-output img')].map((im) => ({
     complete: im.complete && im.naturalWidth > 0, w: im.naturalWidth, h: im.naturalHeight }));
+  // A sound has loaded when the browser has decoded its length (preload="auto").
+  const audios = [...cell.querySelectorAll('.jp-OutputArea-output audio')].map((a) => ({
+    loaded: a.readyState >= 1 && !a.error && Number.isFinite(a.duration) && a.duration > 0,
+    seconds: Number.isFinite(a.duration) ? a.duration : -1, error: a.error ? String(a.error.code) : '' }));
   return {
     prompt: cell.querySelector('.jp-InputPrompt')?.textContent.trim() || '',
     source: (cell.querySelector('.cm-content')?.innerText || '').slice(0, 200),
-    outputs, charts, images,
+    outputs, charts, images, audios,
     sliders: cell.querySelectorAll('input[type=range]').length,
   };
 }

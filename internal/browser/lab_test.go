@@ -28,11 +28,13 @@ import (
 const NotebooksEnvVar = "DL4GO_BROWSER_NOTEBOOKS"
 
 // ciNotebooks is the fixed subset CI runs in the browser (README, "Use it in JupyterLab"):
-// the welcome notebook (every kind of special cell, the slider widget, the first charts) and 07
-// (pictures, a live chart during training, nine charts, the RESULT line). Between them they show
-// the kinds of output the lessons make; each other lesson takes minutes at quick size on 2
-// busy cores, and .ci/browser-tests runs them all.
-var ciNotebooks = []string{"00", "07"}
+// the welcome notebook (every kind of special cell, the slider widget, the first charts), 03
+// (one cell trains 15 models, each live view ending in place: the cell an erased-output bug
+// filled with 30 outputs), 07 (pictures, a live chart during training, nine charts, the RESULT
+// line) and 13 (audio players, a heat map, Japanese labels). Between them they show the kinds
+// of output the lessons make; the others take minutes each at quick size on 2 busy cores, and
+// .ci/browser-tests runs them all.
+var ciNotebooks = []string{"00", "03", "07", "13"}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -195,6 +197,11 @@ type cellInfo struct {
 		Complete bool `json:"complete"`
 		W        int  `json:"w"`
 	} `json:"images"`
+	Audios []struct {
+		Loaded  bool    `json:"loaded"`
+		Seconds float64 `json:"seconds"`
+		Error   string  `json:"error"`
+	} `json:"audios"`
 	Sliders int `json:"sliders"`
 }
 
@@ -486,7 +493,7 @@ func checkPage(t *testing.T, when string, cells []cellInfo, ran bool) {
 		t.Errorf("%s: the page shows no code cells", when)
 		return
 	}
-	charts, images := 0, 0
+	charts, images, sounds := 0, 0, 0
 	result := ""
 	for _, c := range cells {
 		if ran && !regexp.MustCompile(`\[\d+\]`).MatchString(c.Prompt) {
@@ -504,6 +511,12 @@ func checkPage(t *testing.T, when string, cells []cellInfo, ran bool) {
 				t.Errorf("%s: an image of code cell %d did not load", when, c.Index+1)
 			}
 		}
+		for _, a := range c.Audios {
+			sounds++
+			if !a.Loaded {
+				t.Errorf("%s: a sound of code cell %d did not load (length %.2f s, media error %q)", when, c.Index+1, a.Seconds, a.Error)
+			}
+		}
 		blank := 0
 		for _, o := range c.Outputs {
 			if m := resultRE.FindString(o.Text); m != "" {
@@ -517,7 +530,7 @@ func checkPage(t *testing.T, when string, cells []cellInfo, ran bool) {
 			t.Errorf("%s: code cell %d shows %d blank outputs of %d (an erased display left behind; a live view should end in place)", when, c.Index+1, blank, len(c.Outputs))
 		}
 	}
-	t.Logf("%s: %d code cells, %d charts, %d images, %s", when, len(cells), charts, images, result)
+	t.Logf("%s: %d code cells, %d charts, %d images, %d sounds, %s", when, len(cells), charts, images, sounds, result)
 	if result != "" && !strings.HasSuffix(result, "ok=true") {
 		t.Errorf("%s: the page shows %q", when, result)
 	}
