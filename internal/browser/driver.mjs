@@ -166,10 +166,11 @@ async function look() {
 function describeCell(cell) {
   const outputs = [...cell.querySelectorAll('.jp-OutputArea-child')].map((child) => {
     const o = child.querySelector('.jp-OutputArea-output');
-    // blank: nothing to see and nothing that runs (an erased display, e.g. a live view
-    // emptied instead of updated in place); the echarts library and GoNB's widget
-    // bootstrap are script-only outputs and are not blank.
-    const blank = !o || ((o.innerText || '').trim() === '' && !o.querySelector('canvas, img, svg, audio, video, iframe, input, button, script'));
+    // blank: an output with no text and no element at all, i.e. an erased display (a live
+    // view emptied instead of ended in place). textContent, not innerText: JupyterLab skips
+    // rendering off-screen cells (content-visibility), where innerText is "". GoNB's own
+    // anchors (empty <div id=...> its widgets and dom package write into) are elements.
+    const blank = !o || ((o.textContent || '').trim() === '' && o.querySelectorAll('*').length === 0);
     return { mime: o?.getAttribute('data-mime-type') || '', text: (o?.innerText || '').slice(0, 2000), blank };
   });
   const charts = [...cell.querySelectorAll('.dl4go-chart')].map((el) => {
