@@ -197,6 +197,9 @@ function describeCell(cell) {
   return {
     prompt: cell.querySelector('.jp-InputPrompt')?.textContent.trim() || '',
     source: (cell.querySelector('.cm-content')?.innerText || '').slice(0, 200),
+    // GoNB's widgets and dom package run their JavaScript in a display they then empty
+    // (gonbui/dom.TransientJavascript), by design: such cells keep blank outputs.
+    gonbWidgets: /plotting\.Slider\(|widgets\.|dom\./.test(cell.querySelector('.cm-content')?.textContent || ''),
     outputs, charts, images, audios,
     sliders: cell.querySelectorAll('input[type=range]').length,
   };
