@@ -6,7 +6,9 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph-building style.
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
 )
 
@@ -98,6 +100,7 @@ type AttentionBuilder struct {
 	heads, headDim, outDim int
 	keyMask                *Node
 	causal, bias, newScope bool
+	smearKeys              bool
 	dropout                float64
 }
 
@@ -149,6 +152,21 @@ func (b *AttentionBuilder) KeyMask(mask *Node) *AttentionBuilder {
 // are set. It needs as many queries as keys (self-attention).
 func (b *AttentionBuilder) Causal() *AttentionBuilder {
 	b.causal = true
+	return b
+}
+
+// SmearKeys mixes each position's key with the previous position's ("smeared keys", Olsson et
+// al. 2022, "In-context learning and induction heads"): per head h, with a learned α_h
+// (initialised to 0, an even mix),
+//
+//	k'_j = σ(α_h)·k_j + (1 − σ(α_h))·k_{j−1}      (k_{−1} = 0)
+//
+// so a query can match "the token before" a position in one layer: the lookup "find where my
+// token occurred and read what followed" (an induction head) no longer needs a previous-token
+// head in an earlier layer. It needs self-attention over one sequence (keys in order). The
+// variable is "smear" [heads] in the layer's scope.
+func (b *AttentionBuilder) SmearKeys() *AttentionBuilder {
+	b.smearKeys = true
 	return b
 }
 
@@ -236,7 +254,14 @@ func (b *AttentionBuilder) DoneWithWeights() (output, weights *Node) {
 	if b.dropout > 0 {
 		drop = func(w *Node) *Node { return layers.DropoutStatic(ctx, w, b.dropout) }
 	}
-	heads, weights := attend(project("query", q), project("key", k), project("value", v), mask, drop)
+	kp := project("key", k) // [batch, heads, keys, headDim]
+	if b.smearKeys {
+		alpha := ctx.WithInitializer(initializers.Zero).VariableWithShape("smear", shapes.Make(kp.DType(), b.heads)).ValueGraph(q.Graph())
+		w := Reshape(Sigmoid(alpha), 1, b.heads, 1, 1)
+		prev := ShiftWithScalar(kp, 2, ShiftDirRight, 1, 0) // k_{j−1}, 0 at j = 0
+		kp = Add(Mul(w, kp), Mul(OneMinus(w), prev))
+	}
+	heads, weights := attend(project("query", q), kp, project("value", v), mask, drop)
 	concat := Reshape(TransposeAllDims(heads, 0, 2, 1, 3), batch, queries, b.heads*headDim) // Concat(head_1, …, head_H)
 	return layers.Dense(ctx.In("output"), concat, b.bias, outDim), weights                  // ·W_o
 }

@@ -139,8 +139,10 @@ func TestMultiHeadAttention(t *testing.T) {
 		nq, nk        int
 		keyMask       []bool // [b, nk] or nil
 		causal, cross bool
+		smear         bool
 	}{
 		{name: "self, key mask and causal", nq: 3, nk: 3, keyMask: []bool{true, true, true, true, true, false}, causal: true},
+		{name: "self, causal, smeared keys", nq: 4, nk: 4, keyMask: []bool{true, true, true, true, true, true, true, true}, causal: true, smear: true},
 		{name: "cross, key mask", nq: 3, nk: 5, keyMask: []bool{true, true, true, true, true, true, true, false, false, false}, cross: true},
 	} {
 		x, mem := randn(11, b*tc.nq*dm), randn(12, b*tc.nk*dm)
@@ -153,6 +155,9 @@ func TestMultiHeadAttention(t *testing.T) {
 			a := MultiHeadAttention(ctx, x, kv, kv).Heads(heads).KeyMask(mask)
 			if tc.causal {
 				a.Causal()
+			}
+			if tc.smear {
+				a.SmearKeys()
 			}
 			out, w := a.DoneWithWeights()
 			return []*Node{out, w}
@@ -194,6 +199,21 @@ func TestMultiHeadAttention(t *testing.T) {
 				kvIn = mem
 			}
 			qp, kp, vp := project("query", x, bi, tc.nq), project("key", kvIn, bi, tc.nk), project("value", kvIn, bi, tc.nk)
+			if tc.smear { // k'_j = σ(α_h)·k_j + (1 − σ(α_h))·k_{j−1}, k_{−1} = 0
+				alpha := f64(ctx.In("attention").GetVariable("smear").MustValue())
+				for j := tc.nk - 1; j >= 0; j-- {
+					for h := range heads {
+						w := 1 / (1 + math.Exp(-alpha[h]))
+						for e := range hd {
+							prev := 0.0
+							if j > 0 {
+								prev = kp[j-1][h*hd+e]
+							}
+							kp[j][h*hd+e] = w*kp[j][h*hd+e] + (1-w)*prev
+						}
+					}
+				}
+			}
 			concat := make([][]float64, tc.nq)
 			for i := range concat {
 				concat[i] = make([]float64, heads*hd)

@@ -27,7 +27,8 @@
 //     groups of channels (GoMLX has batch and layer normalisation; 04).
 //   - Sequences: GRU (the Seq2Seq baseline of 10, the light recurrent cell of 03); the Transformer's parts, MultiHeadAttention
 //     over ScaledDotProductAttention with PaddingMask and CausalMask, PositionalEncoding and
-//     SinusoidalPositions, EncoderBlock and DecoderBlock (residual + layer norm; 10–12);
+//     SinusoidalPositions, EncoderBlock and DecoderBlock (residual + layer norm; 10–12), their
+//     SmearKeys option (each key mixed with the previous position's, a one-layer induction head; 12);
 //     CTCLoss, batched and differentiable (14).
 //   - Detection: RoIPool and RoIAlign (with RoIPoolBins and RoIAlignSamples, the cells they read)
 //     cut a fixed-size map out of a feature map per box (08); FocalLoss, BinaryCrossEntropyLogits,

@@ -60,6 +60,7 @@ type BlockBuilder struct {
 	heads, ffn          int
 	keyMask, memoryMask *Node
 	preNorm, newScope   bool
+	smearKeys           bool
 	dropout             float64
 	activation          activations.Type
 }
@@ -141,6 +142,14 @@ func (b *BlockBuilder) Dropout(rate float64) *BlockBuilder {
 	return b
 }
 
+// SmearKeys makes the self-attention mix each key with the previous position's
+// (AttentionBuilder.SmearKeys): one block can then find the token after an earlier occurrence
+// of the current one (an induction head).
+func (b *BlockBuilder) SmearKeys() *BlockBuilder {
+	b.smearKeys = true
+	return b
+}
+
 // Activation sets the feed-forward network's activation (default activations.TypeRelu; GPT and
 // BERT use activations.TypeGelu).
 func (b *BlockBuilder) Activation(a activations.Type) *BlockBuilder {
@@ -212,6 +221,9 @@ func (b *BlockBuilder) DoneWithWeights() (output, self, cross *Node) {
 		}
 		if b.decoder {
 			a.Causal()
+		}
+		if b.smearKeys {
+			a.SmearKeys()
 		}
 		var y *Node
 		y, self = a.DoneWithWeights()
