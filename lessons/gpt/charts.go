@@ -170,7 +170,7 @@ func (o *Outcome) ShotsChart() (*plotting.Chart, error) {
 func (o *Outcome) ICLLearningChart() (*plotting.Chart, error) {
 	h := o.ICL.History
 	return plotting.Line(fmt.Sprintf("held-out %d-shot accuracy while training", o.Config.ICL.TaskKeys), h.ProbeStep,
-		[]plotting.Series{{Name: "GPT", Y: h.Probe}}, plotting.WithAxisNames("step", "accuracy"))
+		[]plotting.Series{{Name: "GPT with smeared keys", Y: h.Probe}}, plotting.WithAxisNames("step", "accuracy"))
 }
 
 // Prompts returns a few held-out k-shot prompts with the in-context learner's answers, as text.

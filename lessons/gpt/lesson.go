@@ -54,9 +54,14 @@ func Full() Config {
 		ProbeWindows: 32,
 		Prompt:       "The Rays of Light", Generate: 40, SampleSeed: 1,
 		Samplers: []Sampler{{Greedy: true}, {Temperature: 0.7}, {Temperature: 1}, {Temperature: 1.5}, {TopK: 10}, {TopP: 0.9}},
+		// The in-context learner's blocks smear their keys (Model.SmearKeys): measured while
+		// writing the lesson, the plain GPT stayed on the plateau of "guess from the digits seen"
+		// (training loss ≈ 2.05, held-out 8-shot probe ≤ 0.37) for 800 steps at LR 3e-3 or 1e-2,
+		// for 2000 steps of 32 sequences, and with tasks of 1–8 keys; with smeared keys the
+		// validation probe (other held-out prompts than the test's) reached 1.0 by step 100.
 		ICL: ICLConfig{Keys: 26, Values: 10, TaskKeys: 8, Pairs: 16, HeldOut: 0.1,
-			Model: Model{Vocab: ICLVocab(26, 10), SeqLen: 32, Dim: 64, Heads: 4, FFN: 256, Layers: 2},
-			Train: TrainConfig{Steps: 1000, Batch: 64, LR: 3e-3, Warmup: 50, WeightDecay: 0.01, Seed: 13, ProbeEvery: 50},
+			Model: Model{Vocab: ICLVocab(26, 10), SeqLen: 32, Dim: 64, Heads: 4, FFN: 256, Layers: 2, SmearKeys: true},
+			Train: TrainConfig{Steps: 300, Batch: 64, LR: 3e-3, Warmup: 20, WeightDecay: 0.01, Seed: 13, ProbeEvery: 25},
 			Shots: []int{0, 1, 2, 4, 8}, TestTasks: 1000, ProbeTasks: 256, Seed: 14},
 		MaxPerplexityRatio: 0.7, MinFewShot: 0.5, MinFewShotGain: 2,
 	}

@@ -27,6 +27,9 @@ type Model struct {
 	FFN     int     // hidden width of each block's feed-forward network.
 	Layers  int     // decoder blocks.
 	Dropout float64 // dropout on each sub-layer's output while training.
+	// SmearKeys mixes each attention key with the previous position's in every block
+	// (gomlxext/layers' SmearKeys, Olsson et al. 2022): a cheap prior towards induction heads.
+	SmearKeys bool
 }
 
 // Logits returns the next-token logits [batch, L, Vocab] of ids int32 [batch, L] (L ≤ SeqLen):
@@ -43,8 +46,12 @@ func (m Model) Logits(ctx *context.Context, ids *G.Node) *G.Node {
 	x = G.MulScalar(x, math.Sqrt(float64(m.Dim)))
 	x = G.Add(x, G.ExpandAxes(xlayers.PositionalEncoding(g, dtypes.Float32, l, m.Dim), 0))
 	for i := range m.Layers {
-		x = xlayers.DecoderBlock(ctx.Inf("block_%d", i), x, nil).Heads(m.Heads).FFNDim(m.FFN).PreNorm().
-			Activation(activations.TypeGelu).Dropout(m.Dropout).Done()
+		b := xlayers.DecoderBlock(ctx.Inf("block_%d", i), x, nil).Heads(m.Heads).FFNDim(m.FFN).PreNorm().
+			Activation(activations.TypeGelu).Dropout(m.Dropout)
+		if m.SmearKeys {
+			b.SmearKeys()
+		}
+		x = b.Done()
 	}
 	x = layers.LayerNormalization(ctx.In("final_norm"), x, -1).Done()
 	return G.Einsum("bld,vd->blv", x, table) // tied output layer
