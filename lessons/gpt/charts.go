@@ -159,18 +159,31 @@ func (o *Outcome) ShotsChart() (*plotting.Chart, error) {
 		f := float64(s.Shots) / float64(ic.TaskKeys) // the share of queries whose key is in the prompt
 		ideal[i] = f + (1-f)/float64(ic.Values)
 	}
-	return plotting.Line(fmt.Sprintf("held-out mappings: accuracy with k examples in the prompt (%d prompts each)", ic.TestTasks), x, []plotting.Series{
+	series := []plotting.Series{
 		{Name: "GPT, all queries", Y: acc}, {Name: "GPT, queries whose key is in the prompt", Y: shown},
 		{Name: "copying perfectly, guessing otherwise", Y: ideal}, {Name: "chance", Y: chance},
-	}, plotting.WithAxisNames("examples in the prompt (shots)", "accuracy"), plotting.WithRange(0, 1))
+	}
+	if len(o.PlainShots) == len(o.Shots) {
+		plain := make([]float64, len(x))
+		for i, s := range o.PlainShots {
+			plain[i] = s.Accuracy
+		}
+		series = append(series, plotting.Series{Name: "plain GPT (no smeared keys), all queries", Y: plain})
+	}
+	return plotting.Line(fmt.Sprintf("held-out mappings: accuracy with k examples in the prompt (%d prompts each)", ic.TestTasks), x, series,
+		plotting.WithAxisNames("examples in the prompt (shots)", "accuracy"), plotting.WithRange(0, 1))
 }
 
 // ICLLearningChart draws the in-context learner's held-out accuracy with a full prompt while it
 // trains: the ability to learn from examples appears during training.
 func (o *Outcome) ICLLearningChart() (*plotting.Chart, error) {
 	h := o.ICL.History
-	return plotting.Line(fmt.Sprintf("held-out %d-shot accuracy while training", o.Config.ICL.TaskKeys), h.ProbeStep,
-		[]plotting.Series{{Name: "GPT with smeared keys", Y: h.Probe}}, plotting.WithAxisNames("step", "accuracy"))
+	series := []plotting.Series{{Name: "GPT with smeared keys", Y: h.Probe}}
+	if o.Plain != nil {
+		series = append(series, plotting.Series{Name: "plain GPT", Y: o.Plain.History.Probe})
+	}
+	return plotting.Line(fmt.Sprintf("held-out %d-shot accuracy while training (validation prompts)", o.Config.ICL.TaskKeys), h.ProbeStep,
+		series, plotting.WithAxisNames("step", "accuracy"))
 }
 
 // Prompts returns a few held-out k-shot prompts with the in-context learner's answers, as text.

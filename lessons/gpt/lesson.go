@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gomlx/gomlx/backends"
+
 	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/lessons"
 )
@@ -32,8 +34,10 @@ type Config struct {
 	Generate   int
 	Samplers   []Sampler
 	SampleSeed uint64
-	// ICL is the in-context learning experiment.
-	ICL ICLConfig
+	// ICL is the in-context learning experiment. With PlainICL the same learner is also trained
+	// without smeared keys (ICL.Model.SmearKeys off, the same data and steps), as its baseline.
+	ICL      ICLConfig
+	PlainICL bool
 	// MaxPerplexityRatio is the largest held-out perplexity of the GPT over the bigram's that
 	// passes; MinFewShot the 8-shot (the largest of ICL.Shots) accuracy required on held-out
 	// mappings and MinFewShotGain its ratio to the zero-shot accuracy (0: not asserted).
@@ -63,14 +67,17 @@ func Full() Config {
 			Model: Model{Vocab: ICLVocab(26, 10), SeqLen: 32, Dim: 64, Heads: 4, FFN: 256, Layers: 2, SmearKeys: true},
 			Train: TrainConfig{Steps: 300, Batch: 64, LR: 3e-3, Warmup: 20, WeightDecay: 0.01, Seed: 13, ProbeEvery: 25},
 			Shots: []int{0, 1, 2, 4, 8}, TestTasks: 1000, ProbeTasks: 256, Seed: 14},
+		PlainICL:           true,
 		MaxPerplexityRatio: 0.7, MinFewShot: 0.5, MinFewShotGain: 2,
 	}
 }
 
-// Quick is the same lesson with fewer steps and a weaker bar, for tests and CI: the GPT's
-// held-out perplexity must be below the bigram's; the few-shot numbers are reported, not asserted.
+// Quick is the same lesson with fewer steps, without the plain in-context learner, and with a
+// weaker bar, for tests and CI: the GPT's held-out perplexity must be below the bigram's; the
+// few-shot numbers are reported, not asserted.
 func Quick() Config {
 	c := Full()
+	c.PlainICL = false
 	c.LMTrain.Steps, c.LMTrain.Warmup, c.LMTrain.ProbeEvery = 300, 15, 30
 	c.ICL.Train.Steps, c.ICL.Train.Warmup, c.ICL.Train.ProbeEvery = 150, 8, 15
 	c.ICL.TestTasks = 300
@@ -104,9 +111,10 @@ type Outcome struct {
 	Perplexity, UnigramPerplexity, BigramPerplexity float64
 	// Samples continue the prompt, one per sampler.
 	Samples []Sample
-	// ICL is the in-context learner and Shots its held-out accuracy at each number of examples.
-	ICL   *Trained
-	Shots []ShotResult
+	// ICL is the in-context learner and Shots its held-out accuracy at each number of examples;
+	// Plain and PlainShots the same without smeared keys (nil when not Config.PlainICL).
+	ICL, Plain        *Trained
+	Shots, PlainShots []ShotResult
 	// Wall is the time Run took.
 	Wall time.Duration
 }
@@ -170,6 +178,13 @@ func (o *Outcome) Summary() string {
 		fmt.Fprintf(&b, "  %d-shot %.3f", s.Shots, s.Accuracy)
 	}
 	b.WriteByte('\n')
+	if o.Plain != nil {
+		fmt.Fprintf(&b, "the plain GPT (no smeared keys, %d steps in %.1f s):", len(o.Plain.History.Step), o.Plain.TrainSeconds())
+		for _, s := range o.PlainShots {
+			fmt.Fprintf(&b, "  %d-shot %.3f", s.Shots, s.Accuracy)
+		}
+		b.WriteByte('\n')
+	}
 	return b.String()
 }
 
@@ -240,22 +255,43 @@ func Run(cfg Config) (*Outcome, error) {
 	if dir, err = run.Part("icl"); err != nil {
 		return nil, err
 	}
-	probeSeed := ic.Seed + 1 // other held-out prompts than the test's
-	out.ICL, err = fit(backend, ic.Model, ic.Train, taskStream(ic), dir, "GPT on in-context tasks",
-		fmt.Sprintf("held-out %d-shot accuracy", ic.TaskKeys), func(t *Trained) (float64, error) {
-			r, err := t.fewShot(ic, ic.TaskKeys, ic.ProbeTasks, probeSeed)
-			return r.Accuracy, err
-		}, run.Quiet)
-	if err != nil {
+	if out.ICL, out.Shots, err = fitICL(backend, ic, dir, "GPT on in-context tasks", run.Quiet); err != nil {
 		return nil, err
 	}
-	for _, k := range ic.Shots {
-		r, err := out.ICL.fewShot(ic, k, ic.TestTasks, ic.Seed)
-		if err != nil {
+	if cfg.PlainICL {
+		plain := ic
+		plain.Model.SmearKeys = false
+		if dir, err = run.Part("icl-plain"); err != nil {
 			return nil, err
 		}
-		out.Shots = append(out.Shots, r)
+		if out.Plain, out.PlainShots, err = fitICL(backend, plain, dir, "plain GPT on in-context tasks", run.Quiet); err != nil {
+			return nil, err
+		}
 	}
 	out.Wall = time.Since(t0)
 	return out, nil
+}
+
+// fitICL trains an in-context learner on ic's task stream (checkpoints in dir), probing it with
+// full prompts on held-out validation prompts while it trains, then measures its test accuracy
+// on held-out mappings with each number of examples.
+func fitICL(backend backends.Backend, ic ICLConfig, dir, title string, quiet bool) (*Trained, []ShotResult, error) {
+	probeSeed := ic.Seed + 1 // other held-out prompts than the test's
+	t, err := fit(backend, ic.Model, ic.Train, taskStream(ic), dir, title,
+		fmt.Sprintf("held-out %d-shot accuracy", ic.TaskKeys), func(t *Trained) (float64, error) {
+			r, err := t.fewShot(ic, ic.TaskKeys, ic.ProbeTasks, probeSeed)
+			return r.Accuracy, err
+		}, quiet)
+	if err != nil {
+		return nil, nil, err
+	}
+	var shots []ShotResult
+	for _, k := range ic.Shots {
+		r, err := t.fewShot(ic, k, ic.TestTasks, ic.Seed)
+		if err != nil {
+			return nil, nil, err
+		}
+		shots = append(shots, r)
+	}
+	return t, shots, nil
 }

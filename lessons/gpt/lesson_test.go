@@ -89,6 +89,7 @@ func TestInterruptResumes(t *testing.T) {
 	cfg.ICL.Model.Dim, cfg.ICL.Model.FFN, cfg.ICL.Model.Layers = 16, 32, 1
 	cfg.ICL.Train.Steps, cfg.ICL.Train.Warmup, cfg.ICL.Train.ProbeEvery = 6, 1, 3
 	cfg.ICL.TestTasks, cfg.ICL.ProbeTasks = 20, 20
+	cfg.PlainICL = true          // the plain learner trains in its own part
 	cfg.MaxPerplexityRatio = 1e9 // a tiny model: only resuming is tested
 	interruptAt = 8
 	_, err := Run(cfg)
@@ -110,7 +111,8 @@ func TestInterruptResumes(t *testing.T) {
 			t.Fatalf("training seconds go back at step %v: %v", h.Step[i], h.Seconds)
 		}
 	}
-	if len(out.ICL.History.Step) != 6 {
-		t.Errorf("in-context learner: %d steps recorded, want 6", len(out.ICL.History.Step))
+	if len(out.ICL.History.Step) != 6 || out.Plain == nil || len(out.Plain.History.Step) != 6 || len(out.PlainShots) != len(cfg.ICL.Shots) {
+		t.Errorf("in-context learners: %d steps recorded, plain %v with %d shot results; want 6 steps each and %d results",
+			len(out.ICL.History.Step), out.Plain != nil, len(out.PlainShots), len(cfg.ICL.Shots))
 	}
 }
