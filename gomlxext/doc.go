@@ -18,7 +18,9 @@
 // Loops that are not a train.Trainer (self-play, reinforcement learning, GANs) use the same
 // pieces directly: Checkpoints opens a checkpoint folder that saves the loop's own state with the
 // variables, survives interrupted saves and falls back past a damaged checkpoint; WatchInterrupt
-// turns SIGINT/SIGTERM into a request the loop sees between steps. The lesson kit (package
+// turns SIGINT/SIGTERM into a request the loop sees between steps; Freeze leaves one player's
+// variables out of an optimizer's update and UpdateEMA keeps a moving average of a model's
+// weights (a GAN's generator sampled from its average). The lesson kit (package
 // lessons) decides where a run's folder is (CheckpointDir is its root).
 //
 // A kernel interrupt (SIGINT) stops Fit after the current step and saves a checkpoint; GoNB kills

@@ -24,7 +24,9 @@
 //     residual with SqueezeExcitation (06); UNet (17, with or without skips) and the PatchGAN
 //     discriminator with ReceptiveField, its N×N patch size (17).
 //   - Normalisation: GroupNormalization and InstanceNormalization, each example normalised over
-//     groups of channels (GoMLX has batch and layer normalisation; 04).
+//     groups of channels (GoMLX has batch and layer normalisation; 04);
+//     ConditionalBatchNormalization, batch norm with a scale and a shift per class (the
+//     conditional GAN's generator, 16).
 //   - Sequences: GRU (the Seq2Seq baseline of 10, the light recurrent cell of 03); the Transformer's parts, MultiHeadAttention
 //     over ScaledDotProductAttention with PaddingMask and CausalMask, PositionalEncoding and
 //     SinusoidalPositions, EncoderBlock and DecoderBlock (residual + layer norm; 10–12), their
