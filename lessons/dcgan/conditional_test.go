@@ -121,3 +121,42 @@ func panicMessage(f func()) (msg string) {
 	f()
 	return ""
 }
+
+// TestClassBatchNormAndEMA checks lesson 16's two generator options: with ClassBatchNorm G's batch
+// norms hold a scale and a shift per digit, and with EMA a non-trainable average of every weight
+// of G lives under /ema, differs from the trained weight after a few steps, and draws the judged
+// samples (which then differ from the trained G's).
+func TestClassBatchNormAndEMA(t *testing.T) {
+	backend := gomlxext.MustBackend()
+	cfg := tiny()
+	cfg.Condition, cfg.ClassBatchNorm, cfg.EMA = ProjectedLabels, true, 0.999
+	cfg.Steps = 4
+	g, _, _, err := trainRun(backend, cfg, "", nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gamma := g.ctx.GetVariableByScopeAndName("/"+GeneratorScope+"/conv_bn", "gamma")
+	if gamma == nil || gamma.Shape().Dimensions[0] != NumLabels {
+		t.Fatalf("conditional batch norm: gamma %v, want [%d, channels]", gamma, NumLabels)
+	}
+	live := g.ctx.GetVariableByScopeAndName("/"+GeneratorScope+"/conv", "weights")
+	shadow := g.ctx.GetVariableByScopeAndName("/"+emaScope+"/"+GeneratorScope+"/conv", "weights")
+	if shadow == nil || shadow.Trainable {
+		t.Fatalf("EMA shadow of G's conv weights: %v, want a non-trainable variable", shadow)
+	}
+	if same(tensors.MustCopyFlatData[float32](live.MustValue()), tensors.MustCopyFlatData[float32](shadow.MustValue())) {
+		t.Errorf("the averaged weights equal the trained ones after %d steps", cfg.Steps)
+	}
+	averaged, _, err := g.sampleMany(20, judgeStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.emaGenerate = nil // now the trained G draws them
+	trained, _, err := g.sampleMany(20, judgeStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if same(averaged, trained) {
+		t.Errorf("the averaged generator drew the same samples as the trained one")
+	}
+}

@@ -35,7 +35,15 @@ type Config struct {
 	// Condition is how the players are told which digit to draw: Unconditional (this lesson's
 	// DCGAN) or one of lesson 16's conditional GANs.
 	Condition Conditioning
-	Judge     JudgeConfig // the MNIST classifier that judges the samples.
+	// ClassBatchNorm (a conditional GAN only) makes G's batch norms conditional on the requested
+	// digit: a scale and a shift per digit (see Generator). Lesson 15 leaves it false.
+	ClassBatchNorm bool
+	// EMA, when positive, is the decay of an exponential moving average of G's weights
+	// (gomlxext.UpdateEMA, updated after every G step): the fixed grid and the judged samples are
+	// then drawn by the averaged generator (in training mode, with its batch's statistics), not
+	// by the one being trained. Lesson 15 leaves it 0.
+	EMA   float64
+	Judge JudgeConfig // the MNIST classifier that judges the samples.
 
 	// MinProb is the judge probability from which a sample counts as a confident digit (0.9).
 	MinProb float64

@@ -5,8 +5,9 @@
 // GAN game for Config.Steps iterations with a live view of the losses and of a fixed-noise sample
 // grid, and returns an Outcome whose methods draw every chart; Outcome.Result is the lesson's
 // RESULT line. Lesson 16 (conditional GAN) plays the same game with the same networks, told which
-// digit to draw (Config.Condition: InputLabels or ProjectedLabels), through Train and
-// Players.Sample, and judges it with NewJudge.
+// digit to draw (Config.Condition: InputLabels or ProjectedLabels; Config.ClassBatchNorm for a
+// generator that hears the digit at every layer, Config.EMA for samples drawn by a moving average
+// of its weights), through Train and Players.Sample, and judges it with NewJudge.
 //
 // # The game
 //

@@ -28,7 +28,14 @@ type gan struct {
 	// probe measures both generator losses' gradients without updating anything but batch-norm
 	// averages.
 	probe *context.Exec
+	// With Config.EMA > 0: emaStep updates the moving average of G's weights after a G step
+	// (taking the number of earlier updates), and emaGenerate is G(z) with the averaged weights
+	// (batch statistics, like generate); nil otherwise.
+	emaStep, emaGenerate *context.Exec
 }
+
+// emaScope is the scope of the averaged generator's weights: "/ema/generator/...".
+const emaScope = "ema"
 
 func newGAN(backend backends.Backend, cfg Config) (*gan, error) {
 	g := &gan{cfg: cfg, ctx: context.New()}
@@ -70,7 +77,29 @@ func newGAN(backend backends.Backend, cfg Config) (*gan, error) {
 		ctx.SetTraining(in[0].Graph(), true)
 		return probeGradients(ctx, cfg, in[0], labelsIn(in, 1))
 	})
+	if cfg.EMA > 0 {
+		g.emaStep = mk("ema_update", func(ctx *context.Context, step *Node) *Node {
+			return gomlxext.UpdateEMA(ctx, step, GeneratorScope, emaScope, cfg.EMA)
+		})
+		g.emaGenerate = mk("ema_generate", func(ctx *context.Context, in []*Node) *Node {
+			ctx.SetTraining(in[0].Graph(), true)
+			return Generator(ctx.InAbsPath("/"+emaScope), cfg, in[0], labelsIn(in, 1))
+		})
+	}
 	return g, err
+}
+
+// sampler returns the generator that draws the fixed grid and the judged samples: the averaged
+// one when Config.EMA is set, else G in inference mode (grid) or with its batch's statistics
+// (judged samples, see sampleMany).
+func (g *gan) sampler(judged bool) *context.Exec {
+	switch {
+	case g.emaGenerate != nil:
+		return g.emaGenerate
+	case judged:
+		return g.generate
+	}
+	return g.sample
 }
 
 // labelsIn returns in[i] reshaped to [batch] (MNIST's labels are [batch, 1]), or nil when the
@@ -208,7 +237,7 @@ const sampleChunk = 100
 // asked for equally often, and in every batch), which sampleMany returns too (nil for an
 // unconditional G). Like the DCGAN reference implementations, G normalises with the statistics of
 // its batch also when sampling (training-mode batch norm): early in training the moving averages
-// lag behind G's quickly changing weights.
+// lag behind G's quickly changing weights. With Config.EMA the averaged generator draws them.
 func (g *gan) sampleMany(n int, stream uint64) ([]float32, []int32, error) {
 	z := noise(g.cfg.Seed, stream, n, g.cfg.ZDim)
 	var labels []int32
@@ -225,7 +254,7 @@ func (g *gan) sampleMany(n int, stream uint64) ([]float32, []int32, error) {
 		if labels != nil {
 			y = labels[start:end]
 		}
-		pix, err := g.images(g.generate, z[start*g.cfg.ZDim:end*g.cfg.ZDim], y)
+		pix, err := g.images(g.sampler(true), z[start*g.cfg.ZDim:end*g.cfg.ZDim], y)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -103,13 +103,22 @@ func tiny() Config {
 
 // TestResume checks that a run stopped after 3 iterations and resumed to 6 equals an uninterrupted
 // run of 6, for the DCGAN and for both of lesson 16's conditional GANs (whose digits must resume
-// too).
+// too), and for lesson 16's projection GAN with conditional batch norm and the moving average of
+// G's weights (which must resume too: its fixed grid is drawn by the averaged G).
 func TestResume(t *testing.T) {
 	backend := gomlxext.MustBackend()
-	for _, cond := range []Conditioning{Unconditional, InputLabels, ProjectedLabels} {
-		t.Run(cond.String(), func(t *testing.T) {
+	for _, c := range []struct {
+		cond Conditioning
+		cbn  bool
+		ema  float64
+	}{{Unconditional, false, 0}, {InputLabels, false, 0}, {ProjectedLabels, false, 0}, {ProjectedLabels, true, 0.999}} {
+		name := c.cond.String()
+		if c.ema > 0 {
+			name += " with EMA"
+		}
+		t.Run(name, func(t *testing.T) {
 			full := tiny()
-			full.Condition = cond
+			full.Condition, full.ClassBatchNorm, full.EMA = c.cond, c.cbn, c.ema
 			_, want, _, err := trainRun(backend, full, t.TempDir(), nil, true)
 			if err != nil {
 				t.Fatal(err)
@@ -129,6 +138,13 @@ func TestResume(t *testing.T) {
 				t.Fatalf("resumed at %d and ran %d iterations, want 3 and 3", st.startStep, st.steps)
 			}
 			compareHistories(t, got, want)
+			last, wantLast := got.Snapshots[len(got.Snapshots)-1].Pixels, want.Snapshots[len(want.Snapshots)-1].Pixels
+			for i := range last {
+				if d := int(last[i]) - int(wantLast[i]); d < -1 || d > 1 {
+					t.Errorf("last grid: pixel %d is %d resumed, %d uninterrupted", i, last[i], wantLast[i])
+					break
+				}
+			}
 			if n, _ := full.FixedGrid(); len(got.Snapshots[0].Pixels) != n*784 {
 				t.Errorf("snapshot of %d pixels, want %d images", len(got.Snapshots[0].Pixels), n)
 			}

@@ -26,7 +26,10 @@ const initStd = 0.02
 // for the unconditional DCGAN (cfg.Condition == Unconditional); for lesson 16's conditional GAN it
 // holds the requested digits, [batch] int32, whose one-hot vectors are concatenated to z (both
 // InputLabels and ProjectedLabels): the projection of [z, onehot(y)] is W_z·z + W_y·onehot(y),
-// so G learns a 7×7 map per digit (a learned embedding of y) that it adds to the one of z.
+// so G learns a 7×7 map per digit (a learned embedding of y) that it adds to the one of z. With
+// cfg.ClassBatchNorm the digit also reaches every later layer: each batch norm is a conditional
+// one (xlayers.ConditionalBatchNormalization), with a scale and a shift per digit, as in the
+// generator of Miyato & Koyama's projection cGAN (2018).
 // It follows DCGAN's rules:
 //
 //   - the only matrix multiplication is the projection of z to a 7×7×GFeatures·2 map (z has no
@@ -44,14 +47,22 @@ func Generator(ctx *context.Context, cfg Config, z, labels *Node) *Node {
 	if labels != nil {
 		z = Concatenate([]*Node{z, OneHot(labels, NumLabels, z.DType())}, -1) // [batch, ZDim+10]
 	}
+	// norm is G's batch norm; with cfg.ClassBatchNorm a conditional one, whose scale and shift
+	// are the requested digit's.
+	norm := func(scope string, x *Node) *Node {
+		if cfg.ClassBatchNorm && labels != nil {
+			return xlayers.ConditionalBatchNormalization(ctx.In(scope), x, labels, NumLabels).CurrentScope().Done()
+		}
+		return batchnorm.New(ctx.In(scope), x, -1).Done()
+	}
 	x := layers.Dense(ctx.In("project"), z, false, 7*7*c0) // [batch, 7·7·c0]
 	x = Reshape(x, batch, 7, 7, c0)
-	x = activations.Relu(batchnorm.New(ctx.In("project_bn"), x, -1).Done())
+	x = activations.Relu(norm("project_bn", x))
 	x = xlayers.TransposedConvolution(ctx.In("tconv1"), x).Channels(cfg.GFeatures).KernelSize(4).Strides(2).Padding(1).
 		UseBias(false).CurrentScope().Done() // [batch, 14, 14, GFeatures]
-	x = activations.Relu(batchnorm.New(ctx.In("tconv1_bn"), x, -1).Done())
+	x = activations.Relu(norm("tconv1_bn", x))
 	x = conv(ctx.In("conv"), x, cfg.GFeatures, 3, 1, 1, false) // [batch, 14, 14, GFeatures]
-	x = activations.Relu(batchnorm.New(ctx.In("conv_bn"), x, -1).Done())
+	x = activations.Relu(norm("conv_bn", x))
 	x = xlayers.TransposedConvolution(ctx.In("tconv2"), x).Channels(1).KernelSize(4).Strides(2).Padding(1).
 		UseBias(false).CurrentScope().Done() // [batch, 28, 28, 1]
 	return Tanh(x)

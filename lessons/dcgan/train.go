@@ -200,6 +200,11 @@ func trainRun(backend backends.Backend, cfg Config, dir string, grid *plotting.L
 		if err != nil {
 			return nil, nil, st, fmt.Errorf("dcgan: update_generator at %d: %w", it, err)
 		}
+		if g.emaStep != nil {
+			if _, err := g.emaStep.Exec(float32(it)); err != nil {
+				return nil, nil, st, fmt.Errorf("dcgan: EMA of G's weights at %d: %w", it, err)
+			}
+		}
 		times = append(times, time.Since(t0))
 		dl, gl, dr, df := scalar(dOut[0]), scalar(gOut[0]), scalar(dOut[1]), scalar(dOut[2])
 		hist.DLoss, hist.GLoss = append(hist.DLoss, dl), append(hist.GLoss, gl)
@@ -209,7 +214,7 @@ func trainRun(backend backends.Backend, cfg Config, dir string, grid *plotting.L
 		}
 
 		if (it+1)%cfg.EpochSteps == 0 || it+1 == cfg.Steps {
-			pix, err := g.images(g.sample, fixedZ, fixedLabels)
+			pix, err := g.images(g.sampler(false), fixedZ, fixedLabels)
 			if err != nil {
 				return nil, nil, st, err
 			}
