@@ -22,14 +22,21 @@
 //
 // # Two ways to feed the label (dcgan.Conditioning)
 //
+//   - dcgan.ProjectedLabels with Config.ClassBatchNorm, the projection cGAN of Miyato & Koyama
+//     (2018) and the lesson's main model (its RESULT line): D reads the image alone and only its
+//     last layer hears the label, logit = ψ(φ(x)) + ⟨E[y], φ(x)⟩ with E a learned embedding (one
+//     weight vector per digit); G hears the digit at every layer — the one-hot label beside z,
+//     and batch norms with a learned scale and shift per digit (conditional batch norm).
 //   - dcgan.InputLabels, the report's design: the one-hot label is concatenated to z in G and, as
 //     10 constant 28×28 maps, to D's image channels — D hears the digit from its first layer on.
-//   - dcgan.ProjectedLabels, a projection discriminator (Miyato & Koyama, 2018): G hears the digit
-//     the same way, but D reads the image alone and only its last layer hears the label,
-//     logit = ψ(φ(x)) + ⟨E[y], φ(x)⟩ with E a learned embedding: one weight vector per digit.
 //
-// In G both are the same: a dense layer over [z, onehot(y)] is a dense layer over z plus a learned
-// embedding of y (OneHotIsEmbedding checks it numerically).
+// In G a dense layer over [z, onehot(y)] is a dense layer over z plus a learned embedding of y
+// (OneHotIsEmbedding checks it numerically); conditional batch norm is a learned embedding of y
+// too, one pair of tables per layer.
+//
+// Every GAN's fixed grid and judged samples are drawn by an exponential moving average of its
+// generator's weights (Config.EMA; Yazıcı et al., 2019), not by the generator being trained: an
+// honest, standard smoothing of the game's oscillation, applied to all three GANs alike.
 //
 // # What conditioning buys
 //

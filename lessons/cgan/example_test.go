@@ -21,8 +21,8 @@ func ExampleRun() {
 	}
 	fmt.Println(out.Result().Metric)
 	// Output:
-	// labels as input 4 iterations, 2 epochs, 20 samples judged
 	// projection 4 iterations, 2 epochs, 20 samples judged
+	// labels as input 4 iterations, 2 epochs, 20 samples judged
 	// unconditional 4 iterations, 2 epochs, 20 samples judged
 	// judge_agrees_with_requested_digit
 }

@@ -193,7 +193,7 @@ func TestResult(t *testing.T) {
 		{0.85, 0.85, "judge_agrees_with_requested_digit", false},
 		{0.95, 0.70, "judge_confident_of_requested_digit", false},
 	} {
-		o := &Outcome{Config: cfg, GANs: []GAN{{Condition: dcgan.InputLabels, Agreement: c.agree, ConfidentAgreement: c.confident}}}
+		o := &Outcome{Config: cfg, GANs: []GAN{{Condition: dcgan.ProjectedLabels, Agreement: c.agree, ConfidentAgreement: c.confident}}}
 		r := o.Result()
 		if r.Metric != c.metric || r.OK() != c.ok || r.Lesson != "16" {
 			t.Errorf("agreement %.2f, confident %.2f: %s; want metric %s ok=%v", c.agree, c.confident, r, c.metric, c.ok)
