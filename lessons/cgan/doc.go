@@ -18,7 +18,8 @@
 // D must now reject a good 3 presented as a 7, so G can only win by drawing the digit it was asked
 // for. Training is lesson 15's loop unchanged (dcgan.Train): D's step on real pairs (MNIST images
 // with their labels) and fake pairs (G's images with the random digits G was asked for), then G's
-// non-saturating step through D, asked for fresh random digits.
+// non-saturating step through D, asked for fresh random digits — followed here by the update of
+// the moving average of G's weights that the samples are drawn from (see below).
 //
 // # Two ways to feed the label (dcgan.Conditioning)
 //
@@ -35,8 +36,8 @@
 // too, one pair of tables per layer.
 //
 // Every GAN's fixed grid and judged samples are drawn by an exponential moving average of its
-// generator's weights (Config.EMA; Yazıcı et al., 2019), not by the generator being trained: an
-// honest, standard smoothing of the game's oscillation, applied to all three GANs alike.
+// generator's weights (Config.EMA; Yazıcı et al., 2019), not by the generator being trained: a
+// standard smoothing of the game's oscillation, applied to all three GANs alike.
 //
 // # What conditioning buys
 //
@@ -45,6 +46,14 @@
 // its game favoured (Outcome.ShareChart), and the same noise can change digit from one epoch to the
 // next (Outcome.ChangedChart). The judge's verdict after every epoch (Outcome.StabilityChart)
 // compares how steadily the three learn.
+//
+// # Measured
+//
+// Full (1600 iterations of batch 8 per GAN, seed 16): the judge agrees with the requested digit on
+// 87.8% of the projection cGAN's 1000 samples and is confident of it on 82.2% — the 90% bar is
+// missed, the 80% bar met — against 74.0% (63.6%) for labels as input and 10.8% for the DCGAN.
+// Quick: 73.8% (bar 40%). The probes that chose the design, on other seeds, and the timings:
+// docs/experiments/cgan.md.
 //
 // Training is checkpointed per GAN in the run's folder under the user cache (see
 // lessons.Lesson.Open; the key covers every setting, this lesson's and lesson 15's code and the
