@@ -34,7 +34,11 @@
 //     Slices + Concatenate) and one DotGeneral. Supports nil strides and
 //     dilations, padding (also negative), input dilation (transposed
 //     convolution), kernel dilation, channel groups (grouped/depthwise), in any
-//     axes layout; batch groups on the im2col path.
+//     axes layout; batch groups on the im2col path. Depthwise convolutions
+//     (≥ 4 groups of one input channel, any channel multiplier) and the
+//     input- and kernel-gradient convolutions vjp.go emits for them run as a
+//     direct Go loop over output cells with window index tables, float32 and
+//     float64 (depthwise.go).
 //   - SelectAndScatterMax / SelectAndScatterMin (gradients of max/min pooling).
 //   - BatchNormForTraining, BatchNormForInference, BatchNormGradient.
 //   - DynamicSlice and DynamicUpdateSlice (via Gather and Scatter).

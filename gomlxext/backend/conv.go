@@ -57,6 +57,12 @@ func (b *Builder) convGeneral(input, kernel backends.Op, axes backends.ConvolveA
 		return nil, fmt.Errorf("dl4go backend ConvGeneral: %w", err)
 	}
 	e := &errs{}
+	if st, ok := b.Builder.(*staged); ok && st.kernel && isFloat(is, ks) && directConv(is, ks, axes, G, BG) {
+		out, ok, err := b.convDirect(st, input, kernel, axes, outShape, strides, paddings, inputDilations, kernelDilations, G, BG)
+		if err != nil || ok {
+			return out, err
+		}
+	}
 	if st, ok := b.Builder.(*staged); ok && st.kernel && is.DType == dtypes.Float32 && ks.DType == dtypes.Float32 &&
 		BG == 1 && outShape.Size()*ks.Size()/max(ks.Dimensions[axes.KernelOutputChannels], 1) >= st.minMACs {
 		return b.convKernel(st, input, kernel, axes, outShape, strides, paddings, inputDilations, kernelDilations, G)

@@ -98,6 +98,44 @@ var opCases = []opCase{
 	{name: "Conv/depthwise-multiplier2-same", shapes: [][]int{{2, 5, 4, 3}, {3, 3, 1, 6}}, fn: func(x []*Node) *Node {
 		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{1, 1}, {1, 1}}, nil, []int{1, 1}, 3)
 	}},
+	// Depthwise with ≥ 4 channels: the direct loop (depthwise.go), forward
+	// and both gradient convolutions.
+	{name: "Conv/dw-direct/s1-same-M1-b1", shapes: [][]int{{1, 6, 6, 4}, {3, 3, 1, 4}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{1, 1}, {1, 1}}, nil, []int{1, 1}, 4)
+	}},
+	{name: "Conv/dw-direct/s2-valid-M1-b3", shapes: [][]int{{3, 7, 6, 5}, {3, 3, 1, 5}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{2, 2}, nil, nil, []int{1, 1}, 5)
+	}},
+	{name: "Conv/dw-direct/s2-same-M1-b2", shapes: [][]int{{2, 8, 7, 4}, {3, 3, 1, 4}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{2, 2}, [][2]int{{0, 1}, {1, 1}}, nil, []int{1, 1}, 4)
+	}},
+	{name: "Conv/dw-direct/s1-same-M2-b2", shapes: [][]int{{2, 5, 6, 4}, {3, 3, 1, 8}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{1, 1}, {1, 1}}, nil, []int{1, 1}, 4)
+	}},
+	{name: "Conv/dw-direct/s2-same-M2-b1", shapes: [][]int{{1, 7, 8, 4}, {3, 3, 1, 8}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{2, 2}, [][2]int{{1, 1}, {1, 0}}, nil, []int{1, 1}, 4)
+	}},
+	{name: "Conv/dw-direct/dilated2-same-M1-b2", shapes: [][]int{{2, 7, 7, 4}, {3, 3, 1, 4}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{2, 2}, {2, 2}}, nil, []int{2, 2}, 4)
+	}},
+	{name: "Conv/dw-direct/dilated2-valid-M2-b1", shapes: [][]int{{1, 8, 7, 4}, {3, 2, 1, 8}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 2}, nil, nil, []int{2, 1}, 4)
+	}},
+	{name: "Conv/dw-direct/5x5-s2-same-M1-b2", shapes: [][]int{{2, 9, 9, 6}, {5, 5, 1, 6}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{2, 2}, [][2]int{{2, 2}, {2, 2}}, nil, []int{1, 1}, 6)
+	}},
+	{name: "Conv/dw-direct/NCHW-s1-same-M1-b2", shapes: [][]int{{2, 4, 5, 5}, {4, 1, 3, 3}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nchw, []int{1, 1}, [][2]int{{1, 1}, {1, 1}}, nil, []int{1, 1}, 4)
+	}},
+	{name: "Conv/dw-direct/NCHW-s2-M2-b1", shapes: [][]int{{1, 4, 6, 5}, {8, 1, 3, 3}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nchw, []int{2, 1}, [][2]int{{1, 0}, {0, 1}}, nil, []int{1, 1}, 4)
+	}},
+	{name: "Conv/dw-direct/1D-even-causal-M1-b2", shapes: [][]int{{2, 9, 4}, {2, 1, 4}}, fn: func(x []*Node) *Node {
+		axes := backends.ConvolveAxesConfig{InputBatch: 0, InputChannels: 2, InputSpatial: []int{1},
+			KernelInputChannels: 1, KernelOutputChannels: 2, KernelSpatial: []int{0},
+			OutputBatch: 0, OutputChannels: 2, OutputSpatial: []int{1}}
+		return conv(x[0], x[1], axes, []int{1}, [][2]int{{2, 0}}, nil, []int{2}, 4)
+	}},
 	{name: "Conv/transposed", shapes: [][]int{{1, 3, 3, 2}, {3, 3, 2, 2}}, fn: func(x []*Node) *Node {
 		// Input dilation 2 (a stride-2 transposed convolution).
 		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{2, 2}, {2, 1}}, []int{2, 2}, []int{1, 1}, 1)
