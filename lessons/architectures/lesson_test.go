@@ -170,3 +170,27 @@ func newCtx(t *testing.T) *context.Context {
 	}
 	return ctx
 }
+
+// TestAccuracyGapCountsImages: the gap is taken from the images each model got right, so 50 of
+// 5000 is exactly 1 point (within a "≤ 1 point" bar) and 51 is over it; the difference of the
+// two accuracies in floating point is 1.0000000000000009.
+func TestAccuracyGapCountsImages(t *testing.T) {
+	for _, tt := range []struct {
+		std, mob int
+		want     float64
+		ok       bool
+	}{{4900, 4850, 1, true}, {4900, 4849, 1.02, false}, {4898, 4850, 0.96, true}, {4850, 4900, -1, true}} {
+		o := &Outcome{Models: map[Arch]*Trained{
+			Standard:  {Accuracy: float64(tt.std) / 5000},
+			MobileNet: {Accuracy: float64(tt.mob) / 5000},
+		}}
+		o.Config.Classifier.TestSize = 5000
+		got := o.AccuracyGap()
+		if math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%d vs %d right of 5000: gap %v points, want %v", tt.std, tt.mob, got, tt.want)
+		}
+		if (got <= 1) != tt.ok {
+			t.Errorf("%d vs %d right of 5000: gap %v points, within 1 point = %v, want %v", tt.std, tt.mob, got, got <= 1, tt.ok)
+		}
+	}
+}
