@@ -18,9 +18,10 @@ func TestDescendants(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	// Wait for both children to have exec'd sleep: a child just forked still reads "sh".
 	var got []Process
-	for range 100 {
-		if got = Descendants(cmd.Process.Pid, nil); len(got) == 2 {
+	for range 250 {
+		if got = Descendants(cmd.Process.Pid, nil); len(got) == 2 && got[0].Comm == "sleep" && got[1].Comm == "sleep" {
 			break
 		}
 		exec.Command("sleep", "0.02").Run()
