@@ -27,11 +27,11 @@
 //     groups of channels (GoMLX has batch and layer normalisation; 04);
 //     ConditionalBatchNormalization, batch norm with a scale and a shift per class (the
 //     conditional GAN's generator, 16).
-//   - Sequences: GRU (the Seq2Seq baseline of 10, the light recurrent cell of 03); the Transformer's parts, MultiHeadAttention
-//     over ScaledDotProductAttention with PaddingMask and CausalMask, PositionalEncoding and
-//     SinusoidalPositions, EncoderBlock and DecoderBlock (residual + layer norm; 10–12), their
-//     SmearKeys option (each key mixed with the previous position's, a one-layer induction head; 12);
-//     CTCLoss, batched and differentiable (14).
+//   - Sequences: GRU (the Seq2Seq baseline of 10, the light recurrent cell of 03); the
+//     Transformer's parts, MultiHeadAttention over ScaledDotProductAttention with PaddingMask and
+//     CausalMask, PositionalEncoding and SinusoidalPositions, EncoderBlock and DecoderBlock
+//     (residual + layer norm; 10–12), their SmearKeys option (each key mixed with the previous
+//     position's, a one-layer induction head; 12); CTCLoss, batched and differentiable (14).
 //   - Detection: RoIPool and RoIAlign (with RoIPoolBins and RoIAlignSamples, the cells they read)
 //     cut a fixed-size map out of a feature map per box (08); FocalLoss, BinaryCrossEntropyLogits,
 //     LTRBIoU, IoULoss and GIoULoss for FCOS's (l, t, r, b) boxes (09).
