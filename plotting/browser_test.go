@@ -35,7 +35,11 @@ setTimeout(function(){
 var out={errors:window.__errs,charts:[],images:[],audio:[],echarts:!!window.echarts,amdCalls:window.__amd_calls||0,amdKept:typeof window.define==="function"&&!!window.define.amd};
 document.querySelectorAll(".dl4go-chart").forEach(function(el){var ink=0,cv=el.querySelector("canvas");
 if(cv){try{var d=cv.getContext("2d").getImageData(0,0,cv.width,cv.height).data;for(var i=3;i<d.length;i+=4)if(d[i]>0)ink++}catch(e){ink=-1;out.errors.push(String(e))}}
-out.charts.push({id:el.id,drawn:el.getAttribute("data-dl4go-drawn")==="1",ink:ink,text:el.textContent.slice(0,120)})});
+var clipped=[],inst=window.echarts&&window.echarts.getInstanceByDom&&window.echarts.getInstanceByDom(el);
+if(inst){var W=inst.getWidth(),H=inst.getHeight();inst.getZr().storage.getDisplayList(true).forEach(function(e){
+if(e.invisible||e.ignore||!e.style||typeof e.style.text!=="string"||!e.style.text.trim())return;var r=e.getBoundingRect().clone();if(e.transform)r.applyTransform(e.transform);
+if(r.x<-0.5||r.y<-0.5||r.x+r.width>W+0.5||r.y+r.height>H+0.5)clipped.push(e.style.text+" @"+Math.round(r.x)+","+Math.round(r.y)+" "+Math.round(r.width)+"x"+Math.round(r.height))})}
+out.charts.push({id:el.id,drawn:el.getAttribute("data-dl4go-drawn")==="1",ink:ink,text:el.textContent.slice(0,120),clipped:clipped})});
 document.querySelectorAll("img.dl4go-picture").forEach(function(im){out.images.push({w:im.naturalWidth,ok:im.complete})});
 document.querySelectorAll("audio").forEach(function(a){out.audio.push({err:a.error?a.error.code:0,ready:a.readyState,dur:a.duration})});
 var pre=document.createElement("pre");pre.id="dl4go-result";pre.textContent=JSON.stringify(out);document.body.appendChild(pre);
@@ -63,6 +67,9 @@ type browserResult struct {
 		Drawn bool   `json:"drawn"`
 		Ink   int    `json:"ink"`
 		Text  string `json:"text"`
+		// Clipped lists the chart's texts (axis names, labels, titles) that
+		// do not fit inside its canvas.
+		Clipped []string `json:"clipped"`
 	} `json:"charts"`
 	Images []struct {
 		W  int  `json:"w"`
@@ -267,6 +274,9 @@ func TestBrowser(t *testing.T) {
 		for _, c := range r.Charts {
 			if !c.Drawn || c.Ink < 1000 {
 				t.Errorf("%s: chart %s not drawn (drawn=%v, %d inked pixels, text %q)", name, c.ID, c.Drawn, c.Ink, c.Text)
+			}
+			if len(c.Clipped) > 0 {
+				t.Errorf("%s: chart %s draws text outside its canvas (cut off): %q", name, c.ID, c.Clipped)
 			}
 		}
 	}

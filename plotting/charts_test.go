@@ -44,7 +44,8 @@ func sampleCharts() (map[string]*Chart, error) {
 	c, e = Scatter("embedding", Points{X: []float64{0, 1, 2, 3}, Y: []float64{1, 3, 2, 0},
 		Labels: []string{"cat", "dog", "car", "bus"}, Classes: []int{0, 0, 1, 1}, ClassNames: []string{"animal", "vehicle"}})
 	add("scatter", c, e)
-	c, e = Bar("pulls", []string{"arm 0", "arm 1", "arm 2"}, []Series{{Name: "greedy", Y: []float64{10, 80, 10}}, {Name: "ε=0.1", Y: []float64{30, 40, 30}}})
+	c, e = Bar("pulls", []string{"arm 0", "arm 1", "arm 2"}, []Series{{Name: "greedy", Y: []float64{10, 80, 10}}, {Name: "ε=0.1", Y: []float64{30, 40, 30}}},
+		WithAxisNames("", "pulls of the arm (higher is better)")) // a long y name: must not be cut off
 	add("bar", c, e)
 	c, e = Heatmap("confusion", [][]float64{{50, 2, 0}, {3, 40, 7}, {0, 5, 45}}, []string{"a", "b", "c"}, []string{"a", "b", "c"},
 		WithAxisNames("predicted", "true"))

@@ -94,7 +94,11 @@ func snippetHTML(r render.Renderer) (out string, err error) {
 	b.WriteString(chartLoaderJS)
 	fmt.Fprintf(&b, "var id=%q;\n", id)
 	fmt.Fprintf(&b, `function draw(){var el=document.getElementById(id);if(!el)return;var old=echarts.getInstanceByDom(el);if(old)old.dispose();`+
-		`var c=echarts.init(el,%q,{renderer:%q});c.setOption(%s);el.setAttribute("data-dl4go-drawn","1");`+
+		`var c=echarts.init(el,%q,{renderer:%q}),o=%s;`+
+		// echarts centres a y-axis name at the end of the axis, which cuts a long name off at the
+		// chart's left edge: start it at the axis instead, over the plot.
+		`[].concat(o.yAxis||[]).forEach(function(a){if(a&&a.name&&(!a.nameLocation||a.nameLocation==="end")){var s=a.nameTextStyle||(a.nameTextStyle={});if(!s.align)s.align="left"}});`+
+		`c.setOption(o);el.setAttribute("data-dl4go-drawn","1");`+
 		`if(window.ResizeObserver){new ResizeObserver(function(){c.resize()}).observe(el)}}`+"\n", theme, renderer, option)
 	b.WriteString(`if(window.echarts){draw();return}` +
 		`(window.__dl4go_q=window.__dl4go_q||[]).push([id,draw]);` +
