@@ -72,16 +72,17 @@ func Full() Config {
 	}
 }
 
-// Quick is the same lesson with fewer steps, without the plain in-context learner, and with a
-// weaker bar, for tests and CI: the GPT's held-out perplexity must be below the bigram's; the
-// few-shot numbers are reported, not asserted.
+// Quick is the same lesson with fewer steps, without the plain in-context learner, and with
+// weaker bars, for tests and CI: the GPT's held-out perplexity must be below the bigram's, and
+// the in-context learner's 8-shot accuracy on held-out mappings at least 0.4 and twice its
+// zero-shot accuracy (measured: 1.000 against 0.117).
 func Quick() Config {
 	c := Full()
 	c.PlainICL = false
 	c.LMTrain.Steps, c.LMTrain.Warmup, c.LMTrain.ProbeEvery = 300, 15, 30
 	c.ICL.Train.Steps, c.ICL.Train.Warmup, c.ICL.Train.ProbeEvery = 150, 8, 15
 	c.ICL.TestTasks = 300
-	c.MaxPerplexityRatio, c.MinFewShot, c.MinFewShotGain = 0.999, 0, 0
+	c.MaxPerplexityRatio, c.MinFewShot, c.MinFewShotGain = 0.999, 0.4, 2
 	return c
 }
 
