@@ -57,6 +57,12 @@ var opCases = []opCase{
 		return Pad(x[0], Scalar(x[0].Graph(), x[0].DType(), 0.5),
 			backends.PadAxis{Start: -1, End: 1, Interior: 2}, backends.PadAxis{Start: 1, End: -2, Interior: 1})
 	}},
+	// ReduceMax on reduceMaxMKN (float32, kernel on): contiguous runs (N = 1), rows (N > 1), and
+	// non-adjacent axes (simplego).
+	{name: "ReduceMax/last-axis", shapes: [][]int{{3, 4, 9}}, fn: func(x []*Node) *Node { return ReduceMax(x[0], -1) }},
+	{name: "ReduceMax/middle-axes", shapes: [][]int{{2, 3, 4, 5}}, fn: func(x []*Node) *Node { return ReduceMax(x[0], 1, 2) }},
+	{name: "ReduceMax/first-axis", shapes: [][]int{{9, 1, 6}}, fn: func(x []*Node) *Node { return ReduceMax(x[0], 0) }},
+	{name: "ReduceMax/non-adjacent (simplego path)", shapes: [][]int{{3, 4, 5}}, fn: func(x []*Node) *Node { return ReduceMax(x[0], 0, 2) }},
 	{name: "Reverse", shapes: [][]int{{2, 3, 4}}, goFails: true, fn: func(x []*Node) *Node { return Reverse(x[0], 0, 2) }},
 	{name: "Slice/strided", shapes: [][]int{{5, 6}}, fn: func(x []*Node) *Node {
 		return Slice(x[0], AxisRange(1, 5).Stride(2), AxisRange(0, 6).Stride(3))

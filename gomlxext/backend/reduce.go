@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"math"
 	"runtime"
 
 	"github.com/gomlx/gomlx/backends"
@@ -113,4 +114,45 @@ func (b *Builder) reduceKernel(st *staged, x backends.Op, xs shapes.Shape, reduc
 		return nil, false, err
 	}
 	return outs[0], true, nil
+}
+
+// reduceMaxMKN computes out[m, n] = max_k x[m, k, n] on all CPUs, as simplego's ReduceMax does:
+// starting from the lowest finite float32 (so an all −Inf run gives −MaxFloat32), with Go's max
+// (a NaN anywhere gives NaN; +0 wins over −0) — results do not depend on the order.
+func reduceMaxMKN(x, out []float32, m, k, n int) {
+	const lowest = -math.MaxFloat32
+	if n == 1 {
+		parallelFor(m, k, func(i int) {
+			r := x[i*k : (i+1)*k]
+			a0, a1, a2, a3 := float32(lowest), float32(lowest), float32(lowest), float32(lowest)
+			j := 0
+			for ; j+4 <= len(r); j += 4 {
+				a0, a1, a2, a3 = max(a0, r[j]), max(a1, r[j+1]), max(a2, r[j+2]), max(a3, r[j+3])
+			}
+			for ; j < len(r); j++ {
+				a0 = max(a0, r[j])
+			}
+			out[i] = max(max(a0, a1), max(a2, a3))
+		})
+		return
+	}
+	cols := n
+	if m < runtime.NumCPU() {
+		cols = max(1024, (n+runtime.NumCPU()-1)/runtime.NumCPU())
+	}
+	per := (n + cols - 1) / cols
+	parallelFor(m*per, k*cols, func(t int) {
+		i, c := t/per, t%per
+		j0, j1 := c*cols, min((c+1)*cols, n)
+		acc := out[i*n+j0 : i*n+j1]
+		for j := range acc {
+			acc[j] = lowest
+		}
+		for kk := range k {
+			row := x[(i*k+kk)*n+j0 : (i*k+kk)*n+j1]
+			for j, v := range row {
+				acc[j] = max(acc[j], v)
+			}
+		}
+	})
 }

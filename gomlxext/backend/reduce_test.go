@@ -47,3 +47,37 @@ func TestReduceMKN(t *testing.T) {
 		}
 	}
 }
+
+// TestReduceMaxMKN checks the max kernel bit for bit against simplego's rule (start from the
+// lowest finite float32, then Go's max over the values in order) on both paths, with NaNs,
+// infinities and signed zeros placed in some runs.
+func TestReduceMaxMKN(t *testing.T) {
+	for _, c := range []struct{ m, k, n int }{{64, 300, 1}, {3, 9, 1}, {1, 7, 5000}, {5, 40, 9}, {300, 8, 2}} {
+		x := make([]float32, c.m*c.k*c.n)
+		for i := range x {
+			x[i] = float32(math.Sin(float64(i)*0.37)) - 0.25
+		}
+		special := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(0, -1)), 0}
+		for i := 0; i < len(x); i += 97 {
+			x[i] = special[(i/97)%len(special)]
+		}
+		if c.m >= 2 && c.n == 1 { // a run of −Inf and −0 only: the result is −MaxFloat32, +0 over −0
+			for kk := range c.k {
+				x[c.k+kk] = float32(math.Inf(-1))
+			}
+		}
+		out := make([]float32, c.m*c.n)
+		reduceMaxMKN(x, out, c.m, c.k, c.n)
+		for i := range c.m {
+			for j := range c.n {
+				want := float32(-math.MaxFloat32)
+				for kk := range c.k {
+					want = max(want, x[(i*c.k+kk)*c.n+j])
+				}
+				if got := out[i*c.n+j]; math.Float32bits(got) != math.Float32bits(want) && !(got != got && want != want) {
+					t.Fatalf("%v: out[%d, %d] = %g, want %g", c, i, j, got, want)
+				}
+			}
+		}
+	}
+}

@@ -226,44 +226,73 @@ func (b *Builder) ReduceSum(x backends.Op, axes ...int) (backends.Op, error) {
 	return b.Builder.ReduceSum(x, axes...)
 }
 
-// reduceSumKernel sums a large float32 x over axes in a Go kernel: adjacent
-// reduced axes with reduceKernel, others on the SIMD kernel, as
-// out[kept] = ones[reduced] · x[reduced, kept] (read in x's own layout);
-// simplego's ReduceSum walks an index iterator per element.
-func (b *Builder) reduceSumKernel(x backends.Op, axes []int) (backends.Op, bool, error) {
-	st, ok := b.Builder.(*staged)
+// kernelReduction tells whether x reduced over axes is a float32 reduction for a Go kernel
+// (large enough, at least 8 values reduced into each output) and splits x's axes into the
+// reduced and the kept ones.
+func (b *Builder) kernelReduction(x backends.Op, axes []int) (st *staged, xs shapes.Shape, reduced []bool, kept, red, keptDims []int, ok bool) {
+	st, ok = b.Builder.(*staged)
 	if !ok || !st.kernel {
-		return nil, false, nil
+		return nil, xs, nil, nil, nil, nil, false
 	}
-	xs := b.shape(x)
+	xs = b.shape(x)
 	if xs.DType != dtypes.Float32 || xs.Size() < max(st.minMACs, 1) || xs.Rank() == 0 {
-		return nil, false, nil
+		return nil, xs, nil, nil, nil, nil, false
 	}
 	if len(axes) == 0 {
 		axes = axesUpTo(xs.Rank())
 	}
-	reduced := make([]bool, xs.Rank())
+	reduced = make([]bool, xs.Rank())
 	for _, a := range axes {
 		if a < 0 || a >= xs.Rank() {
-			return nil, false, nil
+			return nil, xs, nil, nil, nil, nil, false
 		}
 		reduced[a] = true
 	}
-	var kept, red, keptDims []int
+	K := 1
 	for a := range xs.Rank() {
 		if reduced[a] {
 			red = append(red, a)
+			K *= xs.Dimensions[a]
 		} else {
 			kept = append(kept, a)
 			keptDims = append(keptDims, xs.Dimensions[a])
 		}
 	}
+	if K < 8 {
+		return nil, xs, nil, nil, nil, nil, false
+	}
+	return st, xs, reduced, kept, red, keptDims, true
+}
+
+// ReduceMax implements backends.Builder: a large float32 x reduced over adjacent axes (once
+// axes of size 1 are dropped) runs on reduceMaxMKN, with simplego's results bit for bit;
+// simplego's ReduceMax walks an index iterator per element (a tenth of a BERT step).
+func (b *Builder) ReduceMax(x backends.Op, axes ...int) (backends.Op, error) {
+	if st, xs, reduced, _, _, keptDims, ok := b.kernelReduction(x, axes); ok {
+		if m, k, n, ok := mkn(xs.Dimensions, reduced); ok {
+			outs, err := st.customOp("reduce_max", []*handle{x.(*handle)}, []shapes.Shape{shapes.Make(dtypes.Float32, keptDims...)}, false,
+				func(in, out [][]float32) { reduceMaxMKN(in[0], out[0], m, k, n) })
+			if err != nil {
+				return nil, err
+			}
+			return outs[0], nil
+		}
+	}
+	return b.Builder.ReduceMax(x, axes...)
+}
+
+// reduceSumKernel sums a large float32 x over axes in a Go kernel: adjacent
+// reduced axes with reduceKernel, others on the SIMD kernel, as
+// out[kept] = ones[reduced] · x[reduced, kept] (read in x's own layout);
+// simplego's ReduceSum walks an index iterator per element.
+func (b *Builder) reduceSumKernel(x backends.Op, axes []int) (backends.Op, bool, error) {
+	st, xs, reduced, kept, red, keptDims, ok := b.kernelReduction(x, axes)
+	if !ok {
+		return nil, false, nil
+	}
 	K := 1
 	for _, a := range red {
 		K *= xs.Dimensions[a]
-	}
-	if K < 8 {
-		return nil, false, nil
 	}
 	if out, ok, err := b.reduceKernel(st, x, xs, reduced, keptDims); ok || err != nil {
 		return out, ok, err

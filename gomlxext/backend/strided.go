@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/gomlx/gomlx/backends"
@@ -38,7 +39,10 @@ func newCopyPlan(out, strides []int) copyPlan {
 }
 
 // run copies in into out on all CPUs.
-func (p copyPlan) run(in, out []float32) {
+func (p copyPlan) run(in, out []float32) { runCopy(p, in, out) }
+
+// runCopy is copyPlan.run for a slice of any element type.
+func runCopy[T any](p copyPlan, in, out []T) {
 	chunk, perRun := p.inner, 1
 	if len(p.off) == 1 && p.inner > 1<<13 {
 		chunk = 1 << 12
@@ -66,21 +70,48 @@ func (p copyPlan) run(in, out []float32) {
 }
 
 // copyKernel builds a strided copy of x into an output of dimensions out on
-// a Go kernel, when x is float32 and the output is large; ok is false
-// otherwise.
+// a Go kernel, when x is float32, float64, bool, uint8, int32 or int64 (an
+// attention mask broadcast over heads is bool) and the output is large; ok is
+// false otherwise.
 func (b *Builder) copyKernel(name string, x backends.Op, out, strides []int) (backends.Op, bool, error) {
 	st, ok := b.Builder.(*staged)
 	xs := b.shape(x)
-	if !ok || !st.kernel || xs.DType != dtypes.Float32 || prod(out) < min(minElementwise, st.minMACs) {
+	if !ok || !st.kernel || prod(out) < min(minElementwise, st.minMACs) {
 		return nil, false, nil
 	}
 	var once sync.Once // the plan's tables are made at the first run
 	var plan copyPlan
-	outs, err := st.customOp(name, []*handle{x.(*handle)}, []shapes.Shape{shapes.Make(dtypes.Float32, out...)}, false,
-		func(in, o [][]float32) {
-			once.Do(func() { plan = newCopyPlan(out, strides) })
-			plan.run(in[0], o[0])
+	planned := func() copyPlan {
+		once.Do(func() { plan = newCopyPlan(out, strides) })
+		return plan
+	}
+	outShape := []shapes.Shape{shapes.Make(xs.DType, out...)}
+	var outs []*handle
+	var err error
+	switch xs.DType {
+	case dtypes.Float32:
+		outs, err = st.customOp(name, []*handle{x.(*handle)}, outShape, false,
+			func(in, o [][]float32) { planned().run(in[0], o[0]) })
+	case dtypes.Float64, dtypes.Bool, dtypes.Uint8, dtypes.Int32, dtypes.Int64:
+		outs, err = st.customOpAny(name, []*handle{x.(*handle)}, outShape, func(in, o []any) {
+			switch v := in[0].(type) {
+			case []float64:
+				runCopy(planned(), v, o[0].([]float64))
+			case []bool:
+				runCopy(planned(), v, o[0].([]bool))
+			case []uint8:
+				runCopy(planned(), v, o[0].([]uint8))
+			case []int32:
+				runCopy(planned(), v, o[0].([]int32))
+			case []int64:
+				runCopy(planned(), v, o[0].([]int64))
+			default:
+				panic(fmt.Sprintf("dl4go backend %s: flat data %T for %s (bug)", name, v, xs.DType))
+			}
 		})
+	default:
+		return nil, false, nil
+	}
 	if err != nil {
 		return nil, false, err
 	}
