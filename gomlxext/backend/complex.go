@@ -447,6 +447,9 @@ func (b *Builder) Slice(x backends.Op, starts, limits, strides []int) (backends.
 	if c, ok := cplx(x); ok {
 		return b.parts("Slice", c, func(p backends.Op) (backends.Op, error) { return b.Builder.Slice(p, starts, limits, strides) })
 	}
+	if out, ok, err := b.sliceKernel(x, starts, limits, strides); ok || err != nil {
+		return out, err
+	}
 	return b.Builder.Slice(x, starts, limits, strides)
 }
 
@@ -474,6 +477,9 @@ func (b *Builder) Concatenate(axis int, operands ...backends.Op) (backends.Op, e
 // Where implements backends.Builder.
 func (b *Builder) Where(condition, onTrue, onFalse backends.Op) (backends.Op, error) {
 	if !anyComplex(onTrue, onFalse) {
+		if out, ok, err := b.whereKernel(condition, onTrue, onFalse); ok || err != nil {
+			return out, err
+		}
 		return b.Builder.Where(condition, onTrue, onFalse)
 	}
 	cs, err := complexOperands("Where", onTrue, onFalse)

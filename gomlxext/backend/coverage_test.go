@@ -63,6 +63,16 @@ var opCases = []opCase{
 	{name: "ReduceMax/middle-axes", shapes: [][]int{{2, 3, 4, 5}}, fn: func(x []*Node) *Node { return ReduceMax(x[0], 1, 2) }},
 	{name: "ReduceMax/first-axis", shapes: [][]int{{9, 1, 6}}, fn: func(x []*Node) *Node { return ReduceMax(x[0], 0) }},
 	{name: "ReduceMax/non-adjacent (simplego path)", shapes: [][]int{{3, 4, 5}}, fn: func(x []*Node) *Node { return ReduceMax(x[0], 0, 2) }},
+	// Where and Slice on the parallel select and the strided-copy kernel (float32, kernel on).
+	{name: "Where", shapes: [][]int{{3, 4, 5}, {3, 4, 5}}, fn: func(x []*Node) *Node {
+		return Where(GreaterThan(x[0], x[1]), Mul(x[0], x[1]), Sub(x[1], x[0]))
+	}},
+	{name: "Where/scalar-branch", shapes: [][]int{{4, 6}}, fn: func(x []*Node) *Node {
+		return Where(GreaterThan(x[0], ScalarZero(x[0].Graph(), x[0].DType())), x[0], Scalar(x[0].Graph(), x[0].DType(), 0.5))
+	}},
+	{name: "Slice/offset", shapes: [][]int{{5, 7, 3}}, fn: func(x []*Node) *Node {
+		return Slice(x[0], AxisRange(1, 4), AxisRange(2, 7), AxisRange(1, 3))
+	}},
 	{name: "Reverse", shapes: [][]int{{2, 3, 4}}, goFails: true, fn: func(x []*Node) *Node { return Reverse(x[0], 0, 2) }},
 	{name: "Slice/strided", shapes: [][]int{{5, 6}}, fn: func(x []*Node) *Node {
 		return Slice(x[0], AxisRange(1, 5).Stride(2), AxisRange(0, 6).Stride(3))

@@ -2,6 +2,7 @@ package backend
 
 import (
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/gomlx/gomlx/backends"
@@ -584,4 +585,64 @@ func erf32(x float32) float32 {
 	t := 1 / (1 + p*ax)
 	y := 1 - ((((a5*t+a4)*t+a3)*t+a2)*t+a1)*t*math.Exp(-ax*ax)
 	return float32(math.Copysign(y, float64(x)))
+}
+
+// whereKernel builds a large float32 Where whose condition has the output's shape (each value
+// of onTrue and onFalse of that shape too, or a scalar) as a parallel loop; simplego runs the
+// same select on one core. ok is false otherwise.
+func (b *Builder) whereKernel(condition, onTrue, onFalse backends.Op) (backends.Op, bool, error) {
+	st, ok := b.Builder.(*staged)
+	if !ok || !st.kernel {
+		return nil, false, nil
+	}
+	cs, ts, fs := b.shape(condition), b.shape(onTrue), b.shape(onFalse)
+	if cs.DType != dtypes.Bool || cs.IsScalar() || ts.DType != dtypes.Float32 || fs.DType != dtypes.Float32 ||
+		cs.Size() < min(minParallelElementwise, st.minMACs) {
+		return nil, false, nil
+	}
+	for _, s := range []shapes.Shape{ts, fs} {
+		if !s.IsScalar() && !slices.Equal(s.Dimensions, cs.Dimensions) {
+			return nil, false, nil
+		}
+	}
+	tScalar, fScalar := ts.IsScalar(), fs.IsScalar()
+	outs, err := st.customOpAny("where", []*handle{condition.(*handle), onTrue.(*handle), onFalse.(*handle)},
+		[]shapes.Shape{shapes.Make(dtypes.Float32, cs.Dimensions...)}, func(in, out []any) {
+			c, tv, fv, o := in[0].([]bool), in[1].([]float32), in[2].([]float32), out[0].([]float32)
+			const chunk = 1 << 13
+			parallelFor((len(c)+chunk-1)/chunk, chunk, func(t int) {
+				lo, hi := t*chunk, min((t+1)*chunk, len(c))
+				var tb, fb uint32
+				if tScalar {
+					tb = math.Float32bits(tv[0])
+				}
+				if fScalar {
+					fb = math.Float32bits(fv[0])
+				}
+				// Without branches (a ReLU mask is a coin toss for the branch predictor): the
+				// bits of the chosen value through a mask of all ones or all zeros.
+				for i := lo; i < hi; i++ {
+					if !tScalar {
+						tb = math.Float32bits(tv[i])
+					}
+					if !fScalar {
+						fb = math.Float32bits(fv[i])
+					}
+					m := -b2u32(c[i])
+					o[i] = math.Float32frombits(tb&m | fb&^m)
+				}
+			})
+		})
+	if err != nil {
+		return nil, false, err
+	}
+	return outs[0], true, nil
+}
+
+// b2u32 is 1 for true, 0 for false (compiled without a branch).
+func b2u32(b bool) uint32 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -73,7 +73,9 @@ func runCopy[T any](p copyPlan, in, out []T) {
 // a Go kernel, when x is float32, float64, bool, uint8, int32 or int64 (an
 // attention mask broadcast over heads is bool) and the output is large; ok is
 // false otherwise.
-func (b *Builder) copyKernel(name string, x backends.Op, out, strides []int) (backends.Op, bool, error) {
+//
+// The copy reads in[base + Σ i_a·strides[a]] for output index i.
+func (b *Builder) copyKernel(name string, x backends.Op, out, strides []int, base int) (backends.Op, bool, error) {
 	st, ok := b.Builder.(*staged)
 	xs := b.shape(x)
 	if !ok || !st.kernel || prod(out) < min(minElementwise, st.minMACs) {
@@ -82,7 +84,12 @@ func (b *Builder) copyKernel(name string, x backends.Op, out, strides []int) (ba
 	var once sync.Once // the plan's tables are made at the first run
 	var plan copyPlan
 	planned := func() copyPlan {
-		once.Do(func() { plan = newCopyPlan(out, strides) })
+		once.Do(func() {
+			plan = newCopyPlan(out, strides)
+			for j := range plan.off {
+				plan.off[j] += base
+			}
+		})
 		return plan
 	}
 	outShape := []shapes.Shape{shapes.Make(xs.DType, out...)}
@@ -134,7 +141,7 @@ func (b *Builder) transposeKernel(x backends.Op, permutation []int) (backends.Op
 		seen[p] = true
 		out[i], strides[i] = xs.Dimensions[p], inStrides[p]
 	}
-	return b.copyKernel("transpose", x, out, strides)
+	return b.copyKernel("transpose", x, out, strides, 0)
 }
 
 // broadcastInDimKernel is BroadcastInDim on copyKernel.
@@ -157,5 +164,29 @@ func (b *Builder) broadcastInDimKernel(x backends.Op, outputShape shapes.Shape, 
 			return nil, false, nil
 		}
 	}
-	return b.copyKernel("broadcast_in_dim", x, outputShape.Dimensions, strides)
+	return b.copyKernel("broadcast_in_dim", x, outputShape.Dimensions, strides, 0)
+}
+
+// sliceKernel is Slice on copyKernel; ok is false for arguments simplego should judge.
+func (b *Builder) sliceKernel(x backends.Op, starts, limits, strides []int) (backends.Op, bool, error) {
+	xs := b.shape(x)
+	r := xs.Rank()
+	if r == 0 || len(starts) != r || len(limits) != r || (len(strides) != 0 && len(strides) != r) {
+		return nil, false, nil
+	}
+	inStrides := rowMajorStrides(xs.Dimensions)
+	out, steps, base := make([]int, r), make([]int, r), 0
+	for a := range r {
+		step := 1
+		if len(strides) != 0 {
+			step = strides[a]
+		}
+		if step < 1 || starts[a] < 0 || limits[a] > xs.Dimensions[a] || starts[a] >= limits[a] {
+			return nil, false, nil
+		}
+		out[a] = (limits[a] - starts[a] + step - 1) / step
+		steps[a] = inStrides[a] * step
+		base += starts[a] * inStrides[a]
+	}
+	return b.copyKernel("slice", x, out, steps, base)
 }
