@@ -73,6 +73,12 @@ var opCases = []opCase{
 	{name: "Slice/offset", shapes: [][]int{{5, 7, 3}}, fn: func(x []*Node) *Node {
 		return Slice(x[0], AxisRange(1, 4), AxisRange(2, 7), AxisRange(1, 3))
 	}},
+	{name: "Pad/interior+edges (pad kernel)", shapes: [][]int{{3, 4, 2}}, goFails: true, fn: func(x []*Node) *Node {
+		return Pad(x[0], Scalar(x[0].Graph(), x[0].DType(), -0.5),
+			backends.PadAxis{Start: 1, End: 2, Interior: 1}, backends.PadAxis{Interior: 2}, backends.PadAxis{Start: 2})
+	}},
+	{name: "Reverse/1D (one backward run)", shapes: [][]int{{7}}, goFails: true, fn: func(x []*Node) *Node { return Reverse(x[0], 0) }},
+	{name: "Reverse/inner axis", shapes: [][]int{{3, 5}}, goFails: true, fn: func(x []*Node) *Node { return Reverse(x[0], 1) }},
 	{name: "Reverse", shapes: [][]int{{2, 3, 4}}, goFails: true, fn: func(x []*Node) *Node { return Reverse(x[0], 0, 2) }},
 	{name: "Slice/strided", shapes: [][]int{{5, 6}}, fn: func(x []*Node) *Node {
 		return Slice(x[0], AxisRange(1, 5).Stride(2), AxisRange(0, 6).Stride(3))

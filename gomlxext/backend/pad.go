@@ -23,6 +23,9 @@ func (b *Builder) Pad(x, fillValue backends.Op, axesConfig ...backends.PadAxis) 
 	if fs := b.shape(fillValue); fs.Rank() != 0 || fs.DType != xs.DType {
 		return nil, fmt.Errorf("dl4go backend Pad: fill value %s must be a scalar of dtype %s", fs, xs.DType)
 	}
+	if out, ok, err := b.padKernel(x, fillValue, axesConfig); ok || err != nil {
+		return out, err
+	}
 	e := &errs{}
 	out := x
 	for axis, pa := range axesConfig {
@@ -123,6 +126,9 @@ func (b *Builder) Reverse(x backends.Op, axes ...int) (backends.Op, error) {
 		return b.Builder.Identity(x)
 	}
 	slices.Sort(rev)
+	if out, ok, err := b.reverseKernel(x, rev); ok || err != nil {
+		return out, err
+	}
 	// indices: [d_r1, d_r2, ..., len(rev)] with indices[i1,i2,...] = (d1-1-i1, d2-1-i2, ...).
 	idxDims := make([]int, 0, len(rev)+1)
 	for _, a := range rev {

@@ -2,6 +2,7 @@ package backend
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/gomlx/gomlx/backends"
@@ -21,21 +22,22 @@ type copyPlan struct {
 
 // newCopyPlan plans out[i…] = in[Σ i_a·strides[a]] for an output of
 // dimensions out.
+// Strides may be negative (a reversed axis).
 func newCopyPlan(out, strides []int) copyPlan {
-	k, inner, step := len(out), 1, -1
+	k, inner, step, started := len(out), 1, 0, false
 	for ; k > 0; k-- {
 		d, s := out[k-1], strides[k-1]
 		switch {
 		case d == 1:
-		case step == -1:
-			inner, step = d, s
+		case !started:
+			inner, step, started = d, s, true
 		case s == step*inner:
 			inner *= d
 		default:
 			return copyPlan{inner: inner, step: step, off: offsetTable(out[:k], strides[:k])}
 		}
 	}
-	return copyPlan{inner: inner, step: max(step, 0), off: []int{0}}
+	return copyPlan{inner: inner, step: step, off: []int{0}}
 }
 
 // run copies in into out on all CPUs.
@@ -189,4 +191,81 @@ func (b *Builder) sliceKernel(x backends.Op, starts, limits, strides []int) (bac
 		base += starts[a] * inStrides[a]
 	}
 	return b.copyKernel("slice", x, out, steps, base)
+}
+
+// reverseKernel is Reverse on copyKernel: reversed axes read backwards from their last element.
+func (b *Builder) reverseKernel(x backends.Op, rev []int) (backends.Op, bool, error) {
+	xs := b.shape(x)
+	strides := rowMajorStrides(xs.Dimensions)
+	base := 0
+	for _, a := range rev {
+		base += (xs.Dimensions[a] - 1) * strides[a]
+		strides[a] = -strides[a]
+	}
+	return b.copyKernel("reverse", x, xs.Dimensions, strides, base)
+}
+
+// padKernel is Pad of a large float32 x with non-negative edges and interior padding: the
+// output filled with the fill value, then x scattered into it by a copy plan of its
+// destinations (simplego's Pad is composed here of a Concatenate, Reshape and Slice per axis).
+// ok is false for other Pads (negative edges crop).
+func (b *Builder) padKernel(x, fill backends.Op, axesConfig []backends.PadAxis) (backends.Op, bool, error) {
+	st, ok := b.Builder.(*staged)
+	xs := b.shape(x)
+	if !ok || !st.kernel || xs.DType != dtypes.Float32 || xs.Rank() == 0 || len(axesConfig) > xs.Rank() {
+		return nil, false, nil
+	}
+	outDims := slices.Clone(xs.Dimensions)
+	for a, pa := range axesConfig {
+		if pa.Start < 0 || pa.End < 0 || pa.Interior < 0 {
+			return nil, false, nil
+		}
+		n := xs.Dimensions[a]
+		outDims[a] = pa.Start + n + max(n-1, 0)*pa.Interior + pa.End
+	}
+	if prod(outDims) < min(minElementwise, st.minMACs) || xs.Size() == 0 {
+		return nil, false, nil
+	}
+	outStrides := rowMajorStrides(outDims)
+	dst, base := make([]int, xs.Rank()), 0
+	for a := range xs.Rank() {
+		dst[a] = outStrides[a]
+		if a < len(axesConfig) {
+			dst[a] *= axesConfig[a].Interior + 1
+			base += axesConfig[a].Start * outStrides[a]
+		}
+	}
+	var once sync.Once
+	var plan copyPlan
+	outs, err := st.customOp("pad", []*handle{x.(*handle), fill.(*handle)}, []shapes.Shape{shapes.Make(dtypes.Float32, outDims...)}, false,
+		func(in, o [][]float32) {
+			once.Do(func() {
+				plan = newCopyPlan(xs.Dimensions, dst)
+				for j := range plan.off {
+					plan.off[j] += base
+				}
+			})
+			src, out, v := in[0], o[0], in[1][0]
+			const chunk = 1 << 13
+			parallelFor((len(out)+chunk-1)/chunk, chunk, func(t int) {
+				part := out[t*chunk : min((t+1)*chunk, len(out))]
+				for i := range part {
+					part[i] = v
+				}
+			})
+			parallelFor(len(plan.off), plan.inner, func(j int) {
+				row, d := src[j*plan.inner:(j+1)*plan.inner], plan.off[j]
+				if plan.step == 1 {
+					copy(out[d:d+len(row)], row)
+					return
+				}
+				for i, v := range row {
+					out[d+i*plan.step] = v
+				}
+			})
+		})
+	if err != nil {
+		return nil, false, err
+	}
+	return outs[0], true, nil
 }
