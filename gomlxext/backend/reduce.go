@@ -71,9 +71,14 @@ func reduceMKN(x, out []float32, m, k, n int) {
 		copy(acc, x[i*k*n+j0:i*k*n+j1])
 		for kk := 1; kk < k; kk++ {
 			row := x[(i*k+kk)*n+j0 : (i*k+kk)*n+j1]
+			if h := simdHead(fnAdd, len(row)); h > 0 { // the same IEEE additions, 8 lanes at a time
+				vvAdd(&acc[0], &acc[0], &row[0], h)
+				acc, row = acc[h:], row[h:]
+			}
 			for j, v := range row {
 				acc[j] += v
 			}
+			acc = out[i*n+j0 : i*n+j1]
 		}
 	})
 }

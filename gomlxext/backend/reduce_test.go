@@ -11,7 +11,7 @@ import (
 // merging of axes into [M, K, N].
 func TestReduceMKN(t *testing.T) {
 	for _, c := range []struct{ m, k, n int }{
-		{1, 100000, 1}, {3, 50000, 1}, {64, 300, 1}, {1, 7, 5000}, {1, 3000, 3}, {5, 40, 9}, {300, 2, 2},
+		{1, 100000, 1}, {3, 50000, 1}, {64, 300, 1}, {1, 7, 5000}, {1, 3000, 3}, {5, 40, 9}, {300, 2, 2}, {2, 50, 1037},
 	} {
 		x := make([]float32, c.m*c.k*c.n)
 		for i := range x {
@@ -19,6 +19,19 @@ func TestReduceMKN(t *testing.T) {
 		}
 		out := make([]float32, c.m*c.n)
 		reduceMKN(x, out, c.m, c.k, c.n)
+		if c.n > 1 { // rows: float32 additions in row order, bit for bit
+			for i := range c.m {
+				for j := range c.n {
+					acc := x[i*c.k*c.n+j]
+					for kk := 1; kk < c.k; kk++ {
+						acc += x[(i*c.k+kk)*c.n+j]
+					}
+					if got := out[i*c.n+j]; math.Float32bits(got) != math.Float32bits(acc) {
+						t.Fatalf("%v: out[%d, %d] = %g, want %g (row order, float32)", c, i, j, got, acc)
+					}
+				}
+			}
+		}
 		for i := range c.m {
 			for j := range c.n {
 				want := 0.0
