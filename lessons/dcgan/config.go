@@ -28,10 +28,22 @@ type Config struct {
 	// ProbeSteps is how many early iterations get the gradient probe (saturating vs
 	// non-saturating generator loss), every ProbeEvery iterations.
 	ProbeSteps, ProbeEvery int
-	LearningRate           float64 // Adam's learning rate, both players (DCGAN: 2e-4).
-	Beta1                  float64 // Adam's β₁, both players (DCGAN: 0.5).
-	Samples                int     // samples the judge classifies at the end.
-	Seed                   uint64
+	// LearningRate is Adam's learning rate: G's, and D's too unless DLearningRate is set (DCGAN:
+	// 2e-4).
+	LearningRate float64
+	// DLearningRate, when positive, is D's own learning rate, a two time-scale update rule (TTUR,
+	// Heusel et al., 2017: D faster than G); 0 gives D LearningRate. Lesson 15 leaves it 0.
+	DLearningRate float64
+	Beta1         float64 // Adam's β₁, both players (DCGAN: 0.5).
+	// Beta2 is Adam's β₂, both players; 0 means Adam's usual 0.999 (lesson 15's).
+	Beta2 float64
+	// DecaySteps, when positive, makes both learning rates fall linearly to 0 over the last
+	// DecaySteps iterations (iteration i < Steps runs at min(1, (Steps − i)/DecaySteps) of its
+	// rate), as in the training of SNGAN and the projection cGAN (Miyato et al., 2018). Lesson 15
+	// leaves it 0: constant rates.
+	DecaySteps int
+	Samples    int // samples the judge classifies at the end.
+	Seed       uint64
 	// Condition is how the players are told which digit to draw: Unconditional (this lesson's
 	// DCGAN) or one of lesson 16's conditional GANs.
 	Condition Conditioning

@@ -41,8 +41,12 @@ func newGAN(backend backends.Backend, cfg Config) (*gan, error) {
 	g := &gan{cfg: cfg, ctx: context.New()}
 	g.ctx.SetParam(context.ParamInitialSeed, int64(cfg.Seed))
 	ctx := g.ctx.Checked(false)
-	dOpt := optimizers.Adam().LearningRate(cfg.LearningRate).Betas(cfg.Beta1, 0.999).Scope("adam_discriminator").Done()
-	gOpt := optimizers.Adam().LearningRate(cfg.LearningRate).Betas(cfg.Beta1, 0.999).Scope("adam_generator").Done()
+	beta2 := cfg.Beta2
+	if beta2 == 0 {
+		beta2 = 0.999
+	}
+	dOpt := optimizers.Adam().LearningRate(cfg.dLearningRate()).Betas(cfg.Beta1, beta2).Scope("adam_discriminator").Done()
+	gOpt := optimizers.Adam().LearningRate(cfg.LearningRate).Betas(cfg.Beta1, beta2).Scope("adam_generator").Done()
 	var err error
 	mk := func(name string, fn any) *context.Exec {
 		if err != nil {
@@ -132,6 +136,7 @@ func updateDiscriminator(ctx *context.Context, cfg Config, opt optimizers.Interf
 	realLoss := ReduceAllMean(Softplus(Neg(realLogits)))
 	fakeLoss := ReduceAllMean(Softplus(fakeLogits))
 	loss := Add(realLoss, fakeLoss)
+	scheduleLearningRate(ctx, cfg, loss, cfg.dLearningRate())
 	opt.UpdateGraph(ctx, loss.Graph(), loss)
 	return []*Node{loss, ReduceAllMean(Sigmoid(realLogits)), ReduceAllMean(Sigmoid(fakeLogits))}
 }
@@ -145,10 +150,40 @@ func updateDiscriminator(ctx *context.Context, cfg Config, opt optimizers.Interf
 func updateGenerator(ctx *context.Context, cfg Config, opt optimizers.Interface, z, labels *Node) []*Node {
 	logits := Discriminator(ctx, cfg, Generator(ctx, cfg, z, labels), labels)
 	loss := ReduceAllMean(Softplus(Neg(logits)))
+	scheduleLearningRate(ctx, cfg, loss, cfg.LearningRate)
 	restore := gomlxext.Freeze(ctx, DiscriminatorScope)
 	opt.UpdateGraph(ctx, loss.Graph(), loss)
 	restore()
 	return []*Node{loss, ReduceAllMean(Sigmoid(logits))}
+}
+
+// dLearningRate is D's learning rate: Config.DLearningRate, or LearningRate when that is unset.
+func (c Config) dLearningRate() float64 {
+	if c.DLearningRate > 0 {
+		return c.DLearningRate
+	}
+	return c.LearningRate
+}
+
+// scheduleLearningRate sets, in the graph of loss (a player's step), the learning rate its
+// optimizer reads: base, falling linearly to 0 over the last cfg.DecaySteps iterations. Both
+// players' Adam read one variable (optimizers.LearningRateVar), holding the rate they were built
+// with; a step with TTUR (cfg.DLearningRate) or a decay sets it to its own player's value before
+// its update. The iteration is half the global step, which the D step and the G step each
+// increment once (both read it before their increment). With neither, it does nothing.
+func scheduleLearningRate(ctx *context.Context, cfg Config, loss *Node, base float64) {
+	if cfg.DLearningRate <= 0 && cfg.DecaySteps <= 0 {
+		return
+	}
+	g, dtype := loss.Graph(), loss.DType()
+	rate := Scalar(g, dtype, base)
+	if cfg.DecaySteps > 0 {
+		step := ConvertDType(optimizers.GetGlobalStepVar(ctx).ValueGraph(g), dtype)
+		it := Floor(DivScalar(step, 2))
+		left := DivScalar(Sub(Scalar(g, dtype, cfg.Steps), it), float64(cfg.DecaySteps))
+		rate = Mul(rate, ClipScalar(left, 0, 1))
+	}
+	optimizers.LearningRateVar(ctx, dtype, base).SetValueGraph(rate)
 }
 
 // probeGradients returns, for the batch z [batch, ZDim], the global L2 norm of the gradient over all
