@@ -37,10 +37,16 @@ type Config struct {
 	Steps     int // iterations (one D step and one G step) of every GAN.
 	// EpochSteps is the number of iterations between two snapshots of the fixed grid (its
 	// judged scores are the stability curves).
-	EpochSteps   int
-	LearningRate float64 // Adam's learning rate, both players.
-	Beta1        float64 // Adam's β₁, both players.
-	Seed         uint64
+	EpochSteps int
+	// LearningRate is Adam's learning rate: G's, and D's unless DLearningRate is set
+	// (dcgan.Config.DLearningRate: two time-scales).
+	LearningRate, DLearningRate float64
+	// Beta1 and Beta2 are Adam's β₁ and β₂, both players (Beta2 0: 0.999).
+	Beta1, Beta2 float64
+	// DecaySteps, when positive, is the number of last iterations over which both learning rates
+	// fall linearly to 0 (dcgan.Config.DecaySteps).
+	DecaySteps int
+	Seed       uint64
 	// Samples is how many fresh samples of each GAN the judge classifies at the end: digit i mod 10
 	// is requested in sample i, so every digit equally often.
 	Samples int
@@ -105,7 +111,8 @@ func (c Config) gan(cond dcgan.Conditioning) dcgan.Config {
 	g.Condition = cond
 	g.ZDim, g.GFeatures, g.DFeatures, g.Batch = c.ZDim, c.GFeatures, c.DFeatures, c.Batch
 	g.Steps, g.EpochSteps, g.ProbeSteps, g.ProbeEvery = c.Steps, c.EpochSteps, 0, 0
-	g.LearningRate, g.Beta1, g.Seed = c.LearningRate, c.Beta1, c.Seed
+	g.LearningRate, g.DLearningRate, g.Beta1, g.Beta2, g.Seed = c.LearningRate, c.DLearningRate, c.Beta1, c.Beta2, c.Seed
+	g.DecaySteps = c.DecaySteps
 	g.Samples, g.Judge, g.MinProb = c.Samples, c.Judge, c.MinProb
 	g.ClassBatchNorm = c.ClassBatchNorm && cond == dcgan.ProjectedLabels
 	g.EMA = c.EMA
