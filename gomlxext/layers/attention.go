@@ -29,12 +29,14 @@ const maskedLogit = -1e9
 // sums to 1). The 1/√d_k keeps the logits' variance near 1 when q and k have unit-variance
 // entries, so the softmax does not saturate as d_k grows.
 func ScaledDotProductAttention(q, k, v, mask *Node) (output, weights *Node) {
-	return attend(q, k, v, mask, nil)
+	return attend(q, k, v, mask, nil, nil)
 }
 
-// attend is ScaledDotProductAttention with drop, if not nil, applied to the weights before they
-// weigh the values (dropout while training); the weights it returns are those before drop.
-func attend(q, k, v, mask *Node, drop func(*Node) *Node) (output, weights *Node) {
+// attend is ScaledDotProductAttention with bias, if not nil, added to the scaled logits (a
+// relative-position bias [1, heads, queries, keys]) and drop, if not nil, applied to the weights
+// before they weigh the values (dropout while training); the weights it returns are those before
+// drop.
+func attend(q, k, v, mask, bias *Node, drop func(*Node) *Node) (output, weights *Node) {
 	if q.Rank() != 4 || k.Rank() != 4 || v.Rank() != 4 {
 		panic(fmt.Sprintf("layers.ScaledDotProductAttention: q, k, v must be [batch, heads, length, dim], got %s, %s, %s",
 			q.Shape(), k.Shape(), v.Shape()))
@@ -45,6 +47,9 @@ func attend(q, k, v, mask *Node, drop func(*Node) *Node) (output, weights *Node)
 	}
 	logits := Einsum("bhqd,bhkd->bhqk", q, k)               // [batch, heads, queries, keys]
 	logits = MulScalar(logits, 1/math.Sqrt(float64(qd[3]))) // ÷ √d_k
+	if bias != nil {
+		logits = Add(logits, bias)
+	}
 	if mask != nil {
 		logits = Where(broadcastMask(mask, logits.Shape().Dimensions), logits, ConstAs(logits, maskedLogit))
 	}
@@ -101,6 +106,7 @@ type AttentionBuilder struct {
 	keyMask                *Node
 	causal, bias, newScope bool
 	smearKeys              bool
+	relPosClip             int
 	dropout                float64
 }
 
@@ -168,6 +174,39 @@ func (b *AttentionBuilder) Causal() *AttentionBuilder {
 func (b *AttentionBuilder) SmearKeys() *AttentionBuilder {
 	b.smearKeys = true
 	return b
+}
+
+// RelativePositionBias adds a learned bias to the attention logits that depends only on the
+// offset of the key from the query, clipped to ±k (Shaw et al. 2018; T5, Raffel et al. 2020): per
+// head h,
+//
+//	logit_h(i, j) = q_i·k_j/√d_k + b_h(clip(j − i, −k, k))
+//
+// with 2k+1 learned scalars b_h, initialised to 0 (offsets beyond ±k share the end values).
+// Attending to "the token just before" (or after) is then one parameter, b_h(−1), instead of an
+// alignment of the query and key projections with the position embeddings that gradient descent
+// must first find. Query i and key j are positions i and j of their sequences (self-attention,
+// or a query sequence aligned with the keys' start). The variable is "relative_bias"
+// [heads, 2k+1] in the layer's scope, offset −k first. k ≤ 0 turns it off (the default).
+func (b *AttentionBuilder) RelativePositionBias(k int) *AttentionBuilder {
+	b.relPosClip = k
+	return b
+}
+
+// relativeBias returns the relative-position bias [1, heads, queries, keys] of RelativePositionBias
+// (clip b.relPosClip) from the variable "relative_bias" [heads, 2k+1] in ctx.
+func (b *AttentionBuilder) relativeBias(ctx *context.Context, g *Graph, dtype dtypes.DType, queries, keys int) *Node {
+	k := b.relPosClip
+	table := ctx.WithInitializer(initializers.Zero).VariableWithShape("relative_bias", shapes.Make(dtype, b.heads, 2*k+1)).ValueGraph(g)
+	idx := make([][]int32, queries) // idx[i][j] = clip(j − i, −k, k) + k
+	for i := range idx {
+		idx[i] = make([]int32, keys)
+		for j := range idx[i] {
+			idx[i][j] = int32(min(k, max(-k, j-i)) + k)
+		}
+	}
+	bias := Gather(Transpose(table, 0, 1), ExpandAxes(Const(g, idx), -1)) // [queries, keys, heads]
+	return InsertAxes(TransposeAllDims(bias, 2, 0, 1), 0)                 // [1, heads, queries, keys]
 }
 
 // Dropout sets the rate at which attention weights are dropped while training (default 0).
@@ -261,7 +300,11 @@ func (b *AttentionBuilder) DoneWithWeights() (output, weights *Node) {
 		prev := ShiftWithScalar(kp, 2, ShiftDirRight, 1, 0) // k_{j−1}, 0 at j = 0
 		kp = Add(Mul(w, kp), Mul(OneMinus(w), prev))
 	}
-	heads, weights := attend(project("query", q), kp, project("value", v), mask, drop)
+	var bias *Node
+	if b.relPosClip > 0 {
+		bias = b.relativeBias(ctx, q.Graph(), kp.DType(), queries, keys)
+	}
+	heads, weights := attend(project("query", q), kp, project("value", v), mask, bias, drop)
 	concat := Reshape(TransposeAllDims(heads, 0, 2, 1, 3), batch, queries, b.heads*headDim) // Concat(head_1, …, head_H)
 	return layers.Dense(ctx.In("output"), concat, b.bias, outDim), weights                  // ·W_o
 }

@@ -140,13 +140,24 @@ func TestMultiHeadAttention(t *testing.T) {
 		keyMask       []bool // [b, nk] or nil
 		causal, cross bool
 		smear         bool
+		relPos        int // RelativePositionBias(relPos), its variable set to random values first.
 	}{
 		{name: "self, key mask and causal", nq: 3, nk: 3, keyMask: []bool{true, true, true, true, true, false}, causal: true},
 		{name: "self, causal, smeared keys", nq: 4, nk: 4, keyMask: []bool{true, true, true, true, true, true, true, true}, causal: true, smear: true},
+		{name: "self, key mask, relative-position bias ±2", nq: 5, nk: 5, keyMask: []bool{true, true, true, true, true, true, true, true, false, false}, relPos: 2},
 		{name: "cross, key mask", nq: 3, nk: 5, keyMask: []bool{true, true, true, true, true, true, true, false, false, false}, cross: true},
 	} {
 		x, mem := randn(11, b*tc.nq*dm), randn(12, b*tc.nk*dm)
 		ctx := context.New()
+		var relBias [][]float32 // [heads][2·relPos+1]: distinct values, so a wrong offset shows.
+		if tc.relPos > 0 {
+			r := randn(13, heads*(2*tc.relPos+1))
+			for h := range heads {
+				relBias = append(relBias, r[h*(2*tc.relPos+1):(h+1)*(2*tc.relPos+1)])
+			}
+			ctx.In("attention").VariableWithValue("relative_bias", relBias)
+			ctx = ctx.Checked(false) // the layer finds the variable set here.
+		}
 		exec := context.MustNewExec(backend, ctx, func(ctx *context.Context, x, mem, mask *Node) []*Node {
 			kv := x
 			if tc.cross {
@@ -158,6 +169,9 @@ func TestMultiHeadAttention(t *testing.T) {
 			}
 			if tc.smear {
 				a.SmearKeys()
+			}
+			if tc.relPos > 0 {
+				a.RelativePositionBias(tc.relPos)
 			}
 			out, w := a.DoneWithWeights()
 			return []*Node{out, w}
@@ -227,6 +241,9 @@ func TestMultiHeadAttention(t *testing.T) {
 							logits[j] += qp[i][h*hd+e] * kp[j][h*hd+e]
 						}
 						logits[j] /= math.Sqrt(float64(hd))
+						if tc.relPos > 0 { // + b_h(clip(j − i, −k, k))
+							logits[j] += float64(relBias[h][min(tc.relPos, max(-tc.relPos, j-i))+tc.relPos])
+						}
 						keep[j] = tc.keyMask[bi*tc.nk+j] && (!tc.causal || j <= i)
 					}
 					w := softmaxRow(logits, keep)
