@@ -107,6 +107,7 @@ type AttentionBuilder struct {
 	causal, bias, newScope bool
 	smearKeys              bool
 	relPosClip             int
+	relPosDecay            float64
 	dropout                float64
 }
 
@@ -193,11 +194,31 @@ func (b *AttentionBuilder) RelativePositionBias(k int) *AttentionBuilder {
 	return b
 }
 
+// RelativePositionDecay starts the bias of RelativePositionBias local instead of at 0: head h
+// at b_h(d) = −(slope/2^h)·|d| (ALiBi's geometric slopes, Press et al. 2022, here only the
+// starting point and learned from there), so that from the first step head 0 weighs the keys next
+// to a query e^slope times more than the keys one step further away, and the later heads look
+// wider. A bidirectional encoder then sees a blend of the neighbours of a [MASK] at once, instead
+// of a uniform average of the whole input, and can learn from there which side each head should
+// read. It needs RelativePositionBias; slope 0 is the default (a zero start).
+func (b *AttentionBuilder) RelativePositionDecay(slope float64) *AttentionBuilder {
+	b.relPosDecay = slope
+	return b
+}
+
 // relativeBias returns the relative-position bias [1, heads, queries, keys] of RelativePositionBias
-// (clip b.relPosClip) from the variable "relative_bias" [heads, 2k+1] in ctx.
+// (clip b.relPosClip) from the variable "relative_bias" [heads, 2k+1] (float32) in ctx, created
+// at its RelativePositionDecay start.
 func (b *AttentionBuilder) relativeBias(ctx *context.Context, g *Graph, dtype dtypes.DType, queries, keys int) *Node {
 	k := b.relPosClip
-	table := ctx.WithInitializer(initializers.Zero).VariableWithShape("relative_bias", shapes.Make(dtype, b.heads, 2*k+1)).ValueGraph(g)
+	start := make([][]float32, b.heads) // b_h(d) = −(slope/2^h)·|d|, offset −k first.
+	for h := range start {
+		start[h] = make([]float32, 2*k+1)
+		for d := -k; d <= k; d++ {
+			start[h][d+k] = float32(-b.relPosDecay / math.Exp2(float64(h)) * math.Abs(float64(d)))
+		}
+	}
+	table := ConvertDType(ctx.VariableWithValue("relative_bias", start).ValueGraph(g), dtype)
 	idx := make([][]int32, queries) // idx[i][j] = clip(j − i, −k, k) + k
 	for i := range idx {
 		idx[i] = make([]int32, keys)

@@ -140,17 +140,28 @@ func TestMultiHeadAttention(t *testing.T) {
 		keyMask       []bool // [b, nk] or nil
 		causal, cross bool
 		smear         bool
-		relPos        int // RelativePositionBias(relPos), its variable set to random values first.
+		relPos        int     // RelativePositionBias(relPos), its variable set to random values first…
+		decay         float64 // … unless RelativePositionDecay(decay) sets its start.
 	}{
 		{name: "self, key mask and causal", nq: 3, nk: 3, keyMask: []bool{true, true, true, true, true, false}, causal: true},
 		{name: "self, causal, smeared keys", nq: 4, nk: 4, keyMask: []bool{true, true, true, true, true, true, true, true}, causal: true, smear: true},
 		{name: "self, key mask, relative-position bias ±2", nq: 5, nk: 5, keyMask: []bool{true, true, true, true, true, true, true, true, false, false}, relPos: 2},
+		{name: "self, relative-position bias ±3 started local (decay 1.5)", nq: 6, nk: 6, keyMask: []bool{true, true, true, true, true, true, true, true, true, true, true, false}, relPos: 3, decay: 1.5},
 		{name: "cross, key mask", nq: 3, nk: 5, keyMask: []bool{true, true, true, true, true, true, true, false, false, false}, cross: true},
 	} {
 		x, mem := randn(11, b*tc.nq*dm), randn(12, b*tc.nk*dm)
 		ctx := context.New()
 		var relBias [][]float32 // [heads][2·relPos+1]: distinct values, so a wrong offset shows.
-		if tc.relPos > 0 {
+		switch {
+		case tc.decay > 0: // b_h(d) = −(decay/2^h)·|d|
+			for h := range heads {
+				row := make([]float32, 2*tc.relPos+1)
+				for d := -tc.relPos; d <= tc.relPos; d++ {
+					row[d+tc.relPos] = float32(-tc.decay / math.Exp2(float64(h)) * math.Abs(float64(d)))
+				}
+				relBias = append(relBias, row)
+			}
+		case tc.relPos > 0:
 			r := randn(13, heads*(2*tc.relPos+1))
 			for h := range heads {
 				relBias = append(relBias, r[h*(2*tc.relPos+1):(h+1)*(2*tc.relPos+1)])
@@ -171,7 +182,7 @@ func TestMultiHeadAttention(t *testing.T) {
 				a.SmearKeys()
 			}
 			if tc.relPos > 0 {
-				a.RelativePositionBias(tc.relPos)
+				a.RelativePositionBias(tc.relPos).RelativePositionDecay(tc.decay)
 			}
 			out, w := a.DoneWithWeights()
 			return []*Node{out, w}
