@@ -31,7 +31,9 @@
 //     Transformer's parts, MultiHeadAttention over ScaledDotProductAttention with PaddingMask and
 //     CausalMask, PositionalEncoding and SinusoidalPositions, EncoderBlock and DecoderBlock
 //     (residual + layer norm; 10–12), their SmearKeys option (each key mixed with the previous
-//     position's, a one-layer induction head; 12); CTCLoss, batched and differentiable (14).
+//     position's, a one-layer induction head; 12) and RelativePositionBias with
+//     RelativePositionDecay (a learned bias per head and key offset, started local; BERT's encoder,
+//     11); CTCLoss, batched and differentiable (14).
 //   - Detection: RoIPool and RoIAlign (with RoIPoolBins and RoIAlignSamples, the cells they read)
 //     cut a fixed-size map out of a feature map per box (08); FocalLoss, BinaryCrossEntropyLogits,
 //     LTRBIoU, IoULoss and GIoULoss for FCOS's (l, t, r, b) boxes (09).

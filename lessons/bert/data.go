@@ -222,12 +222,16 @@ func pack(a, b []int, seqLen int) (tokens, segments []int) {
 	return tokens, segments
 }
 
-// maskTokens chooses 15% of the real tokens (at most maxPred, at least 1) for MLM and replaces
+// evalMaskRate is the share of the tokens chosen for MLM at evaluation, and in pre-training
+// unless Config.MaskRate says otherwise: BERT's 15%.
+const evalMaskRate = 0.15
+
+// maskTokens chooses a share rate of the real tokens (at most maxPred, at least 1) for MLM and replaces
 // each by [MASK] 80% of the time, by a random token 10%, and leaves it unchanged 10% (decided
 // token by token). With cont (cont[id]: the token continues a word, "##…"), whole words are chosen
 // (whole-word masking, as the report's cl-tohoku/bert-base-japanese-whole-word-masking): every
-// piece of a chosen word, until 15% of the tokens are chosen; a word that no longer fits is skipped.
-func maskTokens(rng *rand.Rand, ex *Example, vocab, maxPred int, cont []bool) {
+// piece of a chosen word, until that share of the tokens is chosen; a word that no longer fits is skipped.
+func maskTokens(rng *rand.Rand, ex *Example, vocab, maxPred int, rate float64, cont []bool) {
 	var words [][]int // positions of each word's pieces (one piece each without cont).
 	for i, t := range ex.Tokens {
 		if t <= MASK {
@@ -244,7 +248,7 @@ func maskTokens(rng *rand.Rand, ex *Example, vocab, maxPred int, cont []bool) {
 		real += len(w)
 	}
 	rng.Shuffle(len(words), func(i, j int) { words[i], words[j] = words[j], words[i] })
-	n := min(maxPred, max(1, int(0.15*float64(real)+0.5)), real)
+	n := min(maxPred, max(1, int(rate*float64(real)+0.5)), real)
 	ex.Positions = make([]int, maxPred)
 	ex.Targets = make([]int, maxPred)
 	ex.Weights = make([]float32, maxPred)
@@ -282,13 +286,13 @@ func (ex Example) allMasked() Example {
 	return c
 }
 
-// pretrainExample draws one MLM+NSP example; cont as in maskTokens.
-func (e *encodedCorpus) pretrainExample(rng *rand.Rand, m Model, maxPred int, cont []bool) Example {
+// pretrainExample draws one MLM+NSP example; maxPred, rate and cont as in maskTokens.
+func (e *encodedCorpus) pretrainExample(rng *rand.Rand, m Model, maxPred int, rate float64, cont []bool) Example {
 	a, b, isNext := e.spanPair(rng, rng.IntN(len(e.splits)), m.SeqLen)
 	var ex Example
 	ex.Tokens, ex.Segments = pack(a, b, m.SeqLen)
 	ex.IsNext = isNext
-	maskTokens(rng, &ex, m.Vocab, maxPred, cont)
+	maskTokens(rng, &ex, m.Vocab, maxPred, rate, cont)
 	return ex
 }
 

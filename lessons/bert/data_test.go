@@ -41,7 +41,7 @@ func TestPretrainExample(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var chosen, real, masked, random, same, next, n int
 	for range 4000 {
-		ex := e.pretrainExample(rng, m, 5, nil)
+		ex := e.pretrainExample(rng, m, 5, evalMaskRate, nil)
 		n++
 		next += ex.IsNext
 		if ex.Tokens[0] != CLS || ex.Segments[0] != 0 || ex.Segments[len(ex.Segments)-1] != 1 && ex.Tokens[len(ex.Tokens)-1] != PAD {
@@ -255,7 +255,7 @@ func TestWholeWordMasking(t *testing.T) {
 		}
 		ex := Example{Tokens: append(append([]int{CLS}, toks...), SEP)}
 		orig := append([]int(nil), ex.Tokens...)
-		maskTokens(rng, &ex, 200, 10, cont)
+		maskTokens(rng, &ex, 200, 10, evalMaskRate, cont)
 		at := map[int]bool{}
 		for k, w := range ex.Weights {
 			if w != 0 {
@@ -283,7 +283,7 @@ func TestAllMasked(t *testing.T) {
 	e := toyCorpus()
 	rng := rand.New(rand.NewPCG(1, 9))
 	for range 200 {
-		ex := e.pretrainExample(rng, Model{Vocab: 1300, SeqLen: 32}, 5, nil)
+		ex := e.pretrainExample(rng, Model{Vocab: 1300, SeqLen: 32}, 5, evalMaskRate, nil)
 		m := ex.allMasked()
 		for i, tok := range m.Tokens {
 			chosen := false

@@ -19,7 +19,10 @@
 //   - Model: BERT-mini (Model): token + segment + position embeddings and Transformer encoder
 //     blocks (multi-head self-attention with no causal mask, feed-forward, residuals and
 //     LayerNorm — the encoder of lesson 10), an MLM head tied to the token embeddings, an NSP head
-//     on [CLS]; PretrainLoss is their loss.
+//     on [CLS]; PretrainLoss is their loss. The first block's attention adds a learned
+//     relative-position bias that starts local (Model.RelPos, RelDecay, RelLayers; gomlxext/layers'
+//     RelativePositionBias and RelativePositionDecay): without it the model sat for thousands of
+//     steps at the unigram baseline before reading the neighbours of a [MASK].
 //   - Pre-training: RunPretrain trains both objectives on "[CLS] A [SEP] B [SEP]" inputs of 128
 //     tokens: 15% of the tokens chosen (whole words with Config.WholeWord), 80% replaced by
 //     [MASK], 10% by a random token, 10% left; half of the time B is the text that follows A,

@@ -276,7 +276,7 @@ func (p *Pretrained) evalPass(exec *context.Exec, corpus *encodedCorpus, stream 
 	for range p.Config.EvalBatches {
 		exs := make([]Example, p.Config.Batch)
 		for i := range exs {
-			exs[i] = corpus.pretrainExample(rng, m, p.Config.MaxPred, cont)
+			exs[i] = corpus.pretrainExample(rng, m, p.Config.MaxPred, evalMaskRate, cont)
 		}
 		mlm, ns, err := run(exs)
 		if err != nil {

@@ -10,8 +10,7 @@ import (
 )
 
 // TestQuickOutcome runs the whole lesson at its quick size, from scratch, and checks what it
-// measured (the quick bar is missed and reported as missed; see below); then a second Run of the
-// same configuration returns the saved outcome.
+// measured (see below); then a second Run of the same configuration returns the saved outcome.
 func TestQuickOutcome(t *testing.T) {
 	cfg := Quick()
 	cfg.Quiet = true
@@ -41,26 +40,25 @@ func TestQuickOutcome(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	// The quick bar (Config.MLMRatio, 1.5× the unigram baseline at held-out [MASK] positions) is
-	// not reached in 100 steps (docs/experiments/bert.md): the RESULT line reports the miss
-	// (ok=false), and the test asserts what the run does reach — the loss fell from its start and
-	// the model predicts held-out [MASK] positions at least about as well as the unigram baseline
-	// (it has learned the token frequencies) — and that the RESULT line carries the honest metric.
+	// The quick bar is Config.MLMRatio (1.5× the unigram baseline at held-out [MASK] positions),
+	// which the RESULT line reports. The test asserts what 250 steps reliably reach: the loss fell
+	// from its start, and the model has left the unigram plateau — at least 1.2× the unigram
+	// baseline at held-out [MASK] positions (1.61× on the validation split; without the locally
+	// started relative-position bias, 100–500 steps stayed at 1.00–1.07× here; see
+	// docs/experiments/bert.md).
 	h := out.History
 	first, last := mean(h.MLMLoss[:10]), mean(h.MLMLoss[len(h.MLMLoss)-20:])
 	if last > first-1 {
 		t.Errorf("MLM loss: %.3f over the first 10 steps, %.3f over the last 20; want a drop of at least 1", first, last)
 	}
-	if e := out.Eval; e.Ratio() < 0.8 {
-		t.Errorf("held-out [MASK] top-1 %.3f is %.2f× the unigram baseline's %.3f; want at least 0.8×", e.MLM.Top1, e.Ratio(), e.Unigram.Top1)
+	if e := out.Eval; e.Ratio() < 1.2 {
+		t.Errorf("held-out [MASK] top-1 %.3f is %.2f× the unigram baseline's %.3f; want at least 1.2× (off the unigram plateau)", e.MLM.Top1, e.Ratio(), e.Unigram.Top1)
 	}
 	r := out.Result()
 	if r.Metric != "heldout_mask_top1_over_unigram" || r.Value != out.Eval.Ratio() || r.Threshold != cfg.MLMRatio {
 		t.Errorf("RESULT line %s; want heldout_mask_top1_over_unigram = %.4g against %.4g", r, out.Eval.Ratio(), cfg.MLMRatio)
 	}
-	if !r.OK() {
-		t.Logf("quick bar missed (reported as such): %s", r)
-	}
+	t.Logf("%s", r)
 	again, err := Run(cfg)
 	if err != nil {
 		t.Fatal(err)

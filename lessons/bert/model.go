@@ -26,6 +26,17 @@ type Model struct {
 	// PreNorm puts each LayerNorm before its sub-layer (x + f(LN(x))) instead of after the residual
 	// sum (LN(x + f(x)), BERT's original "post-norm"): more stable when training fast.
 	PreNorm bool
+	// RelPos, when > 0, adds a learned relative-position bias to every attention head's logits,
+	// offsets clipped to ±RelPos (gomlxext/layers' RelativePositionBias): attending to the token
+	// just before or after a [MASK] is then one parameter a head, not an alignment of query and key
+	// projections with the position embeddings to be found.
+	RelPos int
+	// RelDecay starts the relative-position bias local (gomlxext/layers' RelativePositionDecay):
+	// head h at −(RelDecay/2^h)·|offset|; 0 starts it at 0.
+	RelDecay float64
+	// RelLayers, when > 0, limits the relative-position bias to the first RelLayers blocks (the
+	// later ones attend by content and absolute position alone, as BERT's); 0: every block.
+	RelLayers int
 }
 
 // Scope names of the variables: the encoder (embeddings and blocks) is what transfers to a new
@@ -101,7 +112,11 @@ func (m Model) Encode(ctx *context.Context, tokens, segments *graph.Node) (hidde
 		if m.PreNorm {
 			in = layers.LayerNormalization(c.In("norm1"), x, -1).Done()
 		}
-		att, coef := xlayers.MultiHeadAttention(c, in, in, in).Heads(m.Heads).KeyMask(keep).DoneWithWeights()
+		rel := m.RelPos
+		if m.RelLayers > 0 && l >= m.RelLayers {
+			rel = 0
+		}
+		att, coef := xlayers.MultiHeadAttention(c, in, in, in).Heads(m.Heads).KeyMask(keep).RelativePositionBias(rel).RelativePositionDecay(m.RelDecay).DoneWithWeights()
 		x = graph.Add(x, att)
 		if m.PreNorm {
 			in = layers.LayerNormalization(c.In("norm2"), x, -1).Done()
@@ -132,15 +147,31 @@ func gatherPositions(hidden, positions *graph.Node) *graph.Node {
 }
 
 // MLMLogits returns the masked-LM logits [B, P, V] at positions int32 [B, P]: a Dense+GELU+LayerNorm
-// transform, then the token embedding table (transposed) as output layer, plus a bias.
+// transform, then the token embedding table (transposed) as output layer, plus a bias (0 at the
+// start, or as initMLMBias set it).
 func (m Model) MLMLogits(ctx *context.Context, hidden, positions *graph.Node) *graph.Node {
 	h := gatherPositions(hidden, positions)
 	c := ctx.In(scopeMLM)
 	h = activations.Gelu(layers.Dense(c.In("transform"), h, true, m.Dim))
 	h = layers.LayerNormalization(c.In("norm"), h, -1).Done()
 	logits := graph.Einsum("bpd,vd->bpv", h, m.tokenTable(ctx, h.Graph()))
-	bias := c.WithInitializer(initializers.Zero).VariableWithShape("bias", shapes.Make(dtypes.Float32, m.Vocab)).ValueGraph(h.Graph())
-	return graph.Add(logits, graph.Reshape(bias, 1, 1, m.Vocab))
+	bias := c.GetVariableByScopeAndName(c.Scope(), "bias") // set beforehand by initMLMBias, if at all.
+	if bias == nil {
+		bias = c.WithInitializer(initializers.Zero).VariableWithShape("bias", shapes.Make(dtypes.Float32, m.Vocab))
+	}
+	logits = graph.Add(logits, graph.Reshape(bias.ValueGraph(h.Graph()), 1, 1, m.Vocab))
+	return logits
+}
+
+// initMLMBias creates the MLM output bias [V] in ctx at the log-frequencies of the tokens in the
+// training text (add-one smoothed): the model starts out predicting the unigram distribution it
+// would otherwise spend its first steps learning.
+func initMLMBias(ctx *context.Context, uni []float64, total float64) {
+	bias := make([]float32, len(uni))
+	for t, p := range uni {
+		bias[t] = float32(math.Log((p*total + 1) / (total + float64(len(uni)))))
+	}
+	ctx.In(scopeMLM).VariableWithValue("bias", bias)
 }
 
 // pooled returns BERT's "pooler" output [B, d]: tanh(Dense([CLS] vector)).

@@ -20,13 +20,14 @@ import (
 
 // pretrainDataset yields MLM+NSP batches drawn from a random stream fixed by (seed, step), so that
 // a run resumed from a checkpoint sees the same batches as an uninterrupted one (gomlxext.Seeker).
-// cont is whole-word masking's word continuations; nil: token by token.
-func pretrainDataset(corpus *encodedCorpus, model Model, batch, maxPred int, cont []bool, seed uint64) *gomlxext.StepBatches {
+// maxPred and rate are the most positions and the share of the tokens chosen for MLM, cont is
+// whole-word masking's word continuations (nil: token by token), as in maskTokens.
+func pretrainDataset(corpus *encodedCorpus, model Model, batch, maxPred int, rate float64, cont []bool, seed uint64) *gomlxext.StepBatches {
 	return gomlxext.NewStepBatches("bert-mlm-nsp", func(step int64) ([]*tensors.Tensor, []*tensors.Tensor, error) {
 		rng := rand.New(rand.NewPCG(seed, uint64(step)))
 		exs := make([]Example, batch)
 		for i := range exs {
-			exs[i] = corpus.pretrainExample(rng, model, maxPred, cont)
+			exs[i] = corpus.pretrainExample(rng, model, maxPred, rate, cont)
 		}
 		in, labels := batchTensors(exs)
 		return in, labels, nil
@@ -187,9 +188,22 @@ func (p *Pretrained) pretrain() error {
 		}
 		return modelFn(ctx, spec, in)
 	}
+	if cfg.UnigramBias && p.ctx.In(scopeMLM).GetVariableByScopeAndName(p.ctx.In(scopeMLM).Scope(), "bias") == nil {
+		c := p.trainCounts()
+		total := 0.0
+		for _, f := range p.train.flat {
+			for _, t := range f {
+				if t > MASK {
+					total++
+				}
+			}
+		}
+		initMLMBias(p.ctx, c.uni, total)
+	}
 	trainer := train.NewTrainer(backend, p.ctx, withSchedule, PretrainLoss, opt, pretrainMetrics(), nil)
 	p.History = &History{}
-	ds := pretrainDataset(p.train, m, cfg.Batch, cfg.MaxPred, p.cont(), cfg.Seed)
+	rate, maxPred := cfg.trainMasking()
+	ds := pretrainDataset(p.train, m, cfg.Batch, maxPred, rate, p.cont(), cfg.Seed)
 	prog := &progress{hist: p.History, quiet: cfg.Quiet, steps: cfg.Steps, stop: make(chan struct{}), stopAt: interruptAt}
 	opts := gomlxext.FitOptions{Steps: cfg.Steps, CheckpointDir: p.Dir, Progress: prog, State: p.History, Stop: prog.stop}
 	start := time.Now()

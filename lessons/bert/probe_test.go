@@ -1,0 +1,84 @@
+package bert
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestValidationProbe pre-trains a variant of the quick configuration and measures it on a
+// validation split carved from the training text — the last training section of every document
+// (the held-out test text is not touched) — with the lesson's own evaluation: [MASK]-only MLM
+// top-1 over the unigram baseline and NSP. It is how the lesson's settings were chosen
+// (docs/experiments/bert.md). It runs only when $DL4GO_BERT_PROBE holds the variant as JSON
+// applied over Quick(), e.g. DL4GO_BERT_PROBE='{"Steps":300,"Model":{"RelPos":8}}'.
+func TestValidationProbe(t *testing.T) {
+	spec := os.Getenv("DL4GO_BERT_PROBE")
+	if spec == "" {
+		t.Skip("set DL4GO_BERT_PROBE to a JSON variant of Quick() to run the validation probe")
+	}
+	cfg := Quick()
+	if err := json.Unmarshal([]byte(spec), &cfg); err != nil {
+		t.Fatalf("DL4GO_BERT_PROBE: %v", err)
+	}
+	cfg.Quiet, cfg.CacheDir = true, t.TempDir()
+	corpus, err := cfg.Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, _ := cfg.Split(corpus)
+	fit, val := validationSplit(train)
+	p := &Pretrained{Config: cfg, Corpus: corpus, Train: fit, Test: val, Dir: t.TempDir()}
+	if p.Vocab, err = LearnWordPiece(Sentences(fit), cfg.Model.Vocab); err != nil {
+		t.Fatal(err)
+	}
+	p.Config.Model.Vocab = p.Vocab.Size()
+	p.train, p.test = encodeCorpus(fit, p.Vocab), encodeCorpus(val, p.Vocab)
+	p.ctx = newContext(cfg.Seed)
+	start, cpu0 := time.Now(), cpuSeconds()
+	if err := p.pretrain(); err != nil {
+		t.Fatal(err)
+	}
+	wall, cpu := time.Since(start), cpuSeconds()-cpu0
+	ev, err := p.Evaluate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.History
+	var curve string
+	for _, s := range []int{10, 50, 100, 200, 300, 400, 600, 800, 1000, 1500, 2000} {
+		if s <= len(h.Step) {
+			curve += fmt.Sprintf(" %d:%.2f/%.2f", s, mean(h.MLMLoss[max(0, s-10):s]), mean(h.MLMAcc[max(0, s-10):s]))
+		}
+	}
+	load, _ := os.ReadFile("/proc/loadavg")
+	t.Logf("PROBE %s\n  %d fit / %d validation sections; pre-training %.1f s wall, %.1f CPU-s (loadavg %s)\n  MLM loss/acc by step:%s\n%s%s%s",
+		spec, len(fit), len(val), wall.Seconds(), cpu, string(load[:14]), curve, ev, ev.KindTable(), ev.NSP)
+	t.Logf("PROBE-RESULT %s val_ratio=%.3f val_top1=%.3f uni=%.3f nsp=%.3f wall=%.0fs cpu=%.0fs", spec, ev.Ratio(), ev.MLM.Top1, ev.Unigram.Top1, ev.NSPHeldOut(), wall.Seconds(), cpu)
+}
+
+// validationSplit holds out the last training section of every document that has at least two.
+func validationSplit(train []Section) (fit, val []Section) {
+	for i, s := range train {
+		last := i+1 == len(train) || train[i+1].Doc != s.Doc
+		first := i == 0 || train[i-1].Doc != s.Doc
+		if last && !first {
+			val = append(val, s)
+		} else {
+			fit = append(fit, s)
+		}
+	}
+	return fit, val
+}
+
+// cpuSeconds returns the user+system CPU time of this process so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
