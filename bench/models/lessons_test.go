@@ -36,12 +36,20 @@ func wantParams(t *testing.T) map[string]int {
 
 	m := bert.Full().Model
 	v, d, f := m.Vocab, m.Dim, m.FFN
+	relBlocks := 0
+	if m.RelPos > 0 {
+		relBlocks = m.Layers
+		if m.RelLayers > 0 {
+			relBlocks = min(m.RelLayers, m.Layers)
+		}
+	}
 	ln := 2 * d
 	bertN := v*d + 2*d + m.SeqLen*d + ln + // token, segment, position embeddings, LayerNorm
 		m.Layers*(ln+4*(d*d+d)+ln+d*f+f+f*d+d) + // pre-norm blocks
 		ln + // final LayerNorm
 		d*d + d + ln + v + // MLM transform, LayerNorm, output bias (output weights tied to the token table)
-		d*d + d + 2*d + 2 // NSP pooler and classifier
+		d*d + d + 2*d + 2 + // NSP pooler and classifier
+		relBlocks*m.Heads*(2*m.RelPos+1) // relative-position bias of the first RelLayers blocks (all when 0)
 
 	g := dcgan.Full()
 	z, gf, df := g.ZDim, g.GFeatures, g.DFeatures
