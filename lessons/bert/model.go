@@ -102,7 +102,8 @@ func (m Model) tokenTable(ctx *context.Context, g *graph.Graph) *graph.Node {
 // attention is gomlxext/layers' MultiHeadAttention (the Transformer's, shared with lessons 10 and
 // 12), whose logits are scaled by 1/√d_k as in the paper; GoMLX v0.26.0's own layer scales them by
 // 1/d_k, which flattens every head's weights and makes attending to one neighbour among 128
-// positions hard to learn.
+// positions hard to learn. With Model.RelPos the first RelLayers blocks add a learned
+// relative-position bias to the logits, started local with RelDecay.
 func (m Model) Encode(ctx *context.Context, tokens, segments *graph.Node) (hidden *graph.Node, attention []*graph.Node) {
 	x := m.embed(ctx, tokens, segments)
 	keep := graph.NotEqual(tokens, graph.ScalarZero(tokens.Graph(), dtypes.Int32)) // [B, L]: not [PAD].
@@ -116,7 +117,8 @@ func (m Model) Encode(ctx *context.Context, tokens, segments *graph.Node) (hidde
 		if m.RelLayers > 0 && l >= m.RelLayers {
 			rel = 0
 		}
-		att, coef := xlayers.MultiHeadAttention(c, in, in, in).Heads(m.Heads).KeyMask(keep).RelativePositionBias(rel).RelativePositionDecay(m.RelDecay).DoneWithWeights()
+		att, coef := xlayers.MultiHeadAttention(c, in, in, in).Heads(m.Heads).KeyMask(keep).
+			RelativePositionBias(rel).RelativePositionDecay(m.RelDecay).DoneWithWeights()
 		x = graph.Add(x, att)
 		if m.PreNorm {
 			in = layers.LayerNormalization(c.In("norm2"), x, -1).Done()
