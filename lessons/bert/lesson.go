@@ -64,8 +64,8 @@ type Config struct {
 // Full is the lesson's real experiment (the notebook default): BERT-mini with 128 positions
 // pre-trained on EnglishCorpus for 2000 steps of 16 sequences, a locally started relative-position
 // bias in the first block's attention (Model.RelPos 8, RelDecay 4, RelLayers 1; chosen on a
-// validation split of the training text); about 7 minutes on 2 idle cores for the whole lesson
-// (an estimate: 515 CPU-s, 10 min 43 s at load 4–7). It asserts held-out [MASK]-only MLM top-1 ≥
+// validation split of the training text); about 7 minutes on 2 cores for the whole lesson
+// (6 min 57 s at load averages 1–3.4, 475 CPU-s). It asserts held-out [MASK]-only MLM top-1 ≥
 // 3× the unigram baseline's, held-out NSP ≥ 0.75 and fine-tuning beating training from scratch.
 // Measured: MLM 5.66× (0.231 against 0.041; the bigram-context baseline 0.272) and the task
 // (fine-tuned 0.601, scratch 0.502) reach their bars; NSP with A and B held out is 0.680, the
