@@ -57,16 +57,8 @@ func reduceMKN(x, out []float32, m, k, n int) {
 		}
 		return
 	}
-	// Rows of n: add the k rows of each m into out[m]. Split m, or, when
-	// m is small, the columns.
-	cols := n
-	if m < runtime.NumCPU() {
-		cols = max(1024, (n+runtime.NumCPU()-1)/runtime.NumCPU())
-	}
-	per := (n + cols - 1) / cols
-	parallelFor(m*per, k*cols, func(t int) {
-		i, c := t/per, t%per
-		j0, j1 := c*cols, min((c+1)*cols, n)
+	// Rows of n: add the k rows of each m into out[m].
+	rowBlocks(m, k, n, func(i, j0, j1 int) {
 		acc := out[i*n+j0 : i*n+j1]
 		copy(acc, x[i*k*n+j0:i*k*n+j1])
 		for kk := 1; kk < k; kk++ {
@@ -80,6 +72,21 @@ func reduceMKN(x, out []float32, m, k, n int) {
 			}
 			acc = out[i*n+j0 : i*n+j1]
 		}
+	})
+}
+
+// rowBlocks runs fn(i, j0, j1) on all CPUs for every m and every block [j0, j1) of the n columns
+// of a reduction out[m, n] over k rows: blocks of whole rows, or, when m is smaller than the
+// number of CPUs, of at least 1024 columns.
+func rowBlocks(m, k, n int, fn func(i, j0, j1 int)) {
+	cols := n
+	if m < runtime.NumCPU() {
+		cols = max(1024, (n+runtime.NumCPU()-1)/runtime.NumCPU())
+	}
+	per := (n + cols - 1) / cols
+	parallelFor(m*per, k*cols, func(t int) {
+		i, c := t/per, t%per
+		fn(i, c*cols, min((c+1)*cols, n))
 	})
 }
 
@@ -141,14 +148,7 @@ func reduceMaxMKN(x, out []float32, m, k, n int) {
 		})
 		return
 	}
-	cols := n
-	if m < runtime.NumCPU() {
-		cols = max(1024, (n+runtime.NumCPU()-1)/runtime.NumCPU())
-	}
-	per := (n + cols - 1) / cols
-	parallelFor(m*per, k*cols, func(t int) {
-		i, c := t/per, t%per
-		j0, j1 := c*cols, min((c+1)*cols, n)
+	rowBlocks(m, k, n, func(i, j0, j1 int) {
 		acc := out[i*n+j0 : i*n+j1]
 		for j := range acc {
 			acc[j] = lowest
