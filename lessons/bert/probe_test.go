@@ -3,6 +3,7 @@ package bert
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"syscall"
 	"testing"
@@ -10,7 +11,7 @@ import (
 )
 
 // TestValidationProbe pre-trains a variant of the quick configuration and measures it on a
-// validation split carved from the training text — the last training section of every document
+// validation split carved from the training text — the last tenth of every document's training sections
 // (the held-out test text is not touched) — with the lesson's own evaluation: [MASK]-only MLM
 // top-1 over the unigram baseline and NSP. It is how the lesson's settings were chosen
 // (docs/experiments/bert.md). It runs only when $DL4GO_BERT_PROBE holds the variant as JSON
@@ -30,7 +31,7 @@ func TestValidationProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	train, _ := cfg.Split(corpus)
-	fit, val := validationSplit(train)
+	fit, val := validationSplit(train, cfg.HeldOut)
 	p := &Pretrained{Config: cfg, Corpus: corpus, Train: fit, Test: val, Dir: t.TempDir()}
 	if p.Vocab, err = LearnWordPiece(Sentences(fit), cfg.Model.Vocab); err != nil {
 		t.Fatal(err)
@@ -60,16 +61,25 @@ func TestValidationProbe(t *testing.T) {
 	t.Logf("PROBE-RESULT %s val_ratio=%.3f val_top1=%.3f uni=%.3f nsp=%.3f wall=%.0fs cpu=%.0fs", spec, ev.Ratio(), ev.MLM.Top1, ev.Unigram.Top1, ev.NSPHeldOut(), wall.Seconds(), cpu)
 }
 
-// validationSplit holds out the last training section of every document that has at least two.
-func validationSplit(train []Section) (fit, val []Section) {
-	for i, s := range train {
-		last := i+1 == len(train) || train[i+1].Doc != s.Doc
-		first := i == 0 || train[i-1].Doc != s.Doc
-		if last && !first {
-			val = append(val, s)
-		} else {
-			fit = append(fit, s)
+// validationSplit carves validation text out of the training sections the way Config.Split
+// carves the test text out of each document: the last heldOut share of every document's training
+// sections (at least its last one when it has two or more), so that validation, like the test text,
+// has several sections of the long documents and NSP's random B's are as often from A's own
+// document as they are at test time.
+func validationSplit(train []Section, heldOut float64) (fit, val []Section) {
+	for start := 0; start < len(train); {
+		end := start
+		for end < len(train) && train[end].Doc == train[start].Doc {
+			end++
 		}
+		n := end - start
+		k := int(math.Round(heldOut * float64(n)))
+		if k == 0 && n >= 2 {
+			k = 1
+		}
+		fit = append(fit, train[start:end-k]...)
+		val = append(val, train[end-k:end]...)
+		start = end
 	}
 	return fit, val
 }
