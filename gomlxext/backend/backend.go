@@ -34,7 +34,11 @@
 //     Slices + Concatenate) and one DotGeneral. Supports nil strides and
 //     dilations, padding (also negative), input dilation (transposed
 //     convolution), kernel dilation, channel groups (grouped/depthwise), in any
-//     axes layout; batch groups on the im2col path. Depthwise convolutions
+//     axes layout; batch groups on the im2col path. On the kernel, an
+//     input-dilated convolution with unit strides (a transposed convolution, or
+//     the input gradient vjp.go emits for a strided one) runs as one ordinary
+//     convolution per output phase, interleaved, without the inserted zeros
+//     (convphase.go: ¼ of the multiply-adds for stride 2 in 2D). Depthwise convolutions
 //     (≥ 4 groups of one input channel, any channel multiplier) and the
 //     input- and kernel-gradient convolutions vjp.go emits for them run as a
 //     direct Go loop over output cells with window index tables, float32 and

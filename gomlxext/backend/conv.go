@@ -20,6 +20,9 @@ import (
 //  4. one DotGeneral with the kernel (batched over channel or batch groups);
 //  5. transpose to the requested output layout.
 //
+// On the SIMD kernel (float32) it is convKernel's implicit GEMM instead, or convPhases for
+// an input-dilated convolution with unit strides.
+//
 // Nil strides and dilations mean 1, nil paddings mean 0.
 func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveAxesConfig,
 	strides []int, paddings [][2]int, inputDilations, kernelDilations []int,
@@ -65,6 +68,9 @@ func (b *Builder) convGeneral(input, kernel backends.Op, axes backends.ConvolveA
 	}
 	if st, ok := b.Builder.(*staged); ok && st.kernel && is.DType == dtypes.Float32 && ks.DType == dtypes.Float32 &&
 		BG == 1 && outShape.Size()*ks.Size()/max(ks.Dimensions[axes.KernelOutputChannels], 1) >= st.minMACs {
+		if phaseConv(strides, inputDilations, kernelDilations) {
+			return b.convPhases(st, input, kernel, axes, outShape, paddings, inputDilations, G)
+		}
 		return b.convKernel(st, input, kernel, axes, outShape, strides, paddings, inputDilations, kernelDilations, G)
 	}
 

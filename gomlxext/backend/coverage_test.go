@@ -77,6 +77,14 @@ var opCases = []opCase{
 		return Pad(x[0], Scalar(x[0].Graph(), x[0].DType(), -0.5),
 			backends.PadAxis{Start: 1, End: 2, Interior: 1}, backends.PadAxis{Interior: 2}, backends.PadAxis{Start: 2})
 	}},
+	{name: "Pad/interior-innermost (pad kernel, strided rows)", shapes: [][]int{{2, 3, 4}}, goFails: true, fn: func(x []*Node) *Node {
+		return Pad(x[0], Scalar(x[0].Graph(), x[0].DType(), 0.25),
+			backends.PadAxis{Start: 1}, backends.PadAxis{End: 1}, backends.PadAxis{Start: 2, End: 1, Interior: 1})
+	}},
+	{name: "Pad/zero-fill (pad kernel)", shapes: [][]int{{3, 5, 2}}, goFails: true, fn: func(x []*Node) *Node {
+		return Pad(x[0], ScalarZero(x[0].Graph(), x[0].DType()),
+			backends.PadAxis{Start: 2, End: 1}, backends.PadAxis{Start: 1, End: 2}, backends.PadAxis{End: 1})
+	}},
 	{name: "Reverse/1D (one backward run)", shapes: [][]int{{7}}, goFails: true, fn: func(x []*Node) *Node { return Reverse(x[0], 0) }},
 	{name: "Reverse/inner axis", shapes: [][]int{{3, 5}}, goFails: true, fn: func(x []*Node) *Node { return Reverse(x[0], 1) }},
 	{name: "Reverse", shapes: [][]int{{2, 3, 4}}, goFails: true, fn: func(x []*Node) *Node { return Reverse(x[0], 0, 2) }},
@@ -107,6 +115,23 @@ var opCases = []opCase{
 	}},
 	{name: "Conv/NCHW", shapes: [][]int{{2, 2, 5, 4}, {3, 2, 3, 3}}, fn: func(x []*Node) *Node {
 		return conv(x[0], x[1], nchw, []int{1, 2}, [][2]int{{1, 1}, {1, 0}}, nil, []int{1, 1}, 1)
+	}},
+	// Input-dilated (transposed) convolutions: on the kernel path (float32) as convPhases, one
+	// ordinary convolution per output phase, interleaved.
+	{name: "Conv/input-dilated2-pad", shapes: [][]int{{2, 5, 4, 3}, {4, 4, 3, 2}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{2, 2}, {1, 2}}, []int{2, 2}, []int{1, 1}, 1)
+	}},
+	{name: "Conv/input-dilated3x2-negative-pad", shapes: [][]int{{1, 5, 6, 2}, {3, 2, 2, 3}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{-1, 2}, {0, 1}}, []int{3, 2}, []int{1, 1}, 1)
+	}},
+	{name: "Conv/input-dilated-1x1-empty-phases", shapes: [][]int{{1, 3, 3, 2}, {1, 1, 2, 2}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, nil, []int{2, 2}, []int{1, 1}, 1)
+	}},
+	{name: "Conv/input-dilated-output-shorter-than-dilation", shapes: [][]int{{2, 1, 4, 2}, {1, 3, 2, 2}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nhwc, []int{1, 1}, [][2]int{{0, 0}, {1, 1}}, []int{2, 2}, []int{1, 1}, 1)
+	}},
+	{name: "Conv/input-dilated-NCHW-grouped", shapes: [][]int{{2, 4, 4, 5}, {4, 2, 3, 3}}, fn: func(x []*Node) *Node {
+		return conv(x[0], x[1], nchw, []int{1, 1}, [][2]int{{1, 1}, {2, 0}}, []int{2, 1}, []int{1, 1}, 2)
 	}},
 	{name: "Conv/1D", shapes: [][]int{{2, 9, 2}, {3, 2, 2}}, fn: func(x []*Node) *Node {
 		return Convolve(x[0], x[1]).Strides(2).PadSame().Done()

@@ -246,19 +246,32 @@ func (b *Builder) padKernel(x, fill backends.Op, axesConfig []backends.PadAxis) 
 				}
 			})
 			src, out, v := in[0], o[0], in[1][0]
+			if plan.step == 1 {
+				// Contiguous rows in increasing order: each task writes its rows and the gaps of
+				// fill before them (the last task the tail too), so every element is written once.
+				rows := max(1, (1<<13)/plan.inner)
+				parallelFor((len(plan.off)+rows-1)/rows, rows*plan.inner, func(t int) {
+					lo, hi := t*rows, min((t+1)*rows, len(plan.off))
+					for j := lo; j < hi; j++ {
+						gap := 0
+						if j > 0 {
+							gap = plan.off[j-1] + plan.inner
+						}
+						fillFloats(out[gap:plan.off[j]], v)
+						copy(out[plan.off[j]:plan.off[j]+plan.inner], src[j*plan.inner:(j+1)*plan.inner])
+					}
+					if hi == len(plan.off) {
+						fillFloats(out[plan.off[hi-1]+plan.inner:], v)
+					}
+				})
+				return
+			}
 			const chunk = 1 << 13
 			parallelFor((len(out)+chunk-1)/chunk, chunk, func(t int) {
-				part := out[t*chunk : min((t+1)*chunk, len(out))]
-				for i := range part {
-					part[i] = v
-				}
+				fillFloats(out[t*chunk:min((t+1)*chunk, len(out))], v)
 			})
 			parallelFor(len(plan.off), plan.inner, func(j int) {
 				row, d := src[j*plan.inner:(j+1)*plan.inner], plan.off[j]
-				if plan.step == 1 {
-					copy(out[d:d+len(row)], row)
-					return
-				}
 				for i, v := range row {
 					out[d+i*plan.step] = v
 				}
@@ -268,4 +281,15 @@ func (b *Builder) padKernel(x, fill backends.Op, axesConfig []backends.PadAxis) 
 		return nil, false, err
 	}
 	return outs[0], true, nil
+}
+
+// fillFloats sets every element of s to v (a memory clear for 0).
+func fillFloats(s []float32, v float32) {
+	if v == 0 {
+		clear(s)
+		return
+	}
+	for i := range s {
+		s[i] = v
+	}
 }
