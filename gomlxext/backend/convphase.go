@@ -28,8 +28,9 @@ func phaseConv(strides, inDil, kDil []int) bool {
 //	y[r + d·t] = Σ_j x[t + j + c_r] · w[k₀ + j·d]
 //
 // Every phase (the product of the axes' phases, d₁·d₂·… of them) is computed for its
-// ⌈(O − r)/d⌉ outputs per axis, and one kernel scatters the phases into the output. The multiply-adds are 1/(d₁·d₂·…) of the dilated
-// convolution's, and the dilated input is never built. G channel groups carry over.
+// ⌈(O − r)/d⌉ outputs per axis, and one kernel scatters the phases into the output. The
+// multiply-adds are 1/(d₁·d₂·…) of the dilated convolution's, and the dilated input is never
+// built. G channel groups carry over.
 func (b *Builder) convPhases(st *staged, input, kernel backends.Op, axes backends.ConvolveAxesConfig, outShape shapes.Shape,
 	paddings [][2]int, inDil []int, G int) (backends.Op, error) {
 	is, ks := b.shape(input), b.shape(kernel)
@@ -51,6 +52,9 @@ func (b *Builder) convPhases(st *staged, input, kernel backends.Op, axes backend
 	for i := range n {
 		S[i], K[i] = is.Dimensions[axes.InputSpatial[i]], ks.Dimensions[axes.KernelSpatial[i]]
 		O[i] = outShape.Dimensions[axes.OutputSpatial[i]]
+	}
+	if e.err != nil {
+		return nil, e.wrap("ConvGeneral phases layout")
 	}
 	kDims := b.shape(k).Dimensions
 	ones := onesIfNil(nil, n)
