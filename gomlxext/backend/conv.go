@@ -196,13 +196,7 @@ func (b *Builder) convGeneral(input, kernel backends.Op, axes backends.ConvolveA
 	y = e.op(b.Builder.Reshape(y, canon...))
 
 	// 5. Output layout: canonical axis of each output axis.
-	outPerm := make([]int, nSp+2)
-	outPerm[axes.OutputBatch] = 0
-	outPerm[axes.OutputChannels] = nSp + 1
-	for i, a := range axes.OutputSpatial {
-		outPerm[a] = i + 1
-	}
-	y = b.transposeIfNeeded(e, y, outPerm)
+	y = b.transposeIfNeeded(e, y, canonicalToOutput(axes))
 	if e.err != nil {
 		return nil, e.wrap("ConvGeneral output")
 	}
@@ -246,6 +240,19 @@ func offsetTable(sizes, mults []int) []int {
 		offs = next
 	}
 	return offs
+}
+
+// canonicalToOutput is the Transpose permutation from a convolution's canonical output
+// [batch, spatial..., channels] to the layout axes asks for.
+func canonicalToOutput(axes backends.ConvolveAxesConfig) []int {
+	n := len(axes.OutputSpatial)
+	perm := make([]int, n+2)
+	perm[axes.OutputBatch] = 0
+	perm[axes.OutputChannels] = n + 1
+	for i, a := range axes.OutputSpatial {
+		perm[a] = i + 1
+	}
+	return perm
 }
 
 func rowMajorStrides(dims []int) []int {
@@ -326,13 +333,7 @@ func (b *Builder) convKernel(st *staged, input, kernel backends.Op, axes backend
 	}
 	canon := append(append([]int{B}, oDims...), Cout)
 	out = e.op(b.Builder.Reshape(out, canon...))
-	outPerm := make([]int, n+2)
-	outPerm[axes.OutputBatch] = 0
-	outPerm[axes.OutputChannels] = n + 1
-	for i, a := range axes.OutputSpatial {
-		outPerm[a] = i + 1
-	}
-	out = b.transposeIfNeeded(e, out, outPerm)
+	out = b.transposeIfNeeded(e, out, canonicalToOutput(axes))
 	if e.err != nil {
 		return nil, e.wrap("ConvGeneral output")
 	}

@@ -126,29 +126,13 @@ func (b *Builder) convPhases(st *staged, input, kernel backends.Op, axes backend
 			})
 			out := o[0]
 			for p, plan := range plans {
-				src := in[p]
-				parallelFor(len(plan.off), plan.inner, func(j int) {
-					row, d := src[j*plan.inner:(j+1)*plan.inner], plan.off[j]
-					if plan.step == 1 {
-						copy(out[d:d+len(row)], row)
-						return
-					}
-					for i, v := range row {
-						out[d+i*plan.step] = v
-					}
-				})
+				plan.scatter(in[p], out)
 			}
 		})
 	if err != nil {
 		return nil, fmt.Errorf("dl4go backend ConvGeneral phases: %w", err)
 	}
 	var y backends.Op = outs[0]
-	outPerm := make([]int, n+2)
-	outPerm[axes.OutputBatch] = 0
-	outPerm[axes.OutputChannels] = n + 1
-	for i, a := range axes.OutputSpatial {
-		outPerm[a] = i + 1
-	}
-	y = b.transposeIfNeeded(e, y, outPerm)
+	y = b.transposeIfNeeded(e, y, canonicalToOutput(axes))
 	return y, e.wrap("ConvGeneral phases output")
 }

@@ -40,6 +40,21 @@ func newCopyPlan(out, strides []int) copyPlan {
 	return copyPlan{inner: inner, step: step, off: []int{0}}
 }
 
+// scatter is the plan read the other way, on all CPUs: run j of in (contiguous, inner
+// elements at j·inner) goes to out[off[j] + i·step].
+func (p copyPlan) scatter(in, out []float32) {
+	parallelFor(len(p.off), p.inner, func(j int) {
+		row, d := in[j*p.inner:(j+1)*p.inner], p.off[j]
+		if p.step == 1 {
+			copy(out[d:d+len(row)], row)
+			return
+		}
+		for i, v := range row {
+			out[d+i*p.step] = v
+		}
+	})
+}
+
 // run copies in into out on all CPUs.
 func (p copyPlan) run(in, out []float32) { runCopy(p, in, out) }
 
@@ -270,12 +285,7 @@ func (b *Builder) padKernel(x, fill backends.Op, axesConfig []backends.PadAxis) 
 			parallelFor((len(out)+chunk-1)/chunk, chunk, func(t int) {
 				fillFloats(out[t*chunk:min((t+1)*chunk, len(out))], v)
 			})
-			parallelFor(len(plan.off), plan.inner, func(j int) {
-				row, d := src[j*plan.inner:(j+1)*plan.inner], plan.off[j]
-				for i, v := range row {
-					out[d+i*plan.step] = v
-				}
-			})
+			plan.scatter(src, out)
 		})
 	if err != nil {
 		return nil, false, err
