@@ -117,12 +117,18 @@
 // Options, comma-separated after "dl4go:": any simplego option, "nokernel",
 // "kernelall" (every product on the kernel, for tests), "noavx512" (the
 // AVX2 kernel only, for comparisons), "nofuse" (no elementwise fusion, for
-// tests) and "norewrite" (no ReduceSum(Mul) rewrite, for tests).
+// tests), "norewrite" (no ReduceSum(Mul) rewrite, for tests) and "nodes=N".
+//
+// A computation runs as a graph of stages (simplego executables) and Go
+// kernels; the ones that do not depend on each other run at the same time,
+// up to GOMAXPROCS of them ("nodes=N" sets how many; nodes=1 runs them one
+// after another in build order).
 package backend
 
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -152,6 +158,7 @@ type Backend struct {
 	narrow  bool
 	fuse    bool
 	minMACs int
+	nodes   int // "nodes=N": stages and kernels run at once (0: GOMAXPROCS)
 }
 
 // New creates the backend. The config string is passed on to simplego
@@ -161,7 +168,7 @@ type Backend struct {
 // "kernelall" sends even tiny products to the kernel (for tests).
 func New(config string) (backends.Backend, error) {
 	var parts, inner []string
-	rewrite, kernel, narrow, fuse, minMACs := true, true, false, true, minKernelMACs
+	rewrite, kernel, narrow, fuse, minMACs, nodes := true, true, false, true, minKernelMACs, 0
 	if config != "" {
 		parts = strings.Split(config, ",")
 	}
@@ -186,6 +193,14 @@ func New(config string) (backends.Backend, error) {
 			minMACs = 0
 			continue
 		}
+		if v, ok := strings.CutPrefix(p, "nodes="); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return nil, fmt.Errorf("dl4go backend: option %q: want nodes=N with N ≥ 1 (how many stages and kernels run at once)", p)
+			}
+			nodes = n
+			continue
+		}
 		inner = append(inner, p)
 	}
 	innerConfig := strings.Join(inner, ",")
@@ -196,7 +211,7 @@ func New(config string) (backends.Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dl4go backend: create simplego with %q: %w", innerConfig, err)
 	}
-	return &Backend{Backend: sg, config: config, rewrite: rewrite, kernel: kernel, narrow: narrow, fuse: fuse, minMACs: minMACs}, nil
+	return &Backend{Backend: sg, config: config, rewrite: rewrite, kernel: kernel, narrow: narrow, fuse: fuse, minMACs: minMACs, nodes: nodes}, nil
 }
 
 // Name implements backends.Backend.
@@ -254,7 +269,7 @@ var addedOps = []backends.OpType{
 // Builder implements backends.Backend: it returns a *Builder wrapping simplego's.
 func (b *Backend) Builder(name string) backends.Builder {
 	st := newStaged(b.Backend, name, b.kernel, b.minMACs)
-	st.narrow = b.narrow
+	st.narrow, st.par = b.narrow, b.nodes
 	return newBuilder(st, b.rewrite, b.fuse)
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
@@ -30,6 +31,7 @@ type staged struct {
 	kernel  bool // use the SIMD kernel for large float32 DotGenerals
 	narrow  bool // AVX2 kernels only ("noavx512")
 	minMACs int  // smallest product (multiply-adds) given to the kernel
+	par     int  // nodes run at once (schedule.go); 0 means runtime.GOMAXPROCS
 
 	stages  []*stage
 	params  []*handle // user parameters, in creation order
@@ -518,7 +520,10 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 		all = append(all, h)
 	}
 	slices.SortFunc(all, func(a, b *handle) int { return a.id - b.id })
-	e := &executable{s: s, final: final}
+	e := &executable{s: s, final: final, par: s.par}
+	if e.par <= 0 {
+		e.par = runtime.GOMAXPROCS(0)
+	}
 	for _, h := range all {
 		e.flops += h.flops
 	}
@@ -633,12 +638,7 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 			}
 		}
 	}
-	e.releaseAt = make([][]*handle, 2*len(s.stages))
-	for h, step := range lastUse {
-		if !donated[h] {
-			e.releaseAt[step] = append(e.releaseAt[step], h)
-		}
-	}
+	e.plan(lastUse, donated)
 	// Drop what only building needed: the eager builders and the recorded
 	// calls (with the constants they captured).
 	for _, h := range s.handles {
@@ -656,13 +656,18 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 	return e, nil
 }
 
-// executable runs the stages and kernels in order.
+// executable runs the stages and kernels as a graph of nodes (schedule.go):
+// each starts when the values it reads are computed, up to par at a time.
 type executable struct {
 	s     *staged
 	final []*handle
-	// releaseAt[step] lists the intermediate values last used at that step
-	// (stage i is step 2i, the kernels after it step 2i+1).
-	releaseAt [][]*handle
+	// nodes are the stages with an executable and the live kernels, in
+	// build order (an order that respects every dependency).
+	nodes []*execNode
+	// readers[h]: how many nodes read the intermediate value h when it is
+	// released by count (not donated, not a final output).
+	readers map[*handle]int
+	par     int // nodes run at once (1: one after another, in build order)
 	// flops: the matmul and convolution FLOPs of one run.
 	flops int64
 }
@@ -727,53 +732,8 @@ func (e *executable) Execute(inputs []backends.Buffer, donate []bool, device bac
 		}
 		return nil, err
 	}
-	ci := 0
-	for i, st := range s.stages {
-		if st.exe != nil {
-			in := make([]backends.Buffer, len(st.params))
-			for j, h := range st.params {
-				v, ok := values[h]
-				if !ok {
-					return fail(fmt.Errorf("dl4go backend Execute: stage %d input #%d not computed (bug)", i, j))
-				}
-				in[j] = v
-			}
-			for j, h := range st.params {
-				if st.donate[j] {
-					delete(values, h) // simplego's now
-				}
-			}
-			var outs []backends.Buffer
-			var err error
-			labelled("simplego stage", func() { outs, err = st.exe.Execute(in, st.donate, device) })
-			if err != nil {
-				return fail(fmt.Errorf("dl4go backend Execute stage %d: %w", i, err))
-			}
-			for j, h := range st.outputs {
-				if h.user >= 0 {
-					finalVals[h] = outs[j] // a copy made for the caller
-					continue
-				}
-				values[h] = outs[j]
-			}
-		}
-		e.release(2*i, values)
-		for ; ci < len(s.customs) && s.customs[ci].after == i; ci++ {
-			c := s.customs[ci]
-			if !c.live {
-				continue
-			}
-			var outs []backends.Buffer
-			var err error
-			labelled(c.name, func() { outs, err = e.runCustom(c, values) })
-			if err != nil {
-				return fail(err)
-			}
-			for j, o := range c.outputs {
-				values[o] = outs[j]
-			}
-		}
-		e.release(2*i+1, values)
+	if err := e.runNodes(values, finalVals, device); err != nil {
+		return fail(err)
 	}
 	result := make([]backends.Buffer, len(e.final))
 	kept := make(map[backends.Buffer]bool)
@@ -796,26 +756,15 @@ func (e *executable) Execute(inputs []backends.Buffer, donate []bool, device bac
 	return result, nil
 }
 
-// release finalizes the intermediate values last used at step, so their
-// memory goes back to simplego's pools before the rest of the step runs.
-func (e *executable) release(step int, values map[*handle]backends.Buffer) {
-	for _, h := range e.releaseAt[step] {
-		if b, ok := values[h]; ok {
-			_ = e.s.be.BufferFinalize(b)
-			delete(values, h)
-		}
-	}
-}
-
 // runCustom runs a Go kernel on the float32 buffers of its inputs.
-func (e *executable) runCustom(c *customOp, values map[*handle]backends.Buffer) ([]backends.Buffer, error) {
+func (e *executable) runCustom(c *customOp, bufs []backends.Buffer) ([]backends.Buffer, error) {
 	be := e.s.be
 	if c.runAny != nil {
-		return e.runCustomAny(c, values)
+		return e.runCustomAny(c, bufs)
 	}
 	in := make([][]float32, len(c.inputs))
-	for i, h := range c.inputs {
-		b := values[h]
+	for i := range c.inputs {
+		b := bufs[i]
 		if b == nil {
 			return nil, fmt.Errorf("dl4go backend %s: input #%d not computed (bug)", c.name, i)
 		}
@@ -850,11 +799,11 @@ func (e *executable) runCustom(c *customOp, values map[*handle]backends.Buffer) 
 }
 
 // runCustomAny runs a Go kernel on flat slices of any dtype.
-func (e *executable) runCustomAny(c *customOp, values map[*handle]backends.Buffer) ([]backends.Buffer, error) {
+func (e *executable) runCustomAny(c *customOp, bufs []backends.Buffer) ([]backends.Buffer, error) {
 	be := e.s.be
 	in := make([]any, len(c.inputs))
-	for i, h := range c.inputs {
-		b := values[h]
+	for i := range c.inputs {
+		b := bufs[i]
 		if b == nil {
 			return nil, fmt.Errorf("dl4go backend %s: input #%d not computed (bug)", c.name, i)
 		}
