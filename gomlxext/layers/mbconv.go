@@ -4,7 +4,9 @@ import (
 	"fmt"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph-building style.
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
 	"github.com/gomlx/gomlx/pkg/ml/layers/batchnorm"
@@ -19,6 +21,7 @@ type MBConvBuilder struct {
 	stride                   int
 	seRatio, momentum        float64
 	newScope                 bool
+	zeroResidual             bool
 }
 
 // MBConv prepares a mobile inverted bottleneck convolution block (MobileNetV2's inverted
@@ -86,6 +89,15 @@ func (b *MBConvBuilder) BatchNormMomentum(m float64) *MBConvBuilder {
 	return b
 }
 
+// ZeroInitResidual starts the projection's batch-norm scale at 0 instead of 1 in a block with a
+// residual, so the block starts as the identity and a deep stack of them trains like a shallow
+// one at first ("zero-γ": Goyal et al. 2017, "Accurate, Large Minibatch SGD"; timm's
+// zero_init_last). Blocks without a residual are unchanged.
+func (b *MBConvBuilder) ZeroInitResidual() *MBConvBuilder {
+	b.zeroResidual = true
+	return b
+}
+
 // CurrentScope makes the block's variables live in ctx's own scope instead of a new "mbconv"
 // scope below it.
 func (b *MBConvBuilder) CurrentScope() *MBConvBuilder {
@@ -118,8 +130,20 @@ func (b *MBConvBuilder) Done() *Node {
 		h = SqueezeExcitation(ctx.In("se"), h).Reduced(max(1, int(float64(in)*b.seRatio))).CurrentScope().Done()
 	}
 	h = layers.Convolution(ctx.In("project"), h).Channels(b.channels).KernelSize(1).UseBias(false).Done()
-	h = batchnorm.New(ctx.In("project_bn"), h, -1).Momentum(b.momentum).Done()
-	if b.stride == 1 && in == b.channels {
+	residual := b.stride == 1 && in == b.channels
+	if residual && b.zeroResidual {
+		// batchnorm always starts its scale at 1: normalise without its scale and offset, and
+		// apply a scale that starts at 0 and an offset here (the same function of the input).
+		bnCtx := ctx.In("project_bn")
+		h = batchnorm.New(bnCtx, h, -1).Momentum(b.momentum).Scale(false).Center(false).Done()
+		dim := shapes.Make(h.DType(), b.channels)
+		gamma := bnCtx.WithInitializer(initializers.Zero).VariableWithShape("scale", dim).ValueGraph(h.Graph())
+		beta := bnCtx.WithInitializer(initializers.Zero).VariableWithShape("offset", dim).ValueGraph(h.Graph())
+		h = Add(Mul(h, Reshape(gamma, 1, 1, 1, -1)), Reshape(beta, 1, 1, 1, -1))
+	} else {
+		h = batchnorm.New(ctx.In("project_bn"), h, -1).Momentum(b.momentum).Done()
+	}
+	if residual {
 		h = Add(h, x)
 	}
 	return h

@@ -92,6 +92,23 @@ func TestMBConv(t *testing.T) {
 			t.Fatalf("zero-initialised block with a residual: y[%d] = %g, x = %g", i, yv[i], xv[i])
 		}
 	}
+	// ZeroInitResidual: a block with a residual starts as the identity (ordinary initialisation,
+	// in a training step's batch norm), and its projection's batch-norm scale is a zero variable
+	// the optimiser trains.
+	ctx = context.New()
+	y = context.MustExecOnce(backend, ctx, func(ctx *context.Context, x *Node) *Node {
+		ctx.SetTraining(x.Graph(), true)
+		return MBConv(ctx, x).Channels(4).KernelSize(3).ZeroInitResidual().Done()
+	}, x)
+	yv = tensors.MustCopyFlatData[float32](y)
+	for i := range xv {
+		if math.Abs(float64(xv[i]-yv[i])) > 1e-5 {
+			t.Fatalf("ZeroInitResidual block: y[%d] = %g, want x = %g", i, yv[i], xv[i])
+		}
+	}
+	if v := ctx.In("mbconv").In("project_bn").GetVariable("scale"); v == nil || !v.Trainable {
+		t.Errorf("ZeroInitResidual: the projection's batch-norm scale is %v, want a trainable variable", v)
+	}
 	// Gradient of the output's sum reaches the depthwise kernel.
 	ctx = context.New()
 	g := context.MustExecOnce(backend, ctx, func(ctx *context.Context, x *Node) *Node {
