@@ -31,6 +31,8 @@ type Base struct {
 	SERatio      float64 // squeeze-and-excitation bottleneck ÷ block input channels.
 	Classes      int
 	WidthDivisor int // channels are rounded to a multiple of this (EfficientNet: 8; tiny nets: 1 or 2).
+	// ZeroInitResidual starts every residual block as the identity (MBConv's ZeroInitResidual).
+	ZeroInitResidual bool `json:",omitempty"`
 }
 
 // Multipliers scale a Base: Depth multiplies the blocks of every stage (see scaleLayers), Width the
@@ -44,6 +46,8 @@ type Net struct {
 	Stages     []Stage
 	SERatio    float64
 	Classes    int
+	// ZeroInitResidual: Base.ZeroInitResidual.
+	ZeroInitResidual bool `json:",omitempty"`
 }
 
 // roundChannels is EfficientNet's round_filters: c·w rounded to the nearest multiple of div,
@@ -64,7 +68,7 @@ func (b Base) Scale(m Multipliers) Net {
 		Resolution: int(math.Round(float64(b.Resolution) * m.Resolution)),
 		Stem:       roundChannels(b.Stem, m.Width, b.WidthDivisor),
 		Head:       roundChannels(b.Head, m.Width, b.WidthDivisor),
-		SERatio:    b.SERatio, Classes: b.Classes,
+		SERatio:    b.SERatio, Classes: b.Classes, ZeroInitResidual: b.ZeroInitResidual,
 	}
 	layers := scaleLayers(b.Stages, m.Depth)
 	for i, s := range b.Stages {
@@ -138,8 +142,12 @@ func (n Net) Model(ctx *context.Context, images *Node) *Node {
 			if l > 0 {
 				stride = 1
 			}
-			x = xlayers.MBConv(ctx.In(fmt.Sprintf("stage%d_%d", i+1, l)), x).Channels(s.Channels).Expand(s.Expand).
-				KernelSize(s.Kernel).Strides(stride).SERatio(n.SERatio).BatchNormMomentum(bnMomentum).Done()
+			block := xlayers.MBConv(ctx.In(fmt.Sprintf("stage%d_%d", i+1, l)), x).Channels(s.Channels).Expand(s.Expand).
+				KernelSize(s.Kernel).Strides(stride).SERatio(n.SERatio).BatchNormMomentum(bnMomentum)
+			if n.ZeroInitResidual {
+				block = block.ZeroInitResidual()
+			}
+			x = block.Done()
 		}
 	}
 	x = layers.Convolution(ctx.In("head"), x).Channels(n.Head).KernelSize(1).UseBias(false).Done()
