@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/backends"
@@ -134,5 +135,43 @@ func TestPlanDonationWaitsForReaders(t *testing.T) {
 	}
 	if !e.reaches(pad[0], donor) {
 		t.Errorf("the stage donated y (node %d) may run before Pad's kernel, which reads y (node %d)", donor, pad[0])
+	}
+}
+
+// TestNodeErrorStopsTheRun runs a graph where one Go kernel fails (panics, as a kernel bug
+// would) while an independent product runs: Execute returns the kernel's error, naming it,
+// and does not hang, run after run.
+func TestNodeErrorStopsTheRun(t *testing.T) {
+	be, err := New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := be.Builder("fail").(*Builder)
+	st := b.Builder.(*staged)
+	shape := shapes.Make(dtypes.Float32, 64, 64)
+	m := must(t)
+	x := m(b.Parameter("x", shape, nil))
+	y := m(b.Add(x, x))
+	bad, err := st.customOp("boom", []*handle{y.(*handle)}, []shapes.Shape{shape}, false,
+		func(in, out [][]float32) { panic("boom") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := m(b.DotGeneral(y, []int{1}, nil, y, []int{0}, nil))
+	exe, err := b.Compile([]backends.Op{bad[0], d}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exe.Finalize()
+	for range 5 {
+		in, err := be.BufferFromFlatData(0, make([]float32, 64*64), shape)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = exe.Execute([]backends.Buffer{in}, []bool{false}, 0)
+		if err == nil || !strings.Contains(err.Error(), `"boom"`) {
+			t.Fatalf("Execute: error %v, want the failing kernel's", err)
+		}
+		_ = be.BufferFinalize(in)
 	}
 }
