@@ -13,8 +13,8 @@ import (
 // time: the two branches of a convolution's gradient, a GAN discriminator's
 // passes over real and fake images, the heads of a network.
 type execNode struct {
-	st *stage    // a stage, or
-	c  *customOp // a kernel
+	st *stagePart // a stage's group of ops, or
+	c  *customOp  // a kernel
 	// reads: the values the node reads (a stage's Parameters, a kernel's
 	// inputs, in their order); counted: the ones among them released by
 	// count, once each.
@@ -40,14 +40,13 @@ func (e *executable) plan(lastUse map[*handle]int, donated map[*handle]bool) {
 	producer := make(map[*handle]int)
 	ci := 0
 	for i, st := range s.stages {
-		if st.exe != nil {
-			n := &execNode{st: st, reads: st.params}
-			for _, h := range st.outputs {
+		for _, p := range st.parts {
+			for _, h := range p.outputs {
 				if h.user < 0 {
 					producer[h] = len(e.nodes)
 				}
 			}
-			e.nodes = append(e.nodes, n)
+			e.nodes = append(e.nodes, &execNode{st: p, reads: p.params})
 		}
 		for ; ci < len(s.customs) && s.customs[ci].after == i; ci++ {
 			if c := s.customs[ci]; c.live {

@@ -175,3 +175,52 @@ func TestNodeErrorStopsTheRun(t *testing.T) {
 		_ = be.BufferFinalize(in)
 	}
 }
+
+// TestPlanSplitsStagesIntoGroups checks that a stage's ops that share nothing are compiled
+// apart: x+x and x·x (elementwise, small enough to stay in simplego) are two nodes that do not
+// wait for each other.
+func TestPlanSplitsStagesIntoGroups(t *testing.T) {
+	e := planOf(t, []int{4, 4}, func(b backends.Builder, x backends.Op) []backends.Op {
+		m := must(t)
+		return []backends.Op{m(b.Add(x, x)), m(b.Mul(x, x))}
+	})
+	if len(e.nodes) != 2 || e.nodes[0].st == nil || e.nodes[1].st == nil {
+		t.Fatalf("%d nodes, want 2 simplego groups", len(e.nodes))
+	}
+	if e.reaches(0, 1) || e.reaches(1, 0) {
+		t.Errorf("the two independent groups wait for each other")
+	}
+}
+
+// TestPlanSharedValueIsNotDonated checks that a value whose last readers are two groups of one
+// stage is donated to neither (each could overwrite it while the other reads it): y = x+x is
+// read by the product y·y and, in the next stage, by y·y elementwise and by y−x.
+func TestPlanSharedValueIsNotDonated(t *testing.T) {
+	if !hasFastKernel {
+		t.Skip("no SIMD matmul kernel on this CPU")
+	}
+	var y backends.Op
+	e := planOf(t, []int{64, 64}, func(b backends.Builder, x backends.Op) []backends.Op {
+		m := must(t)
+		y = m(b.Add(x, x))
+		d := m(b.DotGeneral(y, []int{1}, nil, y, []int{0}, nil))
+		return []backends.Op{d, m(b.Mul(y, y)), m(b.Sub(y, x))}
+	})
+	readers := 0
+	for _, n := range e.nodes {
+		if n.st == nil {
+			continue
+		}
+		for j, h := range n.reads {
+			if h == y.(*handle) {
+				readers++
+				if n.st.donate[j] {
+					t.Errorf("y is donated to one of the groups that read it")
+				}
+			}
+		}
+	}
+	if readers < 2 {
+		t.Fatalf("y is read by %d groups, want 2 (the test's premise)", readers)
+	}
+}

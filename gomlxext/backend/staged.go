@@ -70,10 +70,18 @@ type call struct {
 type stage struct {
 	b       backends.Builder // eager builder: shape inference and errors while building
 	imports map[*handle]backends.Op
-	params  []*handle // at Compile: the value each Parameter of exe is fed with
-	outputs []*handle // at Compile: the handles exe returns
+	// parts: at Compile, the stage's ops split into groups that share no op
+	// (connected components), each its own simplego executable, so that
+	// independent groups can run at the same time.
+	parts []*stagePart
+}
+
+// stagePart is one compiled group of a stage's ops.
+type stagePart struct {
+	params  []*handle // the value each Parameter of exe is fed with
+	outputs []*handle // the handles exe returns
 	// donate[j]: params[j] is an intermediate value last used by this
-	// stage, handed over to simplego, which may reuse its memory in place.
+	// part, handed over to simplego, which may reuse its memory in place.
 	donate []bool
 	exe    backends.Executable
 }
@@ -528,83 +536,68 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 		e.flops += h.flops
 	}
 	for i, st := range s.stages {
-		rb := s.be.Builder(fmt.Sprintf("%s#%d", s.name, i))
-		ops := make(map[*handle]backends.Op)
-		imported := func(h *handle) (backends.Op, error) {
-			if op, ok := ops[h]; ok {
-				return op, nil
+		// The stage's ops in groups that share no op: an op joins the group
+		// of every input computed in this stage (and of its call's other
+		// outputs); a user parameter that is an output is copied by a group
+		// of its own.
+		group := make(map[*handle]*handle) // union-find parent
+		var find func(h *handle) *handle
+		find = func(h *handle) *handle {
+			if p, ok := group[h]; ok && p != h {
+				r := find(p)
+				group[h] = r
+				return r
 			}
-			op, err := rb.Parameter(fmt.Sprintf("v%d", h.id), h.shape, nil)
+			return h
+		}
+		union := func(a, b *handle) {
+			ra, rb := find(a), find(b)
+			if ra != rb {
+				if ra.id > rb.id {
+					ra, rb = rb, ra
+				}
+				group[rb] = ra
+			}
+		}
+		var members []*handle
+		for _, h := range all {
+			if h.stage != i || (h.call == nil && !(h.user >= 0 && isFinal[h])) {
+				continue
+			}
+			members = append(members, h)
+			group[h] = find(h)
+			if h.call != nil {
+				for _, x := range h.call.inputs {
+					if x.stage == i && x.call != nil {
+						union(h, x)
+					}
+				}
+				for _, o := range h.call.outputs {
+					if live[o] {
+						union(h, o)
+					}
+				}
+			}
+		}
+		var roots []*handle
+		byRoot := make(map[*handle][]*handle)
+		for _, h := range members {
+			r := find(h)
+			if _, ok := byRoot[r]; !ok {
+				roots = append(roots, r)
+			}
+			byRoot[r] = append(byRoot[r], h)
+		}
+		slices.SortFunc(roots, func(a, b *handle) int { return a.id - b.id })
+		for _, r := range roots {
+			part, err := s.compilePart(i, byRoot[r], usedLater, isFinal)
 			if err != nil {
 				return nil, err
 			}
-			ops[h] = op
-			st.params = append(st.params, h)
-			return op, nil
-		}
-		// Every Parameter first: simplego sizes an executable's per-run
-		// tables by its last output, so a Parameter made after that output
-		// (say, an input of an op that returns an older node) would index
-		// past them at Execute.
-		for _, h := range all {
-			if h.stage != i {
-				continue
-			}
-			if h.call == nil {
-				// A user parameter or a kernel result, fed at run time.
-				if h.user >= 0 && isFinal[h] {
-					if _, err := imported(h); err != nil {
-						return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
-					}
-				}
-				continue
-			}
-			for _, x := range h.call.inputs {
-				if x.stage == i && x.call != nil {
-					continue // computed in this stage
-				}
-				if _, err := imported(x); err != nil {
-					return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
-				}
+			if part != nil {
+				st.parts = append(st.parts, part)
 			}
 		}
-		var outOps []backends.Op
-		for _, h := range all {
-			if h.stage != i {
-				continue
-			}
-			if _, done := ops[h]; h.call != nil && !done {
-				in := make([]backends.Op, len(h.call.inputs))
-				for j, x := range h.call.inputs {
-					op, ok := ops[x]
-					if !ok {
-						return nil, fmt.Errorf("dl4go backend: compile stage %d: input of op #%d not ready (bug)", i, h.id)
-					}
-					in[j] = op
-				}
-				outs, err := h.call.fn(rb, in)
-				if err != nil {
-					return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
-				}
-				for j, o := range h.call.outputs {
-					ops[o] = outs[j]
-				}
-			}
-			// Stage outputs: ops computed here that are needed later, and
-			// final outputs that are user parameters (copied by simplego).
-			if (h.call != nil && (usedLater[h] || isFinal[h])) || (h.user >= 0 && isFinal[h]) {
-				st.outputs = append(st.outputs, h)
-				outOps = append(outOps, ops[h])
-			}
-		}
-		if len(outOps) == 0 {
-			continue
-		}
-		exe, err := rb.Compile(outOps, nil)
-		if err != nil {
-			return nil, fmt.Errorf("dl4go backend: compile stage %d of %q: %w", i, s.name, err)
-		}
-		st.exe = exe
 	}
 	// Release each intermediate value after its last use.
 	lastUse := make(map[*handle]int)
@@ -613,9 +606,21 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 			lastUse[h] = max(lastUse[h], step)
 		}
 	}
+	readers := make(map[*handle]int) // parts reading the value, at its last use's step
 	for i, st := range s.stages {
-		for _, h := range st.params {
-			use(h, 2*i)
+		for _, p := range st.parts {
+			for _, h := range p.params {
+				use(h, 2*i)
+			}
+		}
+	}
+	for i, st := range s.stages {
+		for _, p := range st.parts {
+			for _, h := range p.params {
+				if lastUse[h] == 2*i {
+					readers[h]++
+				}
+			}
 		}
 	}
 	for _, c := range s.customs {
@@ -625,16 +630,16 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 			}
 		}
 	}
-	// An intermediate value whose last use is a stage is donated to it.
+	// An intermediate value whose last use is one part of a stage is
+	// donated to it (not when two parts of that stage read it).
 	donated := make(map[*handle]bool)
 	for i, st := range s.stages {
-		if st.exe == nil {
-			continue
-		}
-		st.donate = make([]bool, len(st.params))
-		for j, h := range st.params {
-			if step, ok := lastUse[h]; ok && step == 2*i {
-				st.donate[j], donated[h] = true, true
+		for _, p := range st.parts {
+			p.donate = make([]bool, len(p.params))
+			for j, h := range p.params {
+				if step, ok := lastUse[h]; ok && step == 2*i && readers[h] == 1 {
+					p.donate[j], donated[h] = true, true
+				}
 			}
 		}
 	}
@@ -654,6 +659,84 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 		st.b, st.imports = nil, nil
 	}
 	return e, nil
+}
+
+// compilePart compiles the group members (handles of stage i, in id
+// order) into a simplego executable: its Parameters are the values it reads
+// from outside the group, its outputs those needed later and the final
+// outputs. It returns nil for a group with no output.
+func (s *staged) compilePart(i int, members []*handle, usedLater, isFinal map[*handle]bool) (*stagePart, error) {
+	rb := s.be.Builder(fmt.Sprintf("%s#%d", s.name, i))
+	part := &stagePart{}
+	ops := make(map[*handle]backends.Op)
+	imported := func(h *handle) (backends.Op, error) {
+		if op, ok := ops[h]; ok {
+			return op, nil
+		}
+		op, err := rb.Parameter(fmt.Sprintf("v%d", h.id), h.shape, nil)
+		if err != nil {
+			return nil, err
+		}
+		ops[h] = op
+		part.params = append(part.params, h)
+		return op, nil
+	}
+	// Every Parameter first: simplego sizes an executable's per-run tables
+	// by its last output, so a Parameter made after that output (say, an
+	// input of an op that returns an older node) would index past them at
+	// Execute.
+	for _, h := range members {
+		if h.call == nil {
+			// A user parameter that is a final output.
+			if _, err := imported(h); err != nil {
+				return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
+			}
+			continue
+		}
+		for _, x := range h.call.inputs {
+			if x.stage == i && x.call != nil {
+				continue // computed in this stage
+			}
+			if _, err := imported(x); err != nil {
+				return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
+			}
+		}
+	}
+	var outOps []backends.Op
+	for _, h := range members {
+		if _, done := ops[h]; h.call != nil && !done {
+			in := make([]backends.Op, len(h.call.inputs))
+			for j, x := range h.call.inputs {
+				op, ok := ops[x]
+				if !ok {
+					return nil, fmt.Errorf("dl4go backend: compile stage %d: input of op #%d not ready (bug)", i, h.id)
+				}
+				in[j] = op
+			}
+			outs, err := h.call.fn(rb, in)
+			if err != nil {
+				return nil, fmt.Errorf("dl4go backend: compile stage %d: %w", i, err)
+			}
+			for j, o := range h.call.outputs {
+				ops[o] = outs[j]
+			}
+		}
+		// Outputs: ops computed here that are needed later, and final
+		// outputs that are user parameters (copied by simplego).
+		if (h.call != nil && (usedLater[h] || isFinal[h])) || (h.user >= 0 && isFinal[h]) {
+			part.outputs = append(part.outputs, h)
+			outOps = append(outOps, ops[h])
+		}
+	}
+	if len(outOps) == 0 {
+		return nil, nil
+	}
+	exe, err := rb.Compile(outOps, nil)
+	if err != nil {
+		return nil, fmt.Errorf("dl4go backend: compile stage %d of %q: %w", i, s.name, err)
+	}
+	part.exe = exe
+	return part, nil
 }
 
 // executable runs the stages and kernels as a graph of nodes (schedule.go):
@@ -677,8 +760,8 @@ var _ backends.Executable = (*executable)(nil)
 // Finalize implements backends.Executable.
 func (e *executable) Finalize() {
 	for _, st := range e.s.stages {
-		if st.exe != nil {
-			st.exe.Finalize()
+		for _, p := range st.parts {
+			p.exe.Finalize()
 		}
 	}
 }
