@@ -119,10 +119,11 @@
 // AVX2 kernel only, for comparisons), "nofuse" (no elementwise fusion, for
 // tests), "norewrite" (no ReduceSum(Mul) rewrite, for tests) and "nodes=N".
 //
-// A computation runs as a graph of stages (simplego executables) and Go
-// kernels; the ones that do not depend on each other run at the same time,
-// up to GOMAXPROCS of them ("nodes=N" sets how many; nodes=1 runs them one
-// after another in build order).
+// A computation runs as a graph of stages (simplego executables, one per
+// group of ops that share nothing) and Go kernels; the ones that do not
+// depend on each other run at the same time, up to GOMAXPROCS of them
+// ("nodes=N" sets how many; nodes=1 runs them one after another in build
+// order). What they compute does not depend on it, bit for bit.
 package backend
 
 import (
