@@ -335,3 +335,19 @@ func SkipUnlessFull(t testing.TB) {
 		t.Skipf("full-size lesson test: set %s=1 to run it (minutes on 2 cores)", FullEnvVar)
 	}
 }
+
+// ApplyProbe applies the JSON variant in the environment variable envVar over cfg (a pointer to
+// a lesson's Config, already set to the size the variant starts from), for the probe tests that
+// choose a lesson's settings on validation data, and returns the variant (for the log). It skips
+// the test when envVar is unset and fails it when the JSON does not fit cfg.
+func ApplyProbe(t testing.TB, envVar string, cfg any) (variant string) {
+	t.Helper()
+	spec := os.Getenv(envVar)
+	if spec == "" {
+		t.Skipf("probe test: set %s to a JSON variant of the configuration to run it", envVar)
+	}
+	if err := json.Unmarshal([]byte(spec), cfg); err != nil {
+		t.Fatalf("%s: %v", envVar, err)
+	}
+	return spec
+}

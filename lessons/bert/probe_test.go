@@ -1,13 +1,14 @@
 package bert
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dl4go/dl4go/lessons"
 )
 
 // TestValidationProbe pre-trains a variant of the quick configuration and measures it on a
@@ -17,14 +18,8 @@ import (
 // (docs/experiments/bert.md). It runs only when $DL4GO_BERT_PROBE holds the variant as JSON
 // applied over Quick(), e.g. DL4GO_BERT_PROBE='{"Steps":300,"Model":{"RelPos":8}}'.
 func TestValidationProbe(t *testing.T) {
-	spec := os.Getenv("DL4GO_BERT_PROBE")
-	if spec == "" {
-		t.Skip("set DL4GO_BERT_PROBE to a JSON variant of Quick() to run the validation probe")
-	}
 	cfg := Quick()
-	if err := json.Unmarshal([]byte(spec), &cfg); err != nil {
-		t.Fatalf("DL4GO_BERT_PROBE: %v", err)
-	}
+	spec := lessons.ApplyProbe(t, "DL4GO_BERT_PROBE", &cfg)
 	cfg.Quiet, cfg.CacheDir = true, t.TempDir()
 	corpus, err := cfg.Corpus()
 	if err != nil {

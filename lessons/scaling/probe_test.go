@@ -1,9 +1,9 @@
 package scaling
 
 import (
-	"encoding/json"
-	"os"
 	"testing"
+
+	"github.com/dl4go/dl4go/lessons"
 )
 
 // TestProbe runs a variant of the full experiment, given as JSON applied over Full() in
@@ -11,14 +11,8 @@ import (
 // throw-away folder, and logs its table. Designs are compared on the table's validation column,
 // never on the test accuracy the lesson's bar is scored on (docs/experiments/scaling.md).
 func TestProbe(t *testing.T) {
-	spec := os.Getenv("DL4GO_SCALING_PROBE")
-	if spec == "" {
-		t.Skip("set DL4GO_SCALING_PROBE to a JSON variant of Full() to run the probe")
-	}
 	cfg := Full()
-	if err := json.Unmarshal([]byte(spec), &cfg); err != nil {
-		t.Fatalf("DL4GO_SCALING_PROBE: %v", err)
-	}
+	lessons.ApplyProbe(t, "DL4GO_SCALING_PROBE", &cfg)
 	cfg.Quiet, cfg.CacheDir = true, t.TempDir()
 	out, err := Run(cfg)
 	if err != nil {
