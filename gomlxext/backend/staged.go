@@ -606,20 +606,10 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 			lastUse[h] = max(lastUse[h], step)
 		}
 	}
-	readers := make(map[*handle]int) // parts reading the value, at its last use's step
 	for i, st := range s.stages {
 		for _, p := range st.parts {
 			for _, h := range p.params {
 				use(h, 2*i)
-			}
-		}
-	}
-	for i, st := range s.stages {
-		for _, p := range st.parts {
-			for _, h := range p.params {
-				if lastUse[h] == 2*i {
-					readers[h]++
-				}
 			}
 		}
 	}
@@ -632,12 +622,22 @@ func (s *staged) Compile(outputs []backends.Op, shardings []*backends.ShardingSp
 	}
 	// An intermediate value whose last use is one part of a stage is
 	// donated to it (not when two parts of that stage read it).
+	lastReaders := make(map[*handle]int) // parts reading the value at its last use
+	for i, st := range s.stages {
+		for _, p := range st.parts {
+			for _, h := range p.params {
+				if step, ok := lastUse[h]; ok && step == 2*i {
+					lastReaders[h]++
+				}
+			}
+		}
+	}
 	donated := make(map[*handle]bool)
 	for i, st := range s.stages {
 		for _, p := range st.parts {
 			p.donate = make([]bool, len(p.params))
 			for j, h := range p.params {
-				if step, ok := lastUse[h]; ok && step == 2*i && readers[h] == 1 {
+				if step, ok := lastUse[h]; ok && step == 2*i && lastReaders[h] == 1 {
 					p.donate[j], donated[h] = true, true
 				}
 			}

@@ -89,12 +89,12 @@ func (b *MBConvBuilder) BatchNormMomentum(m float64) *MBConvBuilder {
 	return b
 }
 
-// ZeroInitResidual starts the projection's batch-norm scale at 0 instead of 1 in a block with a
-// residual, so the block starts as the identity and a deep stack of them trains like a shallow
-// one at first ("zero-γ": Goyal et al. 2017, "Accurate, Large Minibatch SGD"; timm's
-// zero_init_last). Blocks without a residual are unchanged.
-func (b *MBConvBuilder) ZeroInitResidual() *MBConvBuilder {
-	b.zeroResidual = true
+// ZeroInitResidual, when on, starts the projection's batch-norm scale at 0 instead of 1 in a
+// block with a residual (default off), so the block starts as the identity and a deep stack of
+// them trains like a shallow one at first ("zero-γ": Goyal et al. 2017, "Accurate, Large
+// Minibatch SGD"; timm's zero_init_last). Blocks without a residual are unchanged.
+func (b *MBConvBuilder) ZeroInitResidual(on bool) *MBConvBuilder {
+	b.zeroResidual = on
 	return b
 }
 

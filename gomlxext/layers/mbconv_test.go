@@ -98,7 +98,7 @@ func TestMBConv(t *testing.T) {
 	ctx = context.New()
 	y = context.MustExecOnce(backend, ctx, func(ctx *context.Context, x *Node) *Node {
 		ctx.SetTraining(x.Graph(), true)
-		return MBConv(ctx, x).Channels(4).KernelSize(3).ZeroInitResidual().Done()
+		return MBConv(ctx, x).Channels(4).KernelSize(3).ZeroInitResidual(true).Done()
 	}, x)
 	yv = tensors.MustCopyFlatData[float32](y)
 	for i := range xv {

@@ -142,12 +142,9 @@ func (n Net) Model(ctx *context.Context, images *Node) *Node {
 			if l > 0 {
 				stride = 1
 			}
-			block := xlayers.MBConv(ctx.In(fmt.Sprintf("stage%d_%d", i+1, l)), x).Channels(s.Channels).Expand(s.Expand).
-				KernelSize(s.Kernel).Strides(stride).SERatio(n.SERatio).BatchNormMomentum(bnMomentum)
-			if n.ZeroInitResidual {
-				block = block.ZeroInitResidual()
-			}
-			x = block.Done()
+			x = xlayers.MBConv(ctx.In(fmt.Sprintf("stage%d_%d", i+1, l)), x).Channels(s.Channels).Expand(s.Expand).
+				KernelSize(s.Kernel).Strides(stride).SERatio(n.SERatio).BatchNormMomentum(bnMomentum).
+				ZeroInitResidual(n.ZeroInitResidual).Done()
 		}
 	}
 	x = layers.Convolution(ctx.In("head"), x).Channels(n.Head).KernelSize(1).UseBias(false).Done()
