@@ -25,6 +25,12 @@ type gan struct {
 	sample *context.Exec
 	// dStep and gStep are the report's update_discriminator and update_generator.
 	dStep, gStep *context.Exec
+	// iterate is one whole iteration in one graph, what training runs: G(z₁) for D's fakes,
+	// update_discriminator, update_generator on z₂ and, with Config.EMA, the average's update —
+	// the same computation as generate, dStep, gStep and emaStep one after the other, built so
+	// that the engine can run the parts of the two steps that do not wait for each other (G's
+	// forward pass on z₂ and D's step) at the same time.
+	iterate *context.Exec
 	// probe measures both generator losses' gradients without updating anything but batch-norm
 	// averages.
 	probe *context.Exec
@@ -76,6 +82,10 @@ func newGAN(backend backends.Backend, cfg Config) (*gan, error) {
 	g.gStep = mk("update_generator", func(ctx *context.Context, in []*Node) []*Node {
 		ctx.SetTraining(in[0].Graph(), true)
 		return updateGenerator(ctx, cfg, gOpt, in[0], labelsIn(in, 1))
+	})
+	g.iterate = mk("iteration", func(ctx *context.Context, in []*Node) []*Node {
+		ctx.SetTraining(in[0].Graph(), true)
+		return iteration(ctx, cfg, dOpt, gOpt, in)
 	})
 	g.probe = mk("probe", func(ctx *context.Context, in []*Node) []*Node {
 		ctx.SetTraining(in[0].Graph(), true)
@@ -155,6 +165,42 @@ func updateGenerator(ctx *context.Context, cfg Config, opt optimizers.Interface,
 	opt.UpdateGraph(ctx, loss.Graph(), loss)
 	restore()
 	return []*Node{loss, ReduceAllMean(Sigmoid(logits))}
+}
+
+// iteration builds one iteration of the game in one graph (gan.iterate). in holds, in this
+// order: the real images [batch, 28, 28] in [0, 1], D's noise z₁ and G's noise z₂ [batch, ZDim];
+// for a conditional GAN the real images' digits, the digits asked of z₁ and of z₂ ([batch, 1]
+// int32 each); with Config.EMA the iteration's index (a float32 scalar, the average's warm-up).
+// G's fakes for D are made with G frozen and their gradient stopped, so that D's update is the
+// one of updateDiscriminator on fakes made outside its graph; the G step then reads D's updated
+// weights (as values, their gradient stopped), as when it runs after D's step. Returns D's loss, mean D(x) and mean D(G(z₁)), then
+// G's loss and mean D(G(z₂)) (scalars).
+func iteration(ctx *context.Context, cfg Config, dOpt, gOpt optimizers.Interface, in []*Node) []*Node {
+	real, z1, z2 := in[0], in[1], in[2]
+	var realLabels, fakeLabels, gLabels *Node
+	next := 3
+	if cfg.Condition.Conditional() {
+		realLabels, fakeLabels, gLabels = labelsIn(in, 3), labelsIn(in, 4), labelsIn(in, 5)
+		next = 6
+	}
+	fake := StopGradient(Generator(ctx, cfg, z1, fakeLabels))
+	restore := gomlxext.Freeze(ctx, GeneratorScope)
+	out := updateDiscriminator(ctx, cfg, dOpt, real, fake, realLabels, fakeLabels)
+	restore()
+	// G's step reads D's updated weights as values: no gradient flows back into D's update (which
+	// depends on the fakes only through the stopped gradient, and whose batch-norm gradient has
+	// no gradient of its own).
+	prefix := "/" + DiscriminatorScope
+	for v := range ctx.IterVariables() {
+		if s := v.Scope(); (s == prefix || strings.HasPrefix(s, prefix+"/")) && v.InUseByGraph(real.Graph()) {
+			v.SetValueGraph(StopGradient(v.ValueGraph(real.Graph())))
+		}
+	}
+	out = append(out, updateGenerator(ctx, cfg, gOpt, z2, gLabels)...)
+	if cfg.EMA > 0 {
+		gomlxext.UpdateEMA(ctx, in[next], GeneratorScope, emaScope, cfg.EMA)
+	}
+	return out
 }
 
 // dLearningRate is D's learning rate: Config.DLearningRate, or LearningRate when that is unset.

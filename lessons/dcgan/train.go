@@ -173,38 +173,30 @@ func trainRun(backend backends.Backend, cfg Config, dir string, grid *plotting.L
 			}
 			hist.Probes = append(hist.Probes, Probe{Step: it, NonSaturating: scalar(out[0]), Saturating: scalar(out[1]), DFake: scalar(out[2])})
 		}
-		// update_discriminator: fake_data = G(noise) outside the step, then D's step. A
-		// conditional G is asked for random digits, and D is told the real images' digits and the
-		// ones the fakes were asked to show.
+		// One iteration (gan.iterate): update_discriminator on fake_data = G(noise) — a
+		// conditional G asked for random digits, D told the real images' digits and the ones the
+		// fakes were asked to show — then update_generator on new noise (and digits) through the
+		// (frozen) D, then the average of G's weights.
 		_, inputs, digits, err := ds.Yield()
 		if err != nil {
 			return nil, nil, st, fmt.Errorf("dcgan: data: %w", err)
 		}
-		z := noise(cfg.Seed, uint64(3*it), cfg.Batch, cfg.ZDim)
-		fakeLabels := drawLabels(cfg.Seed, labelStream+uint64(3*it), cfg.Batch)
-		fakeOut, err := g.generate.Exec(g.inputs(z, fakeLabels)...)
-		if err != nil {
-			return nil, nil, st, fmt.Errorf("dcgan: generate at %d: %w", it, err)
-		}
-		dIn := []any{inputs[0], fakeOut[0]}
+		in := []any{inputs[0],
+			tensors.FromFlatDataAndDimensions(noise(cfg.Seed, uint64(3*it), cfg.Batch, cfg.ZDim), cfg.Batch, cfg.ZDim),
+			tensors.FromFlatDataAndDimensions(noise(cfg.Seed, uint64(3*it+1), cfg.Batch, cfg.ZDim), cfg.Batch, cfg.ZDim)}
 		if cond {
-			dIn = append(dIn, digits[0], tensors.FromFlatDataAndDimensions(fakeLabels, cfg.Batch))
+			in = append(in, digits[0],
+				tensors.FromFlatDataAndDimensions(drawLabels(cfg.Seed, labelStream+uint64(3*it), cfg.Batch), cfg.Batch, 1),
+				tensors.FromFlatDataAndDimensions(drawLabels(cfg.Seed, labelStream+uint64(3*it+1), cfg.Batch), cfg.Batch, 1))
 		}
-		dOut, err := g.dStep.Exec(dIn...)
+		if cfg.EMA > 0 {
+			in = append(in, float32(it))
+		}
+		out, err := g.iterate.Exec(in...)
 		if err != nil {
-			return nil, nil, st, fmt.Errorf("dcgan: update_discriminator at %d: %w", it, err)
+			return nil, nil, st, fmt.Errorf("dcgan: iteration %d: %w", it, err)
 		}
-		// update_generator: new noise (and digits), G's step through the (frozen) D.
-		z = noise(cfg.Seed, uint64(3*it+1), cfg.Batch, cfg.ZDim)
-		gOut, err := g.gStep.Exec(g.inputs(z, drawLabels(cfg.Seed, labelStream+uint64(3*it+1), cfg.Batch))...)
-		if err != nil {
-			return nil, nil, st, fmt.Errorf("dcgan: update_generator at %d: %w", it, err)
-		}
-		if g.emaStep != nil {
-			if _, err := g.emaStep.Exec(float32(it)); err != nil {
-				return nil, nil, st, fmt.Errorf("dcgan: EMA of G's weights at %d: %w", it, err)
-			}
-		}
+		dOut, gOut := out[:3], out[3:]
 		times = append(times, time.Since(t0))
 		dl, gl, dr, df := scalar(dOut[0]), scalar(gOut[0]), scalar(dOut[1]), scalar(dOut[2])
 		hist.DLoss, hist.GLoss = append(hist.DLoss, dl), append(hist.GLoss, gl)
