@@ -179,3 +179,20 @@ func TestBackendID(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeDir checks that every probe variant gets a folder of its own under the probes' root,
+// the same folder when probed again, and a throw-away folder when no root is set.
+func TestProbeDir(t *testing.T) {
+	root := t.TempDir()
+	t.Setenv("DL4GO_TEST_PROBE_DIR", root)
+	a, r := ProbeDir(t, "DL4GO_TEST_PROBE_DIR", `{"Seed":1}`)
+	b, _ := ProbeDir(t, "DL4GO_TEST_PROBE_DIR", `{"Seed":2}`)
+	again, _ := ProbeDir(t, "DL4GO_TEST_PROBE_DIR", `{"Seed":1}`)
+	if r != root || filepath.Dir(a) != root || filepath.Dir(b) != root || a == b || a != again {
+		t.Errorf("ProbeDir under %s: %s, %s, again %s (root %q)", root, a, b, again, r)
+	}
+	t.Setenv("DL4GO_TEST_PROBE_DIR", "")
+	if tmp, r := ProbeDir(t, "DL4GO_TEST_PROBE_DIR", `{"Seed":1}`); r != "" || tmp == "" || filepath.Dir(tmp) == root {
+		t.Errorf("ProbeDir without a root: %s (root %q)", tmp, r)
+	}
+}

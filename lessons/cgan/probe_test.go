@@ -1,9 +1,6 @@
 package cgan
 
 import (
-	"crypto/sha256"
-	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -18,11 +15,10 @@ import (
 func TestProbe(t *testing.T) {
 	cfg := Full()
 	spec := lessons.ApplyProbe(t, "DL4GO_CGAN_PROBE", &cfg)
-	cfg.Quiet, cfg.CacheDir = true, t.TempDir()
-	if dir := os.Getenv("DL4GO_CGAN_PROBE_DIR"); dir != "" {
-		// One folder per variant, the judge's shared.
-		cfg.CacheDir = filepath.Join(dir, fmt.Sprintf("%x", sha256.Sum256([]byte(spec)))[:16])
-		cfg.Judge.CacheDir = filepath.Join(dir, "judge")
+	dir, root := lessons.ProbeDir(t, "DL4GO_CGAN_PROBE_DIR", spec)
+	cfg.Quiet, cfg.CacheDir = true, dir
+	if root != "" {
+		cfg.Judge.CacheDir = filepath.Join(root, "judge") // one judge for every probe.
 	}
 	out, err := Run(cfg)
 	if err != nil {

@@ -1,9 +1,6 @@
 package dcgan
 
 import (
-	"crypto/sha256"
-	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -12,17 +9,16 @@ import (
 
 // TestProbe runs a variant of the full experiment, given as JSON applied over Full() in
 // $DL4GO_DCGAN_PROBE (e.g. DL4GO_DCGAN_PROBE='{"Seed":16,"EMA":0.999,"Steps":9000}'), and logs its
-// score. The run is saved in $DL4GO_DCGAN_PROBE_DIR when set (the judge is then trained once for
-// all probes), else in a throw-away folder. Designs are compared on probe seeds, never on the
+// score. The run is saved in a folder of its own under $DL4GO_DCGAN_PROBE_DIR when set
+// (lessons.ProbeDir; the judge is then trained once for all probes), else in a throw-away folder. Designs are compared on probe seeds, never on the
 // evaluated seed of Full (docs/experiments/dcgan.md).
 func TestProbe(t *testing.T) {
 	cfg := Full()
 	spec := lessons.ApplyProbe(t, "DL4GO_DCGAN_PROBE", &cfg)
-	cfg.Quiet, cfg.CacheDir = true, t.TempDir()
-	if dir := os.Getenv("DL4GO_DCGAN_PROBE_DIR"); dir != "" {
-		// One folder per variant, the judge's shared.
-		cfg.CacheDir = filepath.Join(dir, fmt.Sprintf("%x", sha256.Sum256([]byte(spec)))[:16])
-		cfg.Judge.CacheDir = filepath.Join(dir, "judge")
+	dir, root := lessons.ProbeDir(t, "DL4GO_DCGAN_PROBE_DIR", spec)
+	cfg.Quiet, cfg.CacheDir = true, dir
+	if root != "" {
+		cfg.Judge.CacheDir = filepath.Join(root, "judge") // one judge for every probe.
 	}
 	out, err := Run(cfg)
 	if err != nil {
