@@ -23,7 +23,8 @@ type gan struct {
 	generate *context.Exec
 	// sample is G(z) with the moving averages of batch norm (inference mode): pictures and judging.
 	sample *context.Exec
-	// dStep and gStep are the report's update_discriminator and update_generator.
+	// dStep and gStep are the report's update_discriminator and update_generator, one graph each
+	// (the saturation experiment runs D's; TestIterationIsTheSteps checks iterate against them).
 	dStep, gStep *context.Exec
 	// iterate is one whole iteration in one graph, what training runs: G(z₁) for D's fakes,
 	// update_discriminator, update_generator on z₂ and, with Config.EMA, the average's update —
@@ -173,8 +174,8 @@ func updateGenerator(ctx *context.Context, cfg Config, opt optimizers.Interface,
 // int32 each); with Config.EMA the iteration's index (a float32 scalar, the average's warm-up).
 // G's fakes for D are made with G frozen and their gradient stopped, so that D's update is the
 // one of updateDiscriminator on fakes made outside its graph; the G step then reads D's updated
-// weights (as values, their gradient stopped), as when it runs after D's step. Returns D's loss, mean D(x) and mean D(G(z₁)), then
-// G's loss and mean D(G(z₂)) (scalars).
+// weights (as values, their gradient stopped), as when it runs after D's step. Returns D's loss,
+// mean D(x) and mean D(G(z₁)), then G's loss and mean D(G(z₂)) (scalars).
 func iteration(ctx *context.Context, cfg Config, dOpt, gOpt optimizers.Interface, in []*Node) []*Node {
 	real, z1, z2 := in[0], in[1], in[2]
 	var realLabels, fakeLabels, gLabels *Node
