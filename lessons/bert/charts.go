@@ -35,6 +35,33 @@ func (o *Outcome) AccuracyChart() (*plotting.Chart, error) {
 	}, plotting.WithAxisNames("step", "accuracy"), plotting.WithSmoothing(25), plotting.WithRange(0, 1))
 }
 
+// HeldOutChart draws the held-out curve (Config.CurveEvery): NSP with A and B held out and
+// [MASK]-only MLM top-1 every CurveEvery pre-training steps, on the pairs of the final evaluation,
+// with the NSP bar (when the size asserts one), NSP's chance level and the unigram baseline's MLM
+// top-1 as flat lines. It shows where each number was heading when pre-training stopped.
+func (o *Outcome) HeldOutChart() (*plotting.Chart, error) {
+	h, ev := o.History, o.Eval
+	if len(h.HeldOutStep) == 0 {
+		return nil, fmt.Errorf("bert: no held-out curve in this run (Config.CurveEvery is %d)", o.Config.CurveEvery)
+	}
+	flat := func(v float64) []float64 {
+		out := make([]float64, len(h.HeldOutStep))
+		for i := range out {
+			out[i] = v
+		}
+		return out
+	}
+	series := []plotting.Series{{Name: "held-out NSP (A and B held out)", Y: h.HeldOutNSP}}
+	if t := o.Config.NSPThreshold; t > 0 {
+		series = append(series, plotting.Series{Name: fmt.Sprintf("NSP bar (%.2f)", t), Y: flat(t)})
+	}
+	series = append(series, plotting.Series{Name: "NSP chance (0.5)", Y: flat(0.5)},
+		plotting.Series{Name: "held-out MLM top-1, all [MASK]", Y: h.HeldOutMLM},
+		plotting.Series{Name: fmt.Sprintf("unigram baseline (%q)", ev.UnigramTok), Y: flat(ev.Unigram.Top1)})
+	return plotting.Line("BERT-mini on held-out text during pre-training", h.HeldOutStep, series,
+		plotting.WithAxisNames("step", "accuracy"), plotting.WithRange(0, 1))
+}
+
 // Chart draws, for each source of random B's, NSP's accuracy on held-out pairs, the share of random
 // B's it rejects and the share of real B's it accepts.
 func (ss NSPSources) Chart() (*plotting.Chart, error) {

@@ -241,6 +241,29 @@ func (p *Pretrained) Evaluate() (PretrainEval, error) {
 	return ev, nil
 }
 
+// heldOutPoint measures the model as it stands, as Evaluate does on the held-out text (the same
+// pairs, the same random stream): the top-1 accuracy at [MASK]-only positions and NSP with A and B
+// held out. One point of the held-out curve (Config.CurveEvery).
+func (p *Pretrained) heldOutPoint(exec *context.Exec) (mlmTop1, nsp float64, err error) {
+	v := p.Config.Model.Vocab
+	hits, n := 0, 0
+	c, err := p.evalPass(exec, p.test, 0, func(e, _ Example, _, clean []float32) {
+		for k, w := range e.Weights {
+			if w == 0 {
+				continue
+			}
+			n++
+			if topK(clean[k*v:(k+1)*v], 5)[0] == e.Targets[k] { // as Evaluate scores top-1.
+				hits++
+			}
+		}
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return float64(hits) / float64(max(1, n)), c.source("").Accuracy, nil
+}
+
 // nspCounts counts NSP decisions on real pairs and on pairs with a random B.
 type nspCounts struct{ real, realHits, random, randomHits int }
 

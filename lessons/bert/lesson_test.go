@@ -35,10 +35,19 @@ func TestQuickOutcome(t *testing.T) {
 		func() error { _, err := out.Eval.NSP.Chart(); return err },
 		func() error { _, err := out.AccuracyChart(); return err },
 		func() error { _, err := out.History.LossChart(); return err },
+		func() error { _, err := out.HeldOutChart(); return err },
 	} {
 		if err := chart(); err != nil {
 			t.Error(err)
 		}
+	}
+	// The held-out curve: a point every CurveEvery steps, the last one the evaluation's own numbers
+	// (the same pairs, the same model).
+	if h := out.History; len(h.HeldOutStep) != cfg.Steps/cfg.CurveEvery || len(h.HeldOutNSP) != len(h.HeldOutStep) ||
+		len(h.HeldOutMLM) != len(h.HeldOutStep) || h.HeldOutStep[len(h.HeldOutStep)-1] != float64(cfg.Steps) {
+		t.Errorf("held-out curve at steps %v (NSP %v, MLM %v); want one point every %d steps to %d", h.HeldOutStep, h.HeldOutNSP, h.HeldOutMLM, cfg.CurveEvery, cfg.Steps)
+	} else if n := len(h.HeldOutStep) - 1; h.HeldOutNSP[n] != out.Eval.NSPHeldOut() || h.HeldOutMLM[n] != out.Eval.MLM.Top1 {
+		t.Errorf("held-out curve ends at NSP %.4f, MLM top-1 %.4f; the evaluation measured %.4f, %.4f", h.HeldOutNSP[n], h.HeldOutMLM[n], out.Eval.NSPHeldOut(), out.Eval.MLM.Top1)
 	}
 	// The quick bar is Config.MLMRatio (1.5× the unigram baseline at held-out [MASK] positions),
 	// which the RESULT line reports. The test asserts what 250 steps reliably reach: the loss fell
@@ -79,7 +88,7 @@ func mean(xs []float64) float64 {
 // tiny is a configuration small enough to pre-train in seconds.
 func tiny(t *testing.T) Config {
 	cfg := Quick()
-	cfg.Steps, cfg.EvalBatches, cfg.Quiet, cfg.CacheDir = 4, 1, true, t.TempDir()
+	cfg.Steps, cfg.EvalBatches, cfg.CurveEvery, cfg.Quiet, cfg.CacheDir = 4, 1, 2, true, t.TempDir()
 	return cfg
 }
 
@@ -136,6 +145,11 @@ func TestInterruptResumes(t *testing.T) {
 	}
 	if got.StartStep != 2 || !reflect.DeepEqual(got.History.Step, []float64{1, 2, 3, 4}) {
 		t.Fatalf("resumed at step %d with the history steps %v; want 2 and 1…4", got.StartStep, got.History.Step)
+	}
+	if !reflect.DeepEqual(got.History.HeldOutStep, []float64{2, 4}) || !reflect.DeepEqual(got.History.HeldOutNSP, whole.History.HeldOutNSP) ||
+		!reflect.DeepEqual(got.History.HeldOutMLM, whole.History.HeldOutMLM) {
+		t.Errorf("held-out curve after a resume: steps %v, NSP %v, MLM %v; uninterrupted: %v, %v, %v", got.History.HeldOutStep,
+			got.History.HeldOutNSP, got.History.HeldOutMLM, whole.History.HeldOutStep, whole.History.HeldOutNSP, whole.History.HeldOutMLM)
 	}
 	for i, w := range whole.History.MLMLoss {
 		if g := got.History.MLMLoss[i]; math.Abs(g-w) > 1e-4*math.Abs(w) {

@@ -112,6 +112,13 @@ func (o *Outcome) Summary() string {
 	b.WriteString(e.String())
 	fmt.Fprintf(&b, "held-out NSP by where the random B comes from (%d pairs each, about half real):\n", e.Pairs)
 	b.WriteString("  " + strings.ReplaceAll(strings.TrimSuffix(e.NSP.String(), "\n"), "\n", "\n  ") + "\n")
+	if h := o.History; h != nil && len(h.HeldOutStep) > 0 {
+		b.WriteString("held-out curve (step: NSP with A and B held out, [MASK]-only MLM top-1):")
+		for i, st := range h.HeldOutStep {
+			fmt.Fprintf(&b, " %d: %.3f, %.3f;", int(st), h.HeldOutNSP[i], h.HeldOutMLM[i])
+		}
+		b.WriteString("\n")
+	}
 	if o.Task != nil {
 		fmt.Fprintf(&b, "intruder-word task (%d train / %d test examples), test accuracy after %d steps:\n", o.Task.Train, o.Task.Test, o.Task.Config.Steps)
 		for _, r := range o.Task.Methods {

@@ -116,12 +116,18 @@ func newContext(seed uint64) *context.Context {
 	return ctx
 }
 
-// History is the per-step record of pre-training: batch MLM/NSP losses and accuracies. It is
-// saved with every checkpoint (gomlxext.FitOptions.State), so a resumed run keeps the steps before
-// the interruption.
+// History is the per-step record of pre-training: batch MLM/NSP losses and accuracies, and the
+// held-out curve. It is saved with every checkpoint (gomlxext.FitOptions.State), so a resumed run
+// keeps the steps before the interruption.
 type History struct {
 	Step                             []float64
 	MLMLoss, MLMAcc, NSPLoss, NSPAcc []float64
+	// HeldOutStep are the steps at which the held-out text was measured (every Config.CurveEvery
+	// steps), HeldOutMLM the [MASK]-only MLM top-1 and HeldOutNSP the NSP accuracy with A and B
+	// held out there, measured as Evaluate measures them, on the same pairs: the point at the last
+	// step is the evaluation's. A measurement of the run, not a choice: the lesson keeps the model
+	// of the last step whatever the curve says.
+	HeldOutStep, HeldOutMLM, HeldOutNSP []float64
 }
 
 func (h *History) add(step int, v map[string]float64) {
@@ -131,7 +137,18 @@ func (h *History) add(step int, v map[string]float64) {
 	h.MLMAcc = append(h.MLMAcc, v["mlm_acc"])
 	h.NSPLoss = append(h.NSPLoss, v["nsp_loss"])
 	h.NSPAcc = append(h.NSPAcc, v["nsp_acc"])
+	if nsp, ok := v[valNSP]; ok {
+		h.HeldOutStep = append(h.HeldOutStep, float64(step))
+		h.HeldOutMLM = append(h.HeldOutMLM, v[valMLM])
+		h.HeldOutNSP = append(h.HeldOutNSP, nsp)
+	}
 }
+
+// The names of the held-out curve's values in the steps' values (gomlxext.FitOptions.Validate).
+const (
+	valMLM = "val_mask_top1"
+	valNSP = "val_nsp_heldout"
+)
 
 // truncate drops the records after step (steps redone after a resume).
 func (h *History) truncate(step int) {
@@ -140,6 +157,11 @@ func (h *History) truncate(step int) {
 		n++
 	}
 	h.Step, h.MLMLoss, h.MLMAcc, h.NSPLoss, h.NSPAcc = h.Step[:n], h.MLMLoss[:n], h.MLMAcc[:n], h.NSPLoss[:n], h.NSPAcc[:n]
+	k := 0
+	for k < len(h.HeldOutStep) && int(h.HeldOutStep[k]) <= step {
+		k++
+	}
+	h.HeldOutStep, h.HeldOutMLM, h.HeldOutNSP = h.HeldOutStep[:k], h.HeldOutMLM[:k], h.HeldOutNSP[:k]
 }
 
 // progress records each step in a History and forwards the values to a live view, which it
@@ -206,8 +228,26 @@ func (p *Pretrained) pretrain() error {
 	ds := pretrainDataset(p.train, m, cfg.Batch, maxPred, rate, p.cont(), cfg.Seed)
 	prog := &progress{hist: p.History, quiet: cfg.Quiet, steps: cfg.Steps, stop: make(chan struct{}), stopAt: interruptAt}
 	opts := gomlxext.FitOptions{Steps: cfg.Steps, CheckpointDir: p.Dir, Progress: prog, State: p.History, Stop: prog.stop}
+	var exec *context.Exec // the held-out curve's model, compiled at its first point.
+	if cfg.CurveEvery > 0 {
+		opts.StepsPerEpoch = cfg.CurveEvery
+		opts.Validate = func() (map[string]float64, error) {
+			if exec == nil {
+				e, err := p.predictExec()
+				if err != nil {
+					return nil, err
+				}
+				exec = e
+			}
+			mlm, nsp, err := p.heldOutPoint(exec)
+			return map[string]float64{valMLM: mlm, valNSP: nsp}, err
+		}
+	}
 	start := time.Now()
 	res, err := gomlxext.Fit(trainer, ds, opts)
+	if exec != nil {
+		exec.Finalize()
+	}
 	if prog.live != nil {
 		prog.live.Done()
 	}

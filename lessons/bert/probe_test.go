@@ -50,6 +50,9 @@ func TestValidationProbe(t *testing.T) {
 			curve += fmt.Sprintf(" %d:%.2f/%.2f", s, mean(h.MLMLoss[max(0, s-10):s]), mean(h.MLMAcc[max(0, s-10):s]))
 		}
 	}
+	for i, s := range h.HeldOutStep { // the validation curve (Config.CurveEvery).
+		curve += fmt.Sprintf("\n  validation at step %d: NSP %.3f, [MASK] top-1 %.3f", int(s), h.HeldOutNSP[i], h.HeldOutMLM[i])
+	}
 	load, _ := os.ReadFile("/proc/loadavg")
 	t.Logf("PROBE %s\n  %d fit / %d validation sections; pre-training %.1f s wall, %.1f CPU-s (loadavg %s)\n  MLM loss/acc by step:%s\n%s%s%s",
 		spec, len(fit), len(val), wall.Seconds(), cpu, string(load[:14]), curve, ev, ev.KindTable(), ev.NSP)
