@@ -207,6 +207,9 @@ var opCases = []opCase{
 	}},
 	{name: "MaxPool", shapes: [][]int{{2, 6, 6, 2}}, fn: func(x []*Node) *Node { return MaxPool(x[0]).Window(2).Done() }},
 	{name: "MaxPool/odd-size (cropped tiles)", shapes: [][]int{{1, 7, 5, 2}}, fn: func(x []*Node) *Node { return MaxPool(x[0]).Window(2).Done() }},
+	{name: "MaxPool/3x3 tiles", shapes: [][]int{{1, 6, 6, 3}}, fn: func(x []*Node) *Node { return MaxPool(x[0]).Window(3).Done() }},
+	{name: "MinPool", shapes: [][]int{{2, 4, 6, 2}}, fn: func(x []*Node) *Node { return MinPool(x[0]).Window(2).Done() }},
+	{name: "MinPool/3x3 tiles (cropped)", shapes: [][]int{{1, 7, 6, 2}}, fn: func(x []*Node) *Node { return MinPool(x[0]).Window(3).Done() }},
 	{name: "MaxPool/overlap-pad", shapes: [][]int{{1, 7, 7, 2}}, fn: func(x []*Node) *Node {
 		return MaxPool(x[0]).Window(3).Strides(2).PadSame().Done()
 	}},

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // axisOffsets returns, for the axes (in the given order) of a row-major
@@ -155,99 +156,106 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	tasks := batch * mp
 	workers := min(runtime.NumCPU(), tasks)
 	var wg sync.WaitGroup
-	next := make(chan int, tasks)
-	for t := range tasks {
-		next <- t
-	}
-	close(next)
+	// The workers take the tasks (4-row tiles) from a shared counter, a grain of
+	// them at a time: at least ~16K multiply-adds a grain, at most a quarter of a
+	// worker's share. (A channel receive per tile cost more than the work of a
+	// small one: convolutions with few channels.)
+	grain := max(1, min(tasks/(4*workers), (1<<14)/max(1, 4*k*n)))
+	var next atomic.Int64
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			aPanel := make([]float32, max(k, 1)*4)
 			var tile [256]float32
-			for t := range next {
-				bi, pi := t/mp, t%mp
-				i0 := pi * 4
-				h := min(4, m-i0)
-				o := out[bi*m*n : (bi+1)*m*n]
-				// The 4 rows in place, or packed.
-				var a *float32
-				var rowsAt [4]*float32 // runsA: the rows' bases, read along lContractRuns
-				aRow, aStep := 4, 16
-				runsA := false
-				if d, even := evenStride(l.cross[i0 : i0+h]); h == 4 && even && aEven && k > 0 {
-					a, aRow, aStep = &lhs[l.batch[bi]+l.cross[i0]+l.contract[0]], 4*d, 4*aK
-				} else if h == 4 && lContractRuns != nil && !noRunsKernel {
-					runsA = true
-					for rr := range 4 {
-						rowsAt[rr] = &lhs[l.batch[bi]+l.cross[i0+rr]]
-					}
-				} else {
-					packA(aPanel, lhs, l, lContractRuns, bi, i0, h, lContractRun, lCrossRun)
-					a = &aPanel[0]
+			for {
+				t0 := int(next.Add(int64(grain))) - grain
+				if t0 >= tasks {
+					break
 				}
-				direct := h == 4 && l.rows == nil
-				for p := 0; p < np; {
-					width := 16
-					inPlace := directB && p < fullPanels
-					left := np - p
-					if inPlace {
-						left = fullPanels - p
-					}
-					if avx512 && left >= 4 {
-						width = 64
-					} else if avx512 && left >= 2 {
-						width = 32
-					}
-					j0 := p * 16
-					var b *float32
-					panelStride, bStride := k*64, 64
-					if inPlace {
-						b, panelStride, bStride = &rhs[r.batch[bi]+r.contract[0]+r.cross[j0]], 64, 4*ldb
-					} else if k > 0 {
-						b = &bPacked[bi*np*k*16+p*k*16]
-					}
-					w := min(width, n-j0)
-					c, ldc := &tile[0], 4*width
-					toOut := direct && w == width
-					if toOut {
-						c, ldc = &o[i0*n+j0], 4*n
-					}
-					if k == 0 {
-						clear(tile[:4*width])
-						toOut = false
-					} else if runsA {
-						runs := &lContractRuns[0]
-						nr := len(lContractRuns)
-						switch width {
-						case 64:
-							kern4x64r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
-						case 32:
-							kern4x32r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
-						default:
-							kern4x16r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
+				for t := t0; t < min(t0+grain, tasks); t++ {
+					bi, pi := t/mp, t%mp
+					i0 := pi * 4
+					h := min(4, m-i0)
+					o := out[bi*m*n : (bi+1)*m*n]
+					// The 4 rows in place, or packed.
+					var a *float32
+					var rowsAt [4]*float32 // runsA: the rows' bases, read along lContractRuns
+					aRow, aStep := 4, 16
+					runsA := false
+					if d, even := evenStride(l.cross[i0 : i0+h]); h == 4 && even && aEven && k > 0 {
+						a, aRow, aStep = &lhs[l.batch[bi]+l.cross[i0]+l.contract[0]], 4*d, 4*aK
+					} else if h == 4 && lContractRuns != nil && !noRunsKernel {
+						runsA = true
+						for rr := range 4 {
+							rowsAt[rr] = &lhs[l.batch[bi]+l.cross[i0+rr]]
 						}
 					} else {
-						switch width {
-						case 64:
-							kern4x64g(a, aRow, aStep, b, panelStride, bStride, k, c, ldc)
-						case 32:
-							kern4x32g(a, aRow, aStep, b, panelStride, bStride, k, c, ldc)
-						default:
-							kern4x16g(a, aRow, aStep, b, panelStride, bStride, k, c, ldc)
-						}
+						packA(aPanel, lhs, l, lContractRuns, bi, i0, h, lContractRun, lCrossRun)
+						a = &aPanel[0]
 					}
-					if !toOut {
-						for rr := range h {
-							row := i0 + rr
-							if l.rows != nil {
-								row = l.rows[row]
+					direct := h == 4 && l.rows == nil
+					for p := 0; p < np; {
+						width := 16
+						inPlace := directB && p < fullPanels
+						left := np - p
+						if inPlace {
+							left = fullPanels - p
+						}
+						if avx512 && left >= 4 {
+							width = 64
+						} else if avx512 && left >= 2 {
+							width = 32
+						}
+						j0 := p * 16
+						var b *float32
+						panelStride, bStride := k*64, 64
+						if inPlace {
+							b, panelStride, bStride = &rhs[r.batch[bi]+r.contract[0]+r.cross[j0]], 64, 4*ldb
+						} else if k > 0 {
+							b = &bPacked[bi*np*k*16+p*k*16]
+						}
+						w := min(width, n-j0)
+						c, ldc := &tile[0], 4*width
+						toOut := direct && w == width
+						if toOut {
+							c, ldc = &o[i0*n+j0], 4*n
+						}
+						if k == 0 {
+							clear(tile[:4*width])
+							toOut = false
+						} else if runsA {
+							runs := &lContractRuns[0]
+							nr := len(lContractRuns)
+							switch width {
+							case 64:
+								kern4x64r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
+							case 32:
+								kern4x32r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
+							default:
+								kern4x16r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
 							}
-							copy(o[row*n+j0:row*n+j0+w], tile[rr*width:rr*width+w])
+						} else {
+							switch width {
+							case 64:
+								kern4x64g(a, aRow, aStep, b, panelStride, bStride, k, c, ldc)
+							case 32:
+								kern4x32g(a, aRow, aStep, b, panelStride, bStride, k, c, ldc)
+							default:
+								kern4x16g(a, aRow, aStep, b, panelStride, bStride, k, c, ldc)
+							}
 						}
+						if !toOut {
+							for rr := range h {
+								row := i0 + rr
+								if l.rows != nil {
+									row = l.rows[row]
+								}
+								copy(o[row*n+j0:row*n+j0+w], tile[rr*width:rr*width+w])
+							}
+						}
+						p += width / 16
 					}
-					p += width / 16
 				}
 			}
 		}()

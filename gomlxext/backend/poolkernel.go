@@ -88,7 +88,9 @@ func (b *Builder) poolKernel(x backends.Op, reduction backends.ReduceOpType, win
 
 // selectAndScatterKernel is SelectAndScatterMax/Min with tiling windows on
 // float32, as a Go kernel: each source value goes to the first maximum
-// (minimum) of its window; everything else is zero.
+// (minimum) of its window, NaN first; everything else is zero. Each window's
+// positions are written in full, in runs of channels, so the output is only
+// cleared first where the windows leave a remainder uncovered.
 func (b *Builder) selectAndScatterKernel(operand, source backends.Op, win []int, isMin bool) (backends.Op, bool, error) {
 	st, ok := b.Builder.(*staged)
 	xs, ss := b.shape(operand), b.shape(source)
@@ -99,30 +101,34 @@ func (b *Builder) selectAndScatterKernel(operand, source backends.Op, win []int,
 	if !shapes.Make(dtypes.Float32, oDims...).Equal(ss) {
 		return nil, false, nil
 	}
+	covered := ss.Size()*len(delta) == xs.Size()
 	outs, err := st.customOp("selectAndScatter", []*handle{operand.(*handle), source.(*handle)},
-		[]shapes.Shape{xs}, true,
+		[]shapes.Shape{xs}, !covered,
 		func(in, out [][]float32) {
 			x, src, dst := in[0], in[1], out[0]
 			workers := max(runtime.NumCPU(), 1)
 			chunk := (len(base) + workers - 1) / workers
 			parallelFor(workers, chunk*inner*len(delta), func(w int) {
-				// Per channel of the run: the best value so far and its offset.
-				best, bestD := make([]float32, inner), make([]int, inner)
+				// Per channel of the run: the best value so far and its position in the window.
+				best, pick := make([]float32, inner), make([]int32, inner)
 				for j := w * chunk; j < min((w+1)*chunk, len(base)); j++ {
 					o := base[j]
-					copy(best, x[o+delta[0]:o+delta[0]+inner])
-					for c := range bestD {
-						bestD[c] = delta[0]
+					if len(delta) == 4 { // 2×2 windows: one pass.
+						select4(x, src[j*inner:(j+1)*inner], dst, o, delta, isMin)
+						continue
 					}
-					for _, d := range delta[1:] {
-						for c, v := range x[o+d : o+d+inner] {
-							if b := best[c]; (!isMin && v > b) || (isMin && v < b) || (v != v && b == b) {
-								best[c], bestD[c] = v, d
-							}
+					copy(best, x[o+delta[0]:o+delta[0]+inner])
+					clear(pick)
+					for k, d := range delta[1:] {
+						if isMin {
+							selectMin(best, pick, x[o+d:o+d+inner], int32(k+1))
+						} else {
+							selectMax(best, pick, x[o+d:o+d+inner], int32(k+1))
 						}
 					}
-					for c, d := range bestD {
-						dst[o+d+c] = src[j*inner+c]
+					s := src[j*inner : (j+1)*inner]
+					for k, d := range delta {
+						scatterPicked(dst[o+d:o+d+inner], s, pick, int32(k))
 					}
 				}
 			})
@@ -131,4 +137,81 @@ func (b *Builder) selectAndScatterKernel(operand, source backends.Op, win []int,
 		return nil, false, err
 	}
 	return outs[0], true, nil
+}
+
+// selectMax makes best the larger of best and run (a NaN in run replacing a
+// number, ties kept), pick k where run won.
+func selectMax(best []float32, pick []int32, run []float32, k int32) {
+	pick, run = pick[:len(best)], run[:len(best)]
+	for c, v := range run {
+		if b := best[c]; v > b || (v != v && b == b) {
+			best[c], pick[c] = v, k
+		}
+	}
+}
+
+// selectMin is selectMax for the smaller.
+func selectMin(best []float32, pick []int32, run []float32, k int32) {
+	pick, run = pick[:len(best)], run[:len(best)]
+	for c, v := range run {
+		if b := best[c]; v < b || (v != v && b == b) {
+			best[c], pick[c] = v, k
+		}
+	}
+}
+
+// scatterPicked writes row[c] = src[c] where pick[c] is k, else 0.
+func scatterPicked(row, src []float32, pick []int32, k int32) {
+	src, pick = src[:len(row)], pick[:len(row)]
+	for c := range row {
+		if pick[c] == k {
+			row[c] = src[c]
+		} else {
+			row[c] = 0
+		}
+	}
+}
+
+// select4 is selectAndScatterKernel's window of four positions (2×2): for
+// each channel c of the run at o, dst at the first maximum (minimum, NaN
+// first) of x at o+delta[0..3] gets src[c], the three others 0.
+func select4(x, src, dst []float32, o int, delta []int, isMin bool) {
+	n := len(src)
+	x0, x1, x2, x3 := x[o+delta[0]:][:n], x[o+delta[1]:][:n], x[o+delta[2]:][:n], x[o+delta[3]:][:n]
+	d0, d1, d2, d3 := dst[o+delta[0]:][:n], dst[o+delta[1]:][:n], dst[o+delta[2]:][:n], dst[o+delta[3]:][:n]
+	for c, s := range src {
+		b, k := x0[c], 0
+		if isMin {
+			if v := x1[c]; v < b || (v != v && b == b) {
+				b, k = v, 1
+			}
+			if v := x2[c]; v < b || (v != v && b == b) {
+				b, k = v, 2
+			}
+			if v := x3[c]; v < b || (v != v && b == b) {
+				k = 3
+			}
+		} else {
+			if v := x1[c]; v > b || (v != v && b == b) {
+				b, k = v, 1
+			}
+			if v := x2[c]; v > b || (v != v && b == b) {
+				b, k = v, 2
+			}
+			if v := x3[c]; v > b || (v != v && b == b) {
+				k = 3
+			}
+		}
+		d0[c], d1[c], d2[c], d3[c] = 0, 0, 0, 0
+		switch k {
+		case 0:
+			d0[c] = s
+		case 1:
+			d1[c] = s
+		case 2:
+			d2[c] = s
+		default:
+			d3[c] = s
+		}
+	}
 }
