@@ -19,13 +19,7 @@ func (h *History) LossChart() (*plotting.Chart, error) {
 // baselines, and NSP with A and B held out.
 func (o *Outcome) AccuracyChart() (*plotting.Chart, error) {
 	h, ev := o.History, o.Eval
-	flat := func(v float64) []float64 {
-		out := make([]float64, len(h.Step))
-		for i := range out {
-			out[i] = v
-		}
-		return out
-	}
+	flat := func(v float64) []float64 { return constant(len(h.Step), v) }
 	return plotting.Line("BERT-mini pre-training accuracy (training batches; flat: held-out)", h.Step, []plotting.Series{
 		{Name: "MLM top-1 (training, 80/10/10)", Y: h.MLMAcc}, {Name: "NSP (training)", Y: h.NSPAcc},
 		{Name: "held-out MLM top-1, all [MASK]", Y: flat(ev.MLM.Top1)},
@@ -44,13 +38,7 @@ func (o *Outcome) HeldOutChart() (*plotting.Chart, error) {
 	if len(h.HeldOutStep) == 0 {
 		return nil, fmt.Errorf("bert: no held-out curve in this run (Config.CurveEvery is %d)", o.Config.CurveEvery)
 	}
-	flat := func(v float64) []float64 {
-		out := make([]float64, len(h.HeldOutStep))
-		for i := range out {
-			out[i] = v
-		}
-		return out
-	}
+	flat := func(v float64) []float64 { return constant(len(h.HeldOutStep), v) }
 	series := []plotting.Series{{Name: "held-out NSP (A and B held out)", Y: h.HeldOutNSP}}
 	if t := o.Config.NSPThreshold; t > 0 {
 		series = append(series, plotting.Series{Name: fmt.Sprintf("NSP bar (%.2f)", t), Y: flat(t)})
@@ -121,4 +109,13 @@ func (o *NextTokenOutcome) Chart() (*plotting.Chart, error) {
 	return plotting.Bar(title, []string{"inside a window (next token in the input)", "at the end (generation)", "unigram baseline"},
 		[]plotting.Series{{Name: "held-out accuracy", Y: []float64{o.InnerAcc, o.LastAcc, o.Unigram}}},
 		plotting.WithAxisNames("", "next-token accuracy"), plotting.WithRange(0, 1))
+}
+
+// constant returns n copies of v: a flat reference line of a chart.
+func constant(n int, v float64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
 }
