@@ -149,6 +149,9 @@ func TestModel(t *testing.T) {
 	m := cfg.Model
 	labels := m.Targets(ss)
 	ctx := context.New()
+	if err := ctx.SetRNGStateFromSeed(cfg.Train.Seed); err != nil { // the lesson's own initial weights, not a random draw
+		t.Fatal(err)
+	}
 	backend := gomlxext.MustBackend()
 	exec, err := context.NewExec(backend, ctx, func(ctx *context.Context, images *Node, oh, box, ctr, pos *Node) []*Node {
 		c, b, ct := m.Model(ctx, images)
