@@ -125,7 +125,7 @@ func (b *Builder) convGeneral(input, kernel backends.Op, axes backends.ConvolveA
 			limits[i+1] = (oDims[i]-1)*strides[i] + 1
 			st[i+1] = strides[i]
 		}
-		patches = e.op(b.Builder.Slice(x, starts, limits, st))
+		patches = e.op(b.Slice(x, starts, limits, st))
 		patches = e.op(b.Builder.Reshape(patches, B, O, 1, C))
 	} else if K <= O {
 		parts := make([]backends.Op, 0, K)
@@ -138,7 +138,7 @@ func (b *Builder) convGeneral(input, kernel backends.Op, axes backends.ConvolveA
 				limits[i+1] = starts[i+1] + (oDims[i]-1)*strides[i] + 1
 				st[i+1] = strides[i]
 			}
-			s := e.op(b.Builder.Slice(x, starts, limits, st))
+			s := e.op(b.Slice(x, starts, limits, st))
 			parts = append(parts, e.op(b.Builder.Reshape(s, B, O, 1, C)))
 			next(pos, kDims)
 		}
@@ -156,7 +156,7 @@ func (b *Builder) convGeneral(input, kernel backends.Op, axes backends.ConvolveA
 				limits[i+1] = starts[i+1] + (kDims[i]-1)*kernelDilations[i] + 1
 				st[i+1] = kernelDilations[i]
 			}
-			s := e.op(b.Builder.Slice(x, starts, limits, st))
+			s := e.op(b.Slice(x, starts, limits, st))
 			parts = append(parts, e.op(b.Builder.Reshape(s, B, 1, K, C)))
 			next(pos, oDims)
 		}

@@ -17,19 +17,19 @@ import (
 // branch per element, on one core; these kernels run the same ops as plain
 // loops over contiguous runs, on all CPUs.
 
-// minElementwise is the smallest output (elements) given to these kernels;
-// minParallelElementwise the smallest of an op that simplego runs as a plain
-// loop (equal shapes, a scalar right-hand side, unary math), worth splitting
-// across CPUs. minSelectKernel is the smallest Where, Slice, Transpose,
-// BroadcastInDim, Reverse (output) or ReduceSum/ReduceMax (input) given to a
-// Go kernel: simplego runs
-// them with a branch or an index iterator per element, slower than a kernel's
-// call from a thousand elements on (DCGAN at batch 8: 12% of a step in those
-// loops, on tensors of 2 to 50 thousand values).
+// minElementwise is the smallest output (elements) given to these kernels,
+// to the fused ones (fuse.go), and to the Where, Slice, Transpose,
+// BroadcastInDim, Reverse, Pad (output) and ReduceSum/ReduceMax (input)
+// kernels: simplego runs those ops with a branch or an index iterator per
+// element, slower than a kernel's call from a thousand elements on (with 16
+// thousand, alphago's batch-32 step took 5.7 ms against 3.2–3.6 ms, and
+// DCGAN's batch-8 step spent 12% in those loops).
+// minParallelElementwise is the smallest of an op that simplego runs as a
+// plain loop (equal shapes, a scalar right-hand side, unary math), worth
+// splitting across CPUs.
 const (
-	minElementwise         = 1 << 14
+	minElementwise         = 1 << 10
 	minParallelElementwise = 1 << 16
-	minSelectKernel        = 1 << 10
 )
 
 // binaryFn is a float32 binary op of the broadcast kernel.
@@ -603,7 +603,7 @@ func (b *Builder) whereKernel(condition, onTrue, onFalse backends.Op) (backends.
 	}
 	cs, ts, fs := b.shape(condition), b.shape(onTrue), b.shape(onFalse)
 	if cs.DType != dtypes.Bool || cs.IsScalar() || ts.DType != dtypes.Float32 || fs.DType != dtypes.Float32 ||
-		cs.Size() < min(minSelectKernel, st.minMACs) {
+		cs.Size() < min(minElementwise, st.minMACs) {
 		return nil, false, nil
 	}
 	for _, s := range []shapes.Shape{ts, fs} {

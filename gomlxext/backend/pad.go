@@ -104,7 +104,7 @@ func (b *Builder) sliceAxis(e *errs, x backends.Op, axis, start, end int) backen
 	starts := make([]int, len(dims))
 	limits := slices.Clone(dims)
 	starts[axis], limits[axis] = start, end
-	return e.op(b.Builder.Slice(x, starts, limits, onesIfNil(nil, len(dims))))
+	return e.op(b.Slice(x, starts, limits, onesIfNil(nil, len(dims))))
 }
 
 // Reverse implements backends.Builder with a Gather of reversed indices.

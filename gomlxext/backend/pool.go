@@ -83,7 +83,7 @@ func (b *Builder) selectAndScatter(operand, source backends.Op, win, strides []i
 					win, strides, pDims, ss.Dimensions)
 			}
 		}
-		s := e.op(b.Builder.Slice(x, starts, limits, strides))
+		s := e.op(b.Slice(x, starts, limits, strides))
 		parts = append(parts, e.op(b.Builder.Reshape(s, stackDims...)))
 		offsets = append(offsets, slices.Clone(pos))
 		next(pos, win)
@@ -239,7 +239,7 @@ func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpTyp
 				limits[i] = starts[i]
 			}
 		}
-		s := e.op(b.Builder.Slice(x, starts, limits, strides))
+		s := e.op(b.Slice(x, starts, limits, strides))
 		if acc == nil {
 			acc = s
 		} else if e.err == nil {

@@ -235,7 +235,7 @@ func (b *Builder) kernelReduction(x backends.Op, axes []int) (st *staged, xs sha
 		return nil, xs, nil, nil, nil, nil, false
 	}
 	xs = b.shape(x)
-	if xs.DType != dtypes.Float32 || xs.Size() < max(min(minSelectKernel, st.minMACs), 1) || xs.Rank() == 0 {
+	if xs.DType != dtypes.Float32 || xs.Size() < max(min(minElementwise, st.minMACs), 1) || xs.Rank() == 0 {
 		return nil, xs, nil, nil, nil, nil, false
 	}
 	if len(axes) == 0 {

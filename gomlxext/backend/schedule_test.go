@@ -74,9 +74,10 @@ func must(t *testing.T) func(op backends.Op, err error) backends.Op {
 	}
 }
 
-// TestPlanRunsIndependentNodesAtOnce checks the node graph of x·x + x·xᵀ (two products
-// on the matmul kernel, neither reading the other): neither kernel waits for the other,
-// and the stage that adds them waits for both.
+// TestPlanRunsIndependentNodesAtOnce checks the node graph of floor(y·y + y·yᵀ), y = x+x (two
+// products on the matmul kernel, neither reading the other; Floor has no Go kernel and runs
+// in a simplego stage): neither kernel waits for the other, and the stage that reads their
+// sum waits for both.
 func TestPlanRunsIndependentNodesAtOnce(t *testing.T) {
 	if !hasFastKernel {
 		t.Skip("no SIMD matmul kernel on this CPU: products stay inside simplego stages")
@@ -86,7 +87,7 @@ func TestPlanRunsIndependentNodesAtOnce(t *testing.T) {
 		y := m(b.Add(x, x))
 		d1 := m(b.DotGeneral(y, []int{1}, nil, y, []int{0}, nil))
 		d2 := m(b.DotGeneral(y, []int{1}, nil, y, []int{1}, nil))
-		return []backends.Op{m(b.Add(d1, d2))}
+		return []backends.Op{m(b.Floor(m(b.Add(d1, d2))))}
 	})
 	k := e.kernels("dot")
 	if len(k) != 2 {
@@ -97,7 +98,7 @@ func TestPlanRunsIndependentNodesAtOnce(t *testing.T) {
 	}
 	last := len(e.nodes) - 1
 	if e.nodes[last].st == nil || !e.reaches(k[0], last) || !e.reaches(k[1], last) {
-		t.Errorf("the last node (the sum) does not wait for both products")
+		t.Errorf("the last node (floor of the sum) does not wait for both products")
 	}
 }
 
@@ -194,7 +195,8 @@ func TestPlanSplitsStagesIntoGroups(t *testing.T) {
 
 // TestPlanSharedValueIsNotDonated checks that a value whose last readers are two groups of one
 // stage is donated to neither (each could overwrite it while the other reads it): y = x+x is
-// read by the product y·y and, in the next stage, by y·y elementwise and by y−x.
+// read by the product y·y and, in the next stage, by y^y and floor(y) (ops without a Go
+// kernel, in simplego stages).
 func TestPlanSharedValueIsNotDonated(t *testing.T) {
 	if !hasFastKernel {
 		t.Skip("no SIMD matmul kernel on this CPU")
@@ -204,7 +206,7 @@ func TestPlanSharedValueIsNotDonated(t *testing.T) {
 		m := must(t)
 		y = m(b.Add(x, x))
 		d := m(b.DotGeneral(y, []int{1}, nil, y, []int{0}, nil))
-		return []backends.Op{d, m(b.Mul(y, y)), m(b.Sub(y, x))}
+		return []backends.Op{d, m(b.Pow(y, y)), m(b.Floor(y))}
 	})
 	readers := 0
 	for _, n := range e.nodes {

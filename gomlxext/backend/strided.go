@@ -95,7 +95,7 @@ func runCopy[T any](p copyPlan, in, out []T) {
 func (b *Builder) copyKernel(name string, x backends.Op, out, strides []int, base int) (backends.Op, bool, error) {
 	st, ok := b.Builder.(*staged)
 	xs := b.shape(x)
-	if !ok || !st.kernel || prod(out) < min(minSelectKernel, st.minMACs) {
+	if !ok || !st.kernel || prod(out) < min(minElementwise, st.minMACs) {
 		return nil, false, nil
 	}
 	var once sync.Once // the plan's tables are made at the first run
