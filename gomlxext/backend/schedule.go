@@ -147,7 +147,7 @@ func (e *executable) runNodes(values, finalVals map[*handle]backends.Buffer, dev
 				continue
 			}
 			running++
-			go func() { done <- nodeDone{i, r.run(i)} }()
+			goPool.goRun(func() { done <- nodeDone{i, r.run(i)} })
 		}
 		if running == 0 {
 			break
