@@ -35,3 +35,8 @@ func kern4x32r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, 
 
 //go:noescape
 func kern4x64r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, panelStride, ldb int, c *float32, ldc int)
+
+// vDot is Σ a[i]·b[i] over the first n/32*32 elements, on AVX2 + FMA (see kernel_amd64.s).
+//
+//go:noescape
+func vDot(a, b *float32, n int) float32

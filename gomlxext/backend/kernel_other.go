@@ -31,3 +31,7 @@ func kern4x32r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, 
 func kern4x64r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, panelStride, ldb int, c *float32, ldc int) {
 	panic("dl4go backend: the SIMD kernels are only available on amd64")
 }
+
+func vDot(a, b *float32, n int) float32 {
+	panic("dl4go backend: the SIMD kernels are only available on amd64")
+}

@@ -164,7 +164,7 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	var next atomic.Int64
 	for range workers {
 		wg.Add(1)
-		go func() {
+		goPool.goRun(func() {
 			defer wg.Done()
 			aPanel := make([]float32, max(k, 1)*4)
 			var tile [256]float32
@@ -258,7 +258,7 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 					}
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }
@@ -414,11 +414,16 @@ func matvecF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	}
 }
 
-// dotF32 is Σ a[i]·b[i] (len(b) ≥ len(a)), in four partial sums.
+// dotF32 is Σ a[i]·b[i] (len(b) ≥ len(a)): runs of 32 and more on the SIMD kernel (vDot),
+// the rest in four partial sums.
 func dotF32(a, b []float32) float32 {
 	b = b[:len(a)]
 	var s0, s1, s2, s3 float32
 	i := 0
+	if hasFastKernel && len(a) >= 32 {
+		i = len(a) &^ 31
+		s0 = vDot(&a[0], &b[0], i)
+	}
 	for ; i+4 <= len(a); i += 4 {
 		s0 += a[i] * b[i]
 		s1 += a[i+1] * b[i+1]
@@ -459,12 +464,12 @@ func parallelFor(n, cost int, fn func(int)) {
 			break
 		}
 		wg.Add(1)
-		go func() {
+		goPool.goRun(func() {
 			defer wg.Done()
 			for t := lo; t < hi; t++ {
 				fn(t)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }

@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -185,6 +186,29 @@ func TestMatmulContractionRuns(t *testing.T) {
 						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestDotF32 checks dotF32 (its SIMD head, vDot, where the CPU has it, and its scalar tail)
+// against a float64 sum, for every length up to 200 and unaligned starts.
+func TestDotF32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	a, b := make([]float32, 203), make([]float32, 203)
+	for i := range a {
+		a[i], b[i] = rng.Float32()*2-1, rng.Float32()*2-1
+	}
+	for off := range 3 {
+		for n := 0; n <= 200; n++ {
+			x, y := a[off:off+n], b[off+1:off+1+n]
+			var want, mag float64
+			for i := range x {
+				want += float64(x[i]) * float64(y[i])
+				mag += math.Abs(float64(x[i]) * float64(y[i]))
+			}
+			if got := float64(dotF32(x, y)); math.Abs(got-want) > 1e-6*(mag+1) {
+				t.Fatalf("dotF32 of %d values from %d: %g, want %g", n, off, got, want)
 			}
 		}
 	}
