@@ -40,3 +40,9 @@ func kern4x64r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, 
 //
 //go:noescape
 func vDot(a, b *float32, n int) float32
+
+// matvecT64 is o[0:64] = Σ_kk v[kk]·a[offs[kk] : offs[kk]+64] for kk < k, on AVX2 + FMA
+// (see kernel_amd64.s): 64 consecutive rows of a product with one output column.
+//
+//go:noescape
+func matvecT64(a *float32, offs *int, v *float32, k int, o *float32)

@@ -511,3 +511,51 @@ vdotreduce:
 	VZEROUPPER
 	MOVSS X0, ret+24(FP)
 	RET
+
+// func matvecT64(a *float32, offs *int, v *float32, k int, o *float32)
+// o[0:64] = Σ_kk v[kk]·a[offs[kk] : offs[kk]+64]: 64 consecutive rows of a
+// product with one output column, the contraction along any offsets, in
+// eight 8-lane FMA accumulators. AVX2 + FMA3.
+TEXT ·matvecT64(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ offs+8(FP), BX
+	MOVQ v+16(FP), DX
+	MOVQ k+24(FP), CX
+	MOVQ o+32(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	TESTQ CX, CX
+	JZ mvtstore
+mvtloop:
+	MOVQ 0(BX), AX
+	LEAQ (SI)(AX*4), R8
+	VBROADCASTSS 0(DX), Y8
+	VFMADD231PS 0(R8), Y8, Y0
+	VFMADD231PS 32(R8), Y8, Y1
+	VFMADD231PS 64(R8), Y8, Y2
+	VFMADD231PS 96(R8), Y8, Y3
+	VFMADD231PS 128(R8), Y8, Y4
+	VFMADD231PS 160(R8), Y8, Y5
+	VFMADD231PS 192(R8), Y8, Y6
+	VFMADD231PS 224(R8), Y8, Y7
+	ADDQ $8, BX
+	ADDQ $4, DX
+	DECQ CX
+	JNZ mvtloop
+mvtstore:
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	VZEROUPPER
+	RET

@@ -35,3 +35,7 @@ func kern4x64r(a0, a1, a2, a3 *float32, runs *offsetRun, nruns int, b *float32, 
 func vDot(a, b *float32, n int) float32 {
 	panic("dl4go backend: the SIMD kernels are only available on amd64")
 }
+
+func matvecT64(a *float32, offs *int, v *float32, k int, o *float32) {
+	panic("dl4go backend: the SIMD kernels are only available on amd64")
+}

@@ -363,12 +363,25 @@ func runsOf(offs []int) []offsetRun {
 // matvecF32Strided is matmulF32Strided for one output column (n = 1),
 // where the 4×16 kernel would waste 15/16 of its work: the right operand is
 // gathered into a vector, and each row is a dot product with it, over runs
-// of consecutive offsets when the row has them, or four rows at a time when
-// they are consecutive in memory.
+// of consecutive offsets when the row has them, or, when they are
+// consecutive in memory, 64 rows at a time on the SIMD kernel (matvecT64) or
+// four at a time.
 func matvecF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 	batch, m, k := len(l.batch), len(l.cross), len(l.contract)
 	runs := l.runs
 	useRuns := runs != nil
+	// 64 rows at a time: every row consecutive in memory, and each block's 64 values at
+	// every contraction offset inside lhs (checked once, the kernel reads unchecked).
+	var blocks64 int
+	if hasFastKernel && !useRuns && k > 0 && m >= 64 && isRun(l.cross) {
+		hi := 0
+		for _, b := range l.batch {
+			hi = max(hi, b)
+		}
+		if lo, top := slices.Min(l.contract), slices.Max(l.contract); lo >= 0 && hi+l.cross[0]+top+m <= len(lhs) {
+			blocks64 = m / 64
+		}
+	}
 	v := make([]float32, k)
 	for bi := range batch {
 		for kk, ko := range r.contract {
@@ -381,7 +394,19 @@ func matvecF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 			}
 			return i
 		}
-		parallelFor((m+3)/4, 4*k, func(p int) {
+		if blocks64 > 0 {
+			parallelFor(blocks64, 64*k, func(p int) {
+				var acc [64]float32
+				i0 := p * 64
+				matvecT64(&lhs[l.batch[bi]+l.cross[i0]], &l.contract[0], &v[0], k, &acc[0])
+				for i, a := range acc {
+					o[row(i0+i)] = a
+				}
+			})
+		}
+		first := blocks64 * 16 // the remaining rows, four at a time
+		parallelFor((m+3)/4-first, 4*k, func(p int) {
+			p += first
 			i0, h := p*4, min(4, m-p*4)
 			base := l.batch[bi] + l.cross[i0]
 			if h == 4 && !useRuns && isRun(l.cross[i0:i0+4]) {

@@ -213,3 +213,49 @@ func TestDotF32(t *testing.T) {
 		}
 	}
 }
+
+// TestMatvecTransposed checks the one-column product whose rows are consecutive in memory
+// (a transposed left operand: matvecT64's 64-row blocks, then the remaining rows four at a
+// time), with a batch and with output rows in another order, against a naive loop.
+func TestMatvecTransposed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, m := range []int{3, 64, 64*3 + 5} {
+		const batch, k = 2, 37
+		// lhs [batch, k, m]: row i, contraction kk of batch b at b·k·m + kk·m + i; rhs [batch, k, 1].
+		lhs, rhs := make([]float32, batch*k*m), make([]float32, batch*k)
+		for i := range lhs {
+			lhs[i] = rng.Float32() - 0.5
+		}
+		for i := range rhs {
+			rhs[i] = rng.Float32() - 0.5
+		}
+		for _, reordered := range []bool{false, true} {
+			l := dotLayout{batch: axisOffsets([]int{batch, k, m}, []int{0}), cross: axisOffsets([]int{batch, k, m}, []int{2}),
+				contract: axisOffsets([]int{batch, k, m}, []int{1})}
+			if reordered {
+				l.rows = make([]int, m)
+				for i := range l.rows {
+					l.rows[i] = m - 1 - i
+				}
+			}
+			r := dotLayout{batch: axisOffsets([]int{batch, k, 1}, []int{0}), cross: []int{0}, contract: axisOffsets([]int{batch, k, 1}, []int{1})}
+			out := make([]float32, batch*m)
+			matmulF32Strided(lhs, rhs, out, l, r)
+			for b := range batch {
+				for i := range m {
+					var want float64
+					for kk := range k {
+						want += float64(lhs[b*k*m+kk*m+i]) * float64(rhs[b*k+kk])
+					}
+					at := i
+					if reordered {
+						at = m - 1 - i
+					}
+					if g := float64(out[b*m+at]); math.Abs(g-want) > 1e-5 {
+						t.Fatalf("m=%d reordered=%v: out[%d][%d] = %g, want %g", m, reordered, b, at, g, want)
+					}
+				}
+			}
+		}
+	}
+}

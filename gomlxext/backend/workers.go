@@ -23,8 +23,14 @@ func newWorkerPool(idle time.Duration) *workerPool {
 	return &workerPool{jobs: make(chan func()), idle: idle}
 }
 
-// goRun runs job on a worker: an idle one if a worker is waiting, else a new one.
+// goRun runs job on a worker: an idle one if a worker is waiting, else a new one. With
+// DL4GO_PPROF_LABELS=1 it runs job on a new goroutine, which inherits the caller's profiler
+// labels (a worker's are its own).
 func (p *workerPool) goRun(job func()) {
+	if profileLabels {
+		go job()
+		return
+	}
 	select {
 	case p.jobs <- job: // a waiting worker took it
 	default:
