@@ -16,7 +16,7 @@ func ExampleRun() {
 	cfg.Quiet = true // no live chart here; a notebook leaves it on
 	out := must.M1(alphago.Run(cfg))
 	fmt.Println(len(out.History), "iterations;", out.Result().Metric, out.Result().OK())
-	// Output: 3 iterations; min_win_rate_over_required true
+	// Output: 4 iterations; min_win_rate_over_required true
 }
 
 // A hand-made position: black captures the white group of three at c2.

@@ -12,7 +12,7 @@ import (
 )
 
 // TestQuickOutcome trains AlphaGo Zero at the quick size and asserts the quick outcome (net+MCTS
-// beats the random player in ≥ 90% of 50 games); a rerun restores the finished run and replays
+// beats the random player in ≥ 90% of 100 games); a rerun restores the finished run and replays
 // its final win rates.
 func TestQuickOutcome(t *testing.T) {
 	cfg := Quick()
