@@ -87,9 +87,15 @@ func (o *Outcome) Table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-4s %-32s %9s %6s %8s %9s %10s %14s %6s  %s\n", "φ", "rule", "MACs", "×base", "params",
 		"ms/step", "µs/image", "test acc", "val", "network")
+	untimed := false
 	for _, p := range o.Points() {
-		fmt.Fprintf(&b, "%-4g %-32s %9d %6.2f %8d %9.1f %10.0f %6.3f ± %.3f %6.3f  %s\n", p.Phi, p.Name, p.MACs, p.Ratio,
-			p.Params, ms(p, true), ms(p, false)*1e3, p.Mean(), p.Std(), p.ValMean(), p.Net)
+		step := ms(p, true)
+		untimed = untimed || math.IsNaN(step)
+		fmt.Fprintf(&b, "%-4g %-32s %9d %6.2f %8d %9s %10s %6.3f ± %.3f %6.3f  %s\n", p.Phi, p.Name, p.MACs, p.Ratio,
+			p.Params, timed("%.1f", step), timed("%.0f", ms(p, false)*1e3), p.Mean(), p.Std(), p.ValMean(), p.Net)
+	}
+	if untimed {
+		fmt.Fprintf(&b, "(ms/step —: not timed, every seed's run restored from a checkpoint, e.g. a network met earlier in the table)\n")
 	}
 	c, s := o.Final()
 	fmt.Fprintf(&b, "compound rule (best validation accuracy at φ = 1): %s\n", o.Compound.Name())
@@ -98,8 +104,8 @@ func (o *Outcome) Table() string {
 	return b.String()
 }
 
-// ms is the median over the seeds' runs of the training step (train) or the inference time per
-// image, in milliseconds (NaN when no run measured it, e.g. all restored).
+// ms is the mean over the seeds' runs of their median training step (train) or of their inference
+// time per image, in milliseconds (NaN when no run measured it, e.g. all restored).
 func ms(p Point, train bool) float64 {
 	var v []float64
 	for _, r := range p.Runs {
@@ -116,6 +122,14 @@ func ms(p Point, train bool) float64 {
 	}
 	m, _ := plotting.MeanStd(v)
 	return m
+}
+
+// timed formats a time with format, or "—" when it was not measured (NaN).
+func timed(format string, v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return fmt.Sprintf(format, v)
 }
 
 // Table lists the network's layers with weights and their multiply-adds per image.

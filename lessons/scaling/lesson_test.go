@@ -1,6 +1,9 @@
 package scaling
 
 import (
+	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dl4go/dl4go/lessons"
@@ -29,6 +32,18 @@ func TestQuickOutcome(t *testing.T) {
 	logOutcome(t, out)
 	if !out.Result().OK() {
 		t.Errorf("quick outcome not reached: %s", out.Result())
+	}
+	// A point whose runs were all restored has no step time: the table says so, not NaN.
+	restored := *out
+	restored.Baseline.Runs = append([]SeedRun(nil), out.Baseline.Runs...)
+	for i := range restored.Baseline.Runs {
+		restored.Baseline.Runs[i].TrainStep = 0
+	}
+	if tab := restored.Table(); strings.Contains(tab, "NaN") || !strings.Contains(tab, "ms/step —: not timed") {
+		t.Errorf("the table of an outcome with an untimed point:\n%s", tab)
+	}
+	if tab := out.Table(); strings.Contains(tab, "not timed") != slices.ContainsFunc(out.Points(), func(p Point) bool { return math.IsNaN(ms(p, true)) }) {
+		t.Errorf("the table's footnote does not match its untimed points:\n%s", tab)
 	}
 }
 
