@@ -12,7 +12,7 @@ import (
 var goPool = newWorkerPool(10 * time.Second)
 
 // workerPool hands jobs to idle workers and starts a new worker when none is idle, so
-// that go never blocks (a job may itself hand out jobs). A worker idle for longer than
+// that goRun never blocks (a job may itself hand out jobs). A worker idle for longer than
 // idle exits.
 type workerPool struct {
 	jobs chan func()
