@@ -12,16 +12,17 @@ var hasAVX512 = hasFastKernel && cpu.X86.HasAVX512F
 // kern4x16g, kern4x32g and kern4x64g compute a 4×16 (AVX2), 4×32 or 4×64
 // (AVX-512) tile c = a·b with byte strides: row r of a at a + r·aRow,
 // advancing aK per contraction step; b's 16-column panels panelStride
-// apart, advancing ldb per step; c's rows ldc apart (see kernel_amd64.s).
+// apart, advancing ldb per step; c's rows ldc apart (see kernel_amd64.s). With acc ≠ 0
+// they add the product to c, exactly as if the contraction had continued.
 //
 //go:noescape
-func kern4x16g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)
+func kern4x16g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int, acc int)
 
 //go:noescape
-func kern4x32g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)
+func kern4x32g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int, acc int)
 
 //go:noescape
-func kern4x64g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)
+func kern4x64g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int, acc int)
 
 // kern4x16r, kern4x32r and kern4x64r are kern4x16g, kern4x32g and
 // kern4x64g with the 4 rows of a read in place at a0..a3 along runs of

@@ -1,14 +1,15 @@
 #include "textflag.h"
 
-// func kern4x16g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)
+// func kern4x16g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int, acc int)
 //
 // c[r][0:16] = Σ_kk a[r·aRow + kk·aK] · b[kk·ldb + …] for r < 4 (byte
 // strides): the 4 rows of a broadcast from wherever they are (a packed
 // [k][4] panel: aRow 4, aK 16; row-major rows: aRow the row stride, aK 4),
 // b as 1 panel(s) of 16 columns panelStride bytes apart whose rows are
 // ldb bytes apart (packed: k·64 and 64; a row-major matrix: 64 and its row
-// stride), c rows ldc bytes apart. AVX2 + FMA3.
-TEXT ·kern4x16g(SB), NOSPLIT, $0-72
+// stride), c rows ldc bytes apart; with acc ≠ 0, c += that sum instead
+// (the same sequence of FMAs as one longer call). AVX2 + FMA3.
+TEXT ·kern4x16g(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), SI
 	MOVQ aRow+8(FP), R11
 	MOVQ aK+16(FP), R13
@@ -19,6 +20,9 @@ TEXT ·kern4x16g(SB), NOSPLIT, $0-72
 	MOVQ k+48(FP), CX
 	MOVQ c+56(FP), DX
 	MOVQ ldc+64(FP), AX
+	MOVQ acc+72(FP), R12
+	TESTQ R12, R12
+	JNZ accload
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -27,6 +31,19 @@ TEXT ·kern4x16g(SB), NOSPLIT, $0-72
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
+	JMP accdone
+accload:
+	LEAQ (AX)(AX*2), R12
+	VMOVUPS 0(DX), Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 0(DX)(AX*1), Y2
+	VMOVUPS 32(DX)(AX*1), Y3
+	VMOVUPS 0(DX)(AX*2), Y4
+	VMOVUPS 32(DX)(AX*2), Y5
+	VMOVUPS 0(DX)(R12*1), Y6
+	VMOVUPS 32(DX)(R12*1), Y7
+accdone:
+	LEAQ (R11)(R11*2), R12
 	TESTQ CX, CX
 	JZ done
 loop:
@@ -63,15 +80,16 @@ done:
 	VZEROUPPER
 	RET
 
-// func kern4x32g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)
+// func kern4x32g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int, acc int)
 //
 // c[r][0:32] = Σ_kk a[r·aRow + kk·aK] · b[kk·ldb + …] for r < 4 (byte
 // strides): the 4 rows of a broadcast from wherever they are (a packed
 // [k][4] panel: aRow 4, aK 16; row-major rows: aRow the row stride, aK 4),
 // b as 2 panel(s) of 16 columns panelStride bytes apart whose rows are
 // ldb bytes apart (packed: k·64 and 64; a row-major matrix: 64 and its row
-// stride), c rows ldc bytes apart. AVX-512F.
-TEXT ·kern4x32g(SB), NOSPLIT, $0-72
+// stride), c rows ldc bytes apart; with acc ≠ 0, c += that sum instead
+// (the same sequence of FMAs as one longer call). AVX-512F.
+TEXT ·kern4x32g(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), SI
 	MOVQ aRow+8(FP), R11
 	MOVQ aK+16(FP), R13
@@ -83,6 +101,9 @@ TEXT ·kern4x32g(SB), NOSPLIT, $0-72
 	MOVQ c+56(FP), DX
 	MOVQ ldc+64(FP), AX
 	LEAQ (DI)(R9*1), R8
+	MOVQ acc+72(FP), R12
+	TESTQ R12, R12
+	JNZ accload
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -91,6 +112,19 @@ TEXT ·kern4x32g(SB), NOSPLIT, $0-72
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
+	JMP accdone
+accload:
+	LEAQ (AX)(AX*2), R12
+	VMOVUPS 0(DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 0(DX)(AX*1), Z2
+	VMOVUPS 64(DX)(AX*1), Z3
+	VMOVUPS 0(DX)(AX*2), Z4
+	VMOVUPS 64(DX)(AX*2), Z5
+	VMOVUPS 0(DX)(R12*1), Z6
+	VMOVUPS 64(DX)(R12*1), Z7
+accdone:
+	LEAQ (R11)(R11*2), R12
 	TESTQ CX, CX
 	JZ done
 loop:
@@ -128,15 +162,16 @@ done:
 	VZEROUPPER
 	RET
 
-// func kern4x64g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int)
+// func kern4x64g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int, acc int)
 //
 // c[r][0:64] = Σ_kk a[r·aRow + kk·aK] · b[kk·ldb + …] for r < 4 (byte
 // strides): the 4 rows of a broadcast from wherever they are (a packed
 // [k][4] panel: aRow 4, aK 16; row-major rows: aRow the row stride, aK 4),
 // b as 4 panel(s) of 16 columns panelStride bytes apart whose rows are
 // ldb bytes apart (packed: k·64 and 64; a row-major matrix: 64 and its row
-// stride), c rows ldc bytes apart. AVX-512F.
-TEXT ·kern4x64g(SB), NOSPLIT, $0-72
+// stride), c rows ldc bytes apart; with acc ≠ 0, c += that sum instead
+// (the same sequence of FMAs as one longer call). AVX-512F.
+TEXT ·kern4x64g(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), SI
 	MOVQ aRow+8(FP), R11
 	MOVQ aK+16(FP), R13
@@ -150,6 +185,9 @@ TEXT ·kern4x64g(SB), NOSPLIT, $0-72
 	LEAQ (DI)(R9*1), R8
 	LEAQ (R8)(R9*1), R10
 	LEAQ (R10)(R9*1), R9
+	MOVQ acc+72(FP), R12
+	TESTQ R12, R12
+	JNZ accload
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -166,6 +204,27 @@ TEXT ·kern4x64g(SB), NOSPLIT, $0-72
 	VPXORD Z13, Z13, Z13
 	VPXORD Z14, Z14, Z14
 	VPXORD Z15, Z15, Z15
+	JMP accdone
+accload:
+	LEAQ (AX)(AX*2), R12
+	VMOVUPS 0(DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 0(DX)(AX*1), Z4
+	VMOVUPS 64(DX)(AX*1), Z5
+	VMOVUPS 128(DX)(AX*1), Z6
+	VMOVUPS 192(DX)(AX*1), Z7
+	VMOVUPS 0(DX)(AX*2), Z8
+	VMOVUPS 64(DX)(AX*2), Z9
+	VMOVUPS 128(DX)(AX*2), Z10
+	VMOVUPS 192(DX)(AX*2), Z11
+	VMOVUPS 0(DX)(R12*1), Z12
+	VMOVUPS 64(DX)(R12*1), Z13
+	VMOVUPS 128(DX)(R12*1), Z14
+	VMOVUPS 192(DX)(R12*1), Z15
+accdone:
+	LEAQ (R11)(R11*2), R12
 	TESTQ CX, CX
 	JZ done
 loop:

@@ -8,15 +8,15 @@ var hasFastKernel = false
 // hasAVX512 is false: the AVX-512 kernel exists only for amd64.
 var hasAVX512 = false
 
-func kern4x16g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int) {
+func kern4x16g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int, acc int) {
 	panic("dl4go backend: the SIMD kernels are only available on amd64")
 }
 
-func kern4x32g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int) {
+func kern4x32g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int, acc int) {
 	panic("dl4go backend: the SIMD kernels are only available on amd64")
 }
 
-func kern4x64g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int) {
+func kern4x64g(a *float32, aRow, aK int, b *float32, panelStride, ldb, k int, c *float32, ldc int, acc int) {
 	panic("dl4go backend: the SIMD kernels are only available on amd64")
 }
 

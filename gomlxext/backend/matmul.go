@@ -153,108 +153,155 @@ func matmulF32Strided(lhs, rhs, out []float32, l, r dotLayout) {
 		parallelFor(batch*(np-packFrom), k*16, packB)
 	}
 	avx512 := useAVX512 && !l.narrow
-	tasks := batch * mp
-	workers := min(runtime.NumCPU(), tasks)
+	// A long contraction (a weight gradient's: the batch × positions) is cut into chunks
+	// of kc steps, and each task is a group of row tiles that reads a chunk of the right
+	// operand (kept in cache: at most ~192 KiB) once per tile before moving on to the next
+	// chunk; read whole, every 4-row tile streamed all of the right operand from memory.
+	// A tile's later chunks start from its sums so far (the kernels' acc: loaded into the
+	// same registers), so the result is bit for bit the unchunked product's, whatever the
+	// groups or the number of workers. Left operands read along contraction runs are not
+	// chunked (their k is short).
+	kc, group := max(k, 1), 1
+	workersMax := runtime.NumCPU()
+	if kcMax := max(512, (48<<10)/(np*16)); !noChunks && k >= 2*kcMax && mp >= 2 && (lContractRuns == nil || noRunsKernel) {
+		kc = kcMax
+		group = max(1, (mp+2*workersMax-1)/(2*workersMax))
+	}
+	chunks := (max(k, 1) + kc - 1) / kc
+	groups := (mp + group - 1) / group
+	tasks := batch * groups
+	workers := min(workersMax, tasks)
 	var wg sync.WaitGroup
-	// The workers take the tasks (4-row tiles) from a shared counter, a grain of
-	// them at a time: at least ~16K multiply-adds a grain, at most a quarter of a
+	// The workers take the tasks (4-row tiles, or groups of them) from a shared counter, a
+	// grain of them at a time: at least ~16K multiply-adds a grain, at most a quarter of a
 	// worker's share. (A channel receive per tile cost more than the work of a
 	// small one: convolutions with few channels.)
 	grain := max(1, min(tasks/(4*workers), (1<<14)/max(1, 4*k*n)))
+	if chunks > 1 {
+		grain = 1
+	}
 	var next atomic.Int64
 	for range workers {
 		wg.Add(1)
 		goPool.goRun(func() {
 			defer wg.Done()
-			aPanel := make([]float32, max(k, 1)*4)
+			aPanel := make([]float32, min(max(k, 1), kc)*4)
 			var tile [256]float32
+			// tile4 adds (k0 > 0) or writes the rows i0..i0+3 of batch bi's product over
+			// contraction steps k0..k1−1.
+			tile4 := func(bi, pi, k0, k1 int) {
+				i0 := pi * 4
+				h := min(4, m-i0)
+				kn := k1 - k0
+				o := out[bi*m*n : (bi+1)*m*n]
+				// The 4 rows in place, or packed.
+				var a *float32
+				var rowsAt [4]*float32 // runsA: the rows' bases, read along lContractRuns
+				aRow, aStep := 4, 16
+				runsA := false
+				if d, even := evenStride(l.cross[i0 : i0+h]); h == 4 && even && aEven && kn > 0 {
+					a, aRow, aStep = &lhs[l.batch[bi]+l.cross[i0]+l.contract[k0]], 4*d, 4*aK
+				} else if h == 4 && lContractRuns != nil && !noRunsKernel && chunks == 1 {
+					runsA = true
+					for rr := range 4 {
+						rowsAt[rr] = &lhs[l.batch[bi]+l.cross[i0+rr]]
+					}
+				} else {
+					lc, runs := l, lContractRuns
+					if chunks > 1 {
+						lc.contract, runs = l.contract[k0:k1], nil
+					}
+					packA(aPanel, lhs, lc, runs, bi, i0, h, lContractRun, lCrossRun)
+					a = &aPanel[0]
+				}
+				direct := h == 4 && l.rows == nil
+				acc := 0 // later chunks add to the sums so far
+				if k0 > 0 {
+					acc = 1
+				}
+				for p := 0; p < np; {
+					width := 16
+					inPlace := directB && p < fullPanels
+					left := np - p
+					if inPlace {
+						left = fullPanels - p
+					}
+					if avx512 && left >= 4 {
+						width = 64
+					} else if avx512 && left >= 2 {
+						width = 32
+					}
+					j0 := p * 16
+					var b *float32
+					panelStride, bStride := k*64, 64
+					if inPlace {
+						b, panelStride, bStride = &rhs[r.batch[bi]+r.contract[k0]+r.cross[j0]], 64, 4*ldb
+					} else if kn > 0 {
+						b = &bPacked[bi*np*k*16+p*k*16+k0*16]
+					}
+					w := min(width, n-j0)
+					c, ldc := &tile[0], 4*width
+					toOut := direct && w == width
+					if toOut {
+						c, ldc = &o[i0*n+j0], 4*n
+					} else if acc != 0 {
+						for rr := range h {
+							row := i0 + rr
+							if l.rows != nil {
+								row = l.rows[row]
+							}
+							copy(tile[rr*width:rr*width+w], o[row*n+j0:row*n+j0+w])
+						}
+					}
+					if kn == 0 {
+						clear(tile[:4*width])
+						toOut = false
+					} else if runsA {
+						runs := &lContractRuns[0]
+						nr := len(lContractRuns)
+						switch width {
+						case 64:
+							kern4x64r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
+						case 32:
+							kern4x32r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
+						default:
+							kern4x16r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
+						}
+					} else {
+						switch width {
+						case 64:
+							kern4x64g(a, aRow, aStep, b, panelStride, bStride, kn, c, ldc, acc)
+						case 32:
+							kern4x32g(a, aRow, aStep, b, panelStride, bStride, kn, c, ldc, acc)
+						default:
+							kern4x16g(a, aRow, aStep, b, panelStride, bStride, kn, c, ldc, acc)
+						}
+					}
+					if !toOut {
+						for rr := range h {
+							row := i0 + rr
+							if l.rows != nil {
+								row = l.rows[row]
+							}
+							copy(o[row*n+j0:row*n+j0+w], tile[rr*width:rr*width+w])
+						}
+					}
+					p += width / 16
+				}
+			}
 			for {
 				t0 := int(next.Add(int64(grain))) - grain
 				if t0 >= tasks {
 					break
 				}
 				for t := t0; t < min(t0+grain, tasks); t++ {
-					bi, pi := t/mp, t%mp
-					i0 := pi * 4
-					h := min(4, m-i0)
-					o := out[bi*m*n : (bi+1)*m*n]
-					// The 4 rows in place, or packed.
-					var a *float32
-					var rowsAt [4]*float32 // runsA: the rows' bases, read along lContractRuns
-					aRow, aStep := 4, 16
-					runsA := false
-					if d, even := evenStride(l.cross[i0 : i0+h]); h == 4 && even && aEven && k > 0 {
-						a, aRow, aStep = &lhs[l.batch[bi]+l.cross[i0]+l.contract[0]], 4*d, 4*aK
-					} else if h == 4 && lContractRuns != nil && !noRunsKernel {
-						runsA = true
-						for rr := range 4 {
-							rowsAt[rr] = &lhs[l.batch[bi]+l.cross[i0+rr]]
+					bi, g := t/groups, t%groups
+					for ch := range chunks {
+						k0 := ch * kc
+						k1 := min(k, k0+kc)
+						for pi := g * group; pi < min(mp, (g+1)*group); pi++ {
+							tile4(bi, pi, k0, k1)
 						}
-					} else {
-						packA(aPanel, lhs, l, lContractRuns, bi, i0, h, lContractRun, lCrossRun)
-						a = &aPanel[0]
-					}
-					direct := h == 4 && l.rows == nil
-					for p := 0; p < np; {
-						width := 16
-						inPlace := directB && p < fullPanels
-						left := np - p
-						if inPlace {
-							left = fullPanels - p
-						}
-						if avx512 && left >= 4 {
-							width = 64
-						} else if avx512 && left >= 2 {
-							width = 32
-						}
-						j0 := p * 16
-						var b *float32
-						panelStride, bStride := k*64, 64
-						if inPlace {
-							b, panelStride, bStride = &rhs[r.batch[bi]+r.contract[0]+r.cross[j0]], 64, 4*ldb
-						} else if k > 0 {
-							b = &bPacked[bi*np*k*16+p*k*16]
-						}
-						w := min(width, n-j0)
-						c, ldc := &tile[0], 4*width
-						toOut := direct && w == width
-						if toOut {
-							c, ldc = &o[i0*n+j0], 4*n
-						}
-						if k == 0 {
-							clear(tile[:4*width])
-							toOut = false
-						} else if runsA {
-							runs := &lContractRuns[0]
-							nr := len(lContractRuns)
-							switch width {
-							case 64:
-								kern4x64r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
-							case 32:
-								kern4x32r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
-							default:
-								kern4x16r(rowsAt[0], rowsAt[1], rowsAt[2], rowsAt[3], runs, nr, b, panelStride, bStride, c, ldc)
-							}
-						} else {
-							switch width {
-							case 64:
-								kern4x64g(a, aRow, aStep, b, panelStride, bStride, k, c, ldc)
-							case 32:
-								kern4x32g(a, aRow, aStep, b, panelStride, bStride, k, c, ldc)
-							default:
-								kern4x16g(a, aRow, aStep, b, panelStride, bStride, k, c, ldc)
-							}
-						}
-						if !toOut {
-							for rr := range h {
-								row := i0 + rr
-								if l.rows != nil {
-									row = l.rows[row]
-								}
-								copy(o[row*n+j0:row*n+j0+w], tile[rr*width:rr*width+w])
-							}
-						}
-						p += width / 16
 					}
 				}
 			}
@@ -502,6 +549,10 @@ func parallelFor(n, cost int, fn func(int)) {
 // noRunsKernel makes the kernels read a left operand with contraction runs
 // from a packed copy instead of in place (tests compare the two).
 var noRunsKernel = false
+
+// noChunks makes the kernels read a long contraction whole (tests compare
+// the two).
+var noChunks = false
 
 // useAVX512 selects kern4x64 where it applies (tests switch it off to
 // compare the two kernels).

@@ -259,3 +259,83 @@ func TestMatvecTransposed(t *testing.T) {
 		}
 	}
 }
+
+// TestMatmulLongContraction checks the chunked path (a contraction long enough to be cut into
+// chunks, each tile's later chunks continuing its sums: a convolution's weight gradient)
+// against a float64 loop and, bit for bit, against the same product read whole: the left
+// operand read in place (transposed, evenly strided) and packed (rows out of memory order, as
+// a weight gradient's are), the right one in place and packed (a ragged last panel), with
+// both kernels, a batch and a partial last row tile.
+func TestMatmulLongContraction(t *testing.T) {
+	if !hasFastKernel {
+		t.Skip("no AVX2+FMA")
+	}
+	saved := useAVX512
+	defer func() { useAVX512 = saved }()
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, d := range [][4]int{{1, 27, 9000, 16}, {2, 13, 5000, 20}, {1, 16, 7000, 4}, {1, 36, 1600, 64}} {
+		batch, m, k, n := d[0], d[1], d[2], d[3]
+		// lhs [batch, k, m] (a weight gradient's input: rows are its columns), rhs [batch, k, n].
+		lhs, rhs := make([]float32, batch*k*m), make([]float32, batch*k*n)
+		for i := range lhs {
+			lhs[i] = rng.Float32() - 0.5
+		}
+		for i := range rhs {
+			rhs[i] = rng.Float32() - 0.5
+		}
+		want := make([]float64, batch*m*n)
+		for b := range batch {
+			for i := range m {
+				for j := range n {
+					var s float64
+					for kk := range k {
+						s += float64(lhs[(b*k+kk)*m+i]) * float64(rhs[(b*k+kk)*n+j])
+					}
+					want[(b*m+i)*n+j] = s
+				}
+			}
+		}
+		dims := []int{batch, k, m}
+		for _, avx512 := range []bool{false, true} {
+			useAVX512 = avx512 && hasAVX512
+			for _, order := range []string{"in place", "shuffled", "tiles reversed"} {
+				l := dotLayout{batch: axisOffsets(dims, []int{0}), cross: axisOffsets(dims, []int{2}), contract: axisOffsets(dims, []int{1})}
+				// Kernel row i is output row perm[i]: shuffled rows are gathered one by one, reversed
+				// 4-row tiles are packed with 4-value copies (a weight gradient's rows).
+				var perm []int
+				switch {
+				case order == "shuffled":
+					perm = rng.Perm(m)
+				case order == "tiles reversed" && m%4 == 0:
+					for i := range m {
+						perm = append(perm, (m/4-1-i/4)*4+i%4)
+					}
+				case order == "tiles reversed":
+					continue
+				}
+				if perm != nil {
+					cross := l.cross
+					l.cross, l.rows = make([]int, m), perm
+					for i, p := range perm {
+						l.cross[i] = cross[p]
+					}
+				}
+				r := dotLayout{batch: axisOffsets([]int{batch, k, n}, []int{0}), cross: axisOffsets([]int{batch, k, n}, []int{2}),
+					contract: axisOffsets([]int{batch, k, n}, []int{1})}
+				out, whole := make([]float32, batch*m*n), make([]float32, batch*m*n)
+				matmulF32Strided(lhs, rhs, out, l, r)
+				noChunks = true
+				matmulF32Strided(lhs, rhs, whole, l, r)
+				noChunks = false
+				for i, g := range out {
+					if e := math.Abs(float64(g) - want[i]); e > 1e-5*float64(k) {
+						t.Fatalf("%v avx512=%v %s: out[%d] = %g, want %g", d, avx512, order, i, g, want[i])
+					}
+					if g != whole[i] {
+						t.Fatalf("%v avx512=%v %s: out[%d] = %g in chunks, %g read whole (must be bit-identical)", d, avx512, order, i, g, whole[i])
+					}
+				}
+			}
+		}
+	}
+}
