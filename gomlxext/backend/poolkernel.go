@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"math"
 	"runtime"
 
 	"github.com/gomlx/gomlx/backends"
@@ -180,31 +179,39 @@ func select4(x, src, dst []float32, o int, delta []int, isMin bool) {
 	n := len(src)
 	x0, x1, x2, x3 := x[o+delta[0]:][:n], x[o+delta[1]:][:n], x[o+delta[2]:][:n], x[o+delta[3]:][:n]
 	d0, d1, d2, d3 := dst[o+delta[0]:][:n], dst[o+delta[1]:][:n], dst[o+delta[2]:][:n], dst[o+delta[3]:][:n]
-	// Without branches (which of four positions holds a window's maximum is a coin toss for
-	// the branch predictor): w is all ones where v replaces the best so far (strictly
-	// better, or NaN over a number), and the source value reaches the one position whose
-	// mask survives. A minimum is the maximum of the negated values (flip: the sign bit).
-	var flip uint32
-	if isMin {
-		flip = 1 << 31
-	}
 	for c, s := range src {
-		b := math.Float32frombits(math.Float32bits(x0[c]) ^ flip)
-		v := math.Float32frombits(math.Float32bits(x1[c]) ^ flip)
-		w1 := -b2u32(v > b || (v != v && b == b))
-		b = math.Float32frombits(math.Float32bits(v)&w1 | math.Float32bits(b)&^w1)
-		v = math.Float32frombits(math.Float32bits(x2[c]) ^ flip)
-		w2 := -b2u32(v > b || (v != v && b == b))
-		b = math.Float32frombits(math.Float32bits(v)&w2 | math.Float32bits(b)&^w2)
-		v = math.Float32frombits(math.Float32bits(x3[c]) ^ flip)
-		w3 := -b2u32(v > b || (v != v && b == b))
-		// The maximum is at 3 if w3, else at 2 if w2, else at 1 if w1, else at 0.
-		k3 := w3
-		k2 := w2 &^ w3
-		k1 := w1 &^ (w2 | w3)
-		k0 := ^(w1 | w2 | w3)
-		sb := math.Float32bits(s)
-		d0[c], d1[c] = math.Float32frombits(sb&k0), math.Float32frombits(sb&k1)
-		d2[c], d3[c] = math.Float32frombits(sb&k2), math.Float32frombits(sb&k3)
+		b, k := x0[c], 0
+		if isMin {
+			if v := x1[c]; v < b || (v != v && b == b) {
+				b, k = v, 1
+			}
+			if v := x2[c]; v < b || (v != v && b == b) {
+				b, k = v, 2
+			}
+			if v := x3[c]; v < b || (v != v && b == b) {
+				k = 3
+			}
+		} else {
+			if v := x1[c]; v > b || (v != v && b == b) {
+				b, k = v, 1
+			}
+			if v := x2[c]; v > b || (v != v && b == b) {
+				b, k = v, 2
+			}
+			if v := x3[c]; v > b || (v != v && b == b) {
+				k = 3
+			}
+		}
+		d0[c], d1[c], d2[c], d3[c] = 0, 0, 0, 0
+		switch k {
+		case 0:
+			d0[c] = s
+		case 1:
+			d1[c] = s
+		case 2:
+			d2[c] = s
+		default:
+			d3[c] = s
+		}
 	}
 }
