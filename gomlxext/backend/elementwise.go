@@ -543,6 +543,10 @@ func unaryLoop(fn unaryFn, d, s []float32) {
 	d = d[:len(s)]
 	switch fn {
 	case fnExp:
+		if h := s8(len(s)); h > 0 {
+			vExp(&d[0], &s[0], h)
+			d, s = d[h:], s[h:]
+		}
 		for i, v := range s {
 			d[i] = float32(math.Exp(float64(v)))
 		}
@@ -555,6 +559,10 @@ func unaryLoop(fn unaryFn, d, s []float32) {
 			d[i] = float32(math.Tanh(float64(v)))
 		}
 	case fnLogistic:
+		if h := s8(len(s)); h > 0 {
+			vLogistic(&d[0], &s[0], h)
+			d, s = d[h:], s[h:]
+		}
 		for i, v := range s {
 			if v >= 0 {
 				d[i] = float32(1 / (1 + math.Exp(-float64(v))))

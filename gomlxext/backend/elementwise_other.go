@@ -39,3 +39,7 @@ func vvMin(o, a, b *float32, n int) { panic("dl4go backend: no SIMD elementwise 
 func vsMax(o, a *float32, s float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
 
 func vsMin(o, a *float32, s float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vExp(o, a *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vLogistic(o, a *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
