@@ -9,6 +9,26 @@
 // float32's range are set, not computed: v < −110 gives 0 and v > 89 gives
 // +Inf (math.Exp's result rounds to those in float32), NaN gives NaN.
 
+// Each constant four times (one YMM register), at offset 32·i of expv.
+#define LOG2E expv<>+0(SB)
+#define LN2U expv<>+32(SB)
+#define LN2L expv<>+64(SB)
+#define SIXTEENTH expv<>+96(SB)
+#define C8 expv<>+128(SB)
+#define C7 expv<>+160(SB)
+#define C6 expv<>+192(SB)
+#define C5 expv<>+224(SB)
+#define C4 expv<>+256(SB)
+#define C3 expv<>+288(SB)
+#define HALF expv<>+320(SB)
+#define ONE expv<>+352(SB)
+#define TWO expv<>+384(SB)
+#define LO expv<>+416(SB)
+#define HI expv<>+448(SB)
+#define INF expv<>+480(SB)
+#define BIAS expv<>+512(SB)
+#define SIGN expv<>+544(SB)
+
 DATA expv<>+0(SB)/8, $1.4426950408889634073599246810018920
 DATA expv<>+8(SB)/8, $1.4426950408889634073599246810018920
 DATA expv<>+16(SB)/8, $1.4426950408889634073599246810018920
@@ -83,6 +103,71 @@ DATA expv<>+560(SB)/8, $0x8000000000000000
 DATA expv<>+568(SB)/8, $0x8000000000000000
 GLOBL expv<>(SB), RODATA|NOPTR, $576
 
+// EXP4 replaces the four float64 lanes of x (each in [−110, 89]) by
+// math.Exp's result, with archExp's FMA steps in order; k, yi (xi its low
+// half: the int32 exponents) and p are scratch.
+#define EXP4(x, k, yi, xi, p) \
+	VMULPD LOG2E, x, k \
+	VCVTPD2DQY k, xi \
+	VCVTDQ2PD xi, k \
+	VFNMADD231PD LN2U, k, x \
+	VFNMADD231PD LN2L, k, x \
+	VMULPD SIXTEENTH, x, x \
+	VMOVUPD C8, p \
+	VFMADD213PD C7, x, p \
+	VFMADD213PD C6, x, p \
+	VFMADD213PD C5, x, p \
+	VFMADD213PD C4, x, p \
+	VFMADD213PD C3, x, p \
+	VFMADD213PD HALF, x, p \
+	VFMADD213PD ONE, x, p \
+	VMULPD p, x, x \
+	VADDPD TWO, x, p \
+	VMULPD p, x, x \
+	VADDPD TWO, x, p \
+	VMULPD p, x, x \
+	VADDPD TWO, x, p \
+	VMULPD p, x, x \
+	VADDPD TWO, x, p \
+	VFMADD213PD ONE, p, x \
+	VPMOVSXDQ xi, k \
+	VPADDQ BIAS, k, k \
+	VPSLLQ $52, k, k \
+	VMULPD k, x, x
+
+// EXP8 is four float32 from off(SI) to off(DI): exp; v > 89 gives +Inf,
+// v < −110 gives 0, NaN gives NaN.
+#define EXP8(off, x, k, yi, xi, p, v, lo, hi, nan, xx) \
+	VCVTPS2PD off(SI), v \
+	VMOVAPD v, x \
+	VCMPPD $1, LO, v, lo \
+	VCMPPD $14, HI, v, hi \
+	VCMPPD $3, v, v, nan \
+	EXP4(x, k, yi, xi, p) \
+	VANDNPD x, lo, x \
+	VBLENDVPD hi, INF, x, x \
+	VBLENDVPD nan, v, x, x \
+	VCVTPD2PSY x, xx \
+	VMOVUPS xx, off(DI)
+
+// LOGISTIC8 is four float32 from off(SI) to off(DI): with e = exp(−|v|),
+// 1/(1+e) where v ≥ 0, e/(1+e) otherwise (e = 0 below −110), NaN gives NaN.
+#define LOGISTIC8(off, x, k, yi, xi, p, v, lo, ge, nan, xx) \
+	VCVTPS2PD off(SI), v \
+	VORPD SIGN, v, x \
+	VCMPPD $1, LO, x, lo \
+	VXORPD ge, ge, ge \
+	VCMPPD $13, ge, v, ge \
+	VCMPPD $3, v, v, nan \
+	EXP4(x, k, yi, xi, p) \
+	VANDNPD x, lo, x \
+	VADDPD ONE, x, p \
+	VBLENDVPD ge, ONE, x, x \
+	VDIVPD p, x, x \
+	VBLENDVPD nan, v, x, x \
+	VCVTPD2PSY x, xx \
+	VMOVUPS xx, off(DI)
+
 // func vExp(o, a *float32, n int)
 //
 // o = float32(math.Exp(float64(a))), n/8*8 elements.
@@ -91,90 +176,18 @@ TEXT ·vExp(SB), NOSPLIT, $0-24
 	MOVQ a+8(FP), SI
 	MOVQ n+16(FP), CX
 	SHRQ $3, CX
-	JZ done
-loop:
-	VCVTPS2PD 0(SI), Y4
-	VCVTPS2PD 16(SI), Y12
-	VMOVAPD Y4, Y0
-	VMOVAPD Y12, Y8
-	VCMPPD $1, expv<>+416(SB), Y4, Y5
-	VCMPPD $1, expv<>+416(SB), Y12, Y13
-	VCMPPD $14, expv<>+448(SB), Y4, Y6
-	VCMPPD $14, expv<>+448(SB), Y12, Y14
-	VCMPPD $3, Y4, Y4, Y7
-	VCMPPD $3, Y12, Y12, Y15
-	VMULPD expv<>+0(SB), Y0, Y1
-	VMULPD expv<>+0(SB), Y8, Y9
-	VCVTPD2DQY Y1, X2
-	VCVTPD2DQY Y9, X10
-	VCVTDQ2PD X2, Y1
-	VCVTDQ2PD X10, Y9
-	VFNMADD231PD expv<>+32(SB), Y1, Y0
-	VFNMADD231PD expv<>+32(SB), Y9, Y8
-	VFNMADD231PD expv<>+64(SB), Y1, Y0
-	VFNMADD231PD expv<>+64(SB), Y9, Y8
-	VMULPD expv<>+96(SB), Y0, Y0
-	VMULPD expv<>+96(SB), Y8, Y8
-	VMOVUPD expv<>+128(SB), Y3
-	VMOVUPD expv<>+128(SB), Y11
-	VFMADD213PD expv<>+160(SB), Y0, Y3
-	VFMADD213PD expv<>+160(SB), Y8, Y11
-	VFMADD213PD expv<>+192(SB), Y0, Y3
-	VFMADD213PD expv<>+192(SB), Y8, Y11
-	VFMADD213PD expv<>+224(SB), Y0, Y3
-	VFMADD213PD expv<>+224(SB), Y8, Y11
-	VFMADD213PD expv<>+256(SB), Y0, Y3
-	VFMADD213PD expv<>+256(SB), Y8, Y11
-	VFMADD213PD expv<>+288(SB), Y0, Y3
-	VFMADD213PD expv<>+288(SB), Y8, Y11
-	VFMADD213PD expv<>+320(SB), Y0, Y3
-	VFMADD213PD expv<>+320(SB), Y8, Y11
-	VFMADD213PD expv<>+352(SB), Y0, Y3
-	VFMADD213PD expv<>+352(SB), Y8, Y11
-	VMULPD Y3, Y0, Y0
-	VMULPD Y11, Y8, Y8
-	VADDPD expv<>+384(SB), Y0, Y3
-	VADDPD expv<>+384(SB), Y8, Y11
-	VMULPD Y3, Y0, Y0
-	VMULPD Y11, Y8, Y8
-	VADDPD expv<>+384(SB), Y0, Y3
-	VADDPD expv<>+384(SB), Y8, Y11
-	VMULPD Y3, Y0, Y0
-	VMULPD Y11, Y8, Y8
-	VADDPD expv<>+384(SB), Y0, Y3
-	VADDPD expv<>+384(SB), Y8, Y11
-	VMULPD Y3, Y0, Y0
-	VMULPD Y11, Y8, Y8
-	VADDPD expv<>+384(SB), Y0, Y3
-	VADDPD expv<>+384(SB), Y8, Y11
-	VFMADD213PD expv<>+352(SB), Y3, Y0
-	VFMADD213PD expv<>+352(SB), Y11, Y8
-	VPMOVSXDQ X2, Y1
-	VPMOVSXDQ X10, Y9
-	VPADDQ expv<>+512(SB), Y1, Y1
-	VPADDQ expv<>+512(SB), Y9, Y9
-	VPSLLQ $52, Y1, Y1
-	VPSLLQ $52, Y9, Y9
-	VMULPD Y1, Y0, Y0
-	VMULPD Y9, Y8, Y8
-	VANDNPD Y0, Y5, Y0
-	VANDNPD Y8, Y13, Y8
-	VBLENDVPD Y6, expv<>+480(SB), Y0, Y0
-	VBLENDVPD Y14, expv<>+480(SB), Y8, Y8
-	VBLENDVPD Y7, Y4, Y0, Y0
-	VBLENDVPD Y15, Y12, Y8, Y8
-	VCVTPD2PSY Y0, X0
-	VCVTPD2PSY Y8, X8
-	VMOVUPS X0, 0(DI)
-	VMOVUPS X8, 16(DI)
+	JZ exp_done
+exp_loop:
+	EXP8(0, Y0, Y1, Y2, X2, Y3, Y4, Y5, Y6, Y7, X0)
+	EXP8(16, Y8, Y9, Y10, X10, Y11, Y12, Y13, Y14, Y15, X8)
 	ADDQ $32, SI
 	ADDQ $32, DI
 	DECQ CX
-	JNZ loop
-done:
+	JNZ exp_loop
+exp_done:
 	VZEROUPPER
 	RET
-	
+
 // func vLogistic(o, a *float32, n int)
 //
 // o = the logistic loop's 1/(1+e^−a) for a ≥ 0, e^a/(1+e^a) otherwise, n/8*8 elements.
@@ -183,93 +196,14 @@ TEXT ·vLogistic(SB), NOSPLIT, $0-24
 	MOVQ a+8(FP), SI
 	MOVQ n+16(FP), CX
 	SHRQ $3, CX
-	JZ done
-loop:
-	VCVTPS2PD 0(SI), Y4
-	VCVTPS2PD 16(SI), Y12
-	VORPD expv<>+544(SB), Y4, Y0
-	VORPD expv<>+544(SB), Y12, Y8
-	VCMPPD $1, expv<>+416(SB), Y0, Y5
-	VCMPPD $1, expv<>+416(SB), Y8, Y13
-	VXORPD Y6, Y6, Y6
-	VXORPD Y14, Y14, Y14
-	VCMPPD $13, Y6, Y4, Y6
-	VCMPPD $13, Y14, Y12, Y14
-	VCMPPD $3, Y4, Y4, Y7
-	VCMPPD $3, Y12, Y12, Y15
-	VMULPD expv<>+0(SB), Y0, Y1
-	VMULPD expv<>+0(SB), Y8, Y9
-	VCVTPD2DQY Y1, X2
-	VCVTPD2DQY Y9, X10
-	VCVTDQ2PD X2, Y1
-	VCVTDQ2PD X10, Y9
-	VFNMADD231PD expv<>+32(SB), Y1, Y0
-	VFNMADD231PD expv<>+32(SB), Y9, Y8
-	VFNMADD231PD expv<>+64(SB), Y1, Y0
-	VFNMADD231PD expv<>+64(SB), Y9, Y8
-	VMULPD expv<>+96(SB), Y0, Y0
-	VMULPD expv<>+96(SB), Y8, Y8
-	VMOVUPD expv<>+128(SB), Y3
-	VMOVUPD expv<>+128(SB), Y11
-	VFMADD213PD expv<>+160(SB), Y0, Y3
-	VFMADD213PD expv<>+160(SB), Y8, Y11
-	VFMADD213PD expv<>+192(SB), Y0, Y3
-	VFMADD213PD expv<>+192(SB), Y8, Y11
-	VFMADD213PD expv<>+224(SB), Y0, Y3
-	VFMADD213PD expv<>+224(SB), Y8, Y11
-	VFMADD213PD expv<>+256(SB), Y0, Y3
-	VFMADD213PD expv<>+256(SB), Y8, Y11
-	VFMADD213PD expv<>+288(SB), Y0, Y3
-	VFMADD213PD expv<>+288(SB), Y8, Y11
-	VFMADD213PD expv<>+320(SB), Y0, Y3
-	VFMADD213PD expv<>+320(SB), Y8, Y11
-	VFMADD213PD expv<>+352(SB), Y0, Y3
-	VFMADD213PD expv<>+352(SB), Y8, Y11
-	VMULPD Y3, Y0, Y0
-	VMULPD Y11, Y8, Y8
-	VADDPD expv<>+384(SB), Y0, Y3
-	VADDPD expv<>+384(SB), Y8, Y11
-	VMULPD Y3, Y0, Y0
-	VMULPD Y11, Y8, Y8
-	VADDPD expv<>+384(SB), Y0, Y3
-	VADDPD expv<>+384(SB), Y8, Y11
-	VMULPD Y3, Y0, Y0
-	VMULPD Y11, Y8, Y8
-	VADDPD expv<>+384(SB), Y0, Y3
-	VADDPD expv<>+384(SB), Y8, Y11
-	VMULPD Y3, Y0, Y0
-	VMULPD Y11, Y8, Y8
-	VADDPD expv<>+384(SB), Y0, Y3
-	VADDPD expv<>+384(SB), Y8, Y11
-	VFMADD213PD expv<>+352(SB), Y3, Y0
-	VFMADD213PD expv<>+352(SB), Y11, Y8
-	VPMOVSXDQ X2, Y1
-	VPMOVSXDQ X10, Y9
-	VPADDQ expv<>+512(SB), Y1, Y1
-	VPADDQ expv<>+512(SB), Y9, Y9
-	VPSLLQ $52, Y1, Y1
-	VPSLLQ $52, Y9, Y9
-	VMULPD Y1, Y0, Y0
-	VMULPD Y9, Y8, Y8
-	VANDNPD Y0, Y5, Y0
-	VANDNPD Y8, Y13, Y8
-	VADDPD expv<>+352(SB), Y0, Y3
-	VADDPD expv<>+352(SB), Y8, Y11
-	VBLENDVPD Y6, expv<>+352(SB), Y0, Y0
-	VBLENDVPD Y14, expv<>+352(SB), Y8, Y8
-	VDIVPD Y3, Y0, Y0
-	VDIVPD Y11, Y8, Y8
-	VBLENDVPD Y7, Y4, Y0, Y0
-	VBLENDVPD Y15, Y12, Y8, Y8
-	VCVTPD2PSY Y0, X0
-	VCVTPD2PSY Y8, X8
-	VMOVUPS X0, 0(DI)
-	VMOVUPS X8, 16(DI)
+	JZ logistic_done
+logistic_loop:
+	LOGISTIC8(0, Y0, Y1, Y2, X2, Y3, Y4, Y5, Y6, Y7, X0)
+	LOGISTIC8(16, Y8, Y9, Y10, X10, Y11, Y12, Y13, Y14, Y15, X8)
 	ADDQ $32, SI
 	ADDQ $32, DI
 	DECQ CX
-	JNZ loop
-done:
+	JNZ logistic_loop
+logistic_done:
 	VZEROUPPER
 	RET
-	
