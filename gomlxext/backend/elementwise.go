@@ -580,6 +580,10 @@ func unaryLoop(fn unaryFn, d, s []float32) {
 			d[i] = float32(1 / math.Sqrt(float64(v)))
 		}
 	case fnErf:
+		if h := s8(len(s)); h > 0 {
+			vErf(&d[0], &s[0], h)
+			d, s = d[h:], s[h:]
+		}
 		for i, v := range s {
 			d[i] = erf32(v)
 		}
@@ -595,10 +599,16 @@ func erf32(x float32) float32 {
 	if x != x {
 		return x
 	}
+	// Each product is rounded before its sum (float64(...)), so that no
+	// compiler fuses them into FMAs: vErf computes the same steps unfused.
 	ax := math.Abs(float64(x))
-	t := 1 / (1 + p*ax)
-	y := 1 - ((((a5*t+a4)*t+a3)*t+a2)*t+a1)*t*math.Exp(-ax*ax)
-	return float32(math.Copysign(y, float64(x)))
+	t := 1 / (1 + float64(p*ax))
+	q := float64(a5*t) + a4
+	q = float64(q*t) + a3
+	q = float64(q*t) + a2
+	q = float64(q*t) + a1
+	q = float64(float64(q*t) * math.Exp(-float64(ax*ax)))
+	return float32(math.Copysign(1-q, float64(x)))
 }
 
 // whereKernel builds a large float32 Where whose condition has the output's shape (each value

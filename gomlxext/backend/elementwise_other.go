@@ -43,3 +43,5 @@ func vsMin(o, a *float32, s float32, n int) { panic("dl4go backend: no SIMD elem
 func vExp(o, a *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
 
 func vLogistic(o, a *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vErf(o, a *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }

@@ -1,6 +1,6 @@
 package backend
 
-// Exp and Logistic loops (exp_amd64.s), bit-identical to unaryLoop's Go
+// Exp, Logistic and Erf loops (exp_amd64.s), bit-identical to unaryLoop's Go
 // loops: n/8*8 elements; the caller does the tail.
 
 //go:noescape
@@ -8,3 +8,6 @@ func vExp(o, a *float32, n int)
 
 //go:noescape
 func vLogistic(o, a *float32, n int)
+
+//go:noescape
+func vErf(o, a *float32, n int)

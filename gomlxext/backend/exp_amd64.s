@@ -28,6 +28,13 @@
 #define INF expv<>+480(SB)
 #define BIAS expv<>+512(SB)
 #define SIGN expv<>+544(SB)
+#define ABS expv<>+576(SB)
+#define ERFP expv<>+608(SB)
+#define A1 expv<>+640(SB)
+#define A2 expv<>+672(SB)
+#define A3 expv<>+704(SB)
+#define A4 expv<>+736(SB)
+#define A5 expv<>+768(SB)
 
 DATA expv<>+0(SB)/8, $1.4426950408889634073599246810018920
 DATA expv<>+8(SB)/8, $1.4426950408889634073599246810018920
@@ -101,7 +108,35 @@ DATA expv<>+544(SB)/8, $0x8000000000000000
 DATA expv<>+552(SB)/8, $0x8000000000000000
 DATA expv<>+560(SB)/8, $0x8000000000000000
 DATA expv<>+568(SB)/8, $0x8000000000000000
-GLOBL expv<>(SB), RODATA|NOPTR, $576
+DATA expv<>+576(SB)/8, $0x7FFFFFFFFFFFFFFF
+DATA expv<>+584(SB)/8, $0x7FFFFFFFFFFFFFFF
+DATA expv<>+592(SB)/8, $0x7FFFFFFFFFFFFFFF
+DATA expv<>+600(SB)/8, $0x7FFFFFFFFFFFFFFF
+DATA expv<>+608(SB)/8, $0.3275911
+DATA expv<>+616(SB)/8, $0.3275911
+DATA expv<>+624(SB)/8, $0.3275911
+DATA expv<>+632(SB)/8, $0.3275911
+DATA expv<>+640(SB)/8, $0.254829592
+DATA expv<>+648(SB)/8, $0.254829592
+DATA expv<>+656(SB)/8, $0.254829592
+DATA expv<>+664(SB)/8, $0.254829592
+DATA expv<>+672(SB)/8, $-0.284496736
+DATA expv<>+680(SB)/8, $-0.284496736
+DATA expv<>+688(SB)/8, $-0.284496736
+DATA expv<>+696(SB)/8, $-0.284496736
+DATA expv<>+704(SB)/8, $1.421413741
+DATA expv<>+712(SB)/8, $1.421413741
+DATA expv<>+720(SB)/8, $1.421413741
+DATA expv<>+728(SB)/8, $1.421413741
+DATA expv<>+736(SB)/8, $-1.453152027
+DATA expv<>+744(SB)/8, $-1.453152027
+DATA expv<>+752(SB)/8, $-1.453152027
+DATA expv<>+760(SB)/8, $-1.453152027
+DATA expv<>+768(SB)/8, $1.061405429
+DATA expv<>+776(SB)/8, $1.061405429
+DATA expv<>+784(SB)/8, $1.061405429
+DATA expv<>+792(SB)/8, $1.061405429
+GLOBL expv<>(SB), RODATA|NOPTR, $800
 
 // EXP4 replaces the four float64 lanes of x (each in [−110, 89]) by
 // math.Exp's result, with archExp's FMA steps in order; k, yi (xi its low
@@ -167,6 +202,64 @@ GLOBL expv<>(SB), RODATA|NOPTR, $576
 	VBLENDVPD nan, v, x, x \
 	VCVTPD2PSY x, xx \
 	VMOVUPS xx, off(DI)
+
+// ERF4 is four float32 from off(SI) to off(DI): erf32's Abramowitz and
+// Stegun 7.1.26 in float64, unfused products as in the Go loop: with
+// a = |v|, t = 1/(1 + P·a), y = 1 − ((((A5·t + A4)·t + A3)·t + A2)·t + A1)·t·e
+// where e = exp(−a·a) (0 below −110, as y rounds to 1 there either way), y
+// given v's sign; NaN gives the input's bits unchanged.
+#define ERF4(off, x, k, yi, xi, p, v, a, t, q, lo, xin, xx, nan) \
+	VMOVUPS off(SI), xin \
+	VCVTPS2PD xin, v \
+	VANDPD ABS, v, a \
+	VMULPD ERFP, a, t \
+	VADDPD ONE, t, t \
+	VMOVUPD ONE, q \
+	VDIVPD t, q, t \
+	VMULPD a, a, x \
+	VXORPD SIGN, x, x \
+	VCMPPD $1, LO, x, lo \
+	EXP4(x, k, yi, xi, p) \
+	VANDNPD x, lo, x \
+	VMULPD A5, t, q \
+	VADDPD A4, q, q \
+	VMULPD t, q, q \
+	VADDPD A3, q, q \
+	VMULPD t, q, q \
+	VADDPD A2, q, q \
+	VMULPD t, q, q \
+	VADDPD A1, q, q \
+	VMULPD t, q, q \
+	VMULPD x, q, q \
+	VMOVUPD ONE, p \
+	VSUBPD q, p, q \
+	VANDPD ABS, q, q \
+	VANDPD SIGN, v, p \
+	VORPD p, q, q \
+	VCVTPD2PSY q, xx \
+	VCMPPS $3, xin, xin, nan \
+	VBLENDVPS nan, xin, xx, xx \
+	VMOVUPS xx, off(DI)
+
+// func vErf(o, a *float32, n int)
+//
+// o = erf32(a), n/8*8 elements.
+TEXT ·vErf(SB), NOSPLIT, $0-24
+	MOVQ o+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	JZ erf_done
+erf_loop:
+	ERF4(0, Y0, Y1, Y2, X2, Y3, Y4, Y5, Y6, Y7, Y8, X9, X10, X11)
+	ERF4(16, Y0, Y1, Y2, X2, Y3, Y4, Y5, Y6, Y7, Y8, X9, X10, X11)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ erf_loop
+erf_done:
+	VZEROUPPER
+	RET
 
 // func vExp(o, a *float32, n int)
 //
