@@ -1,7 +1,10 @@
 package models
 
 import (
+	"math"
 	"testing"
+
+	"github.com/gomlx/gomlx/backends"
 
 	"github.com/dl4go/dl4go/gomlxext"
 	"github.com/dl4go/dl4go/lessons/alphago"
@@ -102,5 +105,38 @@ func TestNewLessonUnknown(t *testing.T) {
 	}
 	if _, err := NewLesson(backend, "nope", 8, 1, 1); err == nil {
 		t.Error("NewLesson(nope) succeeded, want an error")
+	}
+}
+
+// TestLessonsFusedMatchesUnfused trains each lesson model a few steps with elementwise fusion on
+// ("dl4go") and off ("dl4go:nofuse"): the losses must agree bit for bit (the fused kernels, the
+// broadcasts they read in place included, do the unfused ops' own arithmetic).
+func TestLessonsFusedMatchesUnfused(t *testing.T) {
+	for _, name := range LessonNames {
+		t.Run(name, func(t *testing.T) {
+			var losses [2][]float64
+			for i, config := range []string{"dl4go", "dl4go:nofuse"} {
+				backend, err := backends.NewWithConfig(config)
+				if err != nil {
+					t.Fatal(err)
+				}
+				l, err := NewLesson(backend, name, 8, 1, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for range 3 {
+					loss, err := l.Step()
+					if err != nil {
+						t.Fatal(err)
+					}
+					losses[i] = append(losses[i], loss)
+				}
+			}
+			for j := range losses[0] {
+				if math.Float64bits(losses[0][j]) != math.Float64bits(losses[1][j]) {
+					t.Fatalf("step %d: fused loss %v, unfused %v (all: %v vs %v)", j, losses[0][j], losses[1][j], losses[0], losses[1])
+				}
+			}
+		})
 	}
 }

@@ -31,10 +31,12 @@ type Builder struct {
 
 	// fuse: elementwise fusion (fuse.go) is on; fused maps the ops made by
 	// fused kernels to their expressions; scalars maps the broadcasts of a
-	// rank-0 op to that op.
+	// rank-0 op to that op; bcasts the block broadcasts of a larger one
+	// (a per-channel scale, a per-row mean) to their source.
 	fuse    bool
 	fused   map[backends.Op]*fusedExpr
 	scalars map[backends.Op]backends.Op
+	bcasts  map[backends.Op]blockBroadcast
 }
 
 var _ backends.Builder = (*Builder)(nil)
@@ -48,6 +50,7 @@ func newBuilder(inner backends.Builder, rewrite, fuse bool) *Builder {
 		fuse:     fuse,
 		fused:    make(map[backends.Op]*fusedExpr),
 		scalars:  make(map[backends.Op]backends.Op),
+		bcasts:   make(map[backends.Op]blockBroadcast),
 	}
 }
 
@@ -57,7 +60,7 @@ func (b *Builder) Compile(outputs []backends.Op, shardings []*backends.ShardingS
 	if err != nil {
 		return nil, err
 	}
-	b.views, b.products, b.fused, b.scalars = nil, nil, nil, nil
+	b.views, b.products, b.fused, b.scalars, b.bcasts = nil, nil, nil, nil, nil
 	return b.Builder.Compile(outputs, shardings)
 }
 

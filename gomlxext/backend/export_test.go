@@ -18,3 +18,7 @@ func UseAVX512(on bool) (restore func()) {
 
 // FusedBuilt returns the number of fused elementwise kernels built so far.
 func FusedBuilt() int64 { return fusedBuilt.Load() }
+
+// FusedBroadcasts returns the number of block broadcasts fused kernels have
+// read in place (instead of a materialised copy) so far.
+func FusedBroadcasts() int64 { return fusedBcasts.Load() }

@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/shapeinference"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
@@ -17,7 +18,9 @@ import (
 // fused kernels too; an inlined kernel nobody else uses is dead and never
 // runs (the staged builder compiles only live ops). Scalars broadcast to a
 // full tensor (ZerosLike: ReLU's Max(x, 0)) are read as scalars, so the
-// broadcast is not materialised either.
+// broadcast is not materialised either; nor are block broadcasts (a batch
+// norm's per-channel scale [C] → [N, H, W, C], a layer norm's per-row mean
+// [B, L] → [B, L, D]): the kernel tiles the small tensor chunk by chunk.
 //
 // The arithmetic is the unfused ops' own (the same Go and SIMD loops, in the
 // same order, on the same float32 values), so results are bit for bit the
@@ -30,14 +33,16 @@ const maxFusedNodes = 24
 // fusedChunk is the number of elements a fused kernel evaluates at a time.
 const fusedChunk = 1024
 
-// fusedBuilt counts the fused kernels built (for tests).
-var fusedBuilt atomic.Int64
+// fusedBuilt counts the fused kernels built, fusedBcasts the block
+// broadcasts they read in place (for tests).
+var fusedBuilt, fusedBcasts atomic.Int64
 
 type fnodeKind int
 
 const (
 	fLeaf   fnodeKind = iota // a full input tensor
 	fScalar                  // a rank-0 input, read once per run
+	fBcast                   // a block broadcast of a smaller input (bc)
 	fBinary
 	fUnary
 	fSign
@@ -48,7 +53,8 @@ const (
 // fnode is a node of a fused expression.
 type fnode struct {
 	kind fnodeKind
-	in   int // fLeaf, fScalar: index into the kernel's inputs
+	in   int            // fLeaf, fScalar, fBcast: index into the kernel's inputs
+	bc   blockBroadcast // fBcast: how the input is tiled (its op unused)
 	bin  binaryFn
 	un   unaryFn
 	a, b *fnode
@@ -57,6 +63,10 @@ type fnode struct {
 	// instead of recomputing it.
 	from *handle
 }
+
+// input reports whether n reads one of the kernel's inputs (a leaf of the
+// expression).
+func (n *fnode) input() bool { return n.kind == fLeaf || n.kind == fScalar || n.kind == fBcast }
 
 func (n *fnode) size() int {
 	if n == nil {
@@ -88,6 +98,10 @@ func (b *Builder) operand(op backends.Op, full shapes.Shape, inputs *[]*handle, 
 	if s, ok := b.scalars[op]; ok { // a broadcast scalar: read the scalar
 		op = s
 	}
+	var bcast *blockBroadcast
+	if bc, ok := b.bcasts[op]; ok && b.shape(op).Equal(full) { // a block broadcast: tile its source
+		op, bcast = bc.src, &bc
+	}
 	h, ok := op.(*handle)
 	if !ok {
 		return nil, false
@@ -108,8 +122,21 @@ func (b *Builder) operand(op backends.Op, full shapes.Shape, inputs *[]*handle, 
 	if s.IsScalar() {
 		return input(fScalar, h), true
 	}
-	if !s.Equal(full) {
-		return nil, false
+	if bcast != nil {
+		n := input(fBcast, h)
+		n.bc = *bcast
+		fusedBcasts.Add(1)
+		return n, true
+	}
+	if !s.Equal(full) { // an operand the op itself broadcasts ([C] against [N, C], ...)
+		bc, ok := newBlockBroadcast(op, s, full, axesUpTo(s.Rank()))
+		if !ok || s.Rank() != full.Rank() {
+			return nil, false
+		}
+		n := input(fBcast, h)
+		n.bc = bc
+		fusedBcasts.Add(1)
+		return n, true
 	}
 	fe, ok := b.fused[op]
 	if !ok || fe.root.size() > budget {
@@ -121,8 +148,10 @@ func (b *Builder) operand(op backends.Op, full shapes.Shape, inputs *[]*handle, 
 		if n == nil {
 			return nil
 		}
-		if n.kind == fLeaf || n.kind == fScalar {
-			return input(n.kind, fe.inputs[n.in])
+		if n.input() {
+			c := input(n.kind, fe.inputs[n.in])
+			c.bc = n.bc
+			return c
 		}
 		c := *n
 		c.a, c.b = inline(n.a), inline(n.b)
@@ -139,7 +168,7 @@ func (fe *fusedExpr) inlined() []*handle {
 	var out []*handle
 	var walk func(n *fnode)
 	walk = func(n *fnode) {
-		if n == nil || n.kind == fLeaf || n.kind == fScalar {
+		if n == nil || n.input() {
 			return
 		}
 		if n.from != nil && n != fe.root {
@@ -159,7 +188,7 @@ func (fe *fusedExpr) inlined() []*handle {
 func (fe *fusedExpr) refine(live func(*handle) bool) []*handle {
 	var walk func(n *fnode) *fnode
 	walk = func(n *fnode) *fnode {
-		if n == nil || n.kind == fLeaf || n.kind == fScalar {
+		if n == nil || n.input() {
 			return n
 		}
 		if n.from != nil && n != fe.root && live(n.from) {
@@ -225,9 +254,17 @@ func (b *Builder) fusedBinary(fn binaryFn, lhs, rhs backends.Op) (backends.Op, b
 	if b.fused == nil {
 		return nil, false, nil
 	}
-	out := b.shape(lhs)
+	ls, rs := b.shape(lhs), b.shape(rhs)
+	out := ls
 	if out.IsScalar() {
-		out = b.shape(rhs)
+		out = rs
+	}
+	if !ls.IsScalar() && !rs.IsScalar() && !ls.Equal(rs) { // one or both broadcast
+		os, err := shapeinference.BinaryOp(binaryOpTypes[fn], ls, rs)
+		if err != nil {
+			return nil, false, nil // simplego reports it
+		}
+		out = os
 	}
 	return b.fuseOp(out, fnode{kind: fBinary, bin: fn}, lhs, rhs)
 }
@@ -298,6 +335,8 @@ func (e *fusedEval) eval(n *fnode, dst []float32) {
 	switch n.kind {
 	case fLeaf:
 		copy(dst, e.in[n.in][e.lo:e.hi])
+	case fBcast:
+		n.bc.fill(dst, e.in[n.in], e.lo)
 	case fBinary:
 		switch {
 		case n.a.kind == fScalar:
@@ -315,5 +354,76 @@ func (e *fusedEval) eval(n *fnode, dst []float32) {
 		negLoop(dst, e.value(n.a))
 	case fAbs:
 		absLoop(dst, e.value(n.a))
+	}
+}
+
+// blockBroadcast is a BroadcastInDim whose source's elements (src, of size
+// count, laid out in row-major order) fill a contiguous block of the output's
+// axes: output element i is src[(i/period)%count], period being the product
+// of the output axes after the block. A batch norm's per-channel scale [C] →
+// [N, H, W, C] has period 1; a per-row mean [B, L] → [B, L, D] (or
+// [B, L, 1] → [B, L, D]) has period D.
+type blockBroadcast struct {
+	src           backends.Op
+	period, count int
+}
+
+// newBlockBroadcast returns the blockBroadcast of BroadcastInDim(x → out
+// along axes), or false when x (float32, not a scalar) does not map onto one
+// contiguous block of out's axes.
+func newBlockBroadcast(x backends.Op, xs, out shapes.Shape, axes []int) (blockBroadcast, bool) {
+	if xs.DType != dtypes.Float32 || xs.IsScalar() || len(axes) != xs.Rank() || xs.Size() == out.Size() {
+		return blockBroadcast{}, false
+	}
+	first, last := -1, -1 // the block: out's axes first..last that x's non-1 axes fill
+	for i, a := range axes {
+		d := xs.Dimensions[i]
+		if d == 1 {
+			continue
+		}
+		if a < 0 || a >= out.Rank() || d != out.Dimensions[a] || (last >= 0 && a <= last) {
+			return blockBroadcast{}, false
+		}
+		if first < 0 {
+			first = a
+		}
+		last = a
+	}
+	if first < 0 { // one value (x of size 1) everywhere
+		return blockBroadcast{src: x, period: out.Size(), count: 1}, true
+	}
+	period := 1
+	for a := last + 1; a < out.Rank(); a++ {
+		period *= out.Dimensions[a]
+	}
+	count := 1
+	for a := first; a <= last; a++ {
+		count *= out.Dimensions[a]
+	}
+	if count != xs.Size() {
+		return blockBroadcast{}, false // an output axis inside the block that x broadcasts
+	}
+	return blockBroadcast{src: x, period: period, count: count}, true
+}
+
+// fill writes output elements lo.. of the broadcast of src into dst.
+func (bc blockBroadcast) fill(dst, src []float32, lo int) {
+	if bc.period == 1 {
+		// The tail of a period, a whole one, then doublings of the whole ones.
+		rest := dst[copy(dst, src[lo%bc.count:]):]
+		m := copy(rest, src)
+		for m < len(rest) {
+			m += copy(rest[m:], rest[:m])
+		}
+		return
+	}
+	q, r := lo/bc.period, lo%bc.period
+	for len(dst) > 0 {
+		v := src[q%bc.count]
+		run := dst[:min(len(dst), bc.period-r)]
+		for i := range run {
+			run[i] = v
+		}
+		dst, q, r = dst[len(run):], q+1, 0
 	}
 }

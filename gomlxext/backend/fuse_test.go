@@ -16,7 +16,8 @@ import (
 
 // elementwiseChains builds elementwise expressions the way GoMLX emits them
 // (ReLU forward and backward, an Adam-like update, a normalisation, unary
-// math), with intermediates shared between outputs.
+// math, broadcasts of a row, a column and one value), with intermediates
+// shared between outputs.
 func elementwiseChains(x []*Node) []*Node {
 	a, v, m := x[0], x[1], x[2]
 	g := a.Graph()
@@ -28,8 +29,14 @@ func elementwiseChains(x []*Node) []*Node {
 	norm := Mul(centred, Rsqrt(AddScalar(Square(centred), 1e-3)))
 	misc := Add(Neg(Exp(MinScalar(a, 10))), Tanh(Logistic(Max(v, OneMinus(m)))))
 	shared := Tanh(MinScalar(v, 5)) // used by two fused outputs only: computed once
+	cols := a.Shape().Dimensions[1]
+	perColumn := Add(MulScalar(a, 2), Reshape(ReduceSum(v, 0), 1, cols))           // [cols] → [rows, cols]
+	perRow := Mul(Sub(m, ReduceAndKeep(a, ReduceMean, -1)), Slice(v, AxisElem(0))) // [rows, 1] and [1, cols]
+	one := Div(v, AddScalar(Reshape(ReduceAllMax(Abs(m)), 1, 1), 1))               // [1, 1] → [rows, cols]
+	rows := a.Shape().Dimensions[0]
+	explicit := Sub(BroadcastToDims(Reshape(ReduceMax(m, 0), 1, cols), rows, cols), a) // a BroadcastInDim op
 	return []*Node{relu, reluGrad, m2, upd, norm, misc, Sign(Sub(a, v)), Log(AddScalar(Abs(a), 1)),
-		Mul(shared, a), Sub(shared, m)}
+		Mul(shared, a), Sub(shared, m), perColumn, perRow, one, explicit}
 }
 
 // specialTensor is [rows, cols] float32 with random values and special ones
@@ -76,10 +83,14 @@ func TestFusionMatchesUnfused(t *testing.T) {
 			}
 			return out
 		}
-		built := backend.FusedBuilt()
+		built, bcasts := backend.FusedBuilt(), backend.FusedBroadcasts()
 		got := MustNewExec(newBackend(t, c.fused), elementwiseChains).MustExec(args()...)
 		if backend.FusedBuilt() == built {
 			t.Fatalf("%s built no fused kernel", c.fused)
+		}
+		t.Logf("%s: %d broadcasts read in place", c.fused, backend.FusedBroadcasts()-bcasts)
+		if backend.FusedBroadcasts()-bcasts < 5 {
+			t.Fatalf("%s read %d broadcasts in place, want at least 5 (a row, a column, a value, an explicit one)", c.fused, backend.FusedBroadcasts()-bcasts)
 		}
 		built = backend.FusedBuilt()
 		want := MustNewExec(newBackend(t, c.unfused), elementwiseChains).MustExec(args()...)

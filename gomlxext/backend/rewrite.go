@@ -153,6 +153,11 @@ func (b *Builder) BroadcastInDim(x backends.Op, outputShape shapes.Shape, broadc
 	if err == nil && b.scalars != nil && b.shape(x).IsScalar() {
 		b.scalars[out] = x
 	}
+	if err == nil && b.bcasts != nil {
+		if bc, ok := newBlockBroadcast(x, b.shape(x), outputShape, broadcastAxes); ok {
+			b.bcasts[out] = bc
+		}
+	}
 	if err != nil || b.views == nil {
 		return out, err
 	}
