@@ -37,8 +37,13 @@ func mkn(dims []int, reduced []bool) (m, k, n int, ok bool) {
 }
 
 // reduceMKN computes out[m, n] = Σ_k x[m, k, n] on all CPUs. Sums of
-// contiguous runs (n = 1) accumulate in float64.
+// contiguous runs (n = 1) accumulate in float64; short sums (k < 8) are
+// simplego's, bit for bit: in float32, from 0, in the order of k.
 func reduceMKN(x, out []float32, m, k, n int) {
+	if k < 8 {
+		reduceShort(x, out, m, k, n)
+		return
+	}
 	if n == 1 {
 		if m >= runtime.NumCPU() {
 			parallelFor(m, k, func(i int) { out[i] = float32(sum64(x[i*k : (i+1)*k])) })
@@ -71,6 +76,38 @@ func reduceMKN(x, out []float32, m, k, n int) {
 				acc[j] += v
 			}
 			acc = out[i*n+j0 : i*n+j1]
+		}
+	})
+}
+
+// reduceShort is reduceMKN for k < 8, as simplego sums: in float32, from 0,
+// in the order of k (so a run of −0 sums to +0).
+func reduceShort(x, out []float32, m, k, n int) {
+	if n == 1 {
+		const rows = 2048
+		parallelFor((m+rows-1)/rows, rows*k, func(t int) {
+			for i := t * rows; i < min(m, (t+1)*rows); i++ {
+				var s float32
+				for _, v := range x[i*k : i*k+k] {
+					s += v
+				}
+				out[i] = s
+			}
+		})
+		return
+	}
+	rowBlocks(m, k, n, func(i, j0, j1 int) {
+		acc := out[i*n+j0 : i*n+j1]
+		clear(acc)
+		for kk := range k {
+			a, row := acc, x[(i*k+kk)*n+j0:(i*k+kk)*n+j1]
+			if h := simdHead(fnAdd, len(row)); h > 0 { // the same IEEE additions, 8 lanes at a time
+				vvAdd(&a[0], &a[0], &row[0], h)
+				a, row = a[h:], row[h:]
+			}
+			for j, v := range row {
+				a[j] += v
+			}
 		}
 	})
 }

@@ -7,8 +7,9 @@ import (
 )
 
 // TestReduceMKN checks the reduction kernel's paths (many or few runs,
-// rows split by batch or by columns) against a direct float64 sum, and the
-// merging of axes into [M, K, N].
+// rows split by batch or by columns, short sums) against a direct float64
+// sum, the short ones against simplego's rule bit for bit, and the merging
+// of axes into [M, K, N].
 func TestReduceMKN(t *testing.T) {
 	for _, c := range []struct{ m, k, n int }{
 		{1, 100000, 1}, {3, 50000, 1}, {64, 300, 1}, {1, 7, 5000}, {1, 3000, 3}, {5, 40, 9}, {300, 2, 2}, {2, 50, 1037},
@@ -44,6 +45,34 @@ func TestReduceMKN(t *testing.T) {
 			}
 		}
 	}
+	// Short sums (k < 8): simplego's own rule, bit for bit — float32 from 0 in the order of k, so
+	// that a run of −0 sums to +0 — with specials in some runs.
+	special := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(0, -1)), 1e-40}
+	for _, c := range []struct{ m, k, n int }{{40000, 4, 1}, {3, 2, 1}, {7, 7, 3}, {1, 5, 4099}, {600, 3, 40}} {
+		x := make([]float32, c.m*c.k*c.n)
+		for i := range x {
+			x[i] = float32(math.Sin(float64(i)*0.37)) - 0.25
+			if i%13 == 0 {
+				x[i] = special[(i/13)%len(special)]
+			}
+		}
+		for kk := range c.k { // the first output: −0 in every term
+			x[kk*c.n] = float32(math.Copysign(0, -1))
+		}
+		out := make([]float32, c.m*c.n)
+		reduceMKN(x, out, c.m, c.k, c.n)
+		for i := range c.m {
+			for j := range c.n {
+				var want float32
+				for kk := range c.k {
+					want += x[(i*c.k+kk)*c.n+j]
+				}
+				if got := out[i*c.n+j]; math.Float32bits(got) != math.Float32bits(want) && !(got != got && want != want) {
+					t.Fatalf("%v: out[%d, %d] = %g, want %g (simplego's rule)", c, i, j, got, want)
+				}
+			}
+		}
+	}
 	for _, c := range []struct {
 		dims    []int
 		reduced []bool
@@ -65,7 +94,7 @@ func TestReduceMKN(t *testing.T) {
 // lowest finite float32, then Go's max over the values in order) on both paths, with NaNs,
 // infinities and signed zeros placed in some runs.
 func TestReduceMaxMKN(t *testing.T) {
-	for _, c := range []struct{ m, k, n int }{{64, 300, 1}, {3, 9, 1}, {1, 7, 5000}, {5, 40, 9}, {300, 8, 2}} {
+	for _, c := range []struct{ m, k, n int }{{64, 300, 1}, {3, 9, 1}, {1, 7, 5000}, {5, 40, 9}, {300, 8, 2}, {40000, 4, 1}, {9, 2, 33}} {
 		x := make([]float32, c.m*c.k*c.n)
 		for i := range x {
 			x[i] = float32(math.Sin(float64(i)*0.37)) - 0.25

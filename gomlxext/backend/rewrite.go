@@ -263,7 +263,7 @@ func (b *Builder) kernelReduction(x backends.Op, axes []int) (st *staged, xs sha
 			keptDims = append(keptDims, xs.Dimensions[a])
 		}
 	}
-	if K < 8 {
+	if K < 2 {
 		return nil, xs, nil, nil, nil, nil, false
 	}
 	return st, xs, reduced, kept, red, keptDims, true
@@ -301,6 +301,9 @@ func (b *Builder) reduceSumKernel(x backends.Op, axes []int) (backends.Op, bool,
 	}
 	if out, ok, err := b.reduceKernel(st, x, xs, reduced, keptDims); ok || err != nil {
 		return out, ok, err
+	}
+	if K < 8 {
+		return nil, false, nil // too short a contraction for the matrix kernel
 	}
 	onesFlat := make([]float32, K)
 	for i := range onesFlat {
