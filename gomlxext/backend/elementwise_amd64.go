@@ -56,3 +56,10 @@ func vsMax(o, a *float32, s float32, n int)
 
 //go:noescape
 func vsMin(o, a *float32, s float32, n int)
+
+// vSelect4 is select4's 2×2 window on n/8*8 channels (elementwise_amd64.s):
+// x0..x3 the window's four runs, d0..d3 the same positions of the output,
+// src the values to scatter; the caller does the tail.
+//
+//go:noescape
+func vSelect4(x0, x1, x2, x3, src, d0, d1, d2, d3 *float32, n int, isMin bool)

@@ -476,3 +476,72 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// SEL4(pred) is one block of 8 channels of vSelect4: b = x0; for each later
+// position i, c_i = (x_i pred b) AND ordered(b) (pred "not less or equal" or
+// "not greater or equal", unordered-true: a NaN x_i beats an ordered b, an
+// unordered b is never beaten), b = c_i ? x_i : b; then d3 = s AND c3,
+// d2 = s AND c2 AND NOT c3, d1 = s AND c1 AND NOT (c2 OR c3), d0 = the rest.
+#define SEL4(pred) \
+	VMOVUPS (R8)(BX*1), Y0 \
+	VMOVUPS (R9)(BX*1), Y1 \
+	VCMPPS $pred, Y0, Y1, Y4 \
+	VCMPPS $0x07, Y0, Y0, Y5 \
+	VANDPS Y5, Y4, Y4 \
+	VBLENDVPS Y4, Y1, Y0, Y0 \
+	VMOVUPS (R10)(BX*1), Y2 \
+	VCMPPS $pred, Y0, Y2, Y5 \
+	VCMPPS $0x07, Y0, Y0, Y6 \
+	VANDPS Y6, Y5, Y5 \
+	VBLENDVPS Y5, Y2, Y0, Y0 \
+	VMOVUPS (R11)(BX*1), Y3 \
+	VCMPPS $pred, Y0, Y3, Y6 \
+	VCMPPS $0x07, Y0, Y0, Y7 \
+	VANDPS Y7, Y6, Y6 \
+	VMOVUPS (SI)(BX*1), Y7 \
+	VANDPS Y7, Y6, Y8 \
+	VMOVUPS Y8, (DX)(BX*1) \
+	VANDNPS Y7, Y6, Y9 \
+	VANDPS Y9, Y5, Y8 \
+	VMOVUPS Y8, (DI)(BX*1) \
+	VANDNPS Y9, Y5, Y9 \
+	VANDPS Y9, Y4, Y8 \
+	VMOVUPS Y8, (R13)(BX*1) \
+	VANDNPS Y9, Y4, Y9 \
+	VMOVUPS Y9, (R12)(BX*1)
+
+// func vSelect4(x0, x1, x2, x3, src, d0, d1, d2, d3 *float32, n int, isMin bool)
+// select4's window on n/8*8 channels (the caller does the tail).
+TEXT ·vSelect4(SB), NOSPLIT, $0-81
+	MOVQ x0+0(FP), R8
+	MOVQ x1+8(FP), R9
+	MOVQ x2+16(FP), R10
+	MOVQ x3+24(FP), R11
+	MOVQ src+32(FP), SI
+	MOVQ d0+40(FP), R12
+	MOVQ d1+48(FP), R13
+	MOVQ d2+56(FP), DI
+	MOVQ d3+64(FP), DX
+	MOVQ n+72(FP), CX
+	SHRQ $3, CX
+	SHLQ $5, CX // bytes of the whole blocks
+	XORQ BX, BX
+	CMPQ BX, CX
+	JGE done
+	MOVBLZX isMin+80(FP), AX
+	TESTQ AX, AX
+	JNZ minloop
+maxloop:
+	SEL4(0x16)
+	ADDQ $32, BX
+	CMPQ BX, CX
+	JLT maxloop
+	JMP done
+minloop:
+	SEL4(0x19)
+	ADDQ $32, BX
+	CMPQ BX, CX
+	JLT minloop
+done:
+	VZEROUPPER
+	RET

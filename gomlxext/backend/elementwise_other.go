@@ -45,3 +45,7 @@ func vExp(o, a *float32, n int) { panic("dl4go backend: no SIMD elementwise loop
 func vLogistic(o, a *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
 
 func vErf(o, a *float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }
+
+func vSelect4(x0, x1, x2, x3, src, d0, d1, d2, d3 *float32, n int, isMin bool) {
+	panic("dl4go backend: no SIMD elementwise loops")
+}

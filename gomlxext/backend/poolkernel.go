@@ -179,6 +179,11 @@ func select4(x, src, dst []float32, o int, delta []int, isMin bool) {
 	n := len(src)
 	x0, x1, x2, x3 := x[o+delta[0]:][:n], x[o+delta[1]:][:n], x[o+delta[2]:][:n], x[o+delta[3]:][:n]
 	d0, d1, d2, d3 := dst[o+delta[0]:][:n], dst[o+delta[1]:][:n], dst[o+delta[2]:][:n], dst[o+delta[3]:][:n]
+	if h := n &^ 7; simdElementwise && h > 0 { // 8 channels at a time, the same rule
+		vSelect4(&x0[0], &x1[0], &x2[0], &x3[0], &src[0], &d0[0], &d1[0], &d2[0], &d3[0], h, isMin)
+		x0, x1, x2, x3, src = x0[h:], x1[h:], x2[h:], x3[h:], src[h:]
+		d0, d1, d2, d3 = d0[h:], d1[h:], d2[h:], d3[h:]
+	}
 	for c, s := range src {
 		b, k := x0[c], 0
 		if isMin {
