@@ -70,6 +70,14 @@ var opCases = []opCase{
 	{name: "Where/scalar-branch", shapes: [][]int{{4, 6}}, fn: func(x []*Node) *Node {
 		return Where(GreaterThan(x[0], ScalarZero(x[0].Graph(), x[0].DType())), x[0], Scalar(x[0].Graph(), x[0].DType(), 0.5))
 	}},
+	{name: "Where/scalar-branches", shapes: [][]int{{5, 7}, {5, 7}}, fn: func(x []*Node) *Node {
+		g := x[0].Graph()
+		pick := Where(GreaterThan(x[0], x[1]), Scalar(g, x[0].DType(), -2), x[1]) // true branch a scalar
+		return Add(pick, Where(LessThan(x[0], x[1]), Scalar(g, x[0].DType(), 3), Scalar(g, x[0].DType(), 0.25)))
+	}},
+	{name: "ReduceSum/short-last-axis", shapes: [][]int{{6, 5, 4}}, fn: func(x []*Node) *Node { return ReduceSum(x[0], 2) }},
+	{name: "ReduceSum/short-middle-axis", shapes: [][]int{{6, 3, 11}}, fn: func(x []*Node) *Node { return ReduceSum(x[0], 1) }},
+	{name: "ReduceMax/short", shapes: [][]int{{9, 2, 5}}, fn: func(x []*Node) *Node { return ReduceMax(x[0], 1) }},
 	{name: "Slice/offset", shapes: [][]int{{5, 7, 3}}, fn: func(x []*Node) *Node {
 		return Slice(x[0], AxisRange(1, 4), AxisRange(2, 7), AxisRange(1, 3))
 	}},

@@ -636,6 +636,22 @@ func (b *Builder) whereKernel(condition, onTrue, onFalse backends.Op) (backends.
 			const chunk = 1 << 13
 			parallelFor((len(c)+chunk-1)/chunk, chunk, func(t int) {
 				lo, hi := t*chunk, min((t+1)*chunk, len(c))
+				if h := (hi - lo) &^ 7; simdElementwise && h > 0 { // 8 at a time: a blend
+					var tRep, fRep [8]float32 // a scalar operand, 8 times
+					tp, tStep, fp, fStep := &tRep[0], 0, &fRep[0], 0
+					if tScalar {
+						tRep = [8]float32{tv[0], tv[0], tv[0], tv[0], tv[0], tv[0], tv[0], tv[0]}
+					} else {
+						tp, tStep = &tv[lo:hi][0], 32
+					}
+					if fScalar {
+						fRep = [8]float32{fv[0], fv[0], fv[0], fv[0], fv[0], fv[0], fv[0], fv[0]}
+					} else {
+						fp, fStep = &fv[lo:hi][0], 32
+					}
+					vWhere(&o[lo:hi][0], &c[lo:hi][0], tp, tStep, fp, fStep, h)
+					lo += h
+				}
 				var tb, fb uint32
 				if tScalar {
 					tb = math.Float32bits(tv[0])

@@ -63,3 +63,10 @@ func vsMin(o, a *float32, s float32, n int)
 //
 //go:noescape
 func vSelect4(x0, x1, x2, x3, src, d0, d1, d2, d3 *float32, n int, isMin bool)
+
+// vWhere is Where's loop on n/8*8 elements (elementwise_amd64.s): o[i] = c[i] ?
+// t : f, t and f advancing tStep and fStep bytes per 8 elements (32, or 0 for
+// 8 copies of a scalar); the caller does the tail.
+//
+//go:noescape
+func vWhere(o *float32, c *bool, t *float32, tStep int, f *float32, fStep int, n int)

@@ -545,3 +545,35 @@ minloop:
 done:
 	VZEROUPPER
 	RET
+
+// func vWhere(o *float32, c *bool, t *float32, tStep int, f *float32, fStep int, n int)
+// o[i] = c[i] ? t : f on n/8*8 elements, t and f advancing tStep and fStep
+// bytes per 8 elements (32, or 0 for a scalar repeated 8 times); the caller
+// does the tail. The bools (0 or 1) widen to lanes of 0 or −1: a blend mask.
+TEXT ·vWhere(SB), NOSPLIT, $0-56
+	MOVQ o+0(FP), DI
+	MOVQ c+8(FP), BX
+	MOVQ t+16(FP), R8
+	MOVQ tStep+24(FP), R9
+	MOVQ f+32(FP), R10
+	MOVQ fStep+40(FP), R11
+	MOVQ n+48(FP), CX
+	SHRQ $3, CX
+	JZ done
+	VPXOR Y15, Y15, Y15
+loop:
+	VPMOVZXBD (BX), Y0
+	VPSUBD Y0, Y15, Y0
+	VMOVUPS (R8), Y1
+	VMOVUPS (R10), Y2
+	VBLENDVPS Y0, Y1, Y2, Y3
+	VMOVUPS Y3, (DI)
+	ADDQ $8, BX
+	ADDQ R9, R8
+	ADDQ R11, R10
+	ADDQ $32, DI
+	DECQ CX
+	JNZ loop
+done:
+	VZEROUPPER
+	RET
