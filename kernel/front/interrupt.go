@@ -17,12 +17,8 @@ func (f *front) interrupt() {
 	default:
 		return
 	}
-	req := wire.NewMessage("interrupt_request", nil, f.session, nil)
-	f.expectOwn(req.Header.MsgID)
-	f.forgetOwnLater(req.Header.MsgID)
-	if err := f.sendBackend(&f.gControl, req); err != nil {
-		f.logf("interrupt: %v", err)
-	}
+	// The running cell is marked first: GoNB may stop it and report it idle
+	// (which finalizes it) before the request below has even returned.
 	f.mu.Lock()
 	st := f.current
 	f.mu.Unlock()
@@ -30,6 +26,12 @@ func (f *front) interrupt() {
 		st.mu.Lock()
 		st.interrupted = true
 		st.mu.Unlock()
+	}
+	req := wire.NewMessage("interrupt_request", nil, f.session, nil)
+	f.expectOwn(req.Header.MsgID)
+	f.forgetOwnLater(req.Header.MsgID)
+	if err := f.sendBackend(&f.gControl, req); err != nil {
+		f.logf("interrupt: %v", err)
 	}
 	root := f.reaped.gonbPID
 	for _, pid := range cellProcesses(root) {
