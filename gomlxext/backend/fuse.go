@@ -122,19 +122,16 @@ func (b *Builder) operand(op backends.Op, full shapes.Shape, inputs *[]*handle, 
 	if s.IsScalar() {
 		return input(fScalar, h), true
 	}
-	if bcast != nil {
-		n := input(fBcast, h)
-		n.bc = *bcast
-		fusedBcasts.Add(1)
-		return n, true
-	}
-	if !s.Equal(full) { // an operand the op itself broadcasts ([C] against [N, C], ...)
+	if bcast == nil && !s.Equal(full) { // an operand the op itself broadcasts ([C] against [N, C], ...)
 		bc, ok := newBlockBroadcast(op, s, full, axesUpTo(s.Rank()))
 		if !ok || s.Rank() != full.Rank() {
 			return nil, false
 		}
+		bcast = &bc
+	}
+	if bcast != nil {
 		n := input(fBcast, h)
-		n.bc = bc
+		n.bc = *bcast
 		fusedBcasts.Add(1)
 		return n, true
 	}
