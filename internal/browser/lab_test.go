@@ -310,22 +310,36 @@ func runNotebook(t *testing.T, srv *Server, env Env, app, name string) {
 		quick = d
 	}
 	limit := 8*quick + 5*time.Minute // a hang detector: CI's 2 cores also run the rest of go test ./...
-	// Each run starts from the source notebook (an earlier test may have saved outputs).
-	if err := copyNotebooks(filepath.Join("..", "..", "notebooks"), srv.Root); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), limit+3*time.Minute)
-	defer cancel()
 	var rep notebookReport
-	load := loadavg()
-	start := time.Now()
-	err = env.Drive(ctx, map[string]any{
-		"task": "notebook", "app": app, "base": srv.URL, "token": srv.Token, "path": name + ".ipynb",
-		"name": app + "-" + name, "outDir": t.ArtifactDir(), "timeoutMs": limit.Milliseconds(),
-		"slider": true, "chromium": env.Chromium,
-	}, &rep, testLog{t})
-	t.Logf("%s in %s: Run All took %.1fs (whole check %.0fs; %s before, %s after); screenshots %v",
-		name, app, rep.RunSeconds, time.Since(start).Seconds(), load, loadavg(), rep.Screenshots)
+	for attempt := 1; ; attempt++ {
+		// Each run starts from the source notebook (an earlier test may have saved outputs).
+		if err := copyNotebooks(filepath.Join("..", "..", "notebooks"), srv.Root); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), limit+3*time.Minute)
+		rep = notebookReport{}
+		load := loadavg()
+		start := time.Now()
+		err = env.Drive(ctx, map[string]any{
+			"task": "notebook", "app": app, "base": srv.URL, "token": srv.Token, "path": name + ".ipynb",
+			"name": fmt.Sprintf("%s-%s-%d", app, name, attempt), "outDir": t.ArtifactDir(), "timeoutMs": limit.Milliseconds(),
+			"slider": true, "chromium": env.Chromium,
+		}, &rep, testLog{t})
+		cancel()
+		t.Logf("%s in %s: Run All took %.1fs (whole check %.0fs; %s before, %s after); screenshots %v",
+			name, app, rep.RunSeconds, time.Since(start).Seconds(), load, loadavg(), rep.Screenshots)
+		// GoNB's page-side gonb_comm (widgets, the slider) gives up when its comm_open is not
+		// acknowledged within its time limit: a race between the page, JupyterLab and GoNB,
+		// not reproduced on demand, seen in CI on 00-welcome at load ≈ 2 (docs/jupyterlab.md,
+		// "Known problems"). The notebook is run once more, on a fresh kernel; a second miss
+		// fails the slider checks below.
+		if miss := commOpenMissed(&rep); attempt == 1 && err == nil && rep.Fatal == "" && miss != "" {
+			t.Logf("run %d: the page's comm did not connect (%s, load %s): running the notebook once more on a fresh kernel", attempt, miss, loadavg())
+			srv.shutdownKernel(t, name+".ipynb")
+			continue
+		}
+		break
+	}
 	if err != nil || rep.Fatal != "" {
 		t.Fatalf("driver: %v\n%s\n%s", err, rep.Fatal, logTail())
 	}
@@ -415,6 +429,17 @@ func runNotebook(t *testing.T, srv *Server, env Env, app, name string) {
 			t.Errorf("the saved welcome notebook does not say that the slider closed on Done")
 		}
 	}
+}
+
+// commOpenMissed returns the page's console or page error saying that GoNB's gonb_comm never
+// got its comm_open acknowledged, or "".
+func commOpenMissed(rep *notebookReport) string {
+	for _, e := range append(slices.Clone(rep.PageErrors), rep.ConsoleErrors...) {
+		if strings.Contains(e, "comm_open_ack not received") {
+			return e
+		}
+	}
+	return ""
 }
 
 // savedText is every text and HTML output of a notebook, concatenated.
