@@ -251,10 +251,7 @@ func (p broadcastPlan) run(fn binaryFn, l, r, out []float32) {
 		case b != nil:
 			binarySV(fn, o, sa, b)
 		default:
-			v := binaryScalar(fn, sa, sb)
-			for i := range o {
-				o[i] = v
-			}
+			fillFloats(o, binaryScalar(fn, sa, sb))
 		}
 	})
 }

@@ -70,3 +70,9 @@ func vSelect4(x0, x1, x2, x3, src, d0, d1, d2, d3 *float32, n int, isMin bool)
 //
 //go:noescape
 func vWhere(o *float32, c *bool, t *float32, tStep int, f *float32, fStep int, n int)
+
+// vFill sets o[0 : n/8*8] to s (elementwise_amd64.s); the caller does the
+// tail.
+//
+//go:noescape
+func vFill(o *float32, s float32, n int)

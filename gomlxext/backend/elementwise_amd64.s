@@ -577,3 +577,32 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func vFill(o *float32, s float32, n int): o[0:n/8*8] = s.
+TEXT ·vFill(SB), NOSPLIT, $0-24
+	MOVQ o+0(FP), DI
+	VBROADCASTSS s+8(FP), Y0
+	MOVQ n+16(FP), CX
+	MOVQ CX, DX
+	SHRQ $5, CX
+	JZ eights
+loop32:
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y0, 32(DI)
+	VMOVUPS Y0, 64(DI)
+	VMOVUPS Y0, 96(DI)
+	ADDQ $128, DI
+	DECQ CX
+	JNZ loop32
+eights:
+	ANDQ $31, DX
+	SHRQ $3, DX
+	JZ done
+loop8:
+	VMOVUPS Y0, 0(DI)
+	ADDQ $32, DI
+	DECQ DX
+	JNZ loop8
+done:
+	VZEROUPPER
+	RET

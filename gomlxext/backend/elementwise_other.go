@@ -53,3 +53,5 @@ func vSelect4(x0, x1, x2, x3, src, d0, d1, d2, d3 *float32, n int, isMin bool) {
 func vWhere(o *float32, c *bool, t *float32, tStep int, f *float32, fStep int, n int) {
 	panic("dl4go backend: no SIMD elementwise loops")
 }
+
+func vFill(o *float32, s float32, n int) { panic("dl4go backend: no SIMD elementwise loops") }

@@ -418,9 +418,7 @@ func (bc blockBroadcast) fill(dst, src []float32, lo int) {
 	for len(dst) > 0 {
 		v := src[q%bc.count]
 		run := dst[:min(len(dst), bc.period-r)]
-		for i := range run {
-			run[i] = v
-		}
+		fillFloats(run, v)
 		dst, q, r = dst[len(run):], q+1, 0
 	}
 }

@@ -2,6 +2,7 @@ package backend
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 
@@ -295,9 +296,13 @@ func (b *Builder) padKernel(x, fill backends.Op, axesConfig []backends.PadAxis) 
 
 // fillFloats sets every element of s to v (a memory clear for 0).
 func fillFloats(s []float32, v float32) {
-	if v == 0 {
+	if v == 0 && !math.Signbit(float64(v)) {
 		clear(s)
 		return
+	}
+	if h := s8(len(s)); h > 0 {
+		vFill(&s[0], v, h)
+		s = s[h:]
 	}
 	for i := range s {
 		s[i] = v
