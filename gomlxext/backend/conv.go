@@ -313,6 +313,16 @@ func (b *Builder) convKernel(st *staged, input, kernel backends.Op, axes backend
 	conSizes = append(conSizes, Cg)
 	conMults = append(conMults, xs[axes.InputChannels])
 	kConMults = append(kConMults, kst[axes.KernelInputChannels])
+	if _, even := evenStride(offsetTable(conSizes, kConMults)); !even {
+		// A weight gradient (GoMLX's: the input's batch as its channels, the output
+		// gradient as the kernel) contracts over (positions..., batch); summed
+		// (batch, positions...) instead, the kernel operand is read in place, in
+		// memory order, rather than gathered a batch stride apart.
+		rot := func(v []int) []int { return append(v[len(v)-1:len(v):len(v)], v[:len(v)-1]...) }
+		if _, even := evenStride(offsetTable(rot(conSizes), rot(kConMults))); even {
+			conSizes, conMults, kConMults = rot(conSizes), rot(conMults), rot(kConMults)
+		}
+	}
 	l := dotLayout{
 		batch:    offsetTable([]int{G}, []int{Cg * xs[axes.InputChannels]}),
 		cross:    offsetTable(rowSizes, rowMults),
