@@ -616,6 +616,13 @@ func (b *Builder) whereKernel(condition, onTrue, onFalse backends.Op) (backends.
 	if !ok || !st.kernel {
 		return nil, false, nil
 	}
+	// A branch that is a broadcast scalar (GoMLX's ZerosLike in Where's gradient) is read as
+	// the scalar: the broadcast is then never materialised.
+	for _, op := range []*backends.Op{&onTrue, &onFalse} {
+		if s, ok := b.scalars[*op]; ok {
+			*op = s
+		}
+	}
 	cs, ts, fs := b.shape(condition), b.shape(onTrue), b.shape(onFalse)
 	if cs.DType != dtypes.Bool || cs.IsScalar() || ts.DType != dtypes.Float32 || fs.DType != dtypes.Float32 ||
 		cs.Size() < min(minElementwise, st.minMACs) {
